@@ -1,0 +1,53 @@
+import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { SessionTokenUse } from '../domain/types.js';
+import type { TrailPort } from '../services/ports.js';
+import { awsCall } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface TrailAdapterDeps {
+  /** A client per region: STS calls are logged in us-east-1 (global endpoint) or in the region of the endpoint used. */
+  readonly clients: readonly { readonly region: string; readonly client: CloudTrailClient }[];
+  readonly limiter: RateLimiter;
+  /** Pages of 50 events read per region before giving up; keeps a busy account from stalling the checklist. */
+  readonly maxPagesPerRegion?: number;
+}
+
+export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
+  const maxPages = deps.maxPagesPerRegion ?? 4;
+
+  async function latestIn(region: string, client: CloudTrailClient, userName: string, since: Date) {
+    let token: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      await deps.limiter.take();
+      const r = await awsCall('cloudtrail:LookupEvents', () =>
+        client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
+            StartTime: since,
+            MaxResults: 50,
+            NextToken: token,
+          }),
+        ),
+      );
+      // Events come newest first, so the first match is the latest one in this region.
+      const hit = (r.Events ?? []).find((e) => e.Username === userName && e.EventTime);
+      if (hit?.EventTime) return { eventTime: hit.EventTime, region };
+      token = r.NextToken;
+      if (!token) break;
+    }
+    return undefined;
+  }
+
+  return {
+    async findSessionTokenUse(userName, since): Promise<SessionTokenUse | undefined> {
+      let latest: SessionTokenUse | undefined;
+      // Sequential on purpose: the limiter is per process, and one region's answer is enough to stop early only
+      // when it is recent, which the caller decides; both regions are cheap when nothing matches.
+      for (const { region, client } of deps.clients) {
+        const found = await latestIn(region, client, userName, since);
+        if (found && (!latest || found.eventTime > latest.eventTime)) latest = found;
+      }
+      return latest;
+    },
+  };
+}

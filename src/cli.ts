@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig, redactConfig } from './config.js';
+import { createLogger, redactText } from './logger.js';
+import { type RunningBot, StartupError, startBot } from './main.js';
+
+const USAGE = `Usage: aws-mfa-bot <command>
+
+Commands:
+  start     run the bot (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)
+  help      show this help
+  version   print the version
+
+Configuration comes from the environment and from a .env file in the working directory.
+See README.md and .env.example for every variable.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function start(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`aws-mfa-bot: ${error.message}\n\nSee .env.example for every variable and its meaning.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  // A stray rejection must never take the bot down for everyone; it is a bug to log and fix.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  logger.debug({ config: redactConfig(config) }, 'configuration loaded');
+
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, { logger });
+  } catch (error) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`aws-mfa-bot: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    bot.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  dotenv.config({ quiet: true });
+  const command = argv[0] ?? 'help';
+  switch (command) {
+    case 'start':
+      return start();
+    case 'version':
+    case '--version':
+      process.stdout.write(`${version()}\n`);
+      return;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`aws-mfa-bot: unknown command "${command}"\n\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`aws-mfa-bot: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * Everything the bot reads from the environment, validated once at start-up. AWS credentials and region are not
+ * here on purpose: the AWS SDK resolves them itself (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, roles …).
+ */
+export interface Config {
+  readonly slack: {
+    readonly botToken: string;
+    /** Set → Socket Mode; unset → HTTP mode on `port`. */
+    readonly appToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly port: number;
+  readonly securityChannel: string | undefined;
+  readonly keyMaxAgeDays: number;
+  readonly keyUnusedDays: number;
+  /** IAM tag whose value is the owner's e-mail address (identity mapping, second rule). */
+  readonly emailTagKey: string;
+  readonly logLevel: string;
+}
+
+/** A configuration problem the operator can fix. Its message never contains a variable's value. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: readonly string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optional = (schema: z.ZodType<string>) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const positiveInt = (fallback: number, hint: string) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? fallback : v),
+    z.coerce.number({ error: hint }).int({ error: hint }).min(1, { error: hint }).max(3650, { error: hint }),
+  );
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required: the bot token (xoxb-…) from your Slack app → OAuth & Permissions' })
+    .regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)' }),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-/, {
+      error: 'must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens), or unset for HTTP mode',
+    }),
+  ),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8, { error: 'looks too short: copy the Signing Secret from Slack app → Basic Information' })),
+  SLACK_API_URL: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'https://slack.com/api/' : v),
+    z.url({ error: 'must be a URL such as https://slack.com/api/' }),
+  ),
+  PORT: z.preprocess(
+    (v) => (v === undefined || v === '' ? 3000 : v),
+    z.coerce
+      .number({ error: 'must be a TCP port number (1-65535)' })
+      .int({ error: 'must be a TCP port number (1-65535)' })
+      .min(0, { error: 'must be a TCP port number (1-65535)' })
+      .max(65535, { error: 'must be a TCP port number (1-65535)' }),
+  ),
+  SECURITY_CHANNEL: optional(
+    z.string().regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel ID such as C0123456789 (not a #name)' }),
+  ),
+  KEY_MAX_AGE_DAYS: positiveInt(90, 'must be a whole number of days between 1 and 3650'),
+  KEY_UNUSED_DAYS: positiveInt(45, 'must be a whole number of days between 1 and 3650'),
+  IAM_EMAIL_TAG: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'email' : v),
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'must be a valid IAM tag key (1-128 characters)' }),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'info' : String(v).toLowerCase()),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  ),
+});
+
+/** Reads and validates the configuration; throws {@link ConfigError} listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'configuration');
+      const missing = issue.code === 'invalid_type' && env[name] === undefined;
+      problems.push(`${name} ${missing && !issue.message.startsWith('is required') ? 'is required' : issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode: copy it from Slack app → Basic Information, or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
+    );
+    throw new ConfigError(problems);
+  }
+  const apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
+  return Object.freeze({
+    slack: Object.freeze({
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl,
+    }),
+    port: e.PORT,
+    securityChannel: e.SECURITY_CHANNEL,
+    keyMaxAgeDays: e.KEY_MAX_AGE_DAYS,
+    keyUnusedDays: e.KEY_UNUSED_DAYS,
+    emailTagKey: e.IAM_EMAIL_TAG,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** The configuration as it may be logged: secrets replaced by `*****`. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    slack: {
+      ...config.slack,
+      botToken: '*****',
+      appToken: config.slack.appToken ? '*****' : undefined,
+      signingSecret: config.slack.signingSecret ? '*****' : undefined,
+    },
+    mode: config.slack.appToken ? 'socket' : 'http',
+  };
+}

@@ -1,0 +1,69 @@
+/** Time is injected so that domain rules are pure and testable with a fixed instant. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The outcome of reading one fact from AWS. A step whose fact could not be read says so instead of failing the whole
+ * checklist. `unknown` is for answers that are not faults (CloudTrail not readable by the bot's role).
+ */
+export type Checked<T> =
+  | { readonly state: 'ok'; readonly value: T }
+  | { readonly state: 'unknown'; readonly reason: FaultReason }
+  | { readonly state: 'failed'; readonly reason: FaultReason };
+
+export interface FaultReason {
+  readonly kind: 'access_denied' | 'throttled' | 'network' | 'not_found' | 'other';
+  /** The IAM action that was refused or failed, e.g. `iam:ListMFADevices`. */
+  readonly action: string;
+  /** AWS error code when there is one (never a message that could carry data). */
+  readonly code?: string;
+}
+
+export interface IamUser {
+  readonly userName: string;
+  readonly arn: string;
+  readonly accountId: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type MfaDeviceType = 'virtual' | 'security_key' | 'hardware';
+
+export interface MfaDevice {
+  readonly serialNumber: string;
+  readonly type: MfaDeviceType;
+  readonly enableDate: Date | undefined;
+}
+
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly status: 'Active' | 'Inactive';
+  readonly createDate: Date;
+  readonly lastUsed: KeyLastUsed | undefined;
+}
+
+export interface KeyLastUsed {
+  readonly date: Date;
+  readonly serviceName: string | undefined;
+  readonly region: string | undefined;
+}
+
+/** Where a policy document reaches the user from. */
+export type PolicySource =
+  | { readonly kind: 'user-managed'; readonly policyName: string; readonly policyArn: string }
+  | { readonly kind: 'user-inline'; readonly policyName: string }
+  | { readonly kind: 'group-managed'; readonly groupName: string; readonly policyName: string; readonly policyArn: string }
+  | { readonly kind: 'group-inline'; readonly groupName: string; readonly policyName: string };
+
+export interface AttachedPolicy {
+  readonly source: PolicySource;
+  /** The parsed JSON document; `undefined` when it could not be parsed. */
+  readonly document: unknown;
+}
+
+export interface SessionTokenUse {
+  readonly eventTime: Date;
+  readonly region: string;
+}

@@ -1,0 +1,236 @@
+import type { FaultReason } from '../domain/types.js';
+
+/**
+ * Every user-facing string. Values that come from outside (IAM names, IDs) are passed in already escaped by the
+ * block builders; the catalog only adds our own formatting.
+ */
+const en = {
+  locale: 'en',
+  appTitle: 'AWS MFA checklist',
+  sessionTitle: 'Temporary credentials',
+  close: 'Close',
+  loading: ':hourglass_flowing_sand: Checking your AWS account…',
+  header: 'Your AWS MFA setup',
+  summary: (done: number, total: number, user: string, account: string) =>
+    `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
+  alsoMapped: (names: string) => `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
+  checkedAt: (when: string) => `Checked live from IAM and CloudTrail at ${when} UTC.`,
+  recheck: 'Re-check',
+  showSession: 'Show temporary-credential commands',
+  statusLabel: { done: 'done', todo: 'to do', warn: 'needs attention', unknown: 'unknown', failed: "couldn't check" },
+  steps: {
+    mfa: '1. MFA device',
+    app: '2. Authenticator app',
+    keys: '3. Access key',
+    cli: '4. AWS CLI',
+    policy: '5. MFA-required policy',
+    session: '6. Temporary credentials',
+  },
+  couldNotCheck: (reason: string) => `Couldn't check: ${reason}.`,
+  fault: (r: FaultReason) => {
+    switch (r.kind) {
+      case 'access_denied':
+        return `the bot's AWS role is not allowed to call \`${r.action}\` — ask the bot's operator`;
+      case 'throttled':
+        return 'AWS is throttling requests right now — try Re-check in a minute';
+      case 'network':
+        return 'AWS could not be reached — try Re-check in a minute';
+      case 'not_found':
+        return 'the IAM user was not found';
+      default:
+        return `AWS answered with an error${r.code ? ` (${r.code})` : ''} on \`${r.action}\``;
+    }
+  },
+  mfaDone: (list: string) => `MFA is on: ${list}.`,
+  mfaDevice: (serial: string, type: string, enabled: string) => `${serial} (${type}, enabled ${enabled})`,
+  deviceType: { virtual: 'virtual device', security_key: 'security key', hardware: 'hardware token' },
+  mfaTodo:
+    'No MFA device yet. In the IAM console: *Users → your user → Security credentials → Multi-factor authentication (MFA) → Assign MFA device → Virtual MFA device*.',
+  appDone: (type: string) => `Your ${type} is enabled, so the app produces valid codes.`,
+  appTodo:
+    'Install Google Authenticator, Authy or Microsoft Authenticator, scan the QR code (or type the secret key), then enter *two consecutive codes* to enable the device.',
+  keysNone:
+    'No access key yet. *Security credentials → Access keys → Create access key*, use case *Command Line Interface (CLI)*. Download the .csv: *the secret key is shown only once*.',
+  keyLine: (id: string, active: boolean, age: number, lastUsed: string) =>
+    `${id} — ${active ? 'active' : 'inactive'}, ${age} days old, ${lastUsed}`,
+  keyLastUsed: (date: string, service: string | undefined, region: string | undefined) =>
+    `last used ${date}${service ? ` on ${service}` : ''}${region ? ` in ${region}` : ''}`,
+  keyNeverUsed: 'never used',
+  keysTwoActive: 'You have *two active keys*: keep one and deactivate the other once nothing uses it.',
+  keysTooOld: (days: number) => `A key is *${days}+ days old*: rotate it.`,
+  keysSecretOnce: 'Remember: the secret access key is shown only once, when the key is created.',
+  cliDone: (date: string, service: string | undefined) =>
+    `Your key was used on ${date}${service ? ` (${service})` : ''}, so the CLI is set up.`,
+  cliTodo: 'None of your keys has been used yet. Install the AWS CLI and configure it:',
+  policyDone: (via: string) => `Applies to you through ${via}.`,
+  policyWeak: (via: string) =>
+    `Applies through ${via}, but it uses \`Bool\`: requests signed with long-term access keys are not blocked. Use \`BoolIfExists\`.`,
+  policyTodo:
+    'No policy denies access without MFA for you yet. Ask an administrator to attach the guide\'s policy (see `/aws-mfa policy`).',
+  policyVia: {
+    'user-managed': (name: string) => `managed policy ${name} attached to you`,
+    'user-inline': (name: string) => `your inline policy ${name}`,
+    'group-managed': (name: string, group: string) => `managed policy ${name} of group ${group}`,
+    'group-inline': (name: string, group: string) => `inline policy ${name} of group ${group}`,
+  },
+  sessionDone: (date: string, region: string) => `You requested temporary credentials on ${date} (${region}).`,
+  sessionTodo: 'No `GetSessionToken` call by you in the last 30 days. Get temporary credentials with your MFA code:',
+  sessionUnknown: "The bot can't read CloudTrail, so it can't tell whether you use temporary credentials.",
+  sessionNeedsMfa: 'Set up your MFA device first (step 1): the command uses its ARN.',
+  practicesTitle: 'Best practices',
+  practices: {
+    rotate: (attention: boolean, days: number) =>
+      attention ? `*Rotate* keys older than ${days} days.` : `Keys are rotated within ${days} days.`,
+    unused: (attention: boolean, days: number) =>
+      attention ? `*Delete* keys unused for ${days} days.` : 'No unused keys.',
+    'one-key': (attention: boolean) => (attention ? '*Keep one active key.*' : 'One active key at a time.'),
+    'least-privilege': () => 'Least privilege: ask only for the permissions you need.',
+    storage: () => 'Store keys in a safe place (1Password, AWS Secrets Manager) — never in code.',
+    monitoring: () => 'CloudTrail records every API call made with your keys.',
+  },
+  sessionIntro: (serial: string) => `Your MFA device: ${serial}`,
+  sessionExpected: (serial: string) =>
+    `You have no MFA device yet; once you create a virtual one it will be ${serial}.`,
+  sessionStep1: 'Request temporary credentials (replace the code with the one in your app):',
+  sessionStep2: 'Or request and export them into your shell in one go (set MFA_CODE first):',
+  sessionFooter: 'Temporary credentials expire (12 hours by default); run it again when they do.',
+  policyTitle: 'MFA-required policy',
+  policyApplies: (via: string) => `:white_check_mark: It applies to you through ${via}.`,
+  policyNotApplies: ':x: No policy that denies access without MFA applies to you yet.',
+  policyGuide: "The guide's policy (deny everything except MFA setup unless MFA is present):",
+  policySelfService:
+    "AWS's fuller self-service variant, which also lets users enrol and manage their own device:",
+  unmapped: (slackUserId: string, emailTag: string) =>
+    `I couldn't find an IAM user for you. Ask an AWS administrator to tag your IAM user with \`SlackUserId\` = \`${slackUserId}\` (or \`${emailTag}\` = your Slack e-mail address).`,
+  askIn: (channel: string) => ` You can ask in ${channel}.`,
+  lookupFailed: (reason: string) => `I couldn't look up your IAM user: ${reason}.`,
+  help: [
+    '*`/aws-mfa`* — your MFA onboarding checklist, checked live (also in the Home tab)',
+    '*`/aws-mfa session`* — your commands for MFA-backed temporary credentials',
+    '*`/aws-mfa policy`* — the MFA-required policy and whether it applies to you',
+    '*`/aws-mfa help`* — this help',
+  ].join('\n'),
+  unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
+  internalError: 'Something went wrong on our side; the operator has been told in the logs. Try again shortly.',
+} as const;
+
+type Widen<T> = T extends string
+  ? string
+  : T extends (...args: infer A) => infer R
+    ? (...args: A) => Widen<R>
+    : T extends object
+      ? { readonly [K in keyof T]: Widen<T[K]> }
+      : T;
+
+export type Messages = Widen<typeof en>;
+
+const ko: Messages = {
+  locale: 'ko',
+  appTitle: 'AWS MFA 체크리스트',
+  sessionTitle: '임시 자격 증명',
+  close: '닫기',
+  loading: ':hourglass_flowing_sand: AWS 계정을 확인하는 중…',
+  header: 'AWS MFA 설정 현황',
+  summary: (done, total, user, account) => `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
+  alsoMapped: (names) => `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
+  checkedAt: (when) => `${when} UTC에 IAM과 CloudTrail에서 실시간으로 확인했습니다.`,
+  recheck: '다시 확인',
+  showSession: '임시 자격 증명 명령 보기',
+  statusLabel: { done: '완료', todo: '할 일', warn: '확인 필요', unknown: '알 수 없음', failed: '확인 실패' },
+  steps: {
+    mfa: '1. MFA 디바이스 설정',
+    app: '2. 인증 앱 설정',
+    keys: '3. Access Key 생성',
+    cli: '4. AWS CLI 구성',
+    policy: '5. MFA 필수 정책 적용',
+    session: '6. 임시 자격 증명 사용',
+  },
+  couldNotCheck: (reason) => `확인하지 못했습니다: ${reason}.`,
+  fault: (r) => {
+    switch (r.kind) {
+      case 'access_denied':
+        return `봇의 AWS 역할에 \`${r.action}\` 권한이 없습니다 — 봇 운영자에게 문의하세요`;
+      case 'throttled':
+        return 'AWS가 요청을 제한하고 있습니다 — 잠시 후 다시 확인하세요';
+      case 'network':
+        return 'AWS에 연결할 수 없습니다 — 잠시 후 다시 확인하세요';
+      case 'not_found':
+        return 'IAM 사용자를 찾을 수 없습니다';
+      default:
+        return `\`${r.action}\` 호출에서 AWS 오류가 발생했습니다${r.code ? ` (${r.code})` : ''}`;
+    }
+  },
+  mfaDone: (list) => `MFA가 설정되어 있습니다: ${list}.`,
+  mfaDevice: (serial, type, enabled) => `${serial} (${type}, ${enabled} 활성화)`,
+  deviceType: { virtual: '가상 MFA 디바이스', security_key: '보안 키', hardware: '하드웨어 토큰' },
+  mfaTodo:
+    '아직 MFA 디바이스가 없습니다. IAM 콘솔에서 *Users → 내 사용자 → Security credentials → Multi-factor authentication (MFA) → Assign MFA device → Virtual MFA device* 를 선택하세요.',
+  appDone: (type) => `${type}가 활성화되어 있어 인증 앱이 올바른 코드를 생성합니다.`,
+  appTodo:
+    'Google Authenticator, Authy, Microsoft Authenticator 등을 설치하고 QR 코드를 스캔(또는 secret key 수동 입력)한 뒤, *연속된 두 개의 MFA 코드*를 입력하여 활성화하세요.',
+  keysNone:
+    '아직 Access Key가 없습니다. *Security credentials → Access keys → Create access key*, Use case *Command Line Interface (CLI)* 를 선택하고 .csv 파일을 내려받으세요. *Secret key는 한 번만 표시됩니다*.',
+  keyLine: (id, active, age, lastUsed) => `${id} — ${active ? '활성' : '비활성'}, 생성 ${age}일 경과, ${lastUsed}`,
+  keyLastUsed: (date, service, region) =>
+    `마지막 사용 ${date}${service ? ` (${service}` : ''}${service && region ? `, ${region})` : service ? ')' : region ? ` (${region})` : ''}`,
+  keyNeverUsed: '사용 기록 없음',
+  keysTwoActive: '*활성 키가 두 개*입니다: 하나만 남기고, 더 이상 쓰이지 않는 키는 비활성화하세요.',
+  keysTooOld: (days) => `*${days}일 이상* 된 키가 있습니다: 교체(로테이션)하세요.`,
+  keysSecretOnce: '기억하세요: Secret access key는 키를 만들 때 한 번만 표시됩니다.',
+  cliDone: (date, service) => `${date}에 키가 사용되었으므로${service ? ` (${service})` : ''} CLI가 구성되어 있습니다.`,
+  cliTodo: '아직 사용된 키가 없습니다. AWS CLI를 설치하고 구성하세요:',
+  policyDone: (via) => `${via}을(를) 통해 적용되어 있습니다.`,
+  policyWeak: (via) =>
+    `${via}을(를) 통해 적용되지만 \`Bool\` 조건이라 장기 Access Key로 서명한 요청은 차단되지 않습니다. \`BoolIfExists\`를 사용하세요.`,
+  policyTodo: '아직 MFA 없이는 접근을 거부하는 정책이 적용되지 않았습니다. 관리자에게 가이드의 정책 적용을 요청하세요 (`/aws-mfa policy` 참고).',
+  policyVia: {
+    'user-managed': (name) => `사용자에 연결된 관리형 정책 ${name}`,
+    'user-inline': (name) => `사용자 인라인 정책 ${name}`,
+    'group-managed': (name, group) => `그룹 ${group}의 관리형 정책 ${name}`,
+    'group-inline': (name, group) => `그룹 ${group}의 인라인 정책 ${name}`,
+  },
+  sessionDone: (date, region) => `${date}에 임시 자격 증명을 요청했습니다 (${region}).`,
+  sessionTodo: '최근 30일 동안 `GetSessionToken` 호출이 없습니다. MFA 코드로 임시 자격 증명을 받으세요:',
+  sessionUnknown: '봇이 CloudTrail을 읽을 수 없어 임시 자격 증명 사용 여부를 알 수 없습니다.',
+  sessionNeedsMfa: '먼저 MFA 디바이스를 설정하세요 (1단계): 명령에 디바이스 ARN이 필요합니다.',
+  practicesTitle: '보안 모범 사례',
+  practices: {
+    rotate: (attention, days) =>
+      attention ? `${days}일 이상 된 키는 *교체*하세요.` : `키가 ${days}일 안에 교체되고 있습니다.`,
+    unused: (attention, days) => (attention ? `${days}일 동안 사용하지 않은 키는 *삭제*하세요.` : '사용하지 않는 키가 없습니다.'),
+    'one-key': (attention) => (attention ? '*활성 키는 하나만 유지하세요.*' : '활성 키가 하나입니다.'),
+    'least-privilege': () => '최소 권한: 필요한 권한만 요청하세요.',
+    storage: () => '키는 안전한 곳(1Password, AWS Secrets Manager 등)에 보관하고 코드에 하드코딩하지 마세요.',
+    monitoring: () => 'CloudTrail이 키로 호출한 모든 API를 기록합니다.',
+  },
+  sessionIntro: (serial) => `내 MFA 디바이스: ${serial}`,
+  sessionExpected: (serial) => `아직 MFA 디바이스가 없습니다. 가상 디바이스를 만들면 ${serial} 이(가) 됩니다.`,
+  sessionStep1: '임시 자격 증명 요청 (코드는 인증 앱의 코드로 바꾸세요):',
+  sessionStep2: '또는 한 번에 요청하고 셸 환경변수로 설정 (먼저 MFA_CODE를 설정하세요):',
+  sessionFooter: '임시 자격 증명은 만료됩니다 (기본 12시간). 만료되면 다시 실행하세요.',
+  policyTitle: 'MFA 필수 정책',
+  policyApplies: (via) => `:white_check_mark: ${via}을(를) 통해 적용되어 있습니다.`,
+  policyNotApplies: ':x: 아직 MFA 없이는 접근을 거부하는 정책이 적용되지 않았습니다.',
+  policyGuide: '가이드의 정책 (MFA가 없으면 MFA 설정 외 모든 작업 거부):',
+  policySelfService: 'AWS의 확장된 셀프서비스 정책 (사용자가 자신의 디바이스를 등록·관리할 수 있음):',
+  unmapped: (slackUserId, emailTag) =>
+    `IAM 사용자를 찾지 못했습니다. AWS 관리자에게 IAM 사용자에 \`SlackUserId\` = \`${slackUserId}\` 태그(또는 \`${emailTag}\` = Slack 이메일 주소)를 달아 달라고 요청하세요.`,
+  askIn: (channel) => ` ${channel} 채널에서 문의할 수 있습니다.`,
+  lookupFailed: (reason) => `IAM 사용자를 조회하지 못했습니다: ${reason}.`,
+  help: [
+    '*`/aws-mfa`* — 실시간으로 확인한 MFA 온보딩 체크리스트 (홈 탭에도 표시)',
+    '*`/aws-mfa session`* — MFA 기반 임시 자격 증명 명령',
+    '*`/aws-mfa policy`* — MFA 필수 정책과 나에게 적용되는지 여부',
+    '*`/aws-mfa help`* — 도움말',
+  ].join('\n'),
+  unknownCommand: (text) => `\`${text}\` 명령은 알 수 없습니다. 다음 중 하나를 사용하세요:`,
+  internalError: '내부 오류가 발생했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
+};
+
+const catalogs: Readonly<Record<string, Messages>> = { en, ko };
+
+/** Slack locales look like `ko-KR`; anything without a catalog falls back to English. */
+export function messagesFor(locale: string | undefined): Messages {
+  const language = (locale ?? 'en').slice(0, 2).toLowerCase();
+  return catalogs[language] ?? en;
+}

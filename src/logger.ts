@@ -1,0 +1,89 @@
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+// Slack tokens and signing secrets have recognisable shapes; anything that looks like one is masked wherever it
+// appears in a log line (messages, error texts, nested objects), not only under the keys we thought of.
+const TOKEN_PATTERN = /\b(xox[abposre]|xapp)-[A-Za-z0-9-]+/g;
+
+export function redactText(text: string): string {
+  return text.replace(TOKEN_PATTERN, '$1-*****');
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: redactText(value.message), code: (value as { code?: unknown }).code };
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  return out;
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'aws-mfa-bot' },
+      redact: {
+        paths: [
+          'token',
+          '*.token',
+          'botToken',
+          '*.botToken',
+          'appToken',
+          '*.appToken',
+          'signingSecret',
+          '*.signingSecret',
+          'SecretAccessKey',
+          '*.SecretAccessKey',
+          'headers.authorization',
+          '*.headers.authorization',
+        ],
+        censor: '*****',
+      },
+      formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    destination,
+  );
+}
+
+/** Bolt and the Slack SDKs log through this, so their lines are structured and redacted like ours. */
+export function toSlackLogger(logger: Logger): SlackLogger {
+  const child = logger.child({ component: 'slack' });
+  const write = (level: 'debug' | 'info' | 'warn' | 'error', msg: unknown[]) => {
+    const err = msg.find((m) => m instanceof Error);
+    const text = msg
+      .filter((m) => !(m instanceof Error))
+      .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
+      .join(' ');
+    if (err) child[level]({ err }, text);
+    else child[level](text);
+  };
+  return {
+    debug: (...msg) => write('debug', msg),
+    info: (...msg) => write('info', msg),
+    warn: (...msg) => write('warn', msg),
+    error: (...msg) => write('error', msg),
+    setLevel: () => {},
+    getLevel: () => {
+      const l = logger.level;
+      if (l === 'debug' || l === 'trace') return LogLevel.DEBUG;
+      if (l === 'info') return LogLevel.INFO;
+      if (l === 'warn') return LogLevel.WARN;
+      return LogLevel.ERROR;
+    },
+    setName: () => {},
+  };
+}

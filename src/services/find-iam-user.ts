@@ -1,0 +1,47 @@
+import { iamUsersForSlackUser, type SlackPerson } from '../domain/identity.js';
+import type { Clock, FaultReason, IamUser } from '../domain/types.js';
+import { cached } from './cached.js';
+import { FactError, type IamPort, type SlackDirectoryPort } from './ports.js';
+
+export type FindIamUserResult =
+  | { readonly kind: 'found'; readonly user: IamUser; readonly person: SlackPerson | undefined; readonly others: string[] }
+  | { readonly kind: 'unmapped'; readonly person: SlackPerson | undefined }
+  | { readonly kind: 'failed'; readonly reason: FaultReason };
+
+export type FindIamUser = (slackUserId: string) => Promise<FindIamUserResult>;
+
+export interface FindIamUserDeps {
+  readonly iam: IamPort;
+  readonly directory: SlackDirectoryPort;
+  readonly clock: Clock;
+  readonly emailTagKey: string;
+  /** How long the list of IAM users and their tags is reused. */
+  readonly usersTtlMs?: number;
+}
+
+/**
+ * Finds the IAM user a Slack user maps to. Lists are cached; when nobody matches, both are reloaded once (a tag may
+ * just have been set) but no more often than once a minute, so unmapped people cannot make the bot hammer IAM.
+ */
+export function createFindIamUser(deps: FindIamUserDeps): FindIamUser {
+  const users = cached(() => deps.iam.listUsers(), {
+    ttlMs: deps.usersTtlMs ?? 5 * 60_000,
+    minRefreshMs: 60_000,
+    clock: deps.clock,
+  });
+
+  return async function findIamUser(slackUserId) {
+    try {
+      const person = await deps.directory.person(slackUserId);
+      for (const refresh of [false, true]) {
+        const [list, index] = await Promise.all([users.get({ refresh }), deps.directory.index({ refresh })]);
+        const [user, ...others] = iamUsersForSlackUser(list, slackUserId, index, deps.emailTagKey);
+        if (user) return { kind: 'found', user, person, others: others.map((o) => o.userName) };
+      }
+      return { kind: 'unmapped', person };
+    } catch (error) {
+      if (error instanceof FactError) return { kind: 'failed', reason: error.reason };
+      throw error;
+    }
+  };
+}

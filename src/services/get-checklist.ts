@@ -1,0 +1,38 @@
+import { type Checklist, evaluateChecklist, SESSION_TOKEN_LOOKBACK_DAYS, type Thresholds } from '../domain/checklist.js';
+import type { Clock, IamUser } from '../domain/types.js';
+import type { Logger } from '../logger.js';
+import type { IamPort, TrailPort } from './ports.js';
+import { readFact } from './read-fact.js';
+
+export interface GetChecklistDeps {
+  readonly iam: IamPort;
+  readonly trail: TrailPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly thresholds: Thresholds;
+  /** The region put into the commands the user is shown. */
+  readonly region: string;
+}
+
+export type GetChecklist = (user: IamUser) => Promise<Checklist>;
+
+/** Reads the user's live state from IAM and CloudTrail, all sources at once, and evaluates the guide's steps. */
+export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
+  return async function getChecklist(user) {
+    const now = deps.clock.now();
+    const since = new Date(now.getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000);
+    const [mfaDevices, accessKeys, policies, sessionTokenUse] = await Promise.all([
+      readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName)),
+      readFact(deps.logger, 'keys', user, () => deps.iam.listAccessKeys(user.userName)),
+      readFact(deps.logger, 'policy', user, () => deps.iam.listPolicies(user.userName)),
+      readFact(deps.logger, 'session', user, () => deps.trail.findSessionTokenUse(user.userName, since), {
+        deniedIsUnknown: true,
+      }),
+    ]);
+    return evaluateChecklist(
+      { user, region: deps.region, mfaDevices, accessKeys, policies, sessionTokenUse },
+      deps.clock.now(),
+      deps.thresholds,
+    );
+  };
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Config } from '../config.js';
+import { toSlackLogger } from '../logger.js';
+import type { SlackDeps } from './deps.js';
+import { register as registerActions } from './listeners/actions/index.js';
+import { register as registerCommands } from './listeners/commands/index.js';
+import { register as registerEvents } from './listeners/events/index.js';
+
+/** What /readyz reports. Later capabilities add their own checks (the database). */
+export interface Readiness {
+  slackAuthenticated: boolean;
+}
+
+export interface SlackApp {
+  readonly app: App;
+  /** Starts the transport; resolves with the HTTP port actually listened on. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function healthRoutes(readiness: Readiness) {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  return [
+    { path: '/healthz', method: 'GET', handler: (_req: IncomingMessage, res: ServerResponse) => json(res, 200, { ok: true }) },
+    {
+      path: '/readyz',
+      method: 'GET',
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        const checks = { slack: readiness.slackAuthenticated };
+        json(res, checks.slack ? 200 : 503, { ok: checks.slack, checks });
+      },
+    },
+  ];
+}
+
+/**
+ * The Bolt app on the transport the configuration asks for: Socket Mode when an app-level token is set, otherwise
+ * HTTP with `POST /slack/events` (Bolt verifies the signature and rejects requests older than five minutes).
+ * Health endpoints are served on PORT in both modes.
+ */
+export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readiness): SlackApp {
+  const logger = toSlackLogger(deps.logger);
+  const customRoutes = healthRoutes(readiness);
+  let receiver: Receiver;
+  let socket: SocketModeReceiver | undefined;
+  let http: HTTPReceiver | undefined;
+
+  if (config.slack.appToken) {
+    socket = new SocketModeReceiver({
+      appToken: config.slack.appToken,
+      logger,
+      customRoutes,
+      installerOptions: { port: config.port },
+    });
+    // Bolt 5 does not pass client options to the Socket Mode client, so its apps.connections.open call would ignore
+    // SLACK_API_URL (GovSlack, proxies). Give it a WebClient that honours it.
+    Reflect.set(
+      socket.client,
+      'webClient',
+      new WebClient('', { slackApiUrl: config.slack.apiUrl, logger, retryConfig: { retries: 100, factor: 1.3 } }),
+    );
+    receiver = socket;
+  } else {
+    http = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret ?? '',
+      endpoints: '/slack/events',
+      customRoutes,
+      logger,
+    });
+    receiver = http;
+  }
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: config.slack.apiUrl, logger },
+  });
+
+  app.error(async (error) => {
+    // Bolt calls this for errors thrown by listeners; the request was already acked, so only the log remains.
+    const e = error as Error & { code?: string; original?: unknown };
+    deps.logger.error({ err: e.original ?? e, code: e.code }, 'a Slack listener failed');
+  });
+
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerEvents(app, deps);
+
+  return {
+    app,
+    async start() {
+      if (http) {
+        const server = (await app.start(config.port)) as Server;
+        return (server.address() as AddressInfo).port;
+      }
+      await app.start();
+      return config.port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { KnownBlock } from '@slack/types';
+import type { Messages } from '../../i18n/messages.js';
+import { clamp, escapeMrkdwn, section } from './mrkdwn.js';
+
+/** Usage; with `unknownText`, prefixed by what we did not understand (escaped: it is the user's own text). */
+export function helpBlocks(m: Messages, unknownText?: string): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (unknownText !== undefined) {
+    blocks.push(section(m.unknownCommand(escapeMrkdwn(clamp(unknownText.replace(/`/g, "'"), 100)))));
+  }
+  blocks.push(section(m.help));
+  return blocks;
+}

@@ -1,0 +1,21 @@
+import type { KnownBlock } from '@slack/types';
+import { GUIDE_POLICY, type PolicyVerdict, SELF_SERVICE_POLICY } from '../../domain/mfa-policy.js';
+import type { Messages } from '../../i18n/messages.js';
+import { policySourceText } from './checklist.js';
+import { codeBlock, header, section } from './mrkdwn.js';
+
+/** `/aws-mfa policy`: whether the policy reaches the caller and through which policy, then both policies. */
+export function policyBlocks(m: Messages, verdict: PolicyVerdict | undefined, faultText?: string): KnownBlock[] {
+  let status: string;
+  if (faultText) status = m.couldNotCheck(faultText);
+  else if (verdict?.via[0]) {
+    const via = verdict.via.map((v) => policySourceText(m, v.source)).join(', ');
+    status = verdict.via[0].statement.operator === 'BoolIfExists' ? m.policyApplies(via) : m.policyWeak(via);
+  } else status = m.policyNotApplies;
+  return [
+    header(m.policyTitle),
+    section(status),
+    section(`${m.policyGuide}\n${codeBlock(JSON.stringify(GUIDE_POLICY, null, 2))}`),
+    section(`${m.policySelfService}\n${codeBlock(JSON.stringify(SELF_SERVICE_POLICY, null, 1))}`),
+  ];
+}

@@ -1,0 +1,24 @@
+import type { Clock } from '../domain/types.js';
+import type { Logger } from '../logger.js';
+import type { FindIamUser } from '../services/find-iam-user.js';
+import type { GetChecklist } from '../services/get-checklist.js';
+import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
+import type { GetSessionDevice } from '../services/get-session-device.js';
+import type { SlackDirectoryPort } from '../services/ports.js';
+
+/** What the Slack listeners need: use cases and settings, never SDK clients. */
+export interface SlackDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly directory: SlackDirectoryPort;
+  readonly findIamUser: FindIamUser;
+  readonly getChecklist: GetChecklist;
+  readonly getSessionDevice: GetSessionDevice;
+  readonly getPolicyVerdict: GetPolicyVerdict;
+  readonly settings: {
+    readonly keyMaxAgeDays: number;
+    readonly keyUnusedDays: number;
+    readonly emailTagKey: string;
+    readonly securityChannel: string | undefined;
+  };
+}

@@ -1,0 +1,57 @@
+import type { KnownBlock } from '@slack/types';
+import type { IamUser } from '../../domain/types.js';
+import { type Messages, messagesFor } from '../../i18n/messages.js';
+import { checklistBlocks } from '../blocks/checklist.js';
+import { section } from '../blocks/mrkdwn.js';
+import type { SlackDeps } from '../deps.js';
+
+export type Caller =
+  | { readonly kind: 'found'; readonly m: Messages; readonly user: IamUser; readonly others: readonly string[] }
+  | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
+
+/** The Slack user's IAM user and language, or the sentence that tells them why there is none. */
+export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promise<Caller> {
+  const found = await deps.findIamUser(slackUserId);
+  const m = messagesFor(found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale);
+  if (found.kind === 'found') return { kind: 'found', m, user: found.user, others: found.others };
+  if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
+  const channel = deps.settings.securityChannel;
+  return {
+    kind: 'refused',
+    m,
+    text: m.unmapped(slackUserId, deps.settings.emailTagKey) + (channel ? m.askIn(`<#${channel}>`) : ''),
+  };
+}
+
+/** The caller's checklist as blocks, or a single block saying why it can't be shown. */
+export async function renderChecklist(
+  deps: SlackDeps,
+  slackUserId: string,
+): Promise<{ m: Messages; blocks: KnownBlock[] }> {
+  const caller = await resolveCaller(deps, slackUserId);
+  if (caller.kind === 'refused') return { m: caller.m, blocks: [section(caller.text)] };
+  const checklist = await deps.getChecklist(caller.user);
+  return {
+    m: caller.m,
+    blocks: checklistBlocks(caller.m, checklist, {
+      keyMaxAgeDays: deps.settings.keyMaxAgeDays,
+      keyUnusedDays: deps.settings.keyUnusedDays,
+      checkedAt: deps.clock.now(),
+      otherUsers: caller.others,
+    }),
+  };
+}
+
+/** Rendering that never throws: an unexpected error is logged once and becomes a polite block. */
+export async function renderChecklistSafely(
+  deps: SlackDeps,
+  slackUserId: string,
+): Promise<{ m: Messages; blocks: KnownBlock[] }> {
+  try {
+    return await renderChecklist(deps, slackUserId);
+  } catch (error) {
+    deps.logger.error({ err: error, slackUserId }, 'checklist could not be rendered');
+    const m = messagesFor(deps.directory.peek(slackUserId)?.locale);
+    return { m, blocks: [section(m.internalError)] };
+  }
+}

@@ -1,0 +1,69 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { messagesFor } from '../../../i18n/messages.js';
+import { loadingBlocks, modal } from '../../blocks/checklist.js';
+import { helpBlocks } from '../../blocks/help.js';
+import { policyBlocks } from '../../blocks/policy.js';
+import { sessionBlocks } from '../../blocks/session.js';
+import type { SlackDeps } from '../../deps.js';
+import { renderChecklistSafely, resolveCaller } from '../caller.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+async function answerSession(deps: SlackDeps, userId: string, respond: RespondFn) {
+  const caller = await resolveCaller(deps, userId);
+  if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
+  const device = await deps.getSessionDevice(caller.user);
+  const { m } = caller;
+  if (device.state !== 'ok') return respond({ response_type: 'ephemeral', text: m.couldNotCheck(m.fault(device.reason)) });
+  return respond({ response_type: 'ephemeral', text: m.sessionTitle, blocks: sessionBlocks(m, device.value) });
+}
+
+async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn) {
+  const caller = await resolveCaller(deps, userId);
+  if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
+  const { m } = caller;
+  const verdict = await deps.getPolicyVerdict(caller.user);
+  const blocks =
+    verdict.state === 'ok' ? policyBlocks(m, verdict.value) : policyBlocks(m, undefined, m.fault(verdict.reason));
+  return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
+}
+
+/**
+ * `/aws-mfa [setup|session|policy|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
+ * The checklist opens a loading modal with the trigger_id straight away and fills it with `views.update`.
+ */
+export function createAwsMfaCommand(deps: SlackDeps) {
+  return async function awsMfaCommand({ command, ack, client, respond }: Args): Promise<void> {
+    const text = command.text.trim();
+    const sub = text.split(/\s+/)[0]?.toLowerCase() ?? '';
+    const m = messagesFor(deps.directory.peek(command.user_id)?.locale);
+
+    switch (sub) {
+      case '':
+      case 'setup': {
+        await ack();
+        const opened = await client.views.open({ trigger_id: command.trigger_id, view: modal(m, loadingBlocks(m)) });
+        const viewId = opened.view?.id;
+        if (!viewId) return;
+        const filled = await renderChecklistSafely(deps, command.user_id);
+        await client.views.update({ view_id: viewId, view: modal(filled.m, filled.blocks) });
+        return;
+      }
+      case 'session':
+      case 'policy':
+        await ack();
+        try {
+          await (sub === 'session' ? answerSession : answerPolicy)(deps, command.user_id, respond);
+        } catch (error) {
+          deps.logger.error({ err: error, subcommand: sub, slackUserId: command.user_id }, 'subcommand failed');
+          await respond({ response_type: 'ephemeral', text: m.internalError });
+        }
+        return;
+      case 'help':
+        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m) });
+        return;
+      default:
+        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m, text) });
+    }
+  };
+}
