@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkMessage, checkView } from './block-kit-limits.js';
+
+type Json = Record<string, unknown>;
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly args: Json;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly at: number;
+}
+
+export interface FakeMember {
+  id: string;
+  name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  locale?: string;
+  tz?: string;
+  profile: { email?: string; real_name?: string };
+}
+
+/** Slack's documented lifetime of a trigger_id. */
+const TRIGGER_TTL_MS = 3000;
+const JSON_ARGS = new Set(['view', 'blocks', 'attachments']);
+
+/**
+ * A stand-in for Slack's Web API (`SLACK_API_URL`) and for response_url, on a loopback port. It records every call,
+ * checks tokens, enforces what a real workspace enforces (a trigger_id is valid for 3 s and opens one view; Block
+ * Kit sizes) and can answer 429 with Retry-After or slowly, on demand.
+ */
+export class FakeSlackWebApi {
+  readonly calls: RecordedCall[] = [];
+  /** Messages posted to response_url paths: `{ path, body }`. */
+  readonly responses: { path: string; body: Json }[] = [];
+  members: FakeMember[] = [];
+  readonly botToken: string;
+  private server: Server | undefined;
+  private baseUrl = '';
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly views = new Map<string, Json>();
+  private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
+  private readonly delays = new Map<string, number>();
+  private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
+
+  constructor(options: { botToken?: string } = {}) {
+    this.botToken = options.botToken ?? 'xoxb-test-fake-token';
+  }
+
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  responseUrl(id = randomUUID()): string {
+    return `${this.baseUrl}/response/${id}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A trigger_id as Slack would put in an interaction: valid for 3 s, for one view. */
+  issueTriggerId(): string {
+    const id = `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().slice(0, 8)}`;
+    this.triggers.set(id, { issuedAt: Date.now(), used: false });
+    return id;
+  }
+
+  /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfter`. */
+  rateLimit(method: string, times = 1, retryAfter = 1): void {
+    this.rateLimits.set(method, { remaining: times, retryAfter });
+  }
+
+  /** Every call to `method` takes `ms` longer. */
+  delay(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  view(id: string): Json | undefined {
+    return this.views.get(id);
+  }
+
+  /** Resolves once `test` holds after a call or response is recorded; rejects after `timeoutMs`. */
+  waitFor(test: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for the fake Slack API')), timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  private notify() {
+    for (const w of [...this.waiters]) {
+      if (w.test()) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await new Promise<string>((resolve) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => resolve(body));
+    });
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+
+    if (path.startsWith('/response/')) {
+      const body = JSON.parse(raw || '{}') as Json;
+      const errors = checkMessage(body);
+      this.responses.push({ path, body });
+      this.notify();
+      res.writeHead(errors.length ? 400 : 200, { 'content-type': 'text/plain' });
+      res.end(errors.length ? errors.join('; ') : 'ok');
+      return;
+    }
+
+    const method = path.replace(/^\/api\//, '');
+    const args = this.parseArgs(raw, req.headers['content-type'] ?? '');
+    const auth = req.headers.authorization ?? (typeof args.token === 'string' ? `Bearer ${args.token}` : '');
+
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+
+    const limit = this.rateLimits.get(method);
+    if (limit && limit.remaining > 0) {
+      limit.remaining -= 1;
+      this.record(method, args, { ok: false, error: 'ratelimited' });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limit.retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+
+    const result = auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
+    this.record(method, args, result);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(result));
+  }
+
+  private parseArgs(raw: string, contentType: string): Json {
+    if (contentType.includes('application/json')) return JSON.parse(raw || '{}') as Json;
+    const args: Json = {};
+    for (const [k, v] of new URLSearchParams(raw)) args[k] = JSON_ARGS.has(k) ? JSON.parse(v) : v;
+    return args;
+  }
+
+  private record(method: string, args: Json, result: Json) {
+    const { token: _token, ...rest } = args;
+    this.calls.push({
+      method,
+      args: rest,
+      ok: result.ok === true,
+      ...(typeof result.error === 'string' ? { error: result.error } : {}),
+      at: Date.now(),
+    });
+    this.notify();
+  }
+
+  private invalid(errors: string[]): Json {
+    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } };
+  }
+
+  private useTrigger(triggerId: unknown): string | undefined {
+    const t = typeof triggerId === 'string' ? this.triggers.get(triggerId) : undefined;
+    if (!t) return 'invalid_trigger_id';
+    if (t.used || Date.now() - t.issuedAt > TRIGGER_TTL_MS) return 'expired_trigger_id';
+    t.used = true;
+    return undefined;
+  }
+
+  private storeView(view: Json, id = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`): Json {
+    const stored = { ...view, id, hash: randomUUID() };
+    this.views.set(id, stored);
+    return stored;
+  }
+
+  private answer(method: string, args: Json): Json {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'aws-mfa-bot', team_id: 'T0FAKE', user_id: 'UBOT0001', bot_id: 'BBOT0001' };
+      case 'users.list': {
+        const limit = Math.min(Number(args.limit ?? 0) || 1000, 1000);
+        const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString() : 0);
+        const page = this.members.slice(start, start + limit);
+        const next = start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+        return { ok: true, members: page, response_metadata: { next_cursor: next } };
+      }
+      case 'users.info': {
+        const user = this.members.find((m) => m.id === args.user);
+        return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
+      }
+      case 'views.open':
+      case 'views.push': {
+        const bad = this.useTrigger(args.trigger_id);
+        if (bad) return { ok: false, error: bad };
+        const errors = checkView(args.view);
+        if (errors.length) return this.invalid(errors);
+        return { ok: true, view: this.storeView(args.view as Json) };
+      }
+      case 'views.update': {
+        const id = String(args.view_id ?? '');
+        const current = this.views.get(id);
+        if (!current) return { ok: false, error: 'not_found' };
+        if (args.hash !== undefined && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+        const errors = checkView(args.view);
+        if (errors.length) return this.invalid(errors);
+        return { ok: true, view: this.storeView(args.view as Json, id) };
+      }
+      case 'views.publish': {
+        const errors = checkView(args.view);
+        if ((args.view as Json | undefined)?.type !== 'home') errors.push('views.publish takes a home view');
+        if (errors.length) return this.invalid(errors);
+        return { ok: true, view: this.storeView(args.view as Json, `HOME-${String(args.user_id)}`) };
+      }
+      case 'chat.postMessage':
+      case 'chat.postEphemeral': {
+        const errors = checkMessage(args);
+        if (errors.length) return this.invalid(errors);
+        return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message_ts: `${Date.now() / 1000}` };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
