@@ -1,0 +1,124 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../../src/aws/rate-limit.js';
+import { createTrailAdapter } from '../../src/aws/trail.js';
+import { FactError } from '../../src/services/ports.js';
+
+// CloudTrail LookupEvents is not in moto: mocked with realistic events (CloudTrailEvent is the raw record as a string).
+function sessionTokenEvent(userName: string, time: string, region = 'us-east-1') {
+  const record = {
+    eventVersion: '1.08',
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAFAKEPRINCIPAL',
+      arn: `arn:aws:iam::123456789012:user/${userName}`,
+      accountId: '123456789012',
+      accessKeyId: 'FAKEKEY0001',
+      userName,
+    },
+    eventTime: time,
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'GetSessionToken',
+    awsRegion: region,
+    sourceIPAddress: '203.0.113.10',
+    userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.ubuntu.22 prompt/off command/sts.get-session-token',
+    requestParameters: { serialNumber: `arn:aws:iam::123456789012:mfa/${userName}` },
+    responseElements: { credentials: { accessKeyId: 'ASIAFAKETEMP', expiration: 'Dec 1, 2026, 10:00:00 PM' } },
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '123456789012',
+  };
+  return {
+    EventId: `${userName}-${time}`,
+    EventName: 'GetSessionToken',
+    ReadOnly: 'true',
+    AccessKeyId: 'FAKEKEY0001',
+    EventTime: new Date(time),
+    EventSource: 'sts.amazonaws.com',
+    Username: userName,
+    Resources: [],
+    CloudTrailEvent: JSON.stringify(record),
+  };
+}
+
+const since = new Date('2026-05-01T00:00:00Z');
+const noWait = { take: async () => {} };
+
+describe('CloudTrail adapter', () => {
+  const mock = mockClient(CloudTrailClient);
+  afterEach(() => mock.reset());
+
+  const adapter = (maxPagesPerRegion?: number, limiter = noWait) =>
+    createTrailAdapter({
+      clients: [
+        { region: 'us-east-1', client: new CloudTrailClient({ region: 'us-east-1' }) },
+        { region: 'ap-northeast-2', client: new CloudTrailClient({ region: 'ap-northeast-2' }) },
+      ],
+      limiter,
+      ...(maxPagesPerRegion ? { maxPagesPerRegion } : {}),
+    });
+
+  it("finds the user's latest GetSessionToken, skipping other users, across pages and regions", async () => {
+    mock
+      .on(LookupEventsCommand, { NextToken: undefined })
+      .resolvesOnce({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')], NextToken: 'page2' })
+      .resolvesOnce({ Events: [sessionTokenEvent('alice', '2026-05-29T09:00:00Z', 'ap-northeast-2')] });
+    mock.on(LookupEventsCommand, { NextToken: 'page2' }).resolves({ Events: [sessionTokenEvent('alice', '2026-05-20T08:00:00Z')] });
+
+    const found = await adapter().findSessionTokenUse('alice', since);
+    expect(found).toEqual({ eventTime: new Date('2026-05-29T09:00:00Z'), region: 'ap-northeast-2' });
+    const inputs = mock.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
+    expect(inputs[0]).toMatchObject({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
+      StartTime: since,
+      MaxResults: 50,
+    });
+  });
+
+  it('returns undefined when the user never called GetSessionToken', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')] });
+    expect(await adapter().findSessionTokenUse('alice', since)).toBeUndefined();
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(2);
+  });
+
+  it('reads a bounded number of pages per region', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [], NextToken: 'more' });
+    await adapter(3).findSessionTokenUse('alice', since);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(6);
+  });
+
+  it('reports AccessDenied as a fault the checklist shows as unknown', async () => {
+    mock.on(LookupEventsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const error = await adapter().findSessionTokenUse('alice', since).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FactError);
+    expect((error as FactError).reason).toMatchObject({ kind: 'access_denied', action: 'cloudtrail:LookupEvents' });
+  });
+
+  it('takes a rate-limit slot before every request', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    let taken = 0;
+    await adapter(undefined, { take: async () => void taken++ }).findSessionTokenUse('alice', since);
+    expect(taken).toBe(mock.commandCalls(LookupEventsCommand).length);
+  });
+});
+
+describe('createRateLimiter', () => {
+  it('spaces request starts 500 ms apart at 2 per second, in arrival order', async () => {
+    let now = 1_000;
+    const slept: number[] = [];
+    const limiter = createRateLimiter(
+      2,
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+    expect(slept).toEqual([500, 1000]);
+    now += 5_000; // after a quiet spell the next request goes at once
+    await limiter.take();
+    expect(slept).toEqual([500, 1000]);
+  });
+});

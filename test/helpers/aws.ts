@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { describe, inject } from 'vitest';
+
+/** moto_server's URL for this run, or '' when moto is not installed (the global setup already said so, loudly). */
+export const motoUrl = inject('motoUrl');
+
+/** `describe` when moto_server runs; otherwise a skip (CI never gets here: the global setup fails instead). */
+export const describeWithMoto = motoUrl ? describe : describe.skip;
+
+/** Points every AWS SDK client created from now on at moto, as AWS_ENDPOINT_URL does in production overrides. */
+export function useMotoEnvironment(region = 'ap-northeast-2'): void {
+  process.env.AWS_ENDPOINT_URL = motoUrl;
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.AWS_REGION = region;
+  delete process.env.AWS_PROFILE;
+}
+
+/** moto keeps one account for the whole run: each test names its own users. */
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** SDK command name → IAM action, e.g. ListMFADevicesCommand → iam:ListMFADevices. */
+export function actionOf(service: string, commandName: string): string {
+  return `${service}:${commandName.replace(/Command$/, '')}`;
+}
