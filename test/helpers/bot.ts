@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import {
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningBot, startBot } from '../../src/main.js';
+import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
+import { motoUrl, useMotoEnvironment } from './aws.js';
+import { SIGNING_SECRET } from './slack-requests.js';
+
+export interface TestBot {
+  readonly fake: FakeSlackWebApi;
+  readonly bot: RunningBot;
+  readonly baseUrl: string;
+  /** Every log line the bot wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  readonly iam: IAMClient;
+  /** An engineer: an IAM user mapped to a Slack member through the SlackUserId tag. */
+  engineer(options?: { locale?: string; mfa?: boolean; mapped?: boolean }): Promise<Engineer>;
+  enableMfa(userName: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface Engineer {
+  readonly slackUserId: string;
+  readonly userName: string;
+}
+
+/** The real bot (startBot) in HTTP mode on a free port, AWS on moto, Slack's Web API faked. */
+export async function startTestBot(
+  env: Record<string, string> = {},
+  options: { awsEndpoint?: string } = {},
+): Promise<TestBot> {
+  useMotoEnvironment();
+  // The bot's AWS clients use AWS_ENDPOINT_URL (moto, or a slow proxy in front of it); the test's own admin client
+  // always talks to moto directly.
+  if (options.awsEndpoint) process.env.AWS_ENDPOINT_URL = options.awsEndpoint;
+  const fake = new FakeSlackWebApi();
+  await fake.start();
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const bot = await startBot(config, { logger: createLogger('debug', sink) });
+  const iam = new IAMClient({ endpoint: motoUrl });
+
+  async function enableMfa(userName: string) {
+    const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: userName }));
+    const serial = device.VirtualMFADevice?.SerialNumber ?? '';
+    await iam.send(
+      new EnableMFADeviceCommand({ UserName: userName, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    );
+    return serial;
+  }
+
+  return {
+    fake,
+    bot,
+    baseUrl: `http://127.0.0.1:${bot.port}`,
+    logs,
+    iam,
+    enableMfa,
+    async engineer({ locale = 'en-US', mfa = false, mapped = true } = {}) {
+      const suffix = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+      const slackUserId = `U0${suffix}`;
+      const userName = `eng-${suffix.toLowerCase()}`;
+      fake.members.push({ id: slackUserId, name: userName, locale, profile: { email: `${userName}@example.com` } });
+      await iam.send(
+        new CreateUserCommand({ UserName: userName, Tags: mapped ? [{ Key: 'SlackUserId', Value: slackUserId }] : [] }),
+      );
+      if (mfa) await enableMfa(userName);
+      return { slackUserId, userName };
+    },
+    async stop() {
+      await bot.stop();
+      await fake.stop();
+      iam.destroy();
+    },
+  };
+}

@@ -1,0 +1,271 @@
+import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
+import { ACTION } from '../../src/slack/action-ids.js';
+import { startSlowProxy } from '../fakes/slow-proxy.js';
+import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
+import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { eventCallback, interaction, post, sign, slashCommand } from '../helpers/slack-requests.js';
+
+const trail = mockClient(CloudTrailClient);
+
+const blocksText = (view: Record<string, unknown> | undefined) => JSON.stringify(view?.blocks ?? []);
+
+/** The checklist step sections, by their title, as rendered. */
+function stepText(view: Record<string, unknown> | undefined, title: string): string {
+  const blocks = (view?.blocks ?? []) as { text?: { text?: string } }[];
+  return blocks.map((b) => b.text?.text ?? '').find((t) => t.includes(title)) ?? '';
+}
+
+describeWithMoto('/aws-mfa through the real Bolt app', () => {
+  let t: TestBot;
+
+  beforeEach(async () => {
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    t = await startTestBot();
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  async function openChecklist(who: Engineer) {
+    const triggerId = t.fake.issueTriggerId();
+    const res = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: triggerId, response_url: t.fake.responseUrl() }));
+    expect(res.status).toBe(200);
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
+    const open = t.fake.callsTo('views.open')[0];
+    expect(open?.ok).toBe(true);
+    const update = t.fake.callsTo('views.update').at(-1);
+    return { viewId: String(update?.args.view_id), view: update?.args.view as Record<string, unknown> };
+  }
+
+  it('shows a new engineer without MFA step 1 open with the next action, and Re-check sees the device', async () => {
+    const who = await t.engineer();
+    const { viewId, view } = await openChecklist(who);
+
+    // The loading modal went out first, then the filled one replaced it.
+    expect(blocksText(t.fake.callsTo('views.open')[0]?.args.view as Record<string, unknown>)).toContain('Checking your AWS account');
+    expect(stepText(view, '1. MFA device')).toContain('to do');
+    expect(stepText(view, '1. MFA device')).toContain('Assign MFA device');
+    expect(stepText(view, '6. Temporary credentials')).toContain(`arn:aws:iam::123456789012:mfa/${who.userName}`);
+    expect(blocksText(view)).toContain(who.userName);
+
+    await t.enableMfa(who.userName);
+    const before = t.fake.callsTo('views.update').length;
+    const res = await post(
+      t.baseUrl,
+      interaction({
+        type: 'block_actions',
+        user: { id: who.slackUserId },
+        team: { id: 'T0FAKE' },
+        api_app_id: 'A0FAKE',
+        trigger_id: t.fake.issueTriggerId(),
+        view: { id: viewId, type: 'modal', callback_id: 'aws_mfa_checklist' },
+        actions: [{ type: 'button', action_id: ACTION.recheck, block_id: 'b', action_ts: '1' }],
+      }),
+    );
+    expect(res.status).toBe(200);
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').length >= before + 2);
+    const rechecked = t.fake.view(viewId);
+    expect(stepText(rechecked, '1. MFA device')).toContain('done');
+    expect(stepText(rechecked, '2. Authenticator app')).toContain('done');
+  });
+
+  it('opens the modal in time when IAM answers slowly (2 s a call)', async () => {
+    await t.stop();
+    const proxy = await startSlowProxy(motoUrl, 2000);
+    try {
+      t = await startTestBot({}, { awsEndpoint: proxy.url });
+      const who = await t.engineer();
+      const res = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }));
+      expect(res.status).toBe(200);
+      // The fake refuses a trigger_id older than 3 s, so an ok views.open proves the modal opened in time.
+      await t.fake.waitFor(() => t.fake.callsTo('views.open').length > 0, 3000);
+      expect(t.fake.callsTo('views.open')[0]).toMatchObject({ ok: true });
+      await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok), 20_000);
+      const view = t.fake.callsTo('views.update').at(-1)?.args.view as Record<string, unknown>;
+      expect(stepText(view, '1. MFA device')).toContain('to do');
+    } finally {
+      await proxy.stop();
+    }
+  }, 40_000);
+
+  it('rejects a forged signature and a stale request, and changes nothing', async () => {
+    const who = await t.engineer();
+    const callsBefore = t.fake.calls.length;
+    const forged = slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }, { secret: 'not-the-secret' });
+    expect((await post(t.baseUrl, forged)).status).toBe(401);
+    const stale = slashCommand(
+      { user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect((await post(t.baseUrl, stale)).status).toBe(401);
+    const tampered = slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() });
+    const res = await post(t.baseUrl, { headers: tampered.headers, body: tampered.body.replace(who.slackUserId, 'U0SOMEONEELSE') });
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.fake.calls.slice(callsBefore)).toEqual([]);
+  });
+
+  it('publishes the checklist as the App Home tab', async () => {
+    const who = await t.engineer({ mfa: true });
+    const res = await post(t.baseUrl, eventCallback({ type: 'app_home_opened', user: who.slackUserId, channel: 'D0DM', tab: 'home' }));
+    expect(res.status).toBe(200);
+    await t.fake.waitFor(() => t.fake.callsTo('views.publish').filter((c) => c.ok).length >= 2);
+    const home = t.fake.callsTo('views.publish').at(-1)?.args;
+    expect(home?.user_id).toBe(who.slackUserId);
+    expect((home?.view as Record<string, unknown>).type).toBe('home');
+    expect(stepText(home?.view as Record<string, unknown>, '1. MFA device')).toContain('done');
+  });
+
+  it('answers /aws-mfa session with the caller\'s own device ARN, ephemerally', async () => {
+    const who = await t.engineer({ mfa: true });
+    const url = t.fake.responseUrl();
+    await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'session', response_url: url }));
+    await t.fake.waitFor(() => t.fake.responses.length > 0);
+    const reply = t.fake.responses[0]?.body;
+    expect(reply?.response_type).toBe('ephemeral');
+    expect(JSON.stringify(reply?.blocks)).toContain(
+      `aws sts get-session-token --serial-number 'arn:aws:iam::123456789012:mfa/${who.userName}' --token-code`,
+    );
+    expect(JSON.stringify(reply?.blocks)).toContain('export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN');
+  });
+
+  it('answers /aws-mfa policy with the policy that applies to the caller', async () => {
+    const who = await t.engineer();
+    const policyName = unique('RequireMFA');
+    const created = await t.iam.send(new CreatePolicyCommand({ PolicyName: policyName, PolicyDocument: JSON.stringify(GUIDE_POLICY) }));
+    await t.iam.send(new AttachUserPolicyCommand({ UserName: who.userName, PolicyArn: created.Policy?.Arn }));
+    await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'policy', response_url: t.fake.responseUrl() }));
+    await t.fake.waitFor(() => t.fake.responses.length > 0);
+    const text = JSON.stringify(t.fake.responses[0]?.body.blocks);
+    expect(text).toContain(`managed policy \`${policyName}\` attached to you`);
+    expect(text).toContain('BlockMostAccessUnlessSignedInWithMFA');
+  });
+
+  it('answers help, and usage with escaped text for an unknown subcommand', async () => {
+    const who = await t.engineer();
+    const help = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'help' }));
+    expect(JSON.parse(help.text)).toMatchObject({ response_type: 'ephemeral' });
+    expect(help.text).toContain('/aws-mfa session');
+
+    const hostile = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'pwn <!channel> <https://evil.example|click> `x`' }));
+    expect(hostile.status).toBe(200);
+    expect(hostile.text).not.toContain('<!channel>');
+    expect(hostile.text).not.toContain('<https://evil');
+    expect(hostile.text).toContain('&lt;!channel&gt;');
+    expect(t.fake.callsTo('views.open')).toEqual([]);
+  });
+
+  it('tells an unmapped caller which tag to set', async () => {
+    const who = await t.engineer({ mapped: false });
+    const { view } = await openChecklist(who);
+    expect(blocksText(view)).toContain(`\`SlackUserId\` = \`${who.slackUserId}\``);
+  });
+
+  it('speaks Korean to a ko-KR user', async () => {
+    const who = await t.engineer({ locale: 'ko-KR' });
+    await openChecklist(who); // loads the directory; the next open knows the locale from the start
+    const { view } = await openChecklist(who);
+    expect((view.title as { text: string }).text).toBe('AWS MFA 체크리스트');
+    expect(stepText(view, '1. MFA 디바이스 설정')).toContain('할 일');
+  });
+
+  it('shows step 6 as unknown when CloudTrail is denied, logging it once', async () => {
+    trail.reset();
+    trail.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const who = await t.engineer();
+    const { view } = await openChecklist(who);
+    expect(stepText(view, '6. Temporary credentials')).toContain('unknown');
+    expect(stepText(view, '1. MFA device')).toContain('to do');
+    const lines = t.logs.filter((l) => l.step === 'session' && l.iamUser === who.userName);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ action: 'cloudtrail:LookupEvents', kind: 'access_denied' });
+  });
+
+  it('shows step 6 done when CloudTrail has a recent GetSessionToken by the user', async () => {
+    const who = await t.engineer({ mfa: true });
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({
+      Events: [{ EventName: 'GetSessionToken', Username: who.userName, EventTime: new Date(Date.now() - 86_400_000) }],
+    });
+    const { view } = await openChecklist(who);
+    expect(stepText(view, '6. Temporary credentials')).toContain('done');
+  });
+
+  it('delivers the checklist after Slack answers views.update with 429', async () => {
+    const who = await t.engineer();
+    t.fake.rateLimit('views.update', 1, 1);
+    const { view } = await openChecklist(who);
+    expect(t.fake.callsTo('views.update').map((c) => c.error ?? 'ok')).toEqual(['ratelimited', 'ok']);
+    expect(stepText(view, '1. MFA device')).toContain('to do');
+  });
+
+  it('pushes the temporary-credential commands from the checklist button', async () => {
+    const who = await t.engineer({ mfa: true });
+    const { viewId, view } = await openChecklist(who);
+    const actions = (view.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[]).find((b) => b.type === 'actions');
+    const button = actions?.elements?.find((e) => e.action_id === ACTION.showSession);
+    expect(button?.value).toBeDefined();
+    await post(
+      t.baseUrl,
+      interaction({
+        type: 'block_actions',
+        user: { id: who.slackUserId },
+        team: { id: 'T0FAKE' },
+        trigger_id: t.fake.issueTriggerId(),
+        view: { id: viewId, type: 'modal' },
+        actions: [{ type: 'button', action_id: ACTION.showSession, value: button?.value, block_id: 'b', action_ts: '1' }],
+      }),
+    );
+    await t.fake.waitFor(() => t.fake.callsTo('views.push').length > 0);
+    const pushed = t.fake.callsTo('views.push')[0];
+    expect(pushed?.ok).toBe(true);
+    expect(blocksText(pushed?.args.view as Record<string, unknown>)).toContain(`mfa/${who.userName}`);
+  });
+
+  it('ignores a tampered button value', async () => {
+    const who = await t.engineer();
+    await post(
+      t.baseUrl,
+      interaction({
+        type: 'block_actions',
+        user: { id: who.slackUserId },
+        team: { id: 'T0FAKE' },
+        trigger_id: t.fake.issueTriggerId(),
+        view: { id: 'V0NOPE', type: 'modal' },
+        actions: [{ type: 'button', action_id: ACTION.showSession, value: '{"serial":"$(rm -rf /)","region":"x"}', block_id: 'b', action_ts: '1' }],
+      }),
+    );
+    await t.fake.waitFor(() => t.logs.some((l) => l.msg === 'ignored a malformed button value'));
+    expect(t.fake.callsTo('views.push')).toEqual([]);
+  });
+
+  it('loads the Slack directory in bulk once, never per person', async () => {
+    const a = await t.engineer();
+    const b = await t.engineer();
+    await openChecklist(a);
+    await post(t.baseUrl, slashCommand({ user_id: b.slackUserId, text: 'session', response_url: t.fake.responseUrl() }));
+    await t.fake.waitFor(() => t.fake.responses.length > 0);
+    expect(t.fake.callsTo('users.list')).toHaveLength(1);
+    expect(t.fake.callsTo('users.lookupByEmail')).toEqual([]);
+    expect(t.fake.callsTo('users.list')[0]?.args).toMatchObject({ limit: '1000', include_locale: 'true' });
+  });
+
+  it('serves /healthz and /readyz', async () => {
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, checks: { slack: true } });
+  });
+
+  it('never signs a request with anything but the bot token, and never logs it', async () => {
+    const who = await t.engineer();
+    await openChecklist(who);
+    expect(JSON.stringify(t.logs)).not.toContain(t.fake.botToken);
+    expect(sign('x', 'text/plain').headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
+  });
+});
