@@ -16,7 +16,9 @@ Configuration comes from the environment and from a .env file in the working dir
 See README.md and .env.example for every variable.`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -26,7 +28,9 @@ async function start(): Promise<void> {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`aws-mfa-bot: ${error.message}\n\nSee .env.example for every variable and its meaning.\n`);
+      process.stderr.write(
+        `aws-mfa-bot: ${error.message}\n\nSee .env.example for every variable and its meaning.\n`,
+      );
       process.exit(1);
     }
     throw error;
@@ -91,6 +95,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`aws-mfa-bot: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
+  process.stderr.write(
+    `aws-mfa-bot: ${redactText(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exit(1);
 });

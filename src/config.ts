@@ -47,10 +47,15 @@ const schema = z.object({
     .regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)' }),
   SLACK_APP_TOKEN: optional(
     z.string().regex(/^xapp-/, {
-      error: 'must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens), or unset for HTTP mode',
+      error:
+        'must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens), or unset for HTTP mode',
     }),
   ),
-  SLACK_SIGNING_SECRET: optional(z.string().min(8, { error: 'looks too short: copy the Signing Secret from Slack app → Basic Information' })),
+  SLACK_SIGNING_SECRET: optional(
+    z
+      .string()
+      .min(8, { error: 'looks too short: copy the Signing Secret from Slack app → Basic Information' }),
+  ),
   SLACK_API_URL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'https://slack.com/api/' : v),
     z.url({ error: 'must be a URL such as https://slack.com/api/' }),
@@ -64,13 +69,17 @@ const schema = z.object({
       .max(65535, { error: 'must be a TCP port number (1-65535)' }),
   ),
   SECURITY_CHANNEL: optional(
-    z.string().regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel ID such as C0123456789 (not a #name)' }),
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel ID such as C0123456789 (not a #name)' }),
   ),
   KEY_MAX_AGE_DAYS: positiveInt(90, 'must be a whole number of days between 1 and 3650'),
   KEY_UNUSED_DAYS: positiveInt(45, 'must be a whole number of days between 1 and 3650'),
   IAM_EMAIL_TAG: z.preprocess(
     (v) => (v === undefined || v === '' ? 'email' : v),
-    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'must be a valid IAM tag key (1-128 characters)' }),
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
+      error: 'must be a valid IAM tag key (1-128 characters)',
+    }),
   ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'info' : String(v).toLowerCase()),
@@ -86,7 +95,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'configuration');
       const missing = issue.code === 'invalid_type' && env[name] === undefined;
-      problems.push(`${name} ${missing && !issue.message.startsWith('is required') ? 'is required' : issue.message}`);
+      problems.push(
+        `${name} ${missing && !issue.message.startsWith('is required') ? 'is required' : issue.message}`,
+      );
     }
     throw new ConfigError(problems);
   }

@@ -7,7 +7,7 @@ import { createRateLimiter } from './aws/rate-limit.js';
 import { getCallerIdentity } from './aws/sts.js';
 import { createTrailAdapter } from './aws/trail.js';
 import type { Config } from './config.js';
-import { type Clock, systemClock } from './domain/types.js';
+import type { Clock } from './domain/types.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
@@ -15,6 +15,8 @@ import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackDirectory } from './slack/directory.js';
+
+const systemClock: Clock = { now: () => new Date() };
 
 /** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
 export class StartupError extends Error {

@@ -1,17 +1,40 @@
 import type { FaultReason } from '../domain/types.js';
 import { FactError } from '../services/ports.js';
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
-const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
 const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
 
 /** Sorts an AWS SDK error into what the checklist can tell the user. Keeps the code, never the message. */
 export function classifyAwsError(error: unknown, action: string): FaultReason {
   const e = (error ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
   if (DENIED.has(name)) return { kind: 'access_denied', action, code: name };
-  if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429) return { kind: 'throttled', action, code: name };
+  if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429)
+    return { kind: 'throttled', action, code: name };
   if (NOT_FOUND.has(name)) return { kind: 'not_found', action, code: name };
   if ((e.code && NETWORK.has(e.code)) || name === 'TimeoutError' || (!e.$metadata && e.code)) {
     return { kind: 'network', action, code: e.code ?? name };

@@ -50,7 +50,9 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
 
 export function createIamAdapter(client: IAMClient): IamPort {
   async function managedPolicyDocument(policyArn: string): Promise<unknown> {
-    const policy = await awsCall('iam:GetPolicy', () => client.send(new GetPolicyCommand({ PolicyArn: policyArn })));
+    const policy = await awsCall('iam:GetPolicy', () =>
+      client.send(new GetPolicyCommand({ PolicyArn: policyArn })),
+    );
     const versionId = policy.Policy?.DefaultVersionId;
     if (!versionId) return undefined;
     const version = await awsCall('iam:GetPolicyVersion', () =>
@@ -62,21 +64,34 @@ export function createIamAdapter(client: IAMClient): IamPort {
   async function groupPolicies(groupName: string): Promise<AttachedPolicy[]> {
     const [attached, inlineNames] = await Promise.all([
       awsCall('iam:ListAttachedGroupPolicies', () =>
-        collect(paginateListAttachedGroupPolicies({ client }, { GroupName: groupName }), (p) => p.AttachedPolicies),
+        collect(
+          paginateListAttachedGroupPolicies({ client }, { GroupName: groupName }),
+          (p) => p.AttachedPolicies,
+        ),
       ),
       awsCall('iam:ListGroupPolicies', () =>
         collect(paginateListGroupPolicies({ client }, { GroupName: groupName }), (p) => p.PolicyNames),
       ),
     ]);
-    const managed = attached.map(async (p): Promise<AttachedPolicy> => ({
-      source: { kind: 'group-managed', groupName, policyName: p.PolicyName ?? '', policyArn: p.PolicyArn ?? '' },
-      document: await managedPolicyDocument(p.PolicyArn ?? ''),
-    }));
+    const managed = attached.map(
+      async (p): Promise<AttachedPolicy> => ({
+        source: {
+          kind: 'group-managed',
+          groupName,
+          policyName: p.PolicyName ?? '',
+          policyArn: p.PolicyArn ?? '',
+        },
+        document: await managedPolicyDocument(p.PolicyArn ?? ''),
+      }),
+    );
     const inline = inlineNames.map(async (policyName): Promise<AttachedPolicy> => {
       const r = await awsCall('iam:GetGroupPolicy', () =>
         client.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: policyName })),
       );
-      return { source: { kind: 'group-inline', groupName, policyName }, document: parsePolicyDocument(r.PolicyDocument) };
+      return {
+        source: { kind: 'group-inline', groupName, policyName },
+        document: parsePolicyDocument(r.PolicyDocument),
+      };
     });
     return Promise.all([...managed, ...inline]);
   }
@@ -136,7 +151,10 @@ export function createIamAdapter(client: IAMClient): IamPort {
     async listPolicies(userName: string): Promise<AttachedPolicy[]> {
       const [attached, inlineNames, groups] = await Promise.all([
         awsCall('iam:ListAttachedUserPolicies', () =>
-          collect(paginateListAttachedUserPolicies({ client }, { UserName: userName }), (p) => p.AttachedPolicies),
+          collect(
+            paginateListAttachedUserPolicies({ client }, { UserName: userName }),
+            (p) => p.AttachedPolicies,
+          ),
         ),
         awsCall('iam:ListUserPolicies', () =>
           collect(paginateListUserPolicies({ client }, { UserName: userName }), (p) => p.PolicyNames),
@@ -145,18 +163,26 @@ export function createIamAdapter(client: IAMClient): IamPort {
           collect(paginateListGroupsForUser({ client }, { UserName: userName }), (p) => p.Groups),
         ),
       ]);
-      const managed = attached.map(async (p): Promise<AttachedPolicy> => ({
-        source: { kind: 'user-managed', policyName: p.PolicyName ?? '', policyArn: p.PolicyArn ?? '' },
-        document: await managedPolicyDocument(p.PolicyArn ?? ''),
-      }));
+      const managed = attached.map(
+        async (p): Promise<AttachedPolicy> => ({
+          source: { kind: 'user-managed', policyName: p.PolicyName ?? '', policyArn: p.PolicyArn ?? '' },
+          document: await managedPolicyDocument(p.PolicyArn ?? ''),
+        }),
+      );
       const inline = inlineNames.map(async (policyName): Promise<AttachedPolicy> => {
         const r = await awsCall('iam:GetUserPolicy', () =>
           client.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: policyName })),
         );
-        return { source: { kind: 'user-inline', policyName }, document: parsePolicyDocument(r.PolicyDocument) };
+        return {
+          source: { kind: 'user-inline', policyName },
+          document: parsePolicyDocument(r.PolicyDocument),
+        };
       });
       const viaGroups = groups.map((g) => groupPolicies(g.GroupName ?? ''));
-      const [direct, grouped] = await Promise.all([Promise.all([...managed, ...inline]), Promise.all(viaGroups)]);
+      const [direct, grouped] = await Promise.all([
+        Promise.all([...managed, ...inline]),
+        Promise.all(viaGroups),
+      ]);
       return [...direct, ...grouped.flat()];
     },
   };

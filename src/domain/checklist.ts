@@ -41,8 +41,18 @@ export interface KeySummary {
 }
 
 export type Step =
-  | { readonly id: 'mfa'; readonly status: StepStatus; readonly fault?: FaultReason; readonly devices: readonly MfaDevice[] }
-  | { readonly id: 'app'; readonly status: StepStatus; readonly fault?: FaultReason; readonly deviceType?: MfaDeviceType }
+  | {
+      readonly id: 'mfa';
+      readonly status: StepStatus;
+      readonly fault?: FaultReason;
+      readonly devices: readonly MfaDevice[];
+    }
+  | {
+      readonly id: 'app';
+      readonly status: StepStatus;
+      readonly fault?: FaultReason;
+      readonly deviceType?: MfaDeviceType;
+    }
   | {
       readonly id: 'keys';
       readonly status: StepStatus;
@@ -50,9 +60,24 @@ export type Step =
       readonly keys: readonly KeySummary[];
       readonly activeCount: number;
     }
-  | { readonly id: 'cli'; readonly status: StepStatus; readonly fault?: FaultReason; readonly lastUsed?: KeySummary }
-  | { readonly id: 'policy'; readonly status: StepStatus; readonly fault?: FaultReason; readonly verdict?: PolicyVerdict }
-  | { readonly id: 'session'; readonly status: StepStatus; readonly fault?: FaultReason; readonly seen?: SessionTokenUse };
+  | {
+      readonly id: 'cli';
+      readonly status: StepStatus;
+      readonly fault?: FaultReason;
+      readonly lastUsed?: KeySummary;
+    }
+  | {
+      readonly id: 'policy';
+      readonly status: StepStatus;
+      readonly fault?: FaultReason;
+      readonly verdict?: PolicyVerdict;
+    }
+  | {
+      readonly id: 'session';
+      readonly status: StepStatus;
+      readonly fault?: FaultReason;
+      readonly seen?: SessionTokenUse;
+    };
 
 export type PracticeId = 'rotate' | 'unused' | 'one-key' | 'least-privilege' | 'storage' | 'monitoring';
 
@@ -74,7 +99,8 @@ export interface Checklist {
   readonly doneCount: number;
 }
 
-const ageInDays = (from: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY_MS));
+const ageInDays = (from: Date, now: Date) =>
+  Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY_MS));
 
 export function mfaDeviceType(serialNumber: string): MfaDeviceType {
   if (/^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serialNumber)) return 'virtual';
@@ -118,13 +144,15 @@ function mfaStep(facts: UserFacts): Step & { id: 'mfa' } {
 
 function appStep(mfa: Step & { id: 'mfa' }): Step {
   // The authenticator app is proven by an enabled device: enabling one takes two consecutive codes from it.
-  if (mfa.status !== 'done') return { id: 'app', status: mfa.status, ...(mfa.fault ? { fault: mfa.fault } : {}) };
+  if (mfa.status !== 'done')
+    return { id: 'app', status: mfa.status, ...(mfa.fault ? { fault: mfa.fault } : {}) };
   return { id: 'app', status: 'done', deviceType: mfa.devices[0]?.type ?? 'virtual' };
 }
 
 function keysStep(facts: UserFacts, keys: readonly KeySummary[]): Step {
   const c = facts.accessKeys;
-  if (c.state !== 'ok') return { id: 'keys', status: faultStatus(c), fault: c.reason, keys: [], activeCount: 0 };
+  if (c.state !== 'ok')
+    return { id: 'keys', status: faultStatus(c), fault: c.reason, keys: [], activeCount: 0 };
   const activeCount = keys.filter((k) => k.active).length;
   let status: StepStatus = 'done';
   if (activeCount === 0) status = 'todo';
@@ -135,8 +163,12 @@ function keysStep(facts: UserFacts, keys: readonly KeySummary[]): Step {
 function cliStep(facts: UserFacts, keys: readonly KeySummary[]): Step {
   const c = facts.accessKeys;
   if (c.state !== 'ok') return { id: 'cli', status: faultStatus(c), fault: c.reason };
-  const used = keys.filter((k) => k.lastUsed).sort((a, b) => b.lastUsed!.date.getTime() - a.lastUsed!.date.getTime());
-  return used[0] ? { id: 'cli', status: 'done', lastUsed: used[0] } : { id: 'cli', status: 'todo' };
+  const usedAt = (k: KeySummary) => k.lastUsed?.date.getTime() ?? -1;
+  const latest = keys.reduce<KeySummary | undefined>(
+    (best, k) => (usedAt(k) > (best ? usedAt(best) : -1) ? k : best),
+    undefined,
+  );
+  return latest ? { id: 'cli', status: 'done', lastUsed: latest } : { id: 'cli', status: 'todo' };
 }
 
 function policyStep(facts: UserFacts): Step {

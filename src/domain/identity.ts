@@ -41,7 +41,11 @@ function activePersonByEmail(directory: DirectoryIndex, email: string | undefine
  * IAM user → Slack user, first rule that yields a person wins: the `SlackUserId` tag; the e-mail tag; the user name
  * when it is an e-mail address. Nothing is guessed beyond these (no name similarity, no partial matches).
  */
-export function mapIamUserToSlack(user: IamUser, directory: DirectoryIndex, emailTagKey: string): Mapping | undefined {
+export function mapIamUserToSlack(
+  user: IamUser,
+  directory: DirectoryIndex,
+  emailTagKey: string,
+): Mapping | undefined {
   const tagged = tagValue(user, SLACK_USER_ID_TAG);
   if (tagged && SLACK_USER_ID.test(tagged)) return { slackUserId: tagged, rule: 'tag' };
   const byTag = activePersonByEmail(directory, tagValue(user, emailTagKey));

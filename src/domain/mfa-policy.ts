@@ -64,7 +64,10 @@ function asList(value: unknown): unknown[] {
 }
 
 function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 'i');
 }
 
@@ -91,7 +94,8 @@ function coversEveryAction(stmt: Record<string, unknown>): boolean {
 function isFalse(value: unknown): boolean {
   const values = asList(value);
   return (
-    values.length > 0 && values.every((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'))
+    values.length > 0 &&
+    values.every((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'))
   );
 }
 
@@ -136,7 +140,9 @@ export function evaluateMfaPolicies(policies: readonly AttachedPolicy[]): Policy
   const via = policies.flatMap((p) =>
     findEnforcingStatements(p.document).map((statement) => ({ source: p.source, statement })),
   );
-  via.sort((a, b) => (a.statement.operator === b.statement.operator ? 0 : a.statement.operator === 'BoolIfExists' ? -1 : 1));
+  via.sort((a, b) =>
+    a.statement.operator === b.statement.operator ? 0 : a.statement.operator === 'BoolIfExists' ? -1 : 1,
+  );
   return { applies: via.length > 0, via };
 }
 
@@ -168,7 +174,12 @@ export const GUIDE_POLICY = {
 export const SELF_SERVICE_POLICY = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'AllowListActions', Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'], Resource: '*' },
+    {
+      Sid: 'AllowListActions',
+      Effect: 'Allow',
+      Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'],
+      Resource: '*',
+    },
     {
       Sid: 'AllowUserToCreateVirtualMFADevice',
       Effect: 'Allow',
@@ -179,12 +190,14 @@ export const SELF_SERVICE_POLICY = {
       Sid: 'AllowUserToManageTheirOwnMFA',
       Effect: 'Allow',
       Action: ['iam:EnableMFADevice', 'iam:GetMFADevice', 'iam:ListMFADevices', 'iam:ResyncMFADevice'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       Resource: 'arn:aws:iam::*:user/${aws:username}',
     },
     {
       Sid: 'AllowUserToDeactivateTheirOwnMFAOnlyWhenUsingMFA',
       Effect: 'Allow',
       Action: ['iam:DeactivateMFADevice'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       Resource: ['arn:aws:iam::*:user/${aws:username}'],
       Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
     },

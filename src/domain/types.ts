@@ -3,8 +3,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 /**
  * The outcome of reading one fact from AWS. A step whose fact could not be read says so instead of failing the whole
  * checklist. `unknown` is for answers that are not faults (CloudTrail not readable by the bot's role).
@@ -54,7 +52,12 @@ export interface KeyLastUsed {
 export type PolicySource =
   | { readonly kind: 'user-managed'; readonly policyName: string; readonly policyArn: string }
   | { readonly kind: 'user-inline'; readonly policyName: string }
-  | { readonly kind: 'group-managed'; readonly groupName: string; readonly policyName: string; readonly policyArn: string }
+  | {
+      readonly kind: 'group-managed';
+      readonly groupName: string;
+      readonly policyName: string;
+      readonly policyArn: string;
+    }
   | { readonly kind: 'group-inline'; readonly groupName: string; readonly policyName: string };
 
 export interface AttachedPolicy {

@@ -13,11 +13,18 @@ const en = {
   header: 'Your AWS MFA setup',
   summary: (done: number, total: number, user: string, account: string) =>
     `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
-  alsoMapped: (names: string) => `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
+  alsoMapped: (names: string) =>
+    `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
   checkedAt: (when: string) => `Checked live from IAM and CloudTrail at ${when} UTC.`,
   recheck: 'Re-check',
   showSession: 'Show temporary-credential commands',
-  statusLabel: { done: 'done', todo: 'to do', warn: 'needs attention', unknown: 'unknown', failed: "couldn't check" },
+  statusLabel: {
+    done: 'done',
+    todo: 'to do',
+    warn: 'needs attention',
+    unknown: 'unknown',
+    failed: "couldn't check",
+  },
   steps: {
     mfa: '1. MFA device',
     app: '2. Authenticator app',
@@ -66,15 +73,17 @@ const en = {
   policyWeak: (via: string) =>
     `Applies through ${via}, but it uses \`Bool\`: requests signed with long-term access keys are not blocked. Use \`BoolIfExists\`.`,
   policyTodo:
-    'No policy denies access without MFA for you yet. Ask an administrator to attach the guide\'s policy (see `/aws-mfa policy`).',
+    "No policy denies access without MFA for you yet. Ask an administrator to attach the guide's policy (see `/aws-mfa policy`).",
   policyVia: {
     'user-managed': (name: string) => `managed policy ${name} attached to you`,
     'user-inline': (name: string) => `your inline policy ${name}`,
     'group-managed': (name: string, group: string) => `managed policy ${name} of group ${group}`,
     'group-inline': (name: string, group: string) => `inline policy ${name} of group ${group}`,
   },
-  sessionDone: (date: string, region: string) => `You requested temporary credentials on ${date} (${region}).`,
-  sessionTodo: 'No `GetSessionToken` call by you in the last 30 days. Get temporary credentials with your MFA code:',
+  sessionDone: (date: string, region: string) =>
+    `You requested temporary credentials on ${date} (${region}).`,
+  sessionTodo:
+    'No `GetSessionToken` call by you in the last 30 days. Get temporary credentials with your MFA code:',
   sessionUnknown: "The bot can't read CloudTrail, so it can't tell whether you use temporary credentials.",
   sessionNeedsMfa: 'Set up your MFA device first (step 1): the command uses its ARN.',
   practicesTitle: 'Best practices',
@@ -111,7 +120,8 @@ const en = {
     '*`/aws-mfa help`* — this help',
   ].join('\n'),
   unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
-  internalError: 'Something went wrong on our side; the operator has been told in the logs. Try again shortly.',
+  internalError:
+    'Something went wrong on our side; the operator has been told in the logs. Try again shortly.',
 } as const;
 
 type Widen<T> = T extends string
@@ -131,8 +141,10 @@ const ko: Messages = {
   close: '닫기',
   loading: ':hourglass_flowing_sand: AWS 계정을 확인하는 중…',
   header: 'AWS MFA 설정 현황',
-  summary: (done, total, user, account) => `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
-  alsoMapped: (names) => `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
+  summary: (done, total, user, account) =>
+    `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
+  alsoMapped: (names) =>
+    `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
   checkedAt: (when) => `${when} UTC에 IAM과 CloudTrail에서 실시간으로 확인했습니다.`,
   recheck: '다시 확인',
   showSession: '임시 자격 증명 명령 보기',
@@ -170,19 +182,22 @@ const ko: Messages = {
     'Google Authenticator, Authy, Microsoft Authenticator 등을 설치하고 QR 코드를 스캔(또는 secret key 수동 입력)한 뒤, *연속된 두 개의 MFA 코드*를 입력하여 활성화하세요.',
   keysNone:
     '아직 Access Key가 없습니다. *Security credentials → Access keys → Create access key*, Use case *Command Line Interface (CLI)* 를 선택하고 .csv 파일을 내려받으세요. *Secret key는 한 번만 표시됩니다*.',
-  keyLine: (id, active, age, lastUsed) => `${id} — ${active ? '활성' : '비활성'}, 생성 ${age}일 경과, ${lastUsed}`,
+  keyLine: (id, active, age, lastUsed) =>
+    `${id} — ${active ? '활성' : '비활성'}, 생성 ${age}일 경과, ${lastUsed}`,
   keyLastUsed: (date, service, region) =>
     `마지막 사용 ${date}${service ? ` (${service}` : ''}${service && region ? `, ${region})` : service ? ')' : region ? ` (${region})` : ''}`,
   keyNeverUsed: '사용 기록 없음',
   keysTwoActive: '*활성 키가 두 개*입니다: 하나만 남기고, 더 이상 쓰이지 않는 키는 비활성화하세요.',
   keysTooOld: (days) => `*${days}일 이상* 된 키가 있습니다: 교체(로테이션)하세요.`,
   keysSecretOnce: '기억하세요: Secret access key는 키를 만들 때 한 번만 표시됩니다.',
-  cliDone: (date, service) => `${date}에 키가 사용되었으므로${service ? ` (${service})` : ''} CLI가 구성되어 있습니다.`,
+  cliDone: (date, service) =>
+    `${date}에 키가 사용되었으므로${service ? ` (${service})` : ''} CLI가 구성되어 있습니다.`,
   cliTodo: '아직 사용된 키가 없습니다. AWS CLI를 설치하고 구성하세요:',
   policyDone: (via) => `${via}을(를) 통해 적용되어 있습니다.`,
   policyWeak: (via) =>
     `${via}을(를) 통해 적용되지만 \`Bool\` 조건이라 장기 Access Key로 서명한 요청은 차단되지 않습니다. \`BoolIfExists\`를 사용하세요.`,
-  policyTodo: '아직 MFA 없이는 접근을 거부하는 정책이 적용되지 않았습니다. 관리자에게 가이드의 정책 적용을 요청하세요 (`/aws-mfa policy` 참고).',
+  policyTodo:
+    '아직 MFA 없이는 접근을 거부하는 정책이 적용되지 않았습니다. 관리자에게 가이드의 정책 적용을 요청하세요 (`/aws-mfa policy` 참고).',
   policyVia: {
     'user-managed': (name) => `사용자에 연결된 관리형 정책 ${name}`,
     'user-inline': (name) => `사용자 인라인 정책 ${name}`,
@@ -197,14 +212,16 @@ const ko: Messages = {
   practices: {
     rotate: (attention, days) =>
       attention ? `${days}일 이상 된 키는 *교체*하세요.` : `키가 ${days}일 안에 교체되고 있습니다.`,
-    unused: (attention, days) => (attention ? `${days}일 동안 사용하지 않은 키는 *삭제*하세요.` : '사용하지 않는 키가 없습니다.'),
+    unused: (attention, days) =>
+      attention ? `${days}일 동안 사용하지 않은 키는 *삭제*하세요.` : '사용하지 않는 키가 없습니다.',
     'one-key': (attention) => (attention ? '*활성 키는 하나만 유지하세요.*' : '활성 키가 하나입니다.'),
     'least-privilege': () => '최소 권한: 필요한 권한만 요청하세요.',
     storage: () => '키는 안전한 곳(1Password, AWS Secrets Manager 등)에 보관하고 코드에 하드코딩하지 마세요.',
     monitoring: () => 'CloudTrail이 키로 호출한 모든 API를 기록합니다.',
   },
   sessionIntro: (serial) => `내 MFA 디바이스: ${serial}`,
-  sessionExpected: (serial) => `아직 MFA 디바이스가 없습니다. 가상 디바이스를 만들면 ${serial} 이(가) 됩니다.`,
+  sessionExpected: (serial) =>
+    `아직 MFA 디바이스가 없습니다. 가상 디바이스를 만들면 ${serial} 이(가) 됩니다.`,
   sessionStep1: '임시 자격 증명 요청 (코드는 인증 앱의 코드로 바꾸세요):',
   sessionStep2: '또는 한 번에 요청하고 셸 환경변수로 설정 (먼저 MFA_CODE를 설정하세요):',
   sessionFooter: '임시 자격 증명은 만료됩니다 (기본 12시간). 만료되면 다시 실행하세요.',

@@ -4,7 +4,12 @@ import { cached } from './cached.js';
 import { FactError, type IamPort, type SlackDirectoryPort } from './ports.js';
 
 export type FindIamUserResult =
-  | { readonly kind: 'found'; readonly user: IamUser; readonly person: SlackPerson | undefined; readonly others: string[] }
+  | {
+      readonly kind: 'found';
+      readonly user: IamUser;
+      readonly person: SlackPerson | undefined;
+      readonly others: string[];
+    }
   | { readonly kind: 'unmapped'; readonly person: SlackPerson | undefined }
   | { readonly kind: 'failed'; readonly reason: FaultReason };
 

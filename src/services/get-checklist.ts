@@ -1,4 +1,9 @@
-import { type Checklist, evaluateChecklist, SESSION_TOKEN_LOOKBACK_DAYS, type Thresholds } from '../domain/checklist.js';
+import {
+  type Checklist,
+  evaluateChecklist,
+  SESSION_TOKEN_LOOKBACK_DAYS,
+  type Thresholds,
+} from '../domain/checklist.js';
 import type { Clock, IamUser } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { IamPort, TrailPort } from './ports.js';

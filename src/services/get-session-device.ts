@@ -14,14 +14,22 @@ export interface SessionDevice {
 export type GetSessionDevice = (user: IamUser) => Promise<Checked<SessionDevice>>;
 
 /** The MFA device to put in the user's `get-session-token` command: one IAM call, not a whole checklist. */
-export function createGetSessionDevice(deps: { iam: IamPort; logger: Logger; region: string }): GetSessionDevice {
+export function createGetSessionDevice(deps: {
+  iam: IamPort;
+  logger: Logger;
+  region: string;
+}): GetSessionDevice {
   return async (user) => {
     const devices = await readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName));
     if (devices.state !== 'ok') return devices;
     const first = devices.value[0];
     return {
       state: 'ok',
-      value: { serial: first?.serialNumber ?? expectedVirtualMfaArn(user), expected: !first, region: deps.region },
+      value: {
+        serial: first?.serialNumber ?? expectedVirtualMfaArn(user),
+        expected: !first,
+        region: deps.region,
+      },
     };
   };
 }

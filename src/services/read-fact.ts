@@ -22,7 +22,13 @@ export async function readFact<T>(
     }
     const unknown = options.deniedIsUnknown === true && error.reason.kind === 'access_denied';
     logger.warn(
-      { step, iamUser: user.userName, action: error.reason.action, kind: error.reason.kind, awsCode: error.reason.code },
+      {
+        step,
+        iamUser: user.userName,
+        action: error.reason.action,
+        kind: error.reason.kind,
+        awsCode: error.reason.code,
+      },
       unknown ? 'not allowed to check this step; shown as unknown' : 'could not check this step',
     );
     return { state: unknown ? 'unknown' : 'failed', reason: error.reason };

@@ -27,7 +27,11 @@ function healthRoutes(readiness: Readiness) {
     res.end(JSON.stringify(body));
   };
   return [
-    { path: '/healthz', method: 'GET', handler: (_req: IncomingMessage, res: ServerResponse) => json(res, 200, { ok: true }) },
+    {
+      path: '/healthz',
+      method: 'GET',
+      handler: (_req: IncomingMessage, res: ServerResponse) => json(res, 200, { ok: true }),
+    },
     {
       path: '/readyz',
       method: 'GET',
@@ -63,7 +67,11 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
     Reflect.set(
       socket.client,
       'webClient',
-      new WebClient('', { slackApiUrl: config.slack.apiUrl, logger, retryConfig: { retries: 100, factor: 1.3 } }),
+      new WebClient('', {
+        slackApiUrl: config.slack.apiUrl,
+        logger,
+        retryConfig: { retries: 100, factor: 1.3 },
+      }),
     );
     receiver = socket;
   } else {

@@ -43,7 +43,9 @@ describeWithMoto('IAM adapter against moto_server', () => {
 
   afterAll(() => {
     // The bot's least-privilege policy must allow every IAM action the adapter really calls.
-    const policy = JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')) as { Statement: { Action: string[] }[] };
+    const policy = JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')) as {
+      Statement: { Action: string[] }[];
+    };
     const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
     expect([...called].filter((a) => !allowed.has(a))).toEqual([]);
     expect(called.size).toBeGreaterThan(10);
@@ -51,7 +53,9 @@ describeWithMoto('IAM adapter against moto_server', () => {
 
   it('lists users with their tags and account in one call', async () => {
     const name = unique('tagged');
-    await admin.send(new CreateUserCommand({ UserName: name, Tags: [{ Key: 'SlackUserId', Value: 'U0TAGGED' }] }));
+    await admin.send(
+      new CreateUserCommand({ UserName: name, Tags: [{ Key: 'SlackUserId', Value: 'U0TAGGED' }] }),
+    );
     const users = await createIamAdapter(client).listUsers();
     expect(users.find((u) => u.userName === name)).toEqual({
       userName: name,
@@ -70,11 +74,19 @@ describeWithMoto('IAM adapter against moto_server', () => {
     const device = await admin.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name }));
     const serial = device.VirtualMFADevice?.SerialNumber ?? '';
     await admin.send(
-      new EnableMFADeviceCommand({ UserName: name, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+      new EnableMFADeviceCommand({
+        UserName: name,
+        SerialNumber: serial,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
     );
     const devices = await iam.listMfaDevices(name);
     expect(devices).toHaveLength(1);
-    expect(devices[0]).toMatchObject({ serialNumber: `arn:aws:iam::123456789012:mfa/${name}`, type: 'virtual' });
+    expect(devices[0]).toMatchObject({
+      serialNumber: `arn:aws:iam::123456789012:mfa/${name}`,
+      type: 'virtual',
+    });
     expect(devices[0]?.enableDate).toBeInstanceOf(Date);
   });
 
@@ -84,7 +96,9 @@ describeWithMoto('IAM adapter against moto_server', () => {
     const first = await admin.send(new CreateAccessKeyCommand({ UserName: name }));
     const second = await admin.send(new CreateAccessKeyCommand({ UserName: name }));
     const secondId = second.AccessKey?.AccessKeyId ?? '';
-    await admin.send(new UpdateAccessKeyCommand({ UserName: name, AccessKeyId: secondId, Status: 'Inactive' }));
+    await admin.send(
+      new UpdateAccessKeyCommand({ UserName: name, AccessKeyId: secondId, Status: 'Inactive' }),
+    );
 
     const keys = await createIamAdapter(client).listAccessKeys(name);
     const byId = Object.fromEntries(keys.map((k) => [k.accessKeyId, k]));
@@ -102,15 +116,28 @@ describeWithMoto('IAM adapter against moto_server', () => {
     await admin.send(new CreateUserCommand({ UserName: name }));
     await admin.send(new CreateGroupCommand({ GroupName: group }));
     await admin.send(new AddUserToGroupCommand({ GroupName: group, UserName: name }));
-    const managedUser = await admin.send(new CreatePolicyCommand({ PolicyName: unique('mu'), PolicyDocument: doc }));
-    const managedGroup = await admin.send(new CreatePolicyCommand({ PolicyName: unique('mg'), PolicyDocument: doc }));
+    const managedUser = await admin.send(
+      new CreatePolicyCommand({ PolicyName: unique('mu'), PolicyDocument: doc }),
+    );
+    const managedGroup = await admin.send(
+      new CreatePolicyCommand({ PolicyName: unique('mg'), PolicyDocument: doc }),
+    );
     await admin.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: managedUser.Policy?.Arn }));
     await admin.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: managedGroup.Policy?.Arn }));
-    await admin.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline-user', PolicyDocument: doc }));
-    await admin.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: 'inline-group', PolicyDocument: doc }));
+    await admin.send(
+      new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline-user', PolicyDocument: doc }),
+    );
+    await admin.send(
+      new PutGroupPolicyCommand({ GroupName: group, PolicyName: 'inline-group', PolicyDocument: doc }),
+    );
 
     const policies = await createIamAdapter(client).listPolicies(name);
-    expect(policies.map((p) => p.source.kind).sort()).toEqual(['group-inline', 'group-managed', 'user-inline', 'user-managed']);
+    expect(policies.map((p) => p.source.kind).sort()).toEqual([
+      'group-inline',
+      'group-managed',
+      'user-inline',
+      'user-managed',
+    ]);
     // IAM returns inline documents URL-encoded: every one must come back parsed.
     for (const p of policies) expect(p.document).toEqual(JSON.parse(doc));
     expect(evaluateMfaPolicies(policies).via).toHaveLength(4);
@@ -122,15 +149,29 @@ describeWithMoto('IAM adapter against moto_server', () => {
     await admin.send(new CreateUserCommand({ UserName: name }));
     await admin.send(new CreateGroupCommand({ GroupName: group }));
     await admin.send(new AddUserToGroupCommand({ GroupName: group, UserName: name }));
-    await admin.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: 'RequireMFA', PolicyDocument: JSON.stringify(GUIDE_POLICY) }));
+    await admin.send(
+      new PutGroupPolicyCommand({
+        GroupName: group,
+        PolicyName: 'RequireMFA',
+        PolicyDocument: JSON.stringify(GUIDE_POLICY),
+      }),
+    );
     const verdict = evaluateMfaPolicies(await createIamAdapter(client).listPolicies(name));
-    expect(verdict.via.map((v) => v.source)).toEqual([{ kind: 'group-inline', groupName: group, policyName: 'RequireMFA' }]);
+    expect(verdict.via.map((v) => v.source)).toEqual([
+      { kind: 'group-inline', groupName: group, policyName: 'RequireMFA' },
+    ]);
   });
 
   it('turns an unknown user into a not_found fault naming the action', async () => {
-    const error = await createIamAdapter(client).listMfaDevices(unique('nobody')).catch((e: unknown) => e);
+    const error = await createIamAdapter(client)
+      .listMfaDevices(unique('nobody'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FactError);
-    expect((error as FactError).reason).toEqual({ kind: 'not_found', action: 'iam:ListMFADevices', code: 'NoSuchEntityException' });
+    expect((error as FactError).reason).toEqual({
+      kind: 'not_found',
+      action: 'iam:ListMFADevices',
+      code: 'NoSuchEntityException',
+    });
   });
 });
 
@@ -142,9 +183,15 @@ describe('IAM adapter faults', () => {
       $metadata: { httpStatusCode: 403 },
     });
     mock.on(ListMFADevicesCommand).rejects(denied);
-    const error = await createIamAdapter(new IAMClient({ region: 'us-east-1' })).listMfaDevices('alice').catch((e: unknown) => e);
+    const error = await createIamAdapter(new IAMClient({ region: 'us-east-1' }))
+      .listMfaDevices('alice')
+      .catch((e: unknown) => e);
     mock.restore();
-    expect((error as FactError).reason).toEqual({ kind: 'access_denied', action: 'iam:ListMFADevices', code: 'AccessDenied' });
+    expect((error as FactError).reason).toEqual({
+      kind: 'access_denied',
+      action: 'iam:ListMFADevices',
+      code: 'AccessDenied',
+    });
     expect((error as FactError).message).not.toContain('not authorized');
   });
 

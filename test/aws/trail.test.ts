@@ -22,9 +22,12 @@ function sessionTokenEvent(userName: string, time: string, region = 'us-east-1')
     eventName: 'GetSessionToken',
     awsRegion: region,
     sourceIPAddress: '203.0.113.10',
-    userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.ubuntu.22 prompt/off command/sts.get-session-token',
+    userAgent:
+      'aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.ubuntu.22 prompt/off command/sts.get-session-token',
     requestParameters: { serialNumber: `arn:aws:iam::123456789012:mfa/${userName}` },
-    responseElements: { credentials: { accessKeyId: 'ASIAFAKETEMP', expiration: 'Dec 1, 2026, 10:00:00 PM' } },
+    responseElements: {
+      credentials: { accessKeyId: 'ASIAFAKETEMP', expiration: 'Dec 1, 2026, 10:00:00 PM' },
+    },
     readOnly: true,
     eventType: 'AwsApiCall',
     managementEvent: true,
@@ -65,7 +68,9 @@ describe('CloudTrail adapter', () => {
       .on(LookupEventsCommand, { NextToken: undefined })
       .resolvesOnce({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')], NextToken: 'page2' })
       .resolvesOnce({ Events: [sessionTokenEvent('alice', '2026-05-29T09:00:00Z', 'ap-northeast-2')] });
-    mock.on(LookupEventsCommand, { NextToken: 'page2' }).resolves({ Events: [sessionTokenEvent('alice', '2026-05-20T08:00:00Z')] });
+    mock
+      .on(LookupEventsCommand, { NextToken: 'page2' })
+      .resolves({ Events: [sessionTokenEvent('alice', '2026-05-20T08:00:00Z')] });
 
     const found = await adapter().findSessionTokenUse('alice', since);
     expect(found).toEqual({ eventTime: new Date('2026-05-29T09:00:00Z'), region: 'ap-northeast-2' });
@@ -90,10 +95,20 @@ describe('CloudTrail adapter', () => {
   });
 
   it('reports AccessDenied as a fault the checklist shows as unknown', async () => {
-    mock.on(LookupEventsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
-    const error = await adapter().findSessionTokenUse('alice', since).catch((e: unknown) => e);
+    mock.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('not authorized'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const error = await adapter()
+      .findSessionTokenUse('alice', since)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FactError);
-    expect((error as FactError).reason).toMatchObject({ kind: 'access_denied', action: 'cloudtrail:LookupEvents' });
+    expect((error as FactError).reason).toMatchObject({
+      kind: 'access_denied',
+      action: 'cloudtrail:LookupEvents',
+    });
   });
 
   it('takes a rate-limit slot before every request', async () => {

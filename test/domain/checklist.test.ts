@@ -15,7 +15,10 @@ const statuses = (facts: UserFacts) =>
     StepId,
     StepStatus
   >;
-const denied = { state: 'failed', reason: { kind: 'access_denied', action: 'iam:ListMFADevices', code: 'AccessDenied' } } as const;
+const denied = {
+  state: 'failed',
+  reason: { kind: 'access_denied', action: 'iam:ListMFADevices', code: 'AccessDenied' },
+} as const;
 
 describe('evaluateChecklist', () => {
   it('marks every step done for a user who followed the guide', () => {
@@ -41,15 +44,36 @@ describe('evaluateChecklist', () => {
       { accessKeys: { state: 'ok', value: [key(), key({ accessKeyId: 'FAKEKEY002', status: 'Inactive' })] } },
       { keys: 'done' },
     ],
-    ['key one day under the age limit', { accessKeys: { state: 'ok', value: [key({ createDate: daysAgo(89) })] } }, { keys: 'done' }],
-    ['key exactly at the age limit', { accessKeys: { state: 'ok', value: [key({ createDate: daysAgo(90) })] } }, { keys: 'warn' }],
     [
-      'an old key that is inactive',
-      { accessKeys: { state: 'ok', value: [key(), key({ accessKeyId: 'FAKEKEY002', status: 'Inactive', createDate: daysAgo(400) })] } },
+      'key one day under the age limit',
+      { accessKeys: { state: 'ok', value: [key({ createDate: daysAgo(89) })] } },
       { keys: 'done' },
     ],
-    ['key never used', { accessKeys: { state: 'ok', value: [key({ lastUsed: undefined })] } }, { keys: 'done', cli: 'todo' }],
-    ['keys unreadable', { accessKeys: { ...denied, reason: { ...denied.reason, action: 'iam:ListAccessKeys' } } }, { keys: 'failed', cli: 'failed' }],
+    [
+      'key exactly at the age limit',
+      { accessKeys: { state: 'ok', value: [key({ createDate: daysAgo(90) })] } },
+      { keys: 'warn' },
+    ],
+    [
+      'an old key that is inactive',
+      {
+        accessKeys: {
+          state: 'ok',
+          value: [key(), key({ accessKeyId: 'FAKEKEY002', status: 'Inactive', createDate: daysAgo(400) })],
+        },
+      },
+      { keys: 'done' },
+    ],
+    [
+      'key never used',
+      { accessKeys: { state: 'ok', value: [key({ lastUsed: undefined })] } },
+      { keys: 'done', cli: 'todo' },
+    ],
+    [
+      'keys unreadable',
+      { accessKeys: { ...denied, reason: { ...denied.reason, action: 'iam:ListAccessKeys' } } },
+      { keys: 'failed', cli: 'failed' },
+    ],
     ['no MFA policy', { policies: { state: 'ok', value: [] } }, { policy: 'todo' }],
     [
       'policy with Bool only',
@@ -59,7 +83,14 @@ describe('evaluateChecklist', () => {
           value: [
             {
               source: { kind: 'user-inline', policyName: 'p' },
-              document: { Statement: { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } } },
+              document: {
+                Statement: {
+                  Effect: 'Deny',
+                  Action: '*',
+                  Resource: '*',
+                  Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
+                },
+              },
             },
           ],
         },
@@ -67,16 +98,34 @@ describe('evaluateChecklist', () => {
       { policy: 'warn' },
     ],
     ['no GetSessionToken seen', { sessionTokenUse: { state: 'ok', value: undefined } }, { session: 'todo' }],
-    ['GetSessionToken 30 days ago', { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(30), region: 'us-east-1' } } }, { session: 'done' }],
-    ['GetSessionToken 31 days ago', { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(31), region: 'us-east-1' } } }, { session: 'todo' }],
+    [
+      'GetSessionToken 30 days ago',
+      { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(30), region: 'us-east-1' } } },
+      { session: 'done' },
+    ],
+    [
+      'GetSessionToken 31 days ago',
+      { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(31), region: 'us-east-1' } } },
+      { session: 'todo' },
+    ],
     [
       'CloudTrail not readable by the bot',
-      { sessionTokenUse: { state: 'unknown', reason: { kind: 'access_denied', action: 'cloudtrail:LookupEvents' } } },
+      {
+        sessionTokenUse: {
+          state: 'unknown',
+          reason: { kind: 'access_denied', action: 'cloudtrail:LookupEvents' },
+        },
+      },
       { session: 'unknown', mfa: 'done' },
     ],
     [
       'CloudTrail throttled',
-      { sessionTokenUse: { state: 'failed', reason: { kind: 'throttled', action: 'cloudtrail:LookupEvents' } } },
+      {
+        sessionTokenUse: {
+          state: 'failed',
+          reason: { kind: 'throttled', action: 'cloudtrail:LookupEvents' },
+        },
+      },
       { session: 'failed' },
     ],
   ];
@@ -93,8 +142,16 @@ describe('evaluateChecklist', () => {
   });
 
   it('flags best practices the user breaks, with the keys concerned', () => {
-    const old = key({ accessKeyId: 'FAKEKEYOLD', createDate: daysAgo(120), lastUsed: { date: daysAgo(50), serviceName: undefined, region: undefined } });
-    const c = evaluateChecklist(completeFacts({ accessKeys: { state: 'ok', value: [key(), old] } }), NOW, thresholds);
+    const old = key({
+      accessKeyId: 'FAKEKEYOLD',
+      createDate: daysAgo(120),
+      lastUsed: { date: daysAgo(50), serviceName: undefined, region: undefined },
+    });
+    const c = evaluateChecklist(
+      completeFacts({ accessKeys: { state: 'ok', value: [key(), old] } }),
+      NOW,
+      thresholds,
+    );
     const attention = Object.fromEntries(c.practices.map((p) => [p.id, p.attention ? p.keyIds : false]));
     expect(attention).toMatchObject({
       rotate: ['FAKEKEYOLD'],
@@ -106,15 +163,28 @@ describe('evaluateChecklist', () => {
 
   it('counts a never-used key as unused once it is as old as the unused threshold', () => {
     const at = (age: number) =>
-      evaluateChecklist(completeFacts({ accessKeys: { state: 'ok', value: [key({ lastUsed: undefined, createDate: daysAgo(age) })] } }), NOW, thresholds)
-        .practices.find((p) => p.id === 'unused')?.attention;
+      evaluateChecklist(
+        completeFacts({
+          accessKeys: { state: 'ok', value: [key({ lastUsed: undefined, createDate: daysAgo(age) })] },
+        }),
+        NOW,
+        thresholds,
+      ).practices.find((p) => p.id === 'unused')?.attention;
     expect(at(44)).toBe(false);
     expect(at(45)).toBe(true);
   });
 
   it('sorts keys oldest first and reports their age in whole days', () => {
     const c = evaluateChecklist(
-      completeFacts({ accessKeys: { state: 'ok', value: [key({ createDate: daysAgo(3) }), key({ accessKeyId: 'FAKEKEY002', createDate: daysAgo(200), status: 'Inactive' })] } }),
+      completeFacts({
+        accessKeys: {
+          state: 'ok',
+          value: [
+            key({ createDate: daysAgo(3) }),
+            key({ accessKeyId: 'FAKEKEY002', createDate: daysAgo(200), status: 'Inactive' }),
+          ],
+        },
+      }),
       NOW,
       thresholds,
     );

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DirectoryIndex, iamUsersForSlackUser, mapIamUserToSlack, type SlackPerson } from '../../src/domain/identity.js';
+import {
+  type DirectoryIndex,
+  iamUsersForSlackUser,
+  mapIamUserToSlack,
+  type SlackPerson,
+} from '../../src/domain/identity.js';
 import type { IamUser } from '../../src/domain/types.js';
 
 const person = (id: string, email: string, extra: Partial<SlackPerson> = {}): SlackPerson => ({
@@ -27,14 +32,42 @@ const user = (userName: string, tags: Record<string, string> = {}): IamUser => (
 describe('mapIamUserToSlack', () => {
   it.each([
     ['SlackUserId tag', user('svc', { SlackUserId: 'U0BOB' }), { slackUserId: 'U0BOB', rule: 'tag' }],
-    ['SlackUserId tag wins over the e-mail tag', user('x', { SlackUserId: 'U0BOB', email: 'alice@example.com' }), { slackUserId: 'U0BOB', rule: 'tag' }],
-    ['SlackUserId tag wins over an e-mail user name', user('alice@example.com', { SlackUserId: 'W0ENTERPRISE' }), { slackUserId: 'W0ENTERPRISE', rule: 'tag' }],
+    [
+      'SlackUserId tag wins over the e-mail tag',
+      user('x', { SlackUserId: 'U0BOB', email: 'alice@example.com' }),
+      { slackUserId: 'U0BOB', rule: 'tag' },
+    ],
+    [
+      'SlackUserId tag wins over an e-mail user name',
+      user('alice@example.com', { SlackUserId: 'W0ENTERPRISE' }),
+      { slackUserId: 'W0ENTERPRISE', rule: 'tag' },
+    ],
     ['tag key in other case', user('x', { slackuserid: 'U0BOB' }), { slackUserId: 'U0BOB', rule: 'tag' }],
-    ['malformed SlackUserId falls through to e-mail tag', user('x', { SlackUserId: '@bob', email: 'bob@example.com' }), { slackUserId: 'U0BOB', rule: 'email-tag' }],
-    ['e-mail tag, any case', user('x', { email: 'Alice@Example.com' }), { slackUserId: 'U0ALICE', rule: 'email-tag' }],
-    ['e-mail tag wins over the user name', user('bob@example.com', { email: 'alice@example.com' }), { slackUserId: 'U0ALICE', rule: 'email-tag' }],
-    ['unknown e-mail tag falls through to the user name', user('bob@example.com', { email: 'nobody@example.com' }), { slackUserId: 'U0BOB', rule: 'user-name' }],
-    ['user name is an e-mail address', user('alice@example.com'), { slackUserId: 'U0ALICE', rule: 'user-name' }],
+    [
+      'malformed SlackUserId falls through to e-mail tag',
+      user('x', { SlackUserId: '@bob', email: 'bob@example.com' }),
+      { slackUserId: 'U0BOB', rule: 'email-tag' },
+    ],
+    [
+      'e-mail tag, any case',
+      user('x', { email: 'Alice@Example.com' }),
+      { slackUserId: 'U0ALICE', rule: 'email-tag' },
+    ],
+    [
+      'e-mail tag wins over the user name',
+      user('bob@example.com', { email: 'alice@example.com' }),
+      { slackUserId: 'U0ALICE', rule: 'email-tag' },
+    ],
+    [
+      'unknown e-mail tag falls through to the user name',
+      user('bob@example.com', { email: 'nobody@example.com' }),
+      { slackUserId: 'U0BOB', rule: 'user-name' },
+    ],
+    [
+      'user name is an e-mail address',
+      user('alice@example.com'),
+      { slackUserId: 'U0ALICE', rule: 'user-name' },
+    ],
     ['plain user name is never guessed', user('alice'), undefined],
     ['deactivated Slack account', user('gone@example.com'), undefined],
     ['Slack bot user', user('bot@example.com'), undefined],
@@ -44,8 +77,13 @@ describe('mapIamUserToSlack', () => {
   });
 
   it('uses the configured e-mail tag key', () => {
-    expect(mapIamUserToSlack(user('x', { 'owner-email': 'bob@example.com' }), directory, 'owner-email')?.slackUserId).toBe('U0BOB');
-    expect(mapIamUserToSlack(user('x', { 'owner-email': 'bob@example.com' }), directory, 'email')).toBeUndefined();
+    expect(
+      mapIamUserToSlack(user('x', { 'owner-email': 'bob@example.com' }), directory, 'owner-email')
+        ?.slackUserId,
+    ).toBe('U0BOB');
+    expect(
+      mapIamUserToSlack(user('x', { 'owner-email': 'bob@example.com' }), directory, 'email'),
+    ).toBeUndefined();
   });
 });
 
@@ -58,6 +96,9 @@ describe('iamUsersForSlackUser', () => {
       // Tagged for someone else: the e-mail-shaped name must not claim it for Alice.
       user('alice@example.com-old', { SlackUserId: 'U0BOB', email: 'alice@example.com' }),
     ];
-    expect(iamUsersForSlackUser(users, 'U0ALICE', directory, 'email').map((u) => u.userName)).toEqual(['alice@example.com', 'zed']);
+    expect(iamUsersForSlackUser(users, 'U0ALICE', directory, 'email').map((u) => u.userName)).toEqual([
+      'alice@example.com',
+      'zed',
+    ]);
   });
 });

@@ -29,24 +29,68 @@ describe('findEnforcingStatements', () => {
   const cases: [string, unknown, 'BoolIfExists' | 'Bool' | undefined][] = [
     ["the guide's policy", GUIDE_POLICY, 'BoolIfExists'],
     ["AWS's self-service variant", SELF_SERVICE_POLICY, 'BoolIfExists'],
-    ['Bool instead of BoolIfExists', deny({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }), 'Bool'],
-    ['boolean false value', deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': false } } }), 'BoolIfExists'],
-    ['value in a list', deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': ['false'] } } }), 'BoolIfExists'],
-    ['condition key in other case', deny({ Condition: { BoolIfExists: { 'AWS:MultiFactorAuthPresent': 'FALSE' } } }), 'BoolIfExists'],
-    ['Action "*" instead of NotAction', { Statement: { ...without('NotAction').Statement[0], Action: '*' } }, 'BoolIfExists'],
-    ['Action ["*"]', { Statement: [{ ...without('NotAction').Statement[0], Action: ['*'] }] }, 'BoolIfExists'],
+    [
+      'Bool instead of BoolIfExists',
+      deny({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+      'Bool',
+    ],
+    [
+      'boolean false value',
+      deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': false } } }),
+      'BoolIfExists',
+    ],
+    [
+      'value in a list',
+      deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': ['false'] } } }),
+      'BoolIfExists',
+    ],
+    [
+      'condition key in other case',
+      deny({ Condition: { BoolIfExists: { 'AWS:MultiFactorAuthPresent': 'FALSE' } } }),
+      'BoolIfExists',
+    ],
+    [
+      'Action "*" instead of NotAction',
+      { Statement: { ...without('NotAction').Statement[0], Action: '*' } },
+      'BoolIfExists',
+    ],
+    [
+      'Action ["*"]',
+      { Statement: [{ ...without('NotAction').Statement[0], Action: ['*'] }] },
+      'BoolIfExists',
+    ],
     ['a single statement object', { Statement: deny({}).Statement[0] }, 'BoolIfExists'],
     ['Resource as a list', deny({ Resource: ['*'] }), 'BoolIfExists'],
     ['NotAction with only some MFA actions', deny({ NotAction: ['iam:EnableMFADevice'] }), 'BoolIfExists'],
     ['NotAction a single string', deny({ NotAction: 'sts:GetSessionToken' }), 'BoolIfExists'],
-    ['NotAction wildcard limited to MFA setup', deny({ NotAction: ['iam:List*MFADevices', 'iam:EnableMFADevice'] }), 'BoolIfExists'],
+    [
+      'NotAction wildcard limited to MFA setup',
+      deny({ NotAction: ['iam:List*MFADevices', 'iam:EnableMFADevice'] }),
+      'BoolIfExists',
+    ],
     ['NotAction in other case', deny({ NotAction: ['IAM:enablemfadevice'] }), 'BoolIfExists'],
     // Policies that only look similar:
     ['Effect Allow', deny({ Effect: 'Allow' }), undefined],
-    ['condition value "true"', deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } } }), undefined],
-    ['another condition key', deny({ Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } }), undefined],
-    ['wrong operator', deny({ Condition: { StringEquals: { 'aws:MultiFactorAuthPresent': 'false' } } }), undefined],
-    ['Null operator on MFA age', deny({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'true' } } }), undefined],
+    [
+      'condition value "true"',
+      deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+      undefined,
+    ],
+    [
+      'another condition key',
+      deny({ Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } }),
+      undefined,
+    ],
+    [
+      'wrong operator',
+      deny({ Condition: { StringEquals: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+      undefined,
+    ],
+    [
+      'Null operator on MFA age',
+      deny({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'true' } } }),
+      undefined,
+    ],
     [
       'an extra condition that narrows the deny',
       deny({
@@ -59,19 +103,37 @@ describe('findEnforcingStatements', () => {
     ],
     [
       'an extra key under the same operator',
-      deny({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false', 'aws:ViaAWSService': 'false' } } }),
+      deny({
+        Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false', 'aws:ViaAWSService': 'false' } },
+      }),
       undefined,
     ],
     ['no condition at all', without('Condition'), undefined],
     ['NotAction exempting a whole service', deny({ NotAction: [...guideNotAction, 's3:*'] }), undefined],
     ['NotAction exempting all of IAM', deny({ NotAction: ['iam:*', 'sts:GetSessionToken'] }), undefined],
-    ['NotAction wildcard that also exempts DeactivateMFADevice', deny({ NotAction: ['iam:*MFADevice*'] }), undefined],
+    [
+      'NotAction wildcard that also exempts DeactivateMFADevice',
+      deny({ NotAction: ['iam:*MFADevice*'] }),
+      undefined,
+    ],
     ['NotAction "*"', deny({ NotAction: '*' }), undefined],
-    ['NotAction exempting CreateAccessKey', deny({ NotAction: [...guideNotAction, 'iam:CreateAccessKey'] }), undefined],
+    [
+      'NotAction exempting CreateAccessKey',
+      deny({ NotAction: [...guideNotAction, 'iam:CreateAccessKey'] }),
+      undefined,
+    ],
     ['empty NotAction', deny({ NotAction: [] }), undefined],
-    ['Action limited to one service', { Statement: [{ ...without('NotAction').Statement[0], Action: 's3:*' }] }, undefined],
+    [
+      'Action limited to one service',
+      { Statement: [{ ...without('NotAction').Statement[0], Action: 's3:*' }] },
+      undefined,
+    ],
     ['a specific Resource', deny({ Resource: 'arn:aws:s3:::bucket/*' }), undefined],
-    ['NotResource', { Statement: [{ ...without('Resource').Statement[0], NotResource: 'arn:aws:s3:::x' }] }, undefined],
+    [
+      'NotResource',
+      { Statement: [{ ...without('Resource').Statement[0], NotResource: 'arn:aws:s3:::x' }] },
+      undefined,
+    ],
     ['lower-case effect', deny({ Effect: 'deny' }), undefined],
     ['a resource-policy Principal', deny({ Principal: '*' }), undefined],
     ['no document', undefined, undefined],
@@ -94,10 +156,18 @@ describe('findEnforcingStatements', () => {
 
 describe('evaluateMfaPolicies', () => {
   const inline = { kind: 'user-inline', policyName: 'weak' } as const;
-  const group = { kind: 'group-managed', groupName: 'devs', policyName: 'RequireMFA', policyArn: 'arn:aws:iam::123456789012:policy/RequireMFA' } as const;
+  const group = {
+    kind: 'group-managed',
+    groupName: 'devs',
+    policyName: 'RequireMFA',
+    policyArn: 'arn:aws:iam::123456789012:policy/RequireMFA',
+  } as const;
 
   it('does not apply when no policy enforces MFA', () => {
-    expect(evaluateMfaPolicies([{ source: inline, document: deny({ Effect: 'Allow' }) }])).toEqual({ applies: false, via: [] });
+    expect(evaluateMfaPolicies([{ source: inline, document: deny({ Effect: 'Allow' }) }])).toEqual({
+      applies: false,
+      via: [],
+    });
   });
 
   it('lists every enforcing policy, the BoolIfExists one first', () => {

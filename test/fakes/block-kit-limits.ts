@@ -10,9 +10,11 @@ const textOf = (o: unknown): string => ((o as Json | undefined)?.text as string 
 function checkElement(el: Json, where: string, errors: string[]) {
   if (el.type === 'button') {
     if (textOf(el.text).length > 75) errors.push(`${where}: button text over 75 characters`);
-    if (typeof el.value === 'string' && el.value.length > 2000) errors.push(`${where}: button value over 2000 characters`);
+    if (typeof el.value === 'string' && el.value.length > 2000)
+      errors.push(`${where}: button value over 2000 characters`);
   }
-  if (typeof el.action_id === 'string' && el.action_id.length > 255) errors.push(`${where}: action_id over 255`);
+  if (typeof el.action_id === 'string' && el.action_id.length > 255)
+    errors.push(`${where}: action_id over 255`);
 }
 
 export function checkBlocks(blocks: unknown, maxBlocks: number, errors: string[]): void {
@@ -32,13 +34,15 @@ export function checkBlocks(blocks: unknown, maxBlocks: number, errors: string[]
         if (b.text && t.length === 0) errors.push(`${where}: empty text`);
         const fields = (b.fields as Json[] | undefined) ?? [];
         if (fields.length > 10) errors.push(`${where}: more than 10 fields`);
-        for (const f of fields) if (textOf(f).length > 2000) errors.push(`${where}: field over 2000 characters`);
+        for (const f of fields)
+          if (textOf(f).length > 2000) errors.push(`${where}: field over 2000 characters`);
         if (b.accessory) checkElement(b.accessory as Json, where, errors);
         break;
       }
       case 'header':
         if (textOf(b.text).length > 150) errors.push(`${where}: text over 150 characters`);
-        if ((b.text as Json | undefined)?.type !== 'plain_text') errors.push(`${where}: header text must be plain_text`);
+        if ((b.text as Json | undefined)?.type !== 'plain_text')
+          errors.push(`${where}: header text must be plain_text`);
         break;
       case 'context': {
         const els = (b.elements as Json[] | undefined) ?? [];
@@ -71,9 +75,11 @@ export function checkView(view: unknown): string[] {
     const title = textOf(v.title);
     if (!title) errors.push('modal title is required');
     if (title.length > 24) errors.push(`modal title "${title}" over 24 characters`);
-    for (const k of ['close', 'submit'] as const) if (v[k] && textOf(v[k]).length > 24) errors.push(`${k} over 24`);
+    for (const k of ['close', 'submit'] as const)
+      if (v[k] && textOf(v[k]).length > 24) errors.push(`${k} over 24`);
   } else if (v.type !== 'home') errors.push(`unknown view type ${String(v.type)}`);
-  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) errors.push('private_metadata over 3000');
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000)
+    errors.push('private_metadata over 3000');
   if (typeof v.callback_id === 'string' && v.callback_id.length > 255) errors.push('callback_id over 255');
   checkBlocks(v.blocks, 100, errors);
   return errors;

@@ -102,7 +102,10 @@ export class FakeSlackWebApi {
   waitFor(test: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for the fake Slack API')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('timed out waiting for the fake Slack API')),
+        timeoutMs,
+      );
       this.waiters.push({
         test,
         resolve: () => {
@@ -158,7 +161,8 @@ export class FakeSlackWebApi {
       return;
     }
 
-    const result = auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
+    const result =
+      auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
     this.record(method, args, result);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));
@@ -184,7 +188,11 @@ export class FakeSlackWebApi {
   }
 
   private invalid(errors: string[]): Json {
-    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } };
+    return {
+      ok: false,
+      error: 'invalid_arguments',
+      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+    };
   }
 
   private useTrigger(triggerId: unknown): string | undefined {
@@ -204,12 +212,21 @@ export class FakeSlackWebApi {
   private answer(method: string, args: Json): Json {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'aws-mfa-bot', team_id: 'T0FAKE', user_id: 'UBOT0001', bot_id: 'BBOT0001' };
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake',
+          user: 'aws-mfa-bot',
+          team_id: 'T0FAKE',
+          user_id: 'UBOT0001',
+          bot_id: 'BBOT0001',
+        };
       case 'users.list': {
         const limit = Math.min(Number(args.limit ?? 0) || 1000, 1000);
         const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString() : 0);
         const page = this.members.slice(start, start + limit);
-        const next = start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+        const next =
+          start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
       }
       case 'users.info': {
@@ -228,7 +245,8 @@ export class FakeSlackWebApi {
         const id = String(args.view_id ?? '');
         const current = this.views.get(id);
         if (!current) return { ok: false, error: 'not_found' };
-        if (args.hash !== undefined && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+        if (args.hash !== undefined && args.hash !== current.hash)
+          return { ok: false, error: 'hash_conflict' };
         const errors = checkView(args.view);
         if (errors.length) return this.invalid(errors);
         return { ok: true, view: this.storeView(args.view as Json, id) };
@@ -243,7 +261,12 @@ export class FakeSlackWebApi {
       case 'chat.postEphemeral': {
         const errors = checkMessage(args);
         if (errors.length) return this.invalid(errors);
-        return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message_ts: `${Date.now() / 1000}` };
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: `${Date.now() / 1000}`,
+          message_ts: `${Date.now() / 1000}`,
+        };
       }
       default:
         return { ok: false, error: 'unknown_method' };

@@ -2,7 +2,10 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** An HTTP proxy that holds every request `delayMs` before passing it on: an AWS endpoint that answers slowly. */
-export async function startSlowProxy(target: string, delayMs: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSlowProxy(
+  target: string,
+  delayMs: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const to = new URL(target);
   const server: Server = createServer((req, res) => {
     setTimeout(() => {

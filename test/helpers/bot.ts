@@ -45,7 +45,8 @@ export async function startTestBot(
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n'))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -64,7 +65,12 @@ export async function startTestBot(
     const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: userName }));
     const serial = device.VirtualMFADevice?.SerialNumber ?? '';
     await iam.send(
-      new EnableMFADeviceCommand({ UserName: userName, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+      new EnableMFADeviceCommand({
+        UserName: userName,
+        SerialNumber: serial,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
     );
     return serial;
   }
@@ -80,9 +86,17 @@ export async function startTestBot(
       const suffix = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
       const slackUserId = `U0${suffix}`;
       const userName = `eng-${suffix.toLowerCase()}`;
-      fake.members.push({ id: slackUserId, name: userName, locale, profile: { email: `${userName}@example.com` } });
+      fake.members.push({
+        id: slackUserId,
+        name: userName,
+        locale,
+        profile: { email: `${userName}@example.com` },
+      });
       await iam.send(
-        new CreateUserCommand({ UserName: userName, Tags: mapped ? [{ Key: 'SlackUserId', Value: slackUserId }] : [] }),
+        new CreateUserCommand({
+          UserName: userName,
+          Tags: mapped ? [{ Key: 'SlackUserId', Value: slackUserId }] : [],
+        }),
       );
       if (mfa) await enableMfa(userName);
       return { slackUserId, userName };

@@ -8,9 +8,15 @@ export interface Signed {
 }
 
 /** Signs a body the way Slack does: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}"). */
-export function sign(body: string, contentType: string, options: { secret?: string; timestamp?: number } = {}): Signed {
+export function sign(
+  body: string,
+  contentType: string,
+  options: { secret?: string; timestamp?: number } = {},
+): Signed {
   const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const mac = createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex');
+  const mac = createHmac('sha256', options.secret ?? SIGNING_SECRET)
+    .update(`v0:${ts}:${body}`)
+    .digest('hex');
   return {
     body,
     headers: {
@@ -56,6 +62,10 @@ export function eventCallback(event: Record<string, unknown>, options?: Paramete
 }
 
 export async function post(baseUrl: string, signed: Signed): Promise<{ status: number; text: string }> {
-  const r = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers: signed.headers, body: signed.body });
+  const r = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
   return { status: r.status, text: await r.text() };
 }

@@ -1,5 +1,5 @@
-import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
@@ -33,7 +33,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
 
   async function openChecklist(who: Engineer) {
     const triggerId = t.fake.issueTriggerId();
-    const res = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: triggerId, response_url: t.fake.responseUrl() }));
+    const res = await post(
+      t.baseUrl,
+      slashCommand({ user_id: who.slackUserId, trigger_id: triggerId, response_url: t.fake.responseUrl() }),
+    );
     expect(res.status).toBe(200);
     await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
     const open = t.fake.callsTo('views.open')[0];
@@ -47,10 +50,14 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const { viewId, view } = await openChecklist(who);
 
     // The loading modal went out first, then the filled one replaced it.
-    expect(blocksText(t.fake.callsTo('views.open')[0]?.args.view as Record<string, unknown>)).toContain('Checking your AWS account');
+    expect(blocksText(t.fake.callsTo('views.open')[0]?.args.view as Record<string, unknown>)).toContain(
+      'Checking your AWS account',
+    );
     expect(stepText(view, '1. MFA device')).toContain('to do');
     expect(stepText(view, '1. MFA device')).toContain('Assign MFA device');
-    expect(stepText(view, '6. Temporary credentials')).toContain(`arn:aws:iam::123456789012:mfa/${who.userName}`);
+    expect(stepText(view, '6. Temporary credentials')).toContain(
+      `arn:aws:iam::123456789012:mfa/${who.userName}`,
+    );
     expect(blocksText(view)).toContain(who.userName);
 
     await t.enableMfa(who.userName);
@@ -80,7 +87,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     try {
       t = await startTestBot({}, { awsEndpoint: proxy.url });
       const who = await t.engineer();
-      const res = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }));
+      const res = await post(
+        t.baseUrl,
+        slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }),
+      );
       expect(res.status).toBe(200);
       // The fake refuses a trigger_id older than 3 s, so an ok views.open proves the modal opened in time.
       await t.fake.waitFor(() => t.fake.callsTo('views.open').length > 0, 3000);
@@ -96,7 +106,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
   it('rejects a forged signature and a stale request, and changes nothing', async () => {
     const who = await t.engineer();
     const callsBefore = t.fake.calls.length;
-    const forged = slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }, { secret: 'not-the-secret' });
+    const forged = slashCommand(
+      { user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() },
+      { secret: 'not-the-secret' },
+    );
     expect((await post(t.baseUrl, forged)).status).toBe(401);
     const stale = slashCommand(
       { user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() },
@@ -104,7 +117,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     );
     expect((await post(t.baseUrl, stale)).status).toBe(401);
     const tampered = slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() });
-    const res = await post(t.baseUrl, { headers: tampered.headers, body: tampered.body.replace(who.slackUserId, 'U0SOMEONEELSE') });
+    const res = await post(t.baseUrl, {
+      headers: tampered.headers,
+      body: tampered.body.replace(who.slackUserId, 'U0SOMEONEELSE'),
+    });
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(t.fake.calls.slice(callsBefore)).toEqual([]);
@@ -112,16 +128,20 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
 
   it('publishes the checklist as the App Home tab', async () => {
     const who = await t.engineer({ mfa: true });
-    const res = await post(t.baseUrl, eventCallback({ type: 'app_home_opened', user: who.slackUserId, channel: 'D0DM', tab: 'home' }));
+    const res = await post(
+      t.baseUrl,
+      eventCallback({ type: 'app_home_opened', user: who.slackUserId, channel: 'D0DM', tab: 'home' }),
+    );
     expect(res.status).toBe(200);
     await t.fake.waitFor(() => t.fake.callsTo('views.publish').filter((c) => c.ok).length >= 2);
-    const home = t.fake.callsTo('views.publish').at(-1)?.args;
-    expect(home?.user_id).toBe(who.slackUserId);
-    expect((home?.view as Record<string, unknown>).type).toBe('home');
-    expect(stepText(home?.view as Record<string, unknown>, '1. MFA device')).toContain('done');
+    const home = t.fake.callsTo('views.publish').at(-1)?.args ?? {};
+    const view = home.view as Record<string, unknown>;
+    expect(home.user_id).toBe(who.slackUserId);
+    expect(view.type).toBe('home');
+    expect(stepText(view, '1. MFA device')).toContain('done');
   });
 
-  it('answers /aws-mfa session with the caller\'s own device ARN, ephemerally', async () => {
+  it("answers /aws-mfa session with the caller's own device ARN, ephemerally", async () => {
     const who = await t.engineer({ mfa: true });
     const url = t.fake.responseUrl();
     await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'session', response_url: url }));
@@ -131,15 +151,22 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(JSON.stringify(reply?.blocks)).toContain(
       `aws sts get-session-token --serial-number 'arn:aws:iam::123456789012:mfa/${who.userName}' --token-code`,
     );
-    expect(JSON.stringify(reply?.blocks)).toContain('export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN');
+    expect(JSON.stringify(reply?.blocks)).toContain(
+      'export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN',
+    );
   });
 
   it('answers /aws-mfa policy with the policy that applies to the caller', async () => {
     const who = await t.engineer();
     const policyName = unique('RequireMFA');
-    const created = await t.iam.send(new CreatePolicyCommand({ PolicyName: policyName, PolicyDocument: JSON.stringify(GUIDE_POLICY) }));
+    const created = await t.iam.send(
+      new CreatePolicyCommand({ PolicyName: policyName, PolicyDocument: JSON.stringify(GUIDE_POLICY) }),
+    );
     await t.iam.send(new AttachUserPolicyCommand({ UserName: who.userName, PolicyArn: created.Policy?.Arn }));
-    await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'policy', response_url: t.fake.responseUrl() }));
+    await post(
+      t.baseUrl,
+      slashCommand({ user_id: who.slackUserId, text: 'policy', response_url: t.fake.responseUrl() }),
+    );
     await t.fake.waitFor(() => t.fake.responses.length > 0);
     const text = JSON.stringify(t.fake.responses[0]?.body.blocks);
     expect(text).toContain(`managed policy \`${policyName}\` attached to you`);
@@ -152,7 +179,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(JSON.parse(help.text)).toMatchObject({ response_type: 'ephemeral' });
     expect(help.text).toContain('/aws-mfa session');
 
-    const hostile = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'pwn <!channel> <https://evil.example|click> `x`' }));
+    const hostile = await post(
+      t.baseUrl,
+      slashCommand({ user_id: who.slackUserId, text: 'pwn <!channel> <https://evil.example|click> `x`' }),
+    );
     expect(hostile.status).toBe(200);
     expect(hostile.text).not.toContain('<!channel>');
     expect(hostile.text).not.toContain('<https://evil');
@@ -176,7 +206,12 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
 
   it('shows step 6 as unknown when CloudTrail is denied, logging it once', async () => {
     trail.reset();
-    trail.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    trail.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('denied'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const who = await t.engineer();
     const { view } = await openChecklist(who);
     expect(stepText(view, '6. Temporary credentials')).toContain('unknown');
@@ -190,7 +225,13 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const who = await t.engineer({ mfa: true });
     trail.reset();
     trail.on(LookupEventsCommand).resolves({
-      Events: [{ EventName: 'GetSessionToken', Username: who.userName, EventTime: new Date(Date.now() - 86_400_000) }],
+      Events: [
+        {
+          EventName: 'GetSessionToken',
+          Username: who.userName,
+          EventTime: new Date(Date.now() - 86_400_000),
+        },
+      ],
     });
     const { view } = await openChecklist(who);
     expect(stepText(view, '6. Temporary credentials')).toContain('done');
@@ -207,7 +248,9 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
   it('pushes the temporary-credential commands from the checklist button', async () => {
     const who = await t.engineer({ mfa: true });
     const { viewId, view } = await openChecklist(who);
-    const actions = (view.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = (
+      view.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[]
+    ).find((b) => b.type === 'actions');
     const button = actions?.elements?.find((e) => e.action_id === ACTION.showSession);
     expect(button?.value).toBeDefined();
     await post(
@@ -218,7 +261,15 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
         team: { id: 'T0FAKE' },
         trigger_id: t.fake.issueTriggerId(),
         view: { id: viewId, type: 'modal' },
-        actions: [{ type: 'button', action_id: ACTION.showSession, value: button?.value, block_id: 'b', action_ts: '1' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: ACTION.showSession,
+            value: button?.value,
+            block_id: 'b',
+            action_ts: '1',
+          },
+        ],
       }),
     );
     await t.fake.waitFor(() => t.fake.callsTo('views.push').length > 0);
@@ -237,7 +288,15 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
         team: { id: 'T0FAKE' },
         trigger_id: t.fake.issueTriggerId(),
         view: { id: 'V0NOPE', type: 'modal' },
-        actions: [{ type: 'button', action_id: ACTION.showSession, value: '{"serial":"$(rm -rf /)","region":"x"}', block_id: 'b', action_ts: '1' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: ACTION.showSession,
+            value: '{"serial":"$(rm -rf /)","region":"x"}',
+            block_id: 'b',
+            action_ts: '1',
+          },
+        ],
       }),
     );
     await t.fake.waitFor(() => t.logs.some((l) => l.msg === 'ignored a malformed button value'));
@@ -248,7 +307,10 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const a = await t.engineer();
     const b = await t.engineer();
     await openChecklist(a);
-    await post(t.baseUrl, slashCommand({ user_id: b.slackUserId, text: 'session', response_url: t.fake.responseUrl() }));
+    await post(
+      t.baseUrl,
+      slashCommand({ user_id: b.slackUserId, text: 'session', response_url: t.fake.responseUrl() }),
+    );
     await t.fake.waitFor(() => t.fake.responses.length > 0);
     expect(t.fake.callsTo('users.list')).toHaveLength(1);
     expect(t.fake.callsTo('users.lookupByEmail')).toEqual([]);

@@ -77,7 +77,8 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
       return [step.status === 'done' ? m.policyDone(text) : m.policyWeak(text)];
     }
     case 'session': {
-      if (step.status === 'done' && step.seen) return [m.sessionDone(isoDate(step.seen.eventTime), step.seen.region)];
+      if (step.status === 'done' && step.seen)
+        return [m.sessionDone(isoDate(step.seen.eventTime), step.seen.region)];
       const lines = [m.sessionTodo, codeBlock(getSessionTokenCommand(c.mfaSerial))];
       if (c.mfaSerialIsExpected) lines.push(m.sessionNeedsMfa);
       return lines;
@@ -112,12 +113,21 @@ export function checklistBlocks(
     return `${p.attention ? ':warning:' : '•'} ${text}`;
   });
   blocks.push(section(practiceLines.join('\n')));
-  const value: SessionButtonValue = { serial: c.mfaSerial, region: c.region, expected: c.mfaSerialIsExpected };
+  const value: SessionButtonValue = {
+    serial: c.mfaSerial,
+    region: c.region,
+    expected: c.mfaSerialIsExpected,
+  };
   blocks.push(
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ACTION.recheck, text: { type: 'plain_text', text: m.recheck }, style: 'primary' },
+        {
+          type: 'button',
+          action_id: ACTION.recheck,
+          text: { type: 'plain_text', text: m.recheck },
+          style: 'primary',
+        },
         {
           type: 'button',
           action_id: ACTION.showSession,

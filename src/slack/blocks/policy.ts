@@ -5,7 +5,11 @@ import { policySourceText } from './checklist.js';
 import { codeBlock, header, section } from './mrkdwn.js';
 
 /** `/aws-mfa policy`: whether the policy reaches the caller and through which policy, then both policies. */
-export function policyBlocks(m: Messages, verdict: PolicyVerdict | undefined, faultText?: string): KnownBlock[] {
+export function policyBlocks(
+  m: Messages,
+  verdict: PolicyVerdict | undefined,
+  faultText?: string,
+): KnownBlock[] {
   let status: string;
   if (faultText) status = m.couldNotCheck(faultText);
   else if (verdict?.via[0]) {

@@ -6,13 +6,20 @@ import { section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
 
 export type Caller =
-  | { readonly kind: 'found'; readonly m: Messages; readonly user: IamUser; readonly others: readonly string[] }
+  | {
+      readonly kind: 'found';
+      readonly m: Messages;
+      readonly user: IamUser;
+      readonly others: readonly string[];
+    }
   | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
 
 /** The Slack user's IAM user and language, or the sentence that tells them why there is none. */
 export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promise<Caller> {
   const found = await deps.findIamUser(slackUserId);
-  const m = messagesFor(found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale);
+  const m = messagesFor(
+    found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale,
+  );
   if (found.kind === 'found') return { kind: 'found', m, user: found.user, others: found.others };
   if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
   const channel = deps.settings.securityChannel;

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { messagesFor } from '../../../i18n/messages.js';
+import { VIEW } from '../../action-ids.js';
 import { modal, type SessionButtonValue } from '../../blocks/checklist.js';
 import { sessionBlocks } from '../../blocks/session.js';
 import type { SlackDeps } from '../../deps.js';
-import { VIEW } from '../../action-ids.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -14,7 +14,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export function parseSessionValue(value: string | undefined): SessionButtonValue | undefined {
   try {
     const v = JSON.parse(value ?? '') as Partial<SessionButtonValue>;
-    if (typeof v.serial === 'string' && typeof v.region === 'string' && SERIAL.test(v.serial) && REGION.test(v.region)) {
+    if (
+      typeof v.serial === 'string' &&
+      typeof v.region === 'string' &&
+      SERIAL.test(v.serial) &&
+      REGION.test(v.region)
+    ) {
       return { serial: v.serial, region: v.region, expected: v.expected === true };
     }
   } catch {
@@ -29,11 +34,17 @@ export function createShowSession(deps: SlackDeps) {
     await ack();
     const value = parseSessionValue(action.value);
     if (!value) {
-      deps.logger.warn({ slackUserId: body.user.id, actionId: action.action_id }, 'ignored a malformed button value');
+      deps.logger.warn(
+        { slackUserId: body.user.id, actionId: action.action_id },
+        'ignored a malformed button value',
+      );
       return;
     }
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const view = { ...modal(m, sessionBlocks(m, value), VIEW.session), title: { type: 'plain_text' as const, text: m.sessionTitle } };
+    const view = {
+      ...modal(m, sessionBlocks(m, value), VIEW.session),
+      title: { type: 'plain_text' as const, text: m.sessionTitle },
+    };
     if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
     else await client.views.open({ trigger_id: body.trigger_id, view });
   };

@@ -14,8 +14,13 @@ async function answerSession(deps: SlackDeps, userId: string, respond: RespondFn
   if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
   const device = await deps.getSessionDevice(caller.user);
   const { m } = caller;
-  if (device.state !== 'ok') return respond({ response_type: 'ephemeral', text: m.couldNotCheck(m.fault(device.reason)) });
-  return respond({ response_type: 'ephemeral', text: m.sessionTitle, blocks: sessionBlocks(m, device.value) });
+  if (device.state !== 'ok')
+    return respond({ response_type: 'ephemeral', text: m.couldNotCheck(m.fault(device.reason)) });
+  return respond({
+    response_type: 'ephemeral',
+    text: m.sessionTitle,
+    blocks: sessionBlocks(m, device.value),
+  });
 }
 
 async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn) {
@@ -24,7 +29,9 @@ async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn)
   const { m } = caller;
   const verdict = await deps.getPolicyVerdict(caller.user);
   const blocks =
-    verdict.state === 'ok' ? policyBlocks(m, verdict.value) : policyBlocks(m, undefined, m.fault(verdict.reason));
+    verdict.state === 'ok'
+      ? policyBlocks(m, verdict.value)
+      : policyBlocks(m, undefined, m.fault(verdict.reason));
   return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
 }
 
@@ -42,7 +49,10 @@ export function createAwsMfaCommand(deps: SlackDeps) {
       case '':
       case 'setup': {
         await ack();
-        const opened = await client.views.open({ trigger_id: command.trigger_id, view: modal(m, loadingBlocks(m)) });
+        const opened = await client.views.open({
+          trigger_id: command.trigger_id,
+          view: modal(m, loadingBlocks(m)),
+        });
         const viewId = opened.view?.id;
         if (!viewId) return;
         const filled = await renderChecklistSafely(deps, command.user_id);
@@ -55,7 +65,10 @@ export function createAwsMfaCommand(deps: SlackDeps) {
         try {
           await (sub === 'session' ? answerSession : answerPolicy)(deps, command.user_id, respond);
         } catch (error) {
-          deps.logger.error({ err: error, subcommand: sub, slackUserId: command.user_id }, 'subcommand failed');
+          deps.logger.error(
+            { err: error, subcommand: sub, slackUserId: command.user_id },
+            'subcommand failed',
+          );
           await respond({ response_type: 'ephemeral', text: m.internalError });
         }
         return;

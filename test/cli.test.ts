@@ -1,0 +1,105 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlackWebApi } from './fakes/slack-web-api.js';
+import { describeWithMoto, motoUrl } from './helpers/aws.js';
+import { SIGNING_SECRET } from './helpers/slack-requests.js';
+import { freePort } from './setup/moto-server.js';
+
+// The CLI is tested as an operator runs it: compiled, in its own process, configured only by the environment.
+const outDir = resolve('.test-dist');
+const cli = join(outDir, 'cli.js');
+const emptyDir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-cli-')); // no .env here
+
+beforeAll(() => {
+  execFileSync(process.execPath, [
+    resolve('node_modules/typescript/bin/tsc'),
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    outDir,
+  ]);
+}, 120_000);
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: emptyDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
+    child.on('exit', (code) => res({ code, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+describe('aws-mfa-bot CLI', () => {
+  it('refuses to start without configuration, naming what to set and without a stack trace', async () => {
+    const { code, stderr } = await run(['start'], {}).done;
+    expect(code).toBe(1);
+    expect(stderr).toContain('SLACK_BOT_TOKEN is required');
+    expect(stderr).toContain('.env.example');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('answers an unknown command with usage and exit code 2', async () => {
+    const { code, stderr } = await run(['frobnicate'], {}).done;
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage: aws-mfa-bot <command>');
+  });
+});
+
+describeWithMoto('aws-mfa-bot start', () => {
+  const fake = new FakeSlackWebApi();
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  const env = (port: number, token = fake.botToken) => ({
+    SLACK_BOT_TOKEN: token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: String(port),
+    AWS_ENDPOINT_URL: motoUrl,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'ap-northeast-2',
+  });
+
+  it('serves health checks and shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, done } = run(['start'], env(port));
+    let healthy = false;
+    for (let i = 0; i < 100 && !healthy; i++) {
+      healthy = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!healthy) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(healthy).toBe(true);
+    child.kill('SIGTERM');
+    const { code, stdout } = await done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('shutting down');
+    expect(stdout).not.toContain(fake.botToken);
+  }, 20_000);
+
+  it('says which token Slack rejected and exits', async () => {
+    const { code, stderr } = await run(['start'], env(await freePort(), 'xoxb-revoked-token')).done;
+    expect(code).toBe(1);
+    expect(stderr).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(stderr).not.toContain('xoxb-revoked-token');
+  }, 20_000);
+});

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const SCHEMA = '../shared/slack/manifest.schema.1.0.0.json';
+interface Manifest {
+  features: { slash_commands: unknown[]; app_home: { home_tab_enabled: boolean } };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean };
+    socket_mode_enabled: boolean;
+    event_subscriptions: { bot_events: string[] };
+  };
+}
+const manifest = parse(readFileSync('manifest.yml', 'utf8')) as Manifest;
+
+describe('manifest.yml', () => {
+  // The schema is reference data beside the repository; a clone without it skips this one check, CI has it.
+  it.skipIf(!existsSync(SCHEMA) && process.env.CI !== 'true')(
+    "validates against Slack's published manifest schema",
+    () => {
+      const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+      const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+      const valid = validate(manifest);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    },
+  );
+
+  it('declares what the bot uses: /aws-mfa, the Home tab, interactivity, Socket Mode, app_home_opened', () => {
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: '/aws-mfa', usage_hint: expect.any(String) }),
+    ]);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
+      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
+    );
+  });
+});
