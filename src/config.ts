@@ -87,6 +87,9 @@ const schema = z.object({
   ),
 });
 
+/** Every environment variable the bot itself reads (the AWS SDK reads its own). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** Reads and validates the configuration; throws {@link ConfigError} listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);

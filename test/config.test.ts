@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactConfig } from '../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, redactConfig } from '../src/config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1-secret-value', SLACK_SIGNING_SECRET: 'signing-secret-value' };
 const problems = (env: Record<string, string | undefined>) => {
@@ -107,5 +108,19 @@ describe('loadConfig', () => {
     expect(text).not.toContain('secret-value');
     expect(text).not.toContain('xapp-1-abc');
     expect(text).toContain('"mode":"socket"');
+  });
+});
+
+describe('documentation of the configuration', () => {
+  const example = readFileSync('.env.example', 'utf8');
+  const readme = readFileSync('README.md', 'utf8');
+  const exampleVars = [...example.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] ?? '');
+
+  it('.env.example lists every variable the bot reads, and nothing it does not', () => {
+    expect(exampleVars.filter((v) => !v.startsWith('AWS_')).sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('the README documents every variable', () => {
+    for (const v of CONFIG_VARIABLES) expect(readme, v).toContain(`\`${v}\``);
   });
 });

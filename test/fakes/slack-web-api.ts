@@ -44,7 +44,6 @@ export class FakeSlackWebApi {
   private readonly views = new Map<string, Json>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   private readonly delays = new Map<string, number>();
-  private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   constructor(options: { botToken?: string } = {}) {
     this.botToken = options.botToken ?? 'xoxb-test-fake-token';
@@ -98,30 +97,12 @@ export class FakeSlackWebApi {
     return this.views.get(id);
   }
 
-  /** Resolves once `test` holds after a call or response is recorded; rejects after `timeoutMs`. */
-  waitFor(test: () => boolean, timeoutMs = 10_000): Promise<void> {
-    if (test()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('timed out waiting for the fake Slack API')),
-        timeoutMs,
-      );
-      this.waiters.push({
-        test,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
-    });
-  }
-
-  private notify() {
-    for (const w of [...this.waiters]) {
-      if (w.test()) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve();
-      }
+  /** Resolves once `test` holds (polled: it may look at more than this fake); rejects after `timeoutMs`. */
+  async waitFor(test: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!test()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for a condition on the fake Slack API');
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
@@ -139,7 +120,6 @@ export class FakeSlackWebApi {
       const body = JSON.parse(raw || '{}') as Json;
       const errors = checkMessage(body);
       this.responses.push({ path, body });
-      this.notify();
       res.writeHead(errors.length ? 400 : 200, { 'content-type': 'text/plain' });
       res.end(errors.length ? errors.join('; ') : 'ok');
       return;
@@ -184,7 +164,6 @@ export class FakeSlackWebApi {
       ...(typeof result.error === 'string' ? { error: result.error } : {}),
       at: Date.now(),
     });
-    this.notify();
   }
 
   private invalid(errors: string[]): Json {

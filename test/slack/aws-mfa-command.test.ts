@@ -317,6 +317,18 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(t.fake.callsTo('users.list')[0]?.args).toMatchObject({ limit: '1000', include_locale: 'true' });
   });
 
+  it('logs a Slack API error once and keeps serving', async () => {
+    const who = await t.engineer();
+    // A trigger_id Slack never issued (or one that expired): views.open fails with invalid_trigger_id.
+    await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: 'stale.trigger.id' }));
+    await t.fake.waitFor(() => t.logs.some((l) => l.msg === 'a Slack listener failed'));
+    const failures = t.logs.filter((l) => l.msg === 'a Slack listener failed');
+    expect(failures).toHaveLength(1);
+    expect(JSON.stringify(failures[0])).toContain('invalid_trigger_id');
+    expect(t.fake.callsTo('views.update')).toEqual([]);
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+  });
+
   it('serves /healthz and /readyz', async () => {
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.baseUrl}/readyz`);
