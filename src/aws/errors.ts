@@ -31,7 +31,8 @@ const NETWORK = new Set([
 /** Sorts an AWS SDK error into what the checklist can tell the user. Keeps the code, never the message. */
 export function classifyAwsError(error: unknown, action: string): FaultReason {
   const e = (error ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e.name ?? 'Error';
+  // Only a code-shaped name survives: it ends up in Slack text and logs.
+  const name = (e.name ?? 'Error').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64) || 'Error';
   if (DENIED.has(name)) return { kind: 'access_denied', action, code: name };
   if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429)
     return { kind: 'throttled', action, code: name };

@@ -67,7 +67,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
     Reflect.set(
       socket.client,
       'webClient',
-      new WebClient('', {
+      new WebClient(config.slack.appToken, {
         slackApiUrl: config.slack.apiUrl,
         logger,
         retryConfig: { retries: 100, factor: 1.3 },

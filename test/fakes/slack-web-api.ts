@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { checkMessage, checkView } from './block-kit-limits.js';
 
 type Json = Record<string, unknown>;
@@ -44,6 +45,9 @@ export class FakeSlackWebApi {
   private readonly views = new Map<string, Json>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   private readonly delays = new Map<string, number>();
+  private appToken: string | undefined;
+  private sockets: WebSocketServer | undefined;
+  private readonly acks = new Map<string, (payload: Json) => void>();
 
   constructor(options: { botToken?: string } = {}) {
     this.botToken = options.botToken ?? 'xoxb-test-fake-token';
@@ -64,12 +68,64 @@ export class FakeSlackWebApi {
         res.end(String(error));
       });
     });
+    if (this.appToken) {
+      this.sockets = new WebSocketServer({ server: this.server, path: '/socket' });
+      this.sockets.on('connection', (ws: WebSocket) => {
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Json };
+          const resolve = msg.envelope_id ? this.acks.get(msg.envelope_id) : undefined;
+          if (resolve && msg.envelope_id) {
+            this.acks.delete(msg.envelope_id);
+            resolve(msg.payload ?? {});
+          }
+        });
+        ws.send(
+          JSON.stringify({
+            type: 'hello',
+            num_connections: 1,
+            debug_info: { host: 'fake' },
+            connection_info: { app_id: 'A0FAKE' },
+          }),
+        );
+      });
+    }
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    await new Promise<void>((resolve) => (this.sockets ? this.sockets.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /**
+   * Socket Mode: `apps.connections.open` (with the app-level token) hands out a WebSocket URL on this server, which
+   * greets with `hello` like Slack does. Call before `start()`.
+   */
+  enableSocketMode(appToken = 'xapp-test-fake-app-token'): string {
+    this.appToken = appToken;
+    return appToken;
+  }
+
+  /** Sends an envelope over every open socket; resolves with the payload the app acked it with. */
+  sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: Json): Promise<Json> {
+    const envelopeId = randomUUID();
+    const acked = new Promise<Json>((resolve) => this.acks.set(envelopeId, resolve));
+    const message = JSON.stringify({
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+      retry_attempt: 0,
+      retry_reason: '',
+    });
+    for (const client of this.sockets?.clients ?? []) client.send(message);
+    return acked;
+  }
+
+  get socketConnections(): number {
+    return this.sockets?.clients.size ?? 0;
   }
 
   /** A trigger_id as Slack would put in an interaction: valid for 3 s, for one view. */
@@ -141,8 +197,16 @@ export class FakeSlackWebApi {
       return;
     }
 
-    const result =
-      auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
+    let result: Json;
+    if (method === 'apps.connections.open') {
+      result =
+        this.appToken && auth === `Bearer ${this.appToken}`
+          ? { ok: true, url: `${this.baseUrl.replace(/^http/, 'ws')}/socket` }
+          : { ok: false, error: 'invalid_auth' };
+    } else {
+      result =
+        auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
+    }
     this.record(method, args, result);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));

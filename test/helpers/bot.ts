@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
+import { freePort } from '../setup/moto-server.js';
 import { motoUrl, useMotoEnvironment } from './aws.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -34,14 +35,17 @@ export interface Engineer {
 /** The real bot (startBot) in HTTP mode on a free port, AWS on moto, Slack's Web API faked. */
 export async function startTestBot(
   env: Record<string, string> = {},
-  options: { awsEndpoint?: string } = {},
+  options: { awsEndpoint?: string; socketMode?: boolean } = {},
 ): Promise<TestBot> {
   useMotoEnvironment();
   // The bot's AWS clients use AWS_ENDPOINT_URL (moto, or a slow proxy in front of it); the test's own admin client
   // always talks to moto directly.
   if (options.awsEndpoint) process.env.AWS_ENDPOINT_URL = options.awsEndpoint;
   const fake = new FakeSlackWebApi();
+  const appToken = options.socketMode ? fake.enableSocketMode() : undefined;
   await fake.start();
+  // Socket Mode serves health checks on PORT; it cannot report a port it chose, so pick a free one here.
+  const port = options.socketMode ? String(await freePort()) : '0';
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -54,7 +58,8 @@ export async function startTestBot(
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
-    PORT: '0',
+    PORT: port,
+    ...(appToken ? { SLACK_APP_TOKEN: appToken } : {}),
     LOG_LEVEL: 'debug',
     ...env,
   });

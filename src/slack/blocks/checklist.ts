@@ -4,7 +4,18 @@ import { awsConfigureCommand, getSessionTokenCommand } from '../../domain/comman
 import type { PolicySource } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
 import { ACTION, VIEW } from '../action-ids.js';
-import { clamp, code, codeBlock, context, divider, header, isoDate, LIMITS, section } from './mrkdwn.js';
+import {
+  clamp,
+  code,
+  codeBlock,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  isoDate,
+  LIMITS,
+  section,
+} from './mrkdwn.js';
 
 const ICON: Record<StepStatus, string> = {
   done: ':white_check_mark:',
@@ -33,9 +44,15 @@ export function policySourceText(m: Messages, source: PolicySource): string {
   }
 }
 
+const escapeOptional = (text: string | undefined) => (text === undefined ? undefined : escapeMrkdwn(text));
+
 function keyLine(m: Messages, k: KeySummary): string {
   const used = k.lastUsed
-    ? m.keyLastUsed(isoDate(k.lastUsed.date), k.lastUsed.serviceName, k.lastUsed.region)
+    ? m.keyLastUsed(
+        isoDate(k.lastUsed.date),
+        escapeOptional(k.lastUsed.serviceName),
+        escapeOptional(k.lastUsed.region),
+      )
     : m.keyNeverUsed;
   return `• ${m.keyLine(code(k.accessKeyId), k.active, k.ageDays, used)}`;
 }
@@ -68,7 +85,12 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
     }
     case 'cli':
       return step.status === 'done' && step.lastUsed?.lastUsed
-        ? [m.cliDone(isoDate(step.lastUsed.lastUsed.date), step.lastUsed.lastUsed.serviceName)]
+        ? [
+            m.cliDone(
+              isoDate(step.lastUsed.lastUsed.date),
+              escapeOptional(step.lastUsed.lastUsed.serviceName),
+            ),
+          ]
         : [m.cliTodo, codeBlock(`sudo apt install awscli\n${awsConfigureCommand(c.region)}`)];
     case 'policy': {
       const via = step.verdict?.via[0];
@@ -78,7 +100,7 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
     }
     case 'session': {
       if (step.status === 'done' && step.seen)
-        return [m.sessionDone(isoDate(step.seen.eventTime), step.seen.region)];
+        return [m.sessionDone(isoDate(step.seen.eventTime), escapeMrkdwn(step.seen.region))];
       const lines = [m.sessionTodo, codeBlock(getSessionTokenCommand(c.mfaSerial))];
       if (c.mfaSerialIsExpected) lines.push(m.sessionNeedsMfa);
       return lines;

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateChecklist } from '../../src/domain/checklist.js';
+import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
+import { messagesFor } from '../../src/i18n/messages.js';
+import { ACTION } from '../../src/slack/action-ids.js';
+import { checklistBlocks, home, modal } from '../../src/slack/blocks/checklist.js';
+import { helpBlocks } from '../../src/slack/blocks/help.js';
+import { policyBlocks } from '../../src/slack/blocks/policy.js';
+import { sessionBlocks } from '../../src/slack/blocks/session.js';
+import { checkMessage, checkView } from '../fakes/block-kit-limits.js';
+import { completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
+
+const options = { keyMaxAgeDays: 90, keyUnusedDays: 45, checkedAt: NOW };
+const en = messagesFor('en-US');
+const ko = messagesFor('ko-KR');
+const render = (facts = completeFacts(), m = en) =>
+  checklistBlocks(m, evaluateChecklist(facts, NOW, { keyMaxAgeDays: 90, keyUnusedDays: 45 }), options);
+
+describe('checklist blocks', () => {
+  it('renders header, summary, six steps, practices and the two buttons', () => {
+    const blocks = render();
+    expect(blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'divider',
+      'section',
+      'section',
+      'section',
+      'section',
+      'section',
+      'section',
+      'divider',
+      'section',
+      'section',
+      'actions',
+      'context',
+    ]);
+    const actions = blocks.find((b) => b.type === 'actions') as {
+      elements: { action_id: string; value?: string }[];
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([ACTION.recheck, ACTION.showSession]);
+    expect(JSON.parse(actions.elements[1]?.value ?? '')).toEqual({
+      serial: 'arn:aws:iam::123456789012:mfa/alice',
+      region: 'ap-northeast-2',
+      expected: false,
+    });
+    expect(JSON.stringify(blocks)).toContain(
+      '*6 of 6* steps done for IAM user `alice` in account `123456789012`',
+    );
+  });
+
+  it('stays inside Slack limits in a modal and the Home tab, even for a crowded user', () => {
+    const devices = Array.from({ length: 8 }, (_, i) => ({
+      serialNumber: `arn:aws:iam::123456789012:mfa/${'x'.repeat(60)}-${i}`,
+      type: 'virtual' as const,
+      enableDate: daysAgo(i),
+    }));
+    const policies = Array.from({ length: 30 }, (_, i) => ({
+      source: {
+        kind: 'group-managed' as const,
+        groupName: `g${'y'.repeat(100)}${i}`,
+        policyName: `p${i}`,
+        policyArn: `arn:aws:iam::123456789012:policy/p${i}`,
+      },
+      document: GUIDE_POLICY,
+    }));
+    const crowded = completeFacts({
+      mfaDevices: { state: 'ok', value: devices },
+      accessKeys: {
+        state: 'ok',
+        value: [key({ createDate: daysAgo(400) }), key({ accessKeyId: 'FAKEKEY002', lastUsed: undefined })],
+      },
+      policies: { state: 'ok', value: policies },
+    });
+    for (const m of [en, ko]) {
+      const blocks = render(crowded, m);
+      expect(checkView(modal(m, blocks))).toEqual([]);
+      expect(checkView(home(blocks))).toEqual([]);
+    }
+  });
+
+  it('escapes text that comes from AWS', () => {
+    const hostile = completeFacts({
+      accessKeys: {
+        state: 'ok',
+        value: [key({ lastUsed: { date: daysAgo(1), serviceName: '<!channel>', region: '<@U0BOSS>' } })],
+      },
+    });
+    const text = JSON.stringify(render(hostile));
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<@U0BOSS>');
+    expect(text).toContain('&lt;!channel&gt;');
+  });
+
+  it('says why a step could not be checked', () => {
+    const text = JSON.stringify(
+      render(
+        completeFacts({
+          mfaDevices: {
+            state: 'failed',
+            reason: { kind: 'access_denied', action: 'iam:ListMFADevices', code: 'AccessDenied' },
+          },
+        }),
+      ),
+    );
+    expect(text).toContain("Couldn't check: the bot's AWS role is not allowed to call `iam:ListMFADevices`");
+  });
+
+  it('speaks Korean with the same structure', () => {
+    const blocks = render(completeFacts({ mfaDevices: { state: 'ok', value: [] } }), ko);
+    const text = JSON.stringify(blocks);
+    for (const title of Object.values(ko.steps)) expect(text).toContain(title);
+    expect(text).toContain('Assign MFA device');
+    expect(modal(ko, blocks).title.text).toBe('AWS MFA 체크리스트');
+    expect(blocks.length).toBe(render().length);
+  });
+});
+
+describe('other blocks', () => {
+  it('session commands carry the serial and region, quoted for the shell', () => {
+    const blocks = sessionBlocks(en, {
+      serial: 'arn:aws:iam::123456789012:mfa/alice',
+      expected: false,
+      region: 'ap-northeast-2',
+    });
+    const text = JSON.stringify(blocks);
+    expect(text).toContain("--serial-number 'arn:aws:iam::123456789012:mfa/alice' --token-code");
+    expect(text).toContain("export AWS_REGION='ap-northeast-2'");
+    expect(checkMessage({ blocks })).toEqual([]);
+  });
+
+  it('policy blocks fit a message and show both policies', () => {
+    const verdict = evaluateMfaPolicies([
+      { source: { kind: 'user-inline', policyName: 'RequireMFA' }, document: GUIDE_POLICY },
+    ]);
+    for (const m of [en, ko]) {
+      const blocks = policyBlocks(m, verdict);
+      expect(checkMessage({ blocks })).toEqual([]);
+      expect(JSON.stringify(blocks)).toContain('BlockMostAccessUnlessSignedInWithMFA');
+    }
+  });
+
+  it('help echoes unknown text escaped and short', () => {
+    const blocks = helpBlocks(en, `<!here> ${'a'.repeat(5000)}`);
+    const text = JSON.stringify(blocks);
+    expect(text).not.toContain('<!here>');
+    expect(text.length).toBeLessThan(1500);
+    expect(checkMessage({ blocks })).toEqual([]);
+  });
+});
