@@ -195,10 +195,17 @@ function practices(keys: readonly KeySummary[], keysKnown: boolean): Practice[] 
   const active = keys.filter((k) => k.active);
   const old = active.filter((k) => k.tooOld).map((k) => k.accessKeyId);
   const unused = active.filter((k) => k.unused).map((k) => k.accessKeyId);
+  // Key practices are only said when there is an active key to speak of; "keys are rotated" would mislead otherwise.
+  const keyPractices: Practice[] =
+    keysKnown && active.length > 0
+      ? [
+          { id: 'rotate', attention: old.length > 0, keyIds: old },
+          { id: 'unused', attention: unused.length > 0, keyIds: unused },
+          { id: 'one-key', attention: active.length > 1, keyIds: active.map((k) => k.accessKeyId) },
+        ]
+      : [];
   return [
-    { id: 'rotate', attention: old.length > 0, keyIds: old },
-    { id: 'unused', attention: unused.length > 0, keyIds: unused },
-    { id: 'one-key', attention: keysKnown && active.length > 1, keyIds: active.map((k) => k.accessKeyId) },
+    ...keyPractices,
     { id: 'least-privilege', attention: false },
     { id: 'storage', attention: false },
     { id: 'monitoring', attention: false },

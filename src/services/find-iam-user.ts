@@ -26,12 +26,12 @@ export interface FindIamUserDeps {
 
 /**
  * Finds the IAM user a Slack user maps to. Lists are cached; when nobody matches, both are reloaded once (a tag may
- * just have been set) but no more often than once a minute, so unmapped people cannot make the bot hammer IAM.
+ * just have been set) but no more often than every 15 seconds, so unmapped people cannot make the bot hammer IAM.
  */
 export function createFindIamUser(deps: FindIamUserDeps): FindIamUser {
   const users = cached(() => deps.iam.listUsers(), {
     ttlMs: deps.usersTtlMs ?? 5 * 60_000,
-    minRefreshMs: 60_000,
+    minRefreshMs: 15_000,
     clock: deps.clock,
   });
 

@@ -161,6 +161,11 @@ describe('evaluateChecklist', () => {
     });
   });
 
+  it('says nothing about rotation or unused keys when there is no active key', () => {
+    const c = evaluateChecklist(completeFacts({ accessKeys: { state: 'ok', value: [] } }), NOW, thresholds);
+    expect(c.practices.map((p) => p.id)).toEqual(['least-privilege', 'storage', 'monitoring']);
+  });
+
   it('counts a never-used key as unused once it is as old as the unused threshold', () => {
     const at = (age: number) =>
       evaluateChecklist(
