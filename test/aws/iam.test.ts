@@ -7,8 +7,6 @@ import {
   CreateGroupCommand,
   CreatePolicyCommand,
   CreateUserCommand,
-  CreateVirtualMFADeviceCommand,
-  EnableMFADeviceCommand,
   IAMClient,
   ListMFADevicesCommand,
   PutGroupPolicyCommand,
@@ -21,7 +19,7 @@ import { classifyAwsError } from '../../src/aws/errors.js';
 import { createIamAdapter, parsePolicyDocument } from '../../src/aws/iam.js';
 import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
 import { FactError } from '../../src/services/ports.js';
-import { actionOf, describeWithMoto, unique, useMotoEnvironment } from '../helpers/aws.js';
+import { actionOf, describeWithMoto, enableVirtualMfa, unique, useMotoEnvironment } from '../helpers/aws.js';
 
 describeWithMoto('IAM adapter against moto_server', () => {
   let admin: IAMClient;
@@ -71,16 +69,7 @@ describeWithMoto('IAM adapter against moto_server', () => {
     const iam = createIamAdapter(client);
     expect(await iam.listMfaDevices(name)).toEqual([]);
 
-    const device = await admin.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name }));
-    const serial = device.VirtualMFADevice?.SerialNumber ?? '';
-    await admin.send(
-      new EnableMFADeviceCommand({
-        UserName: name,
-        SerialNumber: serial,
-        AuthenticationCode1: '123456',
-        AuthenticationCode2: '654321',
-      }),
-    );
+    await enableVirtualMfa(admin, name);
     const devices = await iam.listMfaDevices(name);
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { describe, inject } from 'vitest';
 
 /** moto_server's URL for this run, or '' when moto is not installed (the global setup already said so, loudly). */
@@ -22,4 +23,19 @@ export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}
 /** SDK command name → IAM action, e.g. ListMFADevicesCommand → iam:ListMFADevices. */
 export function actionOf(service: string, commandName: string): string {
   return `${service}:${commandName.replace(/Command$/, '')}`;
+}
+
+/** Creates and enables a virtual MFA device for the user, as the console does; moto accepts any two codes. */
+export async function enableVirtualMfa(iam: IAMClient, userName: string): Promise<string> {
+  const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: userName }));
+  const serial = device.VirtualMFADevice?.SerialNumber ?? '';
+  await iam.send(
+    new EnableMFADeviceCommand({
+      UserName: userName,
+      SerialNumber: serial,
+      AuthenticationCode1: '123456',
+      AuthenticationCode2: '654321',
+    }),
+  );
+  return serial;
 }

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import {
-  CreateUserCommand,
-  CreateVirtualMFADeviceCommand,
-  EnableMFADeviceCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam';
+import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { freePort } from '../setup/moto-server.js';
-import { motoUrl, useMotoEnvironment } from './aws.js';
+import { enableVirtualMfa, motoUrl, useMotoEnvironment } from './aws.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 export interface TestBot {
@@ -66,19 +61,7 @@ export async function startTestBot(
   const bot = await startBot(config, { logger: createLogger('debug', sink) });
   const iam = new IAMClient({ endpoint: motoUrl });
 
-  async function enableMfa(userName: string) {
-    const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: userName }));
-    const serial = device.VirtualMFADevice?.SerialNumber ?? '';
-    await iam.send(
-      new EnableMFADeviceCommand({
-        UserName: userName,
-        SerialNumber: serial,
-        AuthenticationCode1: '123456',
-        AuthenticationCode2: '654321',
-      }),
-    );
-    return serial;
-  }
+  const enableMfa = (userName: string) => enableVirtualMfa(iam, userName);
 
   return {
     fake,

@@ -69,3 +69,24 @@ export async function post(baseUrl: string, signed: Signed): Promise<{ status: n
   });
   return { status: r.status, text: await r.text() };
 }
+
+/** A signed block_actions payload: `userId` clicked button `actionId` on `view`. */
+export function buttonClick(
+  userId: string,
+  triggerId: string,
+  view: { id: string; type: 'modal' | 'home' },
+  actionId: string,
+  value?: string,
+): Signed {
+  return interaction({
+    type: 'block_actions',
+    user: { id: userId },
+    team: { id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    trigger_id: triggerId,
+    view,
+    actions: [
+      { type: 'button', action_id: actionId, block_id: 'b', action_ts: '1', ...(value ? { value } : {}) },
+    ],
+  });
+}

@@ -7,7 +7,7 @@ import { ACTION } from '../../src/slack/action-ids.js';
 import { startSlowProxy } from '../fakes/slow-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
-import { eventCallback, interaction, post, sign, slashCommand } from '../helpers/slack-requests.js';
+import { buttonClick, eventCallback, post, sign, slashCommand } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 
@@ -64,15 +64,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const before = t.fake.callsTo('views.update').length;
     const res = await post(
       t.baseUrl,
-      interaction({
-        type: 'block_actions',
-        user: { id: who.slackUserId },
-        team: { id: 'T0FAKE' },
-        api_app_id: 'A0FAKE',
-        trigger_id: t.fake.issueTriggerId(),
-        view: { id: viewId, type: 'modal', callback_id: 'aws_mfa_checklist' },
-        actions: [{ type: 'button', action_id: ACTION.recheck, block_id: 'b', action_ts: '1' }],
-      }),
+      buttonClick(who.slackUserId, t.fake.issueTriggerId(), { id: viewId, type: 'modal' }, ACTION.recheck),
     );
     expect(res.status).toBe(200);
     await t.fake.waitFor(() => t.fake.callsTo('views.update').length >= before + 2);
@@ -255,22 +247,13 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(button?.value).toBeDefined();
     await post(
       t.baseUrl,
-      interaction({
-        type: 'block_actions',
-        user: { id: who.slackUserId },
-        team: { id: 'T0FAKE' },
-        trigger_id: t.fake.issueTriggerId(),
-        view: { id: viewId, type: 'modal' },
-        actions: [
-          {
-            type: 'button',
-            action_id: ACTION.showSession,
-            value: button?.value,
-            block_id: 'b',
-            action_ts: '1',
-          },
-        ],
-      }),
+      buttonClick(
+        who.slackUserId,
+        t.fake.issueTriggerId(),
+        { id: viewId, type: 'modal' },
+        ACTION.showSession,
+        button?.value,
+      ),
     );
     await t.fake.waitFor(() => t.fake.callsTo('views.push').length > 0);
     const pushed = t.fake.callsTo('views.push')[0];
@@ -282,22 +265,13 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const who = await t.engineer();
     await post(
       t.baseUrl,
-      interaction({
-        type: 'block_actions',
-        user: { id: who.slackUserId },
-        team: { id: 'T0FAKE' },
-        trigger_id: t.fake.issueTriggerId(),
-        view: { id: 'V0NOPE', type: 'modal' },
-        actions: [
-          {
-            type: 'button',
-            action_id: ACTION.showSession,
-            value: '{"serial":"$(rm -rf /)","region":"x"}',
-            block_id: 'b',
-            action_ts: '1',
-          },
-        ],
-      }),
+      buttonClick(
+        who.slackUserId,
+        t.fake.issueTriggerId(),
+        { id: 'V0NOPE', type: 'modal' },
+        ACTION.showSession,
+        '{"serial":"$(rm -rf /)","region":"x"}',
+      ),
     );
     await t.fake.waitFor(() => t.logs.some((l) => l.msg === 'ignored a malformed button value'));
     expect(t.fake.callsTo('views.push')).toEqual([]);
