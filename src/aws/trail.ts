@@ -41,8 +41,7 @@ export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
   return {
     async findSessionTokenUse(userName, since): Promise<SessionTokenUse | undefined> {
       let latest: SessionTokenUse | undefined;
-      // Sequential on purpose: the limiter is per process, and one region's answer is enough to stop early only
-      // when it is recent, which the caller decides; both regions are cheap when nothing matches.
+      // One region after the other: the shared limiter spaces the calls anyway, so running them together gains little.
       for (const { region, client } of deps.clients) {
         const found = await latestIn(region, client, userName, since);
         if (found && (!latest || found.eventTime > latest.eventTime)) latest = found;

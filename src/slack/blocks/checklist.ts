@@ -167,11 +167,15 @@ function title(text: string) {
   return { type: 'plain_text' as const, text: clamp(text, LIMITS.modalTitle) };
 }
 
-export function modal(m: Messages, blocks: KnownBlock[], callbackId: string = VIEW.checklist): ModalView {
+export function modal(
+  m: Messages,
+  blocks: KnownBlock[],
+  options: { callbackId?: string; title?: string } = {},
+): ModalView {
   return {
     type: 'modal',
-    callback_id: callbackId,
-    title: title(m.appTitle),
+    callback_id: options.callbackId ?? VIEW.checklist,
+    title: title(options.title ?? m.appTitle),
     close: { type: 'plain_text', text: m.close },
     blocks: blocks.slice(0, LIMITS.modalBlocks),
   };

@@ -41,10 +41,7 @@ export function createShowSession(deps: SlackDeps) {
       return;
     }
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const view = {
-      ...modal(m, sessionBlocks(m, value), VIEW.session),
-      title: { type: 'plain_text' as const, text: m.sessionTitle },
-    };
+    const view = modal(m, sessionBlocks(m, value), { callbackId: VIEW.session, title: m.sessionTitle });
     if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
     else await client.views.open({ trigger_id: body.trigger_id, view });
   };
