@@ -1,4 +1,5 @@
 import type { DirectoryIndex, SlackPerson } from '../domain/identity.js';
+import type { RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
   AccessKey,
   AttachedPolicy,
@@ -46,4 +47,56 @@ export interface SlackDirectoryPort {
   person(slackUserId: string): Promise<SlackPerson | undefined>;
   /** The cached entry only, without any call: for answers that must go out within Slack's 3 seconds. */
   peek(slackUserId: string): SlackPerson | undefined;
+}
+
+export type RequestPatch = Partial<Omit<RotationRequest, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
+
+export interface AuditEntry {
+  readonly requestId: string;
+  readonly actor: string;
+  readonly fromState: RotationState | undefined;
+  readonly toState: RotationState;
+  readonly at: number;
+  readonly detail: string | undefined;
+}
+
+export interface OutboxMessage {
+  readonly id: string;
+  readonly channel: string;
+  /** chat.postMessage arguments other than `channel`: text and blocks. Never a secret. */
+  readonly message: { text: string; blocks?: unknown[] };
+  readonly attempts: number;
+}
+
+/** Rotation requests, approvals, the audit log and the Slack outbox, in one database. */
+export interface RotationStore {
+  /** Inserts a new request in `requested`; `duplicate` when the key already has an open request. */
+  create(request: RotationRequest, actor: string): Promise<'created' | 'duplicate'>;
+  get(id: string): Promise<RotationRequest | undefined>;
+  /**
+   * Moves a request from one of `from` to `to` and writes the audit entry, atomically. Resolves `false` when the
+   * request was not in `from` (someone else moved it first): the caller then does nothing.
+   */
+  transition(
+    id: string,
+    from: readonly RotationState[],
+    to: RotationState,
+    patch: RequestPatch,
+    actor: string,
+    detail?: string,
+  ): Promise<boolean>;
+  /** Changes fields that are not the state (message ts, sync flag, schedule). */
+  update(id: string, patch: RequestPatch): Promise<void>;
+  /** Records an approval once per approver; resolves with every approver so far. */
+  approve(id: string, approverSlackId: string, at: number): Promise<string[]>;
+  approvals(id: string): Promise<string[]>;
+  /** Takes the right to act on a request in `state` until `until`, unless someone else holds it. */
+  lease(id: string, state: RotationState, now: number, until: number): Promise<boolean>;
+  inStates(states: readonly RotationState[]): Promise<RotationRequest[]>;
+  audit(id: string): Promise<AuditEntry[]>;
+  enqueue(channel: string, message: OutboxMessage['message'], now: number): Promise<string>;
+  dueMessages(now: number, limit: number): Promise<OutboxMessage[]>;
+  markSent(id: string, now: number): Promise<void>;
+  markFailed(id: string, error: string, nextAt: number): Promise<void>;
+  ping(): Promise<void>;
 }

@@ -1,0 +1,97 @@
+import type { Db } from './db.js';
+
+/**
+ * One list of migrations for both databases: plain SQL that SQLite and PostgreSQL both accept (TEXT, BIGINT epoch
+ * milliseconds, INTEGER flags, partial unique indexes). Never edit a shipped migration; add a new one.
+ */
+const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
+  {
+    id: 1,
+    statements: [
+      `CREATE TABLE rotation_requests (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        requester_slack_id TEXT NOT NULL,
+        iam_user TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        old_key_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        required_approvals INTEGER NOT NULL,
+        privileged INTEGER NOT NULL,
+        approval_channel TEXT NOT NULL,
+        approval_ts TEXT,
+        message_synced INTEGER NOT NULL DEFAULT 0,
+        decided_by TEXT,
+        decided_at BIGINT,
+        deny_reason TEXT,
+        new_key_id TEXT,
+        new_key_created_at BIGINT,
+        secret_arn TEXT,
+        secret_name TEXT,
+        delivered_at BIGINT,
+        deactivate_after BIGINT,
+        deactivated_at BIGINT,
+        delete_after BIGINT,
+        deleted_at BIGINT,
+        paused INTEGER NOT NULL DEFAULT 0,
+        lease_until BIGINT,
+        failure TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      // One open request per key: a second request for the same key is refused by the database itself.
+      `CREATE UNIQUE INDEX rotation_one_open_per_key ON rotation_requests (old_key_id)
+        WHERE state IN ('requested', 'approved', 'key_created', 'delivered')`,
+      'CREATE INDEX rotation_by_state ON rotation_requests (state)',
+      `CREATE TABLE rotation_approvals (
+        request_id TEXT NOT NULL REFERENCES rotation_requests (id),
+        approver_slack_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (request_id, approver_slack_id)
+      )`,
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        detail TEXT
+      )`,
+      'CREATE INDEX audit_by_request ON audit_log (request_id, at)',
+      `CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at BIGINT NOT NULL,
+        sent_at BIGINT,
+        last_error TEXT,
+        created_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX outbox_due ON outbox (sent_at, next_at)',
+    ],
+  },
+];
+
+export async function migrate(db: Db): Promise<number[]> {
+  await db.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+  );
+  const applied = new Set(
+    (await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)),
+  );
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.id)) continue;
+    await db.transaction(async (tx) => {
+      // Two replicas starting together: the second one's insert conflicts and its transaction rolls back.
+      for (const statement of m.statements) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [m.id, Date.now()]);
+    });
+    ran.push(m.id);
+  }
+  return ran;
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { RotationRequest, RotationState } from '../domain/rotation.js';
+import type { AuditEntry, OutboxMessage, RequestPatch, RotationStore } from '../services/ports.js';
+import type { Db } from './db.js';
+
+/** Column ↔ field, for the fields a patch may set. */
+const COLUMNS: Record<keyof RequestPatch, string> = {
+  requesterSlackId: 'requester_slack_id',
+  iamUser: 'iam_user',
+  iamUserArn: 'iam_user_arn',
+  accountId: 'account_id',
+  oldKeyId: 'old_key_id',
+  reason: 'reason',
+  requiredApprovals: 'required_approvals',
+  privileged: 'privileged',
+  approvalChannel: 'approval_channel',
+  approvalTs: 'approval_ts',
+  messageSynced: 'message_synced',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  denyReason: 'deny_reason',
+  newKeyId: 'new_key_id',
+  newKeyCreatedAt: 'new_key_created_at',
+  secretArn: 'secret_arn',
+  secretName: 'secret_name',
+  deliveredAt: 'delivered_at',
+  deactivateAfter: 'deactivate_after',
+  deactivatedAt: 'deactivated_at',
+  deleteAfter: 'delete_after',
+  deletedAt: 'deleted_at',
+  paused: 'paused',
+  leaseUntil: 'lease_until',
+  failure: 'failure',
+  expiresAt: 'expires_at',
+};
+const BOOLEAN_FIELDS = new Set(['privileged', 'messageSynced', 'paused']);
+
+type Row = Record<string, unknown>;
+
+function toRequest(row: Row): RotationRequest {
+  const out: Record<string, unknown> = {
+    id: row.id,
+    state: row.state,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const v = row[column];
+    if (BOOLEAN_FIELDS.has(field)) out[field] = Number(v) === 1;
+    else if (v === null || v === undefined) out[field] = undefined;
+    else out[field] = typeof v === 'bigint' ? Number(v) : v;
+  }
+  return out as unknown as RotationRequest;
+}
+
+function dbValue(field: string, value: unknown): unknown {
+  if (BOOLEAN_FIELDS.has(field)) return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+function setClause(patch: RequestPatch): { sql: string; params: unknown[] } {
+  const entries = Object.entries(patch) as [keyof RequestPatch, unknown][];
+  return {
+    sql: entries.map(([f]) => `${COLUMNS[f]} = ?`).join(', '),
+    params: entries.map(([f, v]) => dbValue(f, v)),
+  };
+}
+
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return (
+    e.code === '23505' ||
+    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(e.message ?? '')
+  );
+};
+
+export function createRotationStore(db: Db, clock: { now(): Date }): RotationStore {
+  const now = () => clock.now().getTime();
+
+  async function writeAudit(tx: Db, e: AuditEntry) {
+    await tx.run(
+      'INSERT INTO audit_log (id, request_id, actor, from_state, to_state, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [randomUUID(), e.requestId, e.actor, e.fromState ?? null, e.toState, e.at, e.detail ?? null],
+    );
+  }
+
+  return {
+    async create(r, actor) {
+      const fields = Object.keys(COLUMNS) as (keyof RequestPatch)[];
+      const columns = ['id', 'state', 'created_at', 'updated_at', ...fields.map((f) => COLUMNS[f])];
+      const params = [r.id, r.state, r.createdAt, r.updatedAt, ...fields.map((f) => dbValue(f, r[f]))];
+      try {
+        await db.transaction(async (tx) => {
+          await tx.run(
+            `INSERT INTO rotation_requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+            params,
+          );
+          await writeAudit(tx, {
+            requestId: r.id,
+            actor,
+            fromState: undefined,
+            toState: r.state,
+            at: r.createdAt,
+            detail: undefined,
+          });
+        });
+        return 'created';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'duplicate';
+        throw error;
+      }
+    },
+
+    async get(id) {
+      const [row] = await db.all<Row>('SELECT * FROM rotation_requests WHERE id = ?', [id]);
+      return row ? toRequest(row) : undefined;
+    },
+
+    async transition(id, from, to, patch, actor, detail) {
+      const at = now();
+      const set = setClause(patch);
+      return db.transaction(async (tx) => {
+        const [row] = await tx.all<{ state: RotationState }>(
+          'SELECT state FROM rotation_requests WHERE id = ?',
+          [id],
+        );
+        if (!row || !from.includes(row.state)) return false;
+        const changed = await tx.run(
+          `UPDATE rotation_requests SET state = ?, updated_at = ?${set.sql ? `, ${set.sql}` : ''}
+           WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+          [to, at, ...set.params, id, ...from],
+        );
+        if (changed !== 1) return false;
+        await writeAudit(tx, { requestId: id, actor, fromState: row.state, toState: to, at, detail });
+        return true;
+      });
+    },
+
+    async update(id, patch) {
+      const set = setClause(patch);
+      if (!set.sql) return;
+      await db.run(`UPDATE rotation_requests SET ${set.sql}, updated_at = ? WHERE id = ?`, [
+        ...set.params,
+        now(),
+        id,
+      ]);
+    },
+
+    async approve(id, approver, at) {
+      await db.run(
+        'INSERT INTO rotation_approvals (request_id, approver_slack_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [id, approver, at],
+      );
+      return this.approvals(id);
+    },
+
+    async approvals(id) {
+      const rows = await db.all<{ approver_slack_id: string }>(
+        'SELECT approver_slack_id FROM rotation_approvals WHERE request_id = ? ORDER BY at, approver_slack_id',
+        [id],
+      );
+      return rows.map((r) => r.approver_slack_id);
+    },
+
+    async lease(id, state, at, until) {
+      const changed = await db.run(
+        'UPDATE rotation_requests SET lease_until = ? WHERE id = ? AND state = ? AND (lease_until IS NULL OR lease_until < ?)',
+        [until, id, state, at],
+      );
+      return changed === 1;
+    },
+
+    async inStates(states) {
+      const rows = await db.all<Row>(
+        `SELECT * FROM rotation_requests WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY created_at`,
+        [...states],
+      );
+      return rows.map(toRequest);
+    },
+
+    async audit(id) {
+      const rows = await db.all<Row>('SELECT * FROM audit_log WHERE request_id = ? ORDER BY at, id', [id]);
+      return rows.map((r) => ({
+        requestId: String(r.request_id),
+        actor: String(r.actor),
+        fromState: (r.from_state ?? undefined) as RotationState | undefined,
+        toState: r.to_state as RotationState,
+        at: Number(r.at),
+        detail: (r.detail ?? undefined) as string | undefined,
+      }));
+    },
+
+    async enqueue(channel, message, at) {
+      const id = randomUUID();
+      await db.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+        id,
+        channel,
+        JSON.stringify(message),
+        at,
+        at,
+      ]);
+      return id;
+    },
+
+    async dueMessages(at, limit) {
+      const rows = await db.all<Row>(
+        'SELECT * FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY created_at LIMIT ?',
+        [at, limit],
+      );
+      return rows.map((r) => ({
+        id: String(r.id),
+        channel: String(r.channel),
+        message: JSON.parse(String(r.message)) as OutboxMessage['message'],
+        attempts: Number(r.attempts),
+      }));
+    },
+
+    async markSent(id, at) {
+      await db.run('UPDATE outbox SET sent_at = ? WHERE id = ?', [at, id]);
+    },
+
+    async markFailed(id, error, nextAt) {
+      await db.run('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?', [
+        error.slice(0, 500),
+        nextAt,
+        id,
+      ]);
+    },
+
+    async ping() {
+      await db.all('SELECT 1 AS ok');
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RotationStore } from '../../src/services/ports.js';
+import type { Db } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrations.js';
+import { createRotationStore } from '../../src/store/rotation-store.js';
+import { request, T0 } from '../fixtures/rotation.js';
+import { DATABASES, pgUrl } from '../helpers/databases.js';
+
+if (!pgUrl) it.skip('PostgreSQL store suite (no PostgreSQL server)', () => {});
+
+describe.each(DATABASES)('rotation store on $name', (database) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let store: RotationStore;
+  const clock = { now: () => new Date(T0 + 1000) };
+
+  beforeAll(async () => {
+    ({ db, drop } = await database.open());
+    store = createRotationStore(db, clock);
+  });
+  afterAll(() => drop());
+
+  it('migrates once: a second run applies nothing', async () => {
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  it('creates and reads back a request with every field', async () => {
+    const r = request({ privileged: true, requiredApprovals: 2, reason: '<!channel> 키 교체' });
+    expect(await store.create(r, 'U0ALICE')).toBe('created');
+    expect(await store.get(r.id)).toEqual(r);
+    expect(await store.get('nope')).toBeUndefined();
+  });
+
+  it('refuses a second open request for the same key, and allows one after the first closed', async () => {
+    const first = request();
+    expect(await store.create(first, 'U0ALICE')).toBe('created');
+    expect(await store.create(request({ oldKeyId: first.oldKeyId }), 'U0ALICE')).toBe('duplicate');
+    expect(await store.transition(first.id, ['requested'], 'denied', { denyReason: 'no' }, 'U0BOB')).toBe(
+      true,
+    );
+    expect(await store.create(request({ oldKeyId: first.oldKeyId }), 'U0ALICE')).toBe('created');
+  });
+
+  it('moves a request only from the expected state, and audits each move', async () => {
+    const r = request();
+    await store.create(r, 'U0ALICE');
+    expect(
+      await store.transition(r.id, ['requested'], 'approved', { decidedBy: 'U0BOB', decidedAt: T0 }, 'U0BOB'),
+    ).toBe(true);
+    expect(await store.transition(r.id, ['requested'], 'denied', {}, 'U0CAROL')).toBe(false);
+    expect(await store.transition('missing', ['requested'], 'denied', {}, 'U0CAROL')).toBe(false);
+    expect(await store.get(r.id)).toMatchObject({ state: 'approved', decidedBy: 'U0BOB', decidedAt: T0 });
+    expect((await store.audit(r.id)).map((a) => [a.actor, a.fromState, a.toState])).toEqual([
+      ['U0ALICE', undefined, 'requested'],
+      ['U0BOB', 'requested', 'approved'],
+    ]);
+  });
+
+  it('lets exactly one of many concurrent transitions win', async () => {
+    const r = request();
+    await store.create(r, 'U0ALICE');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.transition(r.id, ['requested'], 'approved', {}, `U0APPROVER${i}`),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.audit(r.id)).filter((a) => a.toState === 'approved')).toHaveLength(1);
+  });
+
+  it('records each approver once', async () => {
+    const r = request();
+    await store.create(r, 'U0ALICE');
+    await Promise.all([
+      store.approve(r.id, 'U0BOB', T0),
+      store.approve(r.id, 'U0BOB', T0 + 1),
+      store.approve(r.id, 'U0CAROL', T0 + 2),
+    ]);
+    expect(await store.approvals(r.id)).toEqual(['U0BOB', 'U0CAROL']);
+  });
+
+  it('grants a lease to one holder until it runs out', async () => {
+    const r = request({ state: 'approved' });
+    await store.create(r, 'U0ALICE');
+    const grants = await Promise.all([
+      store.lease(r.id, 'approved', T0, T0 + 60_000),
+      store.lease(r.id, 'approved', T0, T0 + 60_000),
+    ]);
+    expect(grants.filter(Boolean)).toHaveLength(1);
+    expect(await store.lease(r.id, 'approved', T0 + 30_000, T0 + 90_000)).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 61_000, T0 + 120_000)).toBe(true);
+    expect(await store.lease(r.id, 'requested', T0 + 200_000, T0 + 300_000)).toBe(false);
+  });
+
+  it('updates fields without touching the state, and finds requests by state', async () => {
+    const r = request({ state: 'delivered' });
+    await store.create(r, 'U0ALICE');
+    await store.update(r.id, {
+      paused: true,
+      deactivateAfter: T0 + 5,
+      approvalTs: '1717.0001',
+      messageSynced: true,
+    });
+    expect(await store.get(r.id)).toMatchObject({
+      state: 'delivered',
+      paused: true,
+      deactivateAfter: T0 + 5,
+      approvalTs: '1717.0001',
+      messageSynced: true,
+    });
+    expect((await store.inStates(['delivered'])).map((x) => x.id)).toContain(r.id);
+  });
+
+  it('keeps outbox messages until sent, retrying failures later', async () => {
+    const id = await store.enqueue('U0ALICE', { text: 'hello' }, T0);
+    expect((await store.dueMessages(T0, 10)).map((m) => m.id)).toContain(id);
+    await store.markFailed(id, 'ratelimited', T0 + 60_000);
+    expect((await store.dueMessages(T0 + 1000, 10)).map((m) => m.id)).not.toContain(id);
+    const due = await store.dueMessages(T0 + 60_000, 10);
+    expect(due.find((m) => m.id === id)).toMatchObject({
+      channel: 'U0ALICE',
+      message: { text: 'hello' },
+      attempts: 1,
+    });
+    await store.markSent(id, T0 + 61_000);
+    expect((await store.dueMessages(T0 + 999_999, 10)).map((m) => m.id)).not.toContain(id);
+  });
+
+  it('answers a ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
