@@ -1,6 +1,6 @@
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { SessionTokenUse } from '../domain/types.js';
-import type { TrailPort } from '../services/ports.js';
+import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../services/ports.js';
 import { awsCall } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -47,6 +47,45 @@ export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
         if (found && (!latest || found.eventTime > latest.eventTime)) latest = found;
       }
       return latest;
+    },
+  };
+}
+
+/** Where an old key is still used: CloudTrail events looked up by AccessKeyId, in each region. */
+export function createKeyTrailAdapter(deps: TrailAdapterDeps): KeyTrailPort {
+  return {
+    async recentUseOfKey(accessKeyId, since, limit) {
+      const events: KeyUseEvent[] = [];
+      for (const { region, client } of deps.clients) {
+        await deps.limiter.take();
+        const r = await awsCall('cloudtrail:LookupEvents', () =>
+          client.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: accessKeyId }],
+              StartTime: since,
+              MaxResults: Math.min(50, limit),
+            }),
+          ),
+        );
+        for (const e of r.Events ?? []) {
+          if (!e.EventTime) continue;
+          let raw: { sourceIPAddress?: string; userAgent?: string; awsRegion?: string } = {};
+          try {
+            raw = JSON.parse(e.CloudTrailEvent ?? '{}');
+          } catch {
+            // keep what the summary has
+          }
+          events.push({
+            eventTime: e.EventTime,
+            eventName: e.EventName ?? '',
+            eventSource: e.EventSource ?? '',
+            region: raw.awsRegion ?? region,
+            sourceIp: raw.sourceIPAddress,
+            userAgent: raw.userAgent,
+          });
+        }
+      }
+      return events.sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime()).slice(0, limit);
     },
   };
 }

@@ -100,3 +100,54 @@ export interface RotationStore {
   markFailed(id: string, error: string, nextAt: number): Promise<void>;
   ping(): Promise<void>;
 }
+
+/** A freshly created key. `secretAccessKey` lives only in memory, between CreateAccessKey and Secrets Manager. */
+export interface NewAccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly createDate: Date;
+  /** The secret must never reach a log line, even through JSON.stringify of this object. */
+  toJSON(): unknown;
+}
+
+export interface KeyAdminPort {
+  listAccessKeys(userName: string): Promise<AccessKey[]>;
+  createAccessKey(userName: string): Promise<NewAccessKey>;
+  setAccessKeyStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
+  lastUsed(accessKeyId: string): Promise<AccessKey['lastUsed']>;
+}
+
+export interface StoredSecret {
+  readonly arn: string;
+  readonly name: string;
+}
+
+export interface SecretsPort {
+  /**
+   * Stores the key under `name` (a new version if the secret exists), tagged, with a resource policy that lets only
+   * the owner (and the bot) read it. `requestId` is the idempotency token: a retry stores nothing twice.
+   */
+  storeAccessKey(input: {
+    name: string;
+    requestId: string;
+    owner: { userName: string; arn: string; slackUserId: string };
+    key: NewAccessKey;
+  }): Promise<StoredSecret>;
+  /** Whether the version written for `requestId` exists (start-up reconciliation). */
+  hasVersion(name: string, requestId: string): Promise<boolean>;
+}
+
+export interface KeyUseEvent {
+  readonly eventTime: Date;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly region: string;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export interface KeyTrailPort {
+  /** Recent calls made with one access key, newest first (a few at most). */
+  recentUseOfKey(accessKeyId: string, since: Date, limit: number): Promise<KeyUseEvent[]>;
+}

@@ -19,7 +19,13 @@ import { classifyAwsError } from '../../src/aws/errors.js';
 import { createIamAdapter, parsePolicyDocument } from '../../src/aws/iam.js';
 import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
 import { FactError } from '../../src/services/ports.js';
-import { actionOf, describeWithMoto, enableVirtualMfa, unique, useMotoEnvironment } from '../helpers/aws.js';
+import {
+  describeWithMoto,
+  enableVirtualMfa,
+  recordActions,
+  unique,
+  useMotoEnvironment,
+} from '../helpers/aws.js';
 
 describeWithMoto('IAM adapter against moto_server', () => {
   let admin: IAMClient;
@@ -30,13 +36,7 @@ describeWithMoto('IAM adapter against moto_server', () => {
     useMotoEnvironment();
     admin = new IAMClient({});
     client = new IAMClient({});
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        called.add(actionOf('iam', String(context.commandName)));
-        return next(args);
-      },
-      { step: 'initialize', name: 'recordActions' },
-    );
+    recordActions(client, 'iam', called);
   });
 
   afterAll(() => {

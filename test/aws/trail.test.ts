@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/aws/rate-limit.js';
-import { createTrailAdapter } from '../../src/aws/trail.js';
+import { createKeyTrailAdapter, createTrailAdapter } from '../../src/aws/trail.js';
 import { FactError } from '../../src/services/ports.js';
 
 // CloudTrail LookupEvents is not in moto: mocked with realistic events (CloudTrailEvent is the raw record as a string).
@@ -48,11 +48,11 @@ function sessionTokenEvent(userName: string, time: string, region = 'us-east-1')
 
 const since = new Date('2026-05-01T00:00:00Z');
 const noWait = { take: async () => {} };
+// One mock for the file: aws-sdk-client-mock stubs the client class, not an instance.
+const mock = mockClient(CloudTrailClient);
+afterEach(() => mock.reset());
 
 describe('CloudTrail adapter', () => {
-  const mock = mockClient(CloudTrailClient);
-  afterEach(() => mock.reset());
-
   const adapter = (maxPagesPerRegion?: number, limiter = noWait) =>
     createTrailAdapter({
       clients: [
@@ -135,5 +135,53 @@ describe('createRateLimiter', () => {
     now += 5_000; // after a quiet spell the next request goes at once
     await limiter.take();
     expect(slept).toEqual([500, 1000]);
+  });
+});
+
+describe('CloudTrail look-up by access key', () => {
+  it('lists where a key was used, newest first, with source IP and user agent from the raw event', async () => {
+    const event = (name: string, time: string) => ({
+      ...sessionTokenEvent('alice', time),
+      EventName: name,
+      EventSource: 's3.amazonaws.com',
+      CloudTrailEvent: JSON.stringify({
+        sourceIPAddress: '198.51.100.7',
+        userAgent: 'Boto3/1.34 Python/3.12',
+        awsRegion: 'ap-northeast-2',
+      }),
+    });
+    mock
+      .on(LookupEventsCommand)
+      .resolvesOnce({ Events: [event('GetObject', '2026-05-30T10:00:00Z')] })
+      .resolves({ Events: [event('ListBuckets', '2026-05-31T10:00:00Z')] });
+    const trail = createKeyTrailAdapter({
+      clients: [
+        { region: 'us-east-1', client: new CloudTrailClient({ region: 'us-east-1' }) },
+        { region: 'ap-northeast-2', client: new CloudTrailClient({ region: 'ap-northeast-2' }) },
+      ],
+      limiter: noWait,
+    });
+    const events = await trail.recentUseOfKey('FAKEKEY0001', since, 5);
+    expect(events).toEqual([
+      {
+        eventTime: new Date('2026-05-31T10:00:00Z'),
+        eventName: 'ListBuckets',
+        eventSource: 's3.amazonaws.com',
+        region: 'ap-northeast-2',
+        sourceIp: '198.51.100.7',
+        userAgent: 'Boto3/1.34 Python/3.12',
+      },
+      {
+        eventTime: new Date('2026-05-30T10:00:00Z'),
+        eventName: 'GetObject',
+        eventSource: 's3.amazonaws.com',
+        region: 'ap-northeast-2',
+        sourceIp: '198.51.100.7',
+        userAgent: 'Boto3/1.34 Python/3.12',
+      },
+    ]);
+    expect(mock.commandCalls(LookupEventsCommand)[0]?.args[0].input.LookupAttributes).toEqual([
+      { AttributeKey: 'AccessKeyId', AttributeValue: 'FAKEKEY0001' },
+    ]);
   });
 });

@@ -39,3 +39,18 @@ export async function enableVirtualMfa(iam: IAMClient, userName: string): Promis
   );
   return serial;
 }
+
+/** Records the IAM-style action of every command the client sends (`iam:ListMFADevices`) into `into`. */
+export function recordActions(
+  client: { middlewareStack: { add(middleware: unknown, options: unknown): void } },
+  service: string,
+  into: Set<string>,
+): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      into.add(actionOf(service, String(context.commandName)));
+      return next(args);
+    },
+    { step: 'initialize', name: `recordActions-${service}` },
+  );
+}
