@@ -63,6 +63,8 @@ export interface RotationRequest {
   readonly deletedAt: number | undefined;
   readonly paused: boolean;
   readonly leaseUntil: number | undefined;
+  /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
+  readonly attemptStartedAt: number | undefined;
   readonly failure: string | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;

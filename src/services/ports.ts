@@ -60,12 +60,50 @@ export interface AuditEntry {
   readonly detail: string | undefined;
 }
 
+/**
+ * Something a person must be told by DM. Stored in the outbox in the same transaction as the state change that
+ * caused it, and rendered only when sent (in the recipient's language). Never carries a secret.
+ */
+export type Notice =
+  | { readonly kind: 'request_decided'; readonly requestId: string }
+  | { readonly kind: 'decision_recorded'; readonly requestId: string }
+  | { readonly kind: 'key_delivered'; readonly requestId: string }
+  | {
+      readonly kind: 'old_key_in_use';
+      readonly requestId: string;
+      readonly events: readonly KeyUseEventJson[];
+    }
+  | { readonly kind: 'old_key_deactivated'; readonly requestId: string }
+  | { readonly kind: 'old_key_deleted'; readonly requestId: string };
+
+export type KeyUseEventJson = Omit<KeyUseEvent, 'eventTime'> & { readonly eventTime: string };
+
 export interface OutboxMessage {
   readonly id: string;
+  /** A Slack user ID: DMs go to `channel` = user ID. */
   readonly channel: string;
-  /** chat.postMessage arguments other than `channel`: text and blocks. Never a secret. */
-  readonly message: { text: string; blocks?: unknown[] };
+  readonly notice: Notice;
   readonly attempts: number;
+}
+
+export interface Outgoing {
+  readonly channel: string;
+  readonly notice: Notice;
+}
+
+/** The approval message in APPROVAL_CHANNEL: posted once, then updated to show the decision. */
+export interface ApprovalBoard {
+  /** Posts (no `approvalTs` yet) or updates the message; resolves with its ts. */
+  publish(request: RotationRequest, approvedBy: readonly string[]): Promise<string>;
+}
+
+export interface Messenger {
+  send(channel: string, notice: Notice): Promise<void>;
+}
+
+export interface ApproversPort {
+  /** APPROVERS: listed user IDs, or members of the listed user groups. */
+  isApprover(slackUserId: string): Promise<boolean>;
 }
 
 /** Rotation requests, approvals, the audit log and the Slack outbox, in one database. */
@@ -83,7 +121,7 @@ export interface RotationStore {
     to: RotationState,
     patch: RequestPatch,
     actor: string,
-    detail?: string,
+    options?: { detail?: string; notify?: readonly Outgoing[] },
   ): Promise<boolean>;
   /** Changes fields that are not the state (message ts, sync flag, schedule). */
   update(id: string, patch: RequestPatch): Promise<void>;
@@ -93,8 +131,10 @@ export interface RotationStore {
   /** Takes the right to act on a request in `state` until `until`, unless someone else holds it. */
   lease(id: string, state: RotationState, now: number, until: number): Promise<boolean>;
   inStates(states: readonly RotationState[]): Promise<RotationRequest[]>;
+  /** Requests whose approval message does not show their current state yet. */
+  unsynced(): Promise<RotationRequest[]>;
   audit(id: string): Promise<AuditEntry[]>;
-  enqueue(channel: string, message: OutboxMessage['message'], now: number): Promise<string>;
+  enqueue(outgoing: Outgoing, now: number): Promise<string>;
   dueMessages(now: number, limit: number): Promise<OutboxMessage[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAt: number): Promise<void>;

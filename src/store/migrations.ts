@@ -36,6 +36,7 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
         deleted_at BIGINT,
         paused INTEGER NOT NULL DEFAULT 0,
         lease_until BIGINT,
+        attempt_started_at BIGINT,
         failure TEXT,
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
@@ -54,13 +55,14 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       `CREATE TABLE audit_log (
         id TEXT PRIMARY KEY,
         request_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         actor TEXT NOT NULL,
         from_state TEXT,
         to_state TEXT NOT NULL,
         at BIGINT NOT NULL,
         detail TEXT
       )`,
-      'CREATE INDEX audit_by_request ON audit_log (request_id, at)',
+      'CREATE UNIQUE INDEX audit_by_request ON audit_log (request_id, seq)',
       `CREATE TABLE outbox (
         id TEXT PRIMARY KEY,
         channel TEXT NOT NULL,

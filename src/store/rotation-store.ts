@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RotationRequest, RotationState } from '../domain/rotation.js';
-import type { AuditEntry, OutboxMessage, RequestPatch, RotationStore } from '../services/ports.js';
+import type { AuditEntry, Notice, Outgoing, RequestPatch, RotationStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
 /** Column ↔ field, for the fields a patch may set. */
@@ -30,6 +30,7 @@ const COLUMNS: Record<keyof RequestPatch, string> = {
   deletedAt: 'deleted_at',
   paused: 'paused',
   leaseUntil: 'lease_until',
+  attemptStartedAt: 'attempt_started_at',
   failure: 'failure',
   expiresAt: 'expires_at',
 };
@@ -78,10 +79,33 @@ const isUniqueViolation = (error: unknown) => {
 export function createRotationStore(db: Db, clock: { now(): Date }): RotationStore {
   const now = () => clock.now().getTime();
 
+  async function insertOutbox(tx: Db, out: Outgoing, at: number): Promise<string> {
+    const id = randomUUID();
+    await tx.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      out.channel,
+      JSON.stringify(out.notice),
+      at,
+      at,
+    ]);
+    return id;
+  }
+
   async function writeAudit(tx: Db, e: AuditEntry) {
+    // seq orders a request's entries even when the clock gives two moves the same millisecond.
     await tx.run(
-      'INSERT INTO audit_log (id, request_id, actor, from_state, to_state, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [randomUUID(), e.requestId, e.actor, e.fromState ?? null, e.toState, e.at, e.detail ?? null],
+      `INSERT INTO audit_log (id, request_id, seq, actor, from_state, to_state, at, detail)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log WHERE request_id = ?), ?, ?, ?, ?, ?)`,
+      [
+        randomUUID(),
+        e.requestId,
+        e.requestId,
+        e.actor,
+        e.fromState ?? null,
+        e.toState,
+        e.at,
+        e.detail ?? null,
+      ],
     );
   }
 
@@ -117,7 +141,7 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       return row ? toRequest(row) : undefined;
     },
 
-    async transition(id, from, to, patch, actor, detail) {
+    async transition(id, from, to, patch, actor, options = {}) {
       const at = now();
       const set = setClause(patch);
       return db.transaction(async (tx) => {
@@ -127,12 +151,21 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
         );
         if (!row || !from.includes(row.state)) return false;
         const changed = await tx.run(
-          `UPDATE rotation_requests SET state = ?, updated_at = ?${set.sql ? `, ${set.sql}` : ''}
+          // Every move makes the approval message stale until the next successful sync shows it.
+          `UPDATE rotation_requests SET state = ?, updated_at = ?, message_synced = 0${set.sql ? `, ${set.sql}` : ''}
            WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
           [to, at, ...set.params, id, ...from],
         );
         if (changed !== 1) return false;
-        await writeAudit(tx, { requestId: id, actor, fromState: row.state, toState: to, at, detail });
+        await writeAudit(tx, {
+          requestId: id,
+          actor,
+          fromState: row.state,
+          toState: to,
+          at,
+          detail: options.detail,
+        });
+        for (const out of options.notify ?? []) await insertOutbox(tx, out, at);
         return true;
       });
     },
@@ -179,8 +212,15 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       return rows.map(toRequest);
     },
 
+    async unsynced() {
+      const rows = await db.all<Row>(
+        'SELECT * FROM rotation_requests WHERE message_synced = 0 ORDER BY updated_at',
+      );
+      return rows.map(toRequest);
+    },
+
     async audit(id) {
-      const rows = await db.all<Row>('SELECT * FROM audit_log WHERE request_id = ? ORDER BY at, id', [id]);
+      const rows = await db.all<Row>('SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq', [id]);
       return rows.map((r) => ({
         requestId: String(r.request_id),
         actor: String(r.actor),
@@ -191,17 +231,7 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       }));
     },
 
-    async enqueue(channel, message, at) {
-      const id = randomUUID();
-      await db.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
-        id,
-        channel,
-        JSON.stringify(message),
-        at,
-        at,
-      ]);
-      return id;
-    },
+    enqueue: (outgoing, at) => insertOutbox(db, outgoing, at),
 
     async dueMessages(at, limit) {
       const rows = await db.all<Row>(
@@ -211,7 +241,7 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       return rows.map((r) => ({
         id: String(r.id),
         channel: String(r.channel),
-        message: JSON.parse(String(r.message)) as OutboxMessage['message'],
+        notice: JSON.parse(String(r.message)) as Notice,
         attempts: Number(r.attempts),
       }));
     },

@@ -56,6 +56,19 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     ]);
   });
 
+  it('queues notices in the same transaction as the move, and none when the move loses', async () => {
+    const r = request();
+    await store.create(r, 'U0ALICE');
+    const notify = [{ channel: 'U0ALICE', notice: { kind: 'request_decided' as const, requestId: r.id } }];
+    expect(await store.transition(r.id, ['requested'], 'denied', {}, 'U0BOB', { detail: 'no', notify })).toBe(
+      true,
+    );
+    expect(await store.transition(r.id, ['requested'], 'denied', {}, 'U0BOB', { notify })).toBe(false);
+    const queued = (await store.dueMessages(T0 + 10_000, 100)).filter((m) => m.notice.requestId === r.id);
+    expect(queued).toHaveLength(1);
+    expect((await store.audit(r.id)).at(-1)).toMatchObject({ toState: 'denied', detail: 'no' });
+  });
+
   it('lets exactly one of many concurrent transitions win', async () => {
     const r = request();
     await store.create(r, 'U0ALICE');
@@ -112,14 +125,17 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
   });
 
   it('keeps outbox messages until sent, retrying failures later', async () => {
-    const id = await store.enqueue('U0ALICE', { text: 'hello' }, T0);
+    const id = await store.enqueue(
+      { channel: 'U0ALICE', notice: { kind: 'key_delivered', requestId: 'r1' } },
+      T0,
+    );
     expect((await store.dueMessages(T0, 10)).map((m) => m.id)).toContain(id);
     await store.markFailed(id, 'ratelimited', T0 + 60_000);
     expect((await store.dueMessages(T0 + 1000, 10)).map((m) => m.id)).not.toContain(id);
     const due = await store.dueMessages(T0 + 60_000, 10);
     expect(due.find((m) => m.id === id)).toMatchObject({
       channel: 'U0ALICE',
-      message: { text: 'hello' },
+      notice: { kind: 'key_delivered', requestId: 'r1' },
       attempts: 1,
     });
     await store.markSent(id, T0 + 61_000);

@@ -1,0 +1,77 @@
+import { checkDecider, type DecisionRefusal } from '../../domain/rotation.js';
+import type { RotationDeps } from './deps.js';
+import { executeRotation } from './execute-rotation.js';
+import { decisionNotices } from './notify.js';
+import { syncApprovalMessage } from './sync-approval-message.js';
+
+export type DecisionResult =
+  | { readonly kind: 'approved' }
+  | { readonly kind: 'recorded'; readonly approvals: number; readonly required: number }
+  | { readonly kind: 'denied' }
+  | { readonly kind: 'refused'; readonly why: DecisionRefusal | 'not_found' };
+
+/**
+ * An approver says yes. With enough approvals the request moves to `approved` — exactly once, however many people
+ * click at the same moment — and the one caller whose move won executes it.
+ */
+export async function approveRotation(
+  deps: RotationDeps,
+  requestId: string,
+  approverId: string,
+): Promise<DecisionResult> {
+  const request = await deps.store.get(requestId);
+  if (!request) return { kind: 'refused', why: 'not_found' };
+  const isApprover = await deps.approvers.isApprover(approverId);
+  const refusal = checkDecider(request, approverId, isApprover, await deps.store.approvals(requestId));
+  if (refusal) {
+    deps.logger.info({ requestId, slackUserId: approverId, refusal }, 'approval refused');
+    return { kind: 'refused', why: refusal };
+  }
+  const now = deps.clock.now().getTime();
+  const approvals = await deps.store.approve(requestId, approverId, now);
+  if (approvals.length < request.requiredApprovals) {
+    await syncApprovalMessage(deps, requestId);
+    return { kind: 'recorded', approvals: approvals.length, required: request.requiredApprovals };
+  }
+  const moved = await deps.store.transition(
+    requestId,
+    ['requested'],
+    'approved',
+    { decidedBy: approvals.join(','), decidedAt: now },
+    approverId,
+    { notify: decisionNotices(request, approvals) },
+  );
+  if (!moved) return { kind: 'refused', why: 'closed' };
+  deps.logger.info({ requestId, approvers: approvals }, 'rotation approved');
+  await syncApprovalMessage(deps, requestId);
+  await executeRotation(deps, requestId);
+  return { kind: 'approved' };
+}
+
+/** An approver says no, with a reason the requester will read. Nothing in AWS changes. */
+export async function denyRotation(
+  deps: RotationDeps,
+  requestId: string,
+  approverId: string,
+  reason: string,
+): Promise<DecisionResult> {
+  const request = await deps.store.get(requestId);
+  if (!request) return { kind: 'refused', why: 'not_found' };
+  const refusal = checkDecider(request, approverId, await deps.approvers.isApprover(approverId), []);
+  if (refusal) {
+    deps.logger.info({ requestId, slackUserId: approverId, refusal }, 'denial refused');
+    return { kind: 'refused', why: refusal };
+  }
+  const moved = await deps.store.transition(
+    requestId,
+    ['requested'],
+    'denied',
+    { decidedBy: approverId, decidedAt: deps.clock.now().getTime(), denyReason: reason.trim().slice(0, 500) },
+    approverId,
+    { notify: decisionNotices(request, [approverId]) },
+  );
+  if (!moved) return { kind: 'refused', why: 'closed' };
+  deps.logger.info({ requestId, slackUserId: approverId }, 'rotation denied');
+  await syncApprovalMessage(deps, requestId);
+  return { kind: 'denied' };
+}

@@ -1,0 +1,42 @@
+import type { RotationSettings } from '../../domain/rotation.js';
+import type { Clock } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import type { FindIamUser } from '../find-iam-user.js';
+import type {
+  ApprovalBoard,
+  ApproversPort,
+  IamPort,
+  KeyAdminPort,
+  KeyTrailPort,
+  Messenger,
+  RotationStore,
+  SecretsPort,
+} from '../ports.js';
+
+export interface RotationConfig extends RotationSettings {
+  readonly approvalChannel: string;
+  readonly secretPrefix: string;
+  /** Region of the Secrets Manager secret and of the console link. */
+  readonly region: string;
+}
+
+export interface RotationDeps {
+  readonly store: RotationStore;
+  readonly iam: IamPort;
+  readonly keys: KeyAdminPort;
+  readonly secrets: SecretsPort;
+  readonly keyTrail: KeyTrailPort;
+  readonly board: ApprovalBoard;
+  readonly messenger: Messenger;
+  readonly approvers: ApproversPort;
+  readonly findIamUser: FindIamUser;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly config: RotationConfig;
+  /** Waits between retries; tests pass one that does not. */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Who did it, in the audit log, when it was not a person. */
+export const SYSTEM = 'aws-mfa-bot';

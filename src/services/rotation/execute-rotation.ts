@@ -1,0 +1,207 @@
+import { deactivateAfter, type RotationRequest, secretNameFor } from '../../domain/rotation.js';
+import type { AccessKey } from '../../domain/types.js';
+import { FactError, type NewAccessKey, type StoredSecret } from '../ports.js';
+import { type RotationDeps, SYSTEM } from './deps.js';
+import { decisionNotices, toOwner } from './notify.js';
+import { syncApprovalMessage } from './sync-approval-message.js';
+
+/** Long enough for CreateAccessKey and Secrets Manager with retries; another worker waits this long. */
+export const LEASE_MS = 5 * 60_000;
+const STORE_ATTEMPTS = 3;
+/** Clock skew between us and IAM when recognising a key created by an earlier attempt. */
+const SKEW_MS = 5_000;
+
+export type ExecuteResult = 'delivered' | 'failed' | 'skipped';
+
+class RotationFailure extends Error {}
+
+async function fail(deps: RotationDeps, request: RotationRequest, reason: string): Promise<ExecuteResult> {
+  deps.logger.error({ requestId: request.id, iamUser: request.iamUser, reason }, 'rotation failed');
+  await deps.store.transition(
+    request.id,
+    ['approved', 'key_created'],
+    'failed',
+    { failure: reason, leaseUntil: undefined },
+    SYSTEM,
+    {
+      detail: reason,
+      notify: decisionNotices(request, []),
+    },
+  );
+  await syncApprovalMessage(deps, request.id);
+  return 'failed';
+}
+
+/** Moves a created key to `delivered` and queues the owner's DM in the same transaction: the DM cannot be lost. */
+export async function deliverKey(deps: RotationDeps, request: RotationRequest): Promise<ExecuteResult> {
+  const now = deps.clock.now().getTime();
+  await deps.store.transition(
+    request.id,
+    ['key_created'],
+    'delivered',
+    { deliveredAt: now, deactivateAfter: deactivateAfter(now, deps.config), leaseUntil: undefined },
+    SYSTEM,
+    { notify: [toOwner(request, { kind: 'key_delivered', requestId: request.id })] },
+  );
+  return 'delivered';
+}
+
+/**
+ * A key left by an attempt that crashed after CreateAccessKey. If its secret was stored, the attempt got that far
+ * and the key is adopted; otherwise nobody can ever read its secret, so it is deleted.
+ */
+async function recoverEarlierAttempt(
+  deps: RotationDeps,
+  request: RotationRequest,
+  keys: AccessKey[],
+  secretName: string,
+): Promise<AccessKey | undefined> {
+  if (request.attemptStartedAt === undefined) return undefined;
+  const leftovers = keys.filter(
+    (k) =>
+      k.accessKeyId !== request.oldKeyId &&
+      k.createDate.getTime() >= (request.attemptStartedAt ?? 0) - SKEW_MS,
+  );
+  for (const key of leftovers) {
+    if (await deps.secrets.hasVersion(secretName, request.id)) return key;
+    deps.logger.warn(
+      { requestId: request.id, accessKeyId: key.accessKeyId },
+      'deleting a key whose secret was never stored',
+    );
+    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
+  }
+  return undefined;
+}
+
+/** IAM allows two keys: make room by deleting an inactive one, never an active one. */
+async function makeRoom(deps: RotationDeps, request: RotationRequest, keys: AccessKey[]): Promise<void> {
+  if (!keys.some((k) => k.accessKeyId === request.oldKeyId)) {
+    throw new RotationFailure(`the key ${request.oldKeyId} no longer exists`);
+  }
+  if (keys.length < 2) return;
+  const inactive = keys.find((k) => k.accessKeyId !== request.oldKeyId && k.status === 'Inactive');
+  if (!inactive) {
+    throw new RotationFailure(
+      'the user already has two active access keys; deactivate the one not being replaced first',
+    );
+  }
+  await deps.keys.deleteAccessKey(request.iamUser, inactive.accessKeyId);
+  deps.logger.info(
+    { requestId: request.id, accessKeyId: inactive.accessKeyId },
+    'deleted an inactive key to make room',
+  );
+}
+
+async function storeWithRetries(
+  deps: RotationDeps,
+  request: RotationRequest,
+  secretName: string,
+  key: NewAccessKey,
+): Promise<StoredSecret | undefined> {
+  for (let attempt = 1; attempt <= STORE_ATTEMPTS; attempt++) {
+    try {
+      return await deps.secrets.storeAccessKey({
+        name: secretName,
+        requestId: request.id,
+        owner: { userName: request.iamUser, arn: request.iamUserArn, slackUserId: request.requesterSlackId },
+        key,
+      });
+    } catch (error) {
+      // Only AWS faults are retried; anything else is a bug or a dying process, for start-up recovery to handle.
+      if (!(error instanceof FactError)) throw error;
+      const reason = error.reason;
+      deps.logger.warn(
+        { requestId: request.id, attempt, action: reason.action, kind: reason.kind },
+        'storing the new key failed',
+      );
+      if (attempt < STORE_ATTEMPTS) await deps.sleep(500 * attempt);
+    }
+  }
+  return undefined;
+}
+
+/** A key whose secret could not be stored must not stay usable: delete it, or at least deactivate it. */
+async function discardKey(
+  deps: RotationDeps,
+  request: RotationRequest,
+  accessKeyId: string,
+): Promise<string> {
+  try {
+    await deps.keys.deleteAccessKey(request.iamUser, accessKeyId);
+    return `storing the new key in Secrets Manager failed; the new key ${accessKeyId} was deleted`;
+  } catch {
+    await deps.keys.setAccessKeyStatus(request.iamUser, accessKeyId, 'Inactive').catch(() => undefined);
+    return `storing the new key in Secrets Manager failed and the new key ${accessKeyId} could not be deleted: delete it by hand`;
+  }
+}
+
+/**
+ * Carries out an approved rotation: make room, create the key, store it in Secrets Manager at once, record it, queue
+ * the owner's DM. Safe to call again after a crash at any step, and from several workers: a lease lets one act.
+ */
+export async function executeRotation(deps: RotationDeps, requestId: string): Promise<ExecuteResult> {
+  const now = deps.clock.now().getTime();
+  const current = await deps.store.get(requestId);
+  if (current?.state === 'key_created') return deliverKey(deps, current);
+  if (!(await deps.store.lease(requestId, 'approved', now, now + LEASE_MS))) return 'skipped';
+  const request = await deps.store.get(requestId);
+  if (request?.state !== 'approved') return 'skipped';
+  const secretName = secretNameFor(deps.config.secretPrefix, request.accountId, request.iamUser);
+
+  try {
+    const keys = await deps.keys.listAccessKeys(request.iamUser);
+    const adopted = await recoverEarlierAttempt(deps, request, keys, secretName);
+    if (adopted) {
+      await deps.store.transition(
+        request.id,
+        ['approved'],
+        'key_created',
+        {
+          newKeyId: adopted.accessKeyId,
+          newKeyCreatedAt: adopted.createDate.getTime(),
+          secretName,
+        },
+        SYSTEM,
+        { detail: 'recovered after a restart' },
+      );
+      return deliverKey(deps, request);
+    }
+    await makeRoom(deps, request, await deps.keys.listAccessKeys(request.iamUser));
+
+    await deps.store.update(request.id, { attemptStartedAt: deps.clock.now().getTime() });
+    const key = await deps.keys.createAccessKey(request.iamUser);
+    const stored = await storeWithRetries(deps, request, secretName, key);
+    if (!stored) return fail(deps, request, await discardKey(deps, request, key.accessKeyId));
+
+    await deps.store.transition(
+      request.id,
+      ['approved'],
+      'key_created',
+      {
+        newKeyId: key.accessKeyId,
+        newKeyCreatedAt: key.createDate.getTime(),
+        secretArn: stored.arn,
+        secretName,
+      },
+      SYSTEM,
+    );
+    deps.logger.info(
+      { requestId: request.id, iamUser: request.iamUser, newKeyId: key.accessKeyId },
+      'new key created and stored',
+    );
+    return deliverKey(deps, request);
+  } catch (error) {
+    if (error instanceof RotationFailure) return fail(deps, request, error.message);
+    if (error instanceof FactError) {
+      const r = error.reason;
+      // Throttling and network trouble are worth another try (the job resumes approved requests); refusals are not.
+      if (r.kind === 'throttled' || r.kind === 'network') {
+        deps.logger.warn({ requestId, action: r.action, kind: r.kind }, 'rotation interrupted; will resume');
+        await deps.store.update(requestId, { leaseUntil: undefined });
+        return 'skipped';
+      }
+      return fail(deps, request, `${r.action} failed (${r.code ?? r.kind})`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  checkReason,
+  expiresAt,
+  isPrivileged,
+  type ReasonProblem,
+  requiredApprovals,
+} from '../../domain/rotation.js';
+import type { FaultReason } from '../../domain/types.js';
+import { FactError } from '../ports.js';
+import type { RotationDeps } from './deps.js';
+import { syncApprovalMessage } from './sync-approval-message.js';
+
+export type RequestRotationResult =
+  | { readonly kind: 'created'; readonly requestId: string }
+  | {
+      readonly kind: 'invalid';
+      readonly field: 'key' | 'reason';
+      readonly problem: ReasonProblem | 'key_not_yours' | 'key_inactive' | 'open_request';
+    }
+  | { readonly kind: 'unmapped' }
+  | { readonly kind: 'failed'; readonly reason: FaultReason };
+
+/**
+ * A person asks to replace one of their active keys. Nothing changes in AWS until approvers say yes: this records
+ * the request and posts it for approval. The database refuses a second open request for the same key.
+ */
+export async function requestRotation(
+  deps: RotationDeps,
+  input: { slackUserId: string; accessKeyId: string; reason: string },
+): Promise<RequestRotationResult> {
+  const problem = checkReason(input.reason);
+  if (problem) return { kind: 'invalid', field: 'reason', problem };
+  const found = await deps.findIamUser(input.slackUserId);
+  if (found.kind === 'unmapped') return { kind: 'unmapped' };
+  if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
+  const user = found.user;
+  try {
+    const [keys, policies] = await Promise.all([
+      deps.keys.listAccessKeys(user.userName),
+      deps.iam.listPolicies(user.userName),
+    ]);
+    const key = keys.find((k) => k.accessKeyId === input.accessKeyId);
+    if (!key) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };
+    if (key.status !== 'Active') return { kind: 'invalid', field: 'key', problem: 'key_inactive' };
+    const privileged = isPrivileged(policies);
+    const now = deps.clock.now().getTime();
+    const id = deps.newId();
+    const created = await deps.store.create(
+      {
+        id,
+        state: 'requested',
+        requesterSlackId: input.slackUserId,
+        iamUser: user.userName,
+        iamUserArn: user.arn,
+        accountId: user.accountId,
+        oldKeyId: key.accessKeyId,
+        reason: input.reason.trim(),
+        requiredApprovals: requiredApprovals(privileged, deps.config),
+        privileged,
+        approvalChannel: deps.config.approvalChannel,
+        approvalTs: undefined,
+        messageSynced: false,
+        decidedBy: undefined,
+        decidedAt: undefined,
+        denyReason: undefined,
+        newKeyId: undefined,
+        newKeyCreatedAt: undefined,
+        secretArn: undefined,
+        secretName: undefined,
+        deliveredAt: undefined,
+        deactivateAfter: undefined,
+        deactivatedAt: undefined,
+        deleteAfter: undefined,
+        deletedAt: undefined,
+        paused: false,
+        leaseUntil: undefined,
+        attemptStartedAt: undefined,
+        failure: undefined,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: expiresAt(now, deps.config),
+      },
+      input.slackUserId,
+    );
+    if (created === 'duplicate') return { kind: 'invalid', field: 'key', problem: 'open_request' };
+    deps.logger.info(
+      { requestId: id, iamUser: user.userName, accessKeyId: key.accessKeyId, privileged },
+      'rotation requested',
+    );
+    await syncApprovalMessage(deps, id);
+    return { kind: 'created', requestId: id };
+  } catch (error) {
+    if (error instanceof FactError) {
+      deps.logger.warn(
+        { iamUser: user.userName, action: error.reason.action, kind: error.reason.kind },
+        'rotation request failed',
+      );
+      return { kind: 'failed', reason: error.reason };
+    }
+    throw error;
+  }
+}
