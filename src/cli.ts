@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig, redactConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
 import { createLogger, redactText } from './logger.js';
-import { type RunningBot, StartupError, startBot } from './main.js';
+import { type RunningBot, runJobsOnce, StartupError, startBot } from './main.js';
 
 const USAGE = `Usage: aws-mfa-bot <command>
 
 Commands:
   start     run the bot (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)
+  jobs      run every due scheduled job once (key rotations, old keys, queued DMs), print a JSON report, exit
   help      show this help
   version   print the version
 
@@ -22,10 +23,9 @@ function version(): string {
   return pkg.version;
 }
 
-async function start(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+function configOrExit(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(
@@ -35,21 +35,33 @@ async function start(): Promise<void> {
     }
     throw error;
   }
+}
+
+function exitOnStartupError(error: unknown): never {
+  if (error instanceof StartupError) {
+    process.stderr.write(`aws-mfa-bot: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+async function jobs(): Promise<void> {
+  const config = configOrExit();
+  const report = await runJobsOnce(config, { logger: createLogger(config.logLevel) }).catch(
+    exitOnStartupError,
+  );
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (report.errors > 0) process.exitCode = 1;
+}
+
+async function start(): Promise<void> {
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   // A stray rejection must never take the bot down for everyone; it is a bug to log and fix.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   logger.debug({ config: redactConfig(config) }, 'configuration loaded');
 
-  let bot: RunningBot;
-  try {
-    bot = await startBot(config, { logger });
-  } catch (error) {
-    if (error instanceof StartupError) {
-      process.stderr.write(`aws-mfa-bot: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const bot: RunningBot = await startBot(config, { logger }).catch(exitOnStartupError);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -79,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       return start();
+    case 'jobs':
+      return jobs();
     case 'version':
     case '--version':
       process.stdout.write(`${version()}\n`);

@@ -19,6 +19,18 @@ export interface Config {
   /** IAM tag whose value is the owner's e-mail address (identity mapping, second rule). */
   readonly emailTagKey: string;
   readonly logLevel: string;
+  readonly databaseUrl: string;
+  readonly rotation: {
+    readonly approvalChannel: string;
+    /** Slack user IDs (U…/W…) and user group IDs (S…). */
+    readonly approvers: readonly string[];
+    readonly requiredApprovals: number;
+    readonly privilegedApprovals: number;
+    readonly requestTtlHours: number;
+    readonly graceDays: number;
+    readonly deleteDays: number;
+    readonly secretPrefix: string;
+  };
 }
 
 /** A configuration problem the operator can fix. Its message never contains a variable's value. */
@@ -81,6 +93,48 @@ const schema = z.object({
       error: 'must be a valid IAM tag key (1-128 characters)',
     }),
   ),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'sqlite:./data/aws-mfa-bot.db' : v),
+    z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+      error: 'must be sqlite:<path> (e.g. sqlite:./data/aws-mfa-bot.db) or postgres://user@host:5432/db',
+    }),
+  ),
+  APPROVAL_CHANNEL: z
+    .string({
+      error:
+        'is required: the ID of the channel where rotation requests are posted (C…; invite the bot there)',
+    })
+    .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel ID such as C0123456789 (not a #name)' }),
+  APPROVERS: z
+    .string({
+      error: 'is required: comma-separated Slack user IDs (U…/W…) and/or user group IDs (S…) who may approve',
+    })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+            error: 'must list Slack user IDs (U…/W…) or user group IDs (S…), comma-separated',
+          }),
+        )
+        .min(1, { error: 'must name at least one Slack user ID (U…/W…) or user group ID (S…)' }),
+    ),
+  REQUIRED_APPROVALS: positiveInt(1, 'must be a whole number of approvals, at least 1'),
+  PRIVILEGED_APPROVALS: positiveInt(2, 'must be a whole number of approvals, at least 1'),
+  REQUEST_TTL_HOURS: positiveInt(24, 'must be a whole number of hours between 1 and 3650'),
+  ROTATION_GRACE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
+  OLD_KEY_DELETE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
+  SECRET_NAME_PREFIX: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'aws-mfa-bot/' : v),
+    z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, {
+      error: 'must be a Secrets Manager name prefix such as aws-mfa-bot/',
+    }),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'info' : String(v).toLowerCase()),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
@@ -125,6 +179,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyUnusedDays: e.KEY_UNUSED_DAYS,
     emailTagKey: e.IAM_EMAIL_TAG,
     logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    rotation: Object.freeze({
+      approvalChannel: e.APPROVAL_CHANNEL,
+      approvers: Object.freeze(e.APPROVERS),
+      requiredApprovals: e.REQUIRED_APPROVALS,
+      privilegedApprovals: e.PRIVILEGED_APPROVALS,
+      requestTtlHours: e.REQUEST_TTL_HOURS,
+      graceDays: e.ROTATION_GRACE_DAYS,
+      deleteDays: e.OLD_KEY_DELETE_DAYS,
+      secretPrefix: e.SECRET_NAME_PREFIX,
+    }),
   });
 }
 
@@ -138,6 +203,8 @@ export function redactConfig(config: Config): Record<string, unknown> {
       appToken: config.slack.appToken ? '*****' : undefined,
       signingSecret: config.slack.signingSecret ? '*****' : undefined,
     },
+    // A PostgreSQL URL may carry a password.
+    databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:*****@'),
     mode: config.slack.appToken ? 'socket' : 'http',
   };
 }

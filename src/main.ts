@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
+import cron from 'node-cron';
+import { createKeyAdminAdapter } from './aws/access-keys.js';
 import { createIamAdapter } from './aws/iam.js';
 import { createRateLimiter } from './aws/rate-limit.js';
+import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
-import { createTrailAdapter } from './aws/trail.js';
+import { createKeyTrailAdapter, createTrailAdapter } from './aws/trail.js';
 import type { Config } from './config.js';
 import type { Clock } from './domain/types.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
@@ -13,10 +18,20 @@ import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
+import type { RotationDeps } from './services/rotation/deps.js';
+import { type JobReport, runRotationJobs } from './services/rotation/run-rotation-jobs.js';
 import { createSlackApp } from './slack/app.js';
+import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
+import { createApprovalBoard, createApprovers, createMessenger } from './slack/rotation-adapters.js';
+import { type Db, openDatabase } from './store/db.js';
+import { migrate } from './store/migrations.js';
+import { createRotationStore } from './store/rotation-store.js';
 
 const systemClock: Clock = { now: () => new Date() };
+
+/** How often the rotation job runs in the bot process: DMs waiting in the outbox go out within this. */
+export const ROTATION_JOB_CRON = '*/5 * * * *';
 
 /** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
 export class StartupError extends Error {
@@ -30,12 +45,16 @@ export class StartupError extends Error {
 export interface RunningBot {
   readonly port: number;
   readonly logger: Logger;
+  /** Runs the rotation job now (what the schedule does); for tests and operators. */
+  runJobs(): Promise<JobReport>;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Run the rotation job on its cron schedule (default true). */
+  readonly schedule?: boolean;
 }
 
 /** The region the SDK resolved (AWS_REGION, AWS_PROFILE's region …): used for CloudTrail and in users' commands. */
@@ -51,59 +70,140 @@ async function resolveRegion(sts: STSClient): Promise<string> {
   );
 }
 
-/** Composition root: configuration → AWS and Slack clients → use cases → Bolt listeners → transport. */
-export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+async function openStore(config: Config): Promise<Db> {
+  try {
+    const db = openDatabase(config.databaseUrl);
+    await migrate(db);
+    return db;
+  } catch (error) {
+    throw new StartupError(
+      `The database at DATABASE_URL could not be opened or migrated (${(error as Error).message}): check the URL, that the server is up and that the directory is writable.`,
+      { cause: error },
+    );
+  }
+}
+
+interface Services {
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly slackClient: WebClient;
+  readonly slackDeps: SlackDeps;
+  readonly rotation: RotationDeps;
+  readonly sts: STSClient;
+  readonly region: string;
+}
+
+/** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
+async function buildServices(config: Config, options: StartOptions): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
 
   const sts = new STSClient({});
   const region = await resolveRegion(sts);
-  const iam = createIamAdapter(new IAMClient({ region }));
-  const trailRegions = [...new Set(['us-east-1', region])];
-  const trail = createTrailAdapter({
-    clients: trailRegions.map((r) => ({ region: r, client: new CloudTrailClient({ region: r }) })),
+  const iamClient = new IAMClient({ region });
+  const iam = createIamAdapter(iamClient);
+  const keys = createKeyAdminAdapter(iamClient);
+  const trailDeps = {
+    clients: [...new Set(['us-east-1', region])].map((r) => ({
+      region: r,
+      client: new CloudTrailClient({ region: r }),
+    })),
     limiter: createRateLimiter(2),
+  };
+  let botArn: Promise<string> | undefined;
+  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), () => {
+    botArn ??= getCallerIdentity(sts).then((id) => id.arn);
+    return botArn.catch((error) => {
+      botArn = undefined;
+      throw error;
+    });
   });
 
-  // The directory has its own client so that it exists before the Bolt app; both honour SLACK_API_URL.
+  const db = await openStore(config);
+  const store = createRotationStore(db, clock);
+
+  // Slack's Web API for everything outside Bolt's listeners (directory, DMs, approval messages); honours SLACK_API_URL.
   const slackClient = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: toSlackLogger(logger),
   });
   const directory = createSlackDirectory(slackClient, { clock });
-  const readiness = { slackAuthenticated: false };
-  const slack = createSlackApp(
-    config,
-    {
-      logger,
-      clock,
+  const findIamUser = createFindIamUser({ iam, directory, clock, emailTagKey: config.emailTagKey });
+
+  const rotation: RotationDeps = {
+    store,
+    iam,
+    keys,
+    secrets,
+    keyTrail: createKeyTrailAdapter(trailDeps),
+    board: createApprovalBoard(slackClient),
+    messenger: createMessenger(slackClient, {
+      store,
       directory,
-      findIamUser: createFindIamUser({ iam, directory, clock, emailTagKey: config.emailTagKey }),
-      getChecklist: createGetChecklist({
-        iam,
-        trail,
-        clock,
-        logger,
-        region,
-        thresholds: { keyMaxAgeDays: config.keyMaxAgeDays, keyUnusedDays: config.keyUnusedDays },
-      }),
-      getSessionDevice: createGetSessionDevice({ iam, logger, region }),
-      getPolicyVerdict: createGetPolicyVerdict({ iam, logger }),
-      settings: {
-        keyMaxAgeDays: config.keyMaxAgeDays,
-        keyUnusedDays: config.keyUnusedDays,
-        emailTagKey: config.emailTagKey,
-        securityChannel: config.securityChannel,
-      },
+      context: { region, deleteDays: config.rotation.deleteDays },
+    }),
+    approvers: createApprovers(slackClient, config.rotation.approvers, clock),
+    findIamUser,
+    clock,
+    logger,
+    newId: randomUUID,
+    config: { ...config.rotation, region },
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+
+  const slackDeps: SlackDeps = {
+    logger,
+    clock,
+    directory,
+    findIamUser,
+    getChecklist: createGetChecklist({
+      iam,
+      trail: createTrailAdapter(trailDeps),
+      clock,
+      logger,
+      region,
+      thresholds: { keyMaxAgeDays: config.keyMaxAgeDays, keyUnusedDays: config.keyUnusedDays },
+    }),
+    getSessionDevice: createGetSessionDevice({ iam, logger, region }),
+    getPolicyVerdict: createGetPolicyVerdict({ iam, logger }),
+    rotation,
+    keys,
+    settings: {
+      keyMaxAgeDays: config.keyMaxAgeDays,
+      keyUnusedDays: config.keyUnusedDays,
+      emailTagKey: config.emailTagKey,
+      securityChannel: config.securityChannel,
     },
-    readiness,
-  );
+  };
+  return { logger, db, slackClient, slackDeps, rotation, sts, region };
+}
+
+async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
+  const report = await runRotationJobs(rotation);
+  const busy = Object.values(report).some((n) => n > 0);
+  // Quiet when nothing happened: a line only when something moved or failed.
+  if (busy) rotation.logger.info({ report }, 'rotation job ran');
+  return report;
+}
+
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const services = await buildServices(config, options);
+  const { logger, slackClient, slackDeps, rotation, db, sts, region } = services;
+
+  const readiness = {
+    slackAuthenticated: false,
+    database: async () => {
+      await rotation.store.ping();
+    },
+  };
+  const slack = createSlackApp(config, slackDeps, readiness);
 
   try {
     const auth = await slackClient.auth.test();
     readiness.slackAuthenticated = true;
     logger.info({ team: auth.team, botUser: auth.user_id }, 'Slack token verified');
   } catch (error) {
+    await db.close();
     const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
     throw new StartupError(
       `Slack rejected SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token from Slack app → OAuth & Permissions.`,
@@ -123,13 +223,44 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   const port = await slack.start();
   logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port }, 'aws-mfa-bot is running');
+
+  // Start-up reconciliation: resume or compensate whatever a crash interrupted, then keep running on a schedule.
+  const jobs = () =>
+    runJobsLogged(rotation).catch((error) => {
+      logger.error({ err: error }, 'rotation job failed');
+      throw error;
+    });
+  const first = jobs().catch(() => undefined);
+  const task =
+    options.schedule === false
+      ? undefined
+      : cron.schedule(ROTATION_JOB_CRON, () => jobs().then(() => undefined), {
+          noOverlap: true,
+          name: 'rotation',
+        });
+
   return {
     port,
     logger,
+    runJobs: jobs,
     async stop() {
       readiness.slackAuthenticated = false;
+      await task?.stop();
+      await first;
       await slack.stop();
+      await db.close();
       sts.destroy();
     },
   };
+}
+
+/** `aws-mfa-bot jobs`: every due scheduled job once, then exit — for an external scheduler (Kubernetes CronJob). */
+export async function runJobsOnce(config: Config, options: StartOptions = {}): Promise<JobReport> {
+  const { rotation, db, sts } = await buildServices(config, options);
+  try {
+    return await runRotationJobs(rotation);
+  } finally {
+    await db.close();
+    sts.destroy();
+  }
 }

@@ -75,6 +75,9 @@ describeWithMoto('aws-mfa-bot start', () => {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'ap-northeast-2',
+    APPROVAL_CHANNEL: 'C0APPROVALS',
+    APPROVERS: 'U0APPROVER1',
+    DATABASE_URL: 'sqlite::memory:',
   });
 
   it('serves health checks and shuts down cleanly on SIGTERM', async () => {

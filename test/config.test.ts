@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, redactConfig } from '../src/config.js';
 
-const base = { SLACK_BOT_TOKEN: 'xoxb-1-secret-value', SLACK_SIGNING_SECRET: 'signing-secret-value' };
+const base = {
+  SLACK_BOT_TOKEN: 'xoxb-1-secret-value',
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  APPROVAL_CHANNEL: 'C0APPROVALS',
+  APPROVERS: 'U0ALICE, S0SECURITY',
+};
+
 const problems = (env: Record<string, string | undefined>) => {
   try {
     loadConfig(env);
@@ -28,11 +34,24 @@ describe('loadConfig', () => {
       keyUnusedDays: 45,
       emailTagKey: 'email',
       logLevel: 'info',
+      databaseUrl: 'sqlite:./data/aws-mfa-bot.db',
+      rotation: {
+        approvalChannel: 'C0APPROVALS',
+        approvers: ['U0ALICE', 'S0SECURITY'],
+        requiredApprovals: 1,
+        privilegedApprovals: 2,
+        requestTtlHours: 24,
+        graceDays: 7,
+        deleteDays: 7,
+        secretPrefix: 'aws-mfa-bot/',
+      },
     });
   });
 
   it('is frozen', () => {
-    expect(Object.isFrozen(loadConfig(base))).toBe(true);
+    const c = loadConfig(base);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.rotation)).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -46,6 +65,13 @@ describe('loadConfig', () => {
       KEY_UNUSED_DAYS: '14',
       IAM_EMAIL_TAG: 'owner-email',
       LOG_LEVEL: 'DEBUG',
+      DATABASE_URL: 'postgres://bot:pw@db:5432/bot',
+      REQUIRED_APPROVALS: '2',
+      PRIVILEGED_APPROVALS: '3',
+      REQUEST_TTL_HOURS: '8',
+      ROTATION_GRACE_DAYS: '3',
+      OLD_KEY_DELETE_DAYS: '14',
+      SECRET_NAME_PREFIX: 'team/keys/',
     });
     expect(c).toMatchObject({
       slack: { appToken: 'xapp-1-abc', apiUrl: 'https://slack-gov.com/api/' },
@@ -55,58 +81,71 @@ describe('loadConfig', () => {
       keyUnusedDays: 14,
       emailTagKey: 'owner-email',
       logLevel: 'debug',
+      databaseUrl: 'postgres://bot:pw@db:5432/bot',
+      rotation: {
+        requiredApprovals: 2,
+        privilegedApprovals: 3,
+        requestTtlHours: 8,
+        graceDays: 3,
+        deleteDays: 14,
+        secretPrefix: 'team/keys/',
+      },
     });
   });
 
   it('allows Socket Mode without a signing secret', () => {
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken).toBe(
-      'xapp-1',
-    );
+    expect(
+      loadConfig({ ...base, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken,
+    ).toBe('xapp-1');
   });
 
   it.each([
-    [{}, /^SLACK_BOT_TOKEN is required: the bot token \(xoxb-…\)/],
-    [
-      { ...base, SLACK_BOT_TOKEN: 'xoxp-user-token' },
-      /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/,
-    ],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is required in HTTP mode/],
-    [{ ...base, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],
-    [{ ...base, PORT: 'eighty' }, /^PORT must be a TCP port number/],
-    [{ ...base, PORT: '70000' }, /^PORT must be a TCP port number/],
-    [{ ...base, SECURITY_CHANNEL: '#security' }, /^SECURITY_CHANNEL must be a Slack channel ID/],
-    [{ ...base, KEY_MAX_AGE_DAYS: '0' }, /^KEY_MAX_AGE_DAYS must be a whole number of days/],
-    [{ ...base, KEY_UNUSED_DAYS: '1.5' }, /^KEY_UNUSED_DAYS must be a whole number of days/],
-    [{ ...base, SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
-    [{ ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
-  ])('names the variable and what to put there: %o', (env, message) => {
-    const found = problems(env);
+    [{ SLACK_BOT_TOKEN: undefined }, /^SLACK_BOT_TOKEN is required: the bot token \(xoxb-…\)/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user-token' }, /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/],
+    [{ SLACK_SIGNING_SECRET: undefined }, /^SLACK_SIGNING_SECRET is required in HTTP mode/],
+    [{ SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token/],
+    [{ PORT: 'eighty' }, /^PORT must be a TCP port number/],
+    [{ PORT: '70000' }, /^PORT must be a TCP port number/],
+    [{ SECURITY_CHANNEL: '#security' }, /^SECURITY_CHANNEL must be a Slack channel ID/],
+    [{ KEY_MAX_AGE_DAYS: '0' }, /^KEY_MAX_AGE_DAYS must be a whole number of days/],
+    [{ KEY_UNUSED_DAYS: '1.5' }, /^KEY_UNUSED_DAYS must be a whole number of days/],
+    [{ SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ APPROVAL_CHANNEL: undefined }, /^APPROVAL_CHANNEL is required: the ID of the channel/],
+    [{ APPROVAL_CHANNEL: '#approvals' }, /^APPROVAL_CHANNEL must be a Slack channel ID/],
+    [{ APPROVERS: undefined }, /^APPROVERS is required: comma-separated Slack user IDs/],
+    [{ APPROVERS: 'U0ALICE, @bob' }, /^APPROVERS must list Slack user IDs/],
+    [{ APPROVERS: ' , ' }, /^APPROVERS must name at least one/],
+    [{ REQUIRED_APPROVALS: '0' }, /^REQUIRED_APPROVALS must be a whole number of approvals/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be sqlite:<path>/],
+    [{ SECRET_NAME_PREFIX: 'has spaces/' }, /^SECRET_NAME_PREFIX must be a Secrets Manager name prefix/],
+  ])('names the variable and what to put there: %o', (override, message) => {
+    const found = problems({ ...base, ...override });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
   });
 
   it('lists every problem at once and never echoes a value', () => {
-    const error = (() => {
-      try {
-        loadConfig({
-          SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token',
-          PORT: 'x',
-          SLACK_SIGNING_SECRET: 'q9z7',
-        });
-      } catch (e) {
-        return e as ConfigError;
-      }
-      return undefined;
-    })();
-    expect(error?.problems).toHaveLength(3);
-    expect(error?.message).not.toContain('very-secret');
-    expect(error?.message).not.toContain('q9z7');
+    const found = problems({
+      ...base,
+      SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token',
+      PORT: 'x',
+      SLACK_SIGNING_SECRET: 'q9z7',
+    });
+    expect(found).toHaveLength(3);
+    expect(found.join('\n')).not.toContain('very-secret');
+    expect(found.join('\n')).not.toContain('q9z7');
   });
 
   it('redacts secrets for logging', () => {
-    const text = JSON.stringify(redactConfig(loadConfig({ ...base, SLACK_APP_TOKEN: 'xapp-1-abc' })));
+    const text = JSON.stringify(
+      redactConfig(
+        loadConfig({ ...base, SLACK_APP_TOKEN: 'xapp-1-abc', DATABASE_URL: 'postgres://bot:hunter2@db/bot' }),
+      ),
+    );
     expect(text).not.toContain('secret-value');
     expect(text).not.toContain('xapp-1-abc');
+    expect(text).not.toContain('hunter2');
     expect(text).toContain('"mode":"socket"');
   });
 });

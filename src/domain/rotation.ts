@@ -43,6 +43,10 @@ export interface RotationRequest {
   readonly iamUserArn: string;
   readonly accountId: string;
   readonly oldKeyId: string;
+  /** The old key as it was when requested, for the approval message. */
+  readonly oldKeyCreatedAt: number;
+  readonly oldKeyLastUsedAt: number | undefined;
+  readonly oldKeyLastService: string | undefined;
   readonly reason: string;
   readonly requiredApprovals: number;
   readonly privileged: boolean;

@@ -117,11 +117,108 @@ const en = {
     '*`/aws-mfa`* — your MFA onboarding checklist, checked live (also in the Home tab)',
     '*`/aws-mfa session`* — your commands for MFA-backed temporary credentials',
     '*`/aws-mfa policy`* — the MFA-required policy and whether it applies to you',
+    '*`/aws-mfa rotate`* — ask approvers to replace one of your access keys',
     '*`/aws-mfa help`* — this help',
   ].join('\n'),
   unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
   internalError:
     'Something went wrong on our side; the operator has been told in the logs. Try again shortly.',
+  rotation: {
+    requestButton: 'Request key rotation',
+    modalTitle: 'Rotate access key',
+    submit: 'Request',
+    cancel: 'Cancel',
+    intro: (user: string) =>
+      `Ask approvers to replace one of your access keys (IAM user ${user}). The new key's secret goes to AWS Secrets Manager, readable only by you; the bot never shows it in Slack.`,
+    keyLabel: 'Key to replace',
+    keyOption: (id: string, age: number, lastUsed: string) => `${id} · ${age} days · ${lastUsed}`,
+    reasonLabel: 'Reason',
+    reasonHint: 'Why now? Approvers see this. At most 500 characters.',
+    noActiveKey: 'You have no active access key to rotate.',
+    errors: {
+      reason_required: 'Please give a reason.',
+      reason_too_long: 'At most 500 characters, please.',
+      key_not_yours: 'That key is not one of yours.',
+      key_inactive: 'That key is inactive; only active keys are rotated.',
+      open_request: 'There is already an open rotation request for this key.',
+    },
+    submitted: (id: string) =>
+      `Your request to rotate ${id} was sent to the approvers. You will get a DM when it is decided.`,
+    submitFailed: (reason: string) => `Your rotation request could not be filed: ${reason}.`,
+    notAllowed: "You're not allowed to decide this request. Nothing was changed.",
+    selfNotAllowed: "You can't decide your own request. Nothing was changed.",
+    alreadyApproved: 'You already approved this request; it needs another approver.',
+    closed: 'This request was already decided.',
+    approvalRecorded: (n: number, of: number) => `Approval recorded (${n} of ${of}).`,
+    denyTitle: 'Deny rotation',
+    denyLabel: 'Why deny it? The requester will read this.',
+    denySubmit: 'Deny',
+    denyReasonRequired: 'Please give a reason.',
+    deactivateNow: "I've switched — deactivate the old key now",
+    reactivate: 'Reactivate the old key',
+    ownerOnly: 'Only the owner of the key can do this.',
+    notNow: 'This no longer applies to the key.',
+    actionFailed: "That didn't work; the operator has been told in the logs. Try again later.",
+    deactivatedNow: (id: string) => `The old key ${id} is now inactive.`,
+    reactivatedNow: (id: string) =>
+      `The old key ${id} is active again and its schedule is paused. Use "deactivate now" when you have switched.`,
+    decided: {
+      approved: (id: string) =>
+        `Your request to rotate ${id} was approved. The new key is being created; you'll get its Secrets Manager link here.`,
+      denied: (id: string, by: string, reason: string) =>
+        `Your request to rotate ${id} was denied by ${by}: ${reason}`,
+      expired: (id: string) =>
+        `Your request to rotate ${id} expired before anyone decided. Ask again with /aws-mfa rotate.`,
+      failed: (id: string, reason: string) => `The rotation of ${id} failed: ${reason}.`,
+    },
+    recorded: (requester: string, id: string, state: string) =>
+      `Your decision on ${requester}'s rotation of ${id} is recorded: ${state}.`,
+    delivered: {
+      header: 'Your new AWS access key is ready',
+      body: (id: string, user: string) =>
+        `A new access key ${id} was created for IAM user ${user} and stored in AWS Secrets Manager. Only you can read it — it is not in Slack.`,
+      open: 'Open in the Secrets Manager console',
+      cli: 'Or read it with the AWS CLI:',
+      configure:
+        'Then put the new key into `aws configure` (or your secret store) and test it with `aws sts get-caller-identity`.',
+      schedule: (oldId: string, deactivate: string, del: number) =>
+        `Your old key ${oldId} will be deactivated on ${deactivate} UTC and deleted ${del} days after that — sooner if you press the button.`,
+    },
+    inUse: (oldId: string, until: string) =>
+      `Your old key ${oldId} was used after the new key was created, so it was *not* deactivated. It will be checked again on ${until} UTC. Recent use:`,
+    inUseUnknown: 'CloudTrail could not say where.',
+    inUseEvent: (time: string, event: string, source: string, ip: string, agent: string) =>
+      `• ${time} — ${event} (${source}) from ${ip}, ${agent}`,
+    deactivatedNotice: (oldId: string, del: string) =>
+      `Your old key ${oldId} was deactivated. It will be deleted on ${del} UTC. If something broke, reactivate it:`,
+    deletedNotice: (oldId: string) => `Your old key ${oldId} was deleted. The rotation is complete.`,
+    message: {
+      title: 'Access key rotation request',
+      requester: 'Requester',
+      user: 'IAM user',
+      account: 'Account',
+      key: 'Key',
+      age: 'Age',
+      lastUsed: 'Last used',
+      reason: 'Reason',
+      approvals: (n: number, of: number) => `Approvals: ${n} of ${of}`,
+      privileged: 'Admin-level user: two-person rule applies.',
+      approve: 'Approve',
+      deny: 'Deny',
+      state: {
+        requested: 'Waiting for approval',
+        approved: 'Approved — creating the new key',
+        key_created: 'Approved — new key created',
+        delivered: 'Approved — new key delivered',
+        old_deactivated: 'Done — old key deactivated',
+        old_deleted: 'Done — old key deleted',
+        denied: 'Denied',
+        expired: 'Expired',
+        failed: 'Failed',
+      },
+      decidedBy: (who: string, when: string) => `by ${who} at ${when} UTC`,
+    },
+  },
 } as const;
 
 type Widen<T> = T extends string
@@ -238,10 +335,102 @@ const ko: Messages = {
     '*`/aws-mfa`* — 실시간으로 확인한 MFA 온보딩 체크리스트 (홈 탭에도 표시)',
     '*`/aws-mfa session`* — MFA 기반 임시 자격 증명 명령',
     '*`/aws-mfa policy`* — MFA 필수 정책과 나에게 적용되는지 여부',
+    '*`/aws-mfa rotate`* — 승인을 받아 Access Key 교체',
     '*`/aws-mfa help`* — 도움말',
   ].join('\n'),
   unknownCommand: (text) => `\`${text}\` 명령은 알 수 없습니다. 다음 중 하나를 사용하세요:`,
   internalError: '내부 오류가 발생했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
+  rotation: {
+    requestButton: '키 교체 요청',
+    modalTitle: 'Access Key 교체',
+    submit: '요청',
+    cancel: '취소',
+    intro: (user) =>
+      `승인자에게 Access Key 교체를 요청합니다 (IAM 사용자 ${user}). 새 키의 secret은 AWS Secrets Manager에 저장되며 본인만 읽을 수 있습니다. 봇은 Slack에 secret을 보여주지 않습니다.`,
+    keyLabel: '교체할 키',
+    keyOption: (id, age, lastUsed) => `${id} · ${age}일 · ${lastUsed}`,
+    reasonLabel: '사유',
+    reasonHint: '승인자가 읽습니다. 최대 500자.',
+    noActiveKey: '교체할 활성 Access Key가 없습니다.',
+    errors: {
+      reason_required: '사유를 입력하세요.',
+      reason_too_long: '최대 500자까지 입력할 수 있습니다.',
+      key_not_yours: '본인의 키가 아닙니다.',
+      key_inactive: '비활성 키입니다. 활성 키만 교체할 수 있습니다.',
+      open_request: '이 키에 대해 이미 진행 중인 교체 요청이 있습니다.',
+    },
+    submitted: (id) => `${id} 교체 요청을 승인자에게 보냈습니다. 결정되면 DM으로 알려 드립니다.`,
+    submitFailed: (reason) => `교체 요청을 등록하지 못했습니다: ${reason}.`,
+    notAllowed: '이 요청을 결정할 권한이 없습니다. 아무것도 변경되지 않았습니다.',
+    selfNotAllowed: '본인의 요청은 결정할 수 없습니다. 아무것도 변경되지 않았습니다.',
+    alreadyApproved: '이미 승인했습니다. 다른 승인자가 필요합니다.',
+    closed: '이미 결정된 요청입니다.',
+    approvalRecorded: (n, of) => `승인이 기록되었습니다 (${of}명 중 ${n}명).`,
+    denyTitle: '교체 거절',
+    denyLabel: '거절 사유 (요청자가 읽습니다)',
+    denySubmit: '거절',
+    denyReasonRequired: '사유를 입력하세요.',
+    deactivateNow: '전환했습니다 — 이전 키 지금 비활성화',
+    reactivate: '이전 키 다시 활성화',
+    ownerOnly: '키 소유자만 할 수 있습니다.',
+    notNow: '이 키에는 더 이상 해당되지 않습니다.',
+    actionFailed: '처리하지 못했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
+    deactivatedNow: (id) => `이전 키 ${id}가 비활성화되었습니다.`,
+    reactivatedNow: (id) =>
+      `이전 키 ${id}가 다시 활성화되었고 일정이 중지되었습니다. 전환을 마치면 "지금 비활성화"를 누르세요.`,
+    decided: {
+      approved: (id) =>
+        `${id} 교체 요청이 승인되었습니다. 새 키를 만드는 중이며 Secrets Manager 링크를 여기로 보내 드립니다.`,
+      denied: (id, by, reason) => `${id} 교체 요청이 ${by}에 의해 거절되었습니다: ${reason}`,
+      expired: (id) => `${id} 교체 요청이 결정 전에 만료되었습니다. /aws-mfa rotate 로 다시 요청하세요.`,
+      failed: (id, reason) => `${id} 교체에 실패했습니다: ${reason}.`,
+    },
+    recorded: (requester, id, state) => `${requester}의 ${id} 교체에 대한 결정이 기록되었습니다: ${state}.`,
+    delivered: {
+      header: '새 AWS Access Key가 준비되었습니다',
+      body: (id, user) =>
+        `IAM 사용자 ${user}의 새 Access Key ${id}를 만들어 AWS Secrets Manager에 저장했습니다. 본인만 읽을 수 있으며 Slack에는 없습니다.`,
+      open: 'Secrets Manager 콘솔에서 열기',
+      cli: '또는 AWS CLI로 읽기:',
+      configure:
+        '그다음 새 키를 `aws configure`(또는 비밀 저장소)에 넣고 `aws sts get-caller-identity`로 확인하세요.',
+      schedule: (oldId, deactivate, del) =>
+        `이전 키 ${oldId}는 ${deactivate} UTC에 비활성화되고 그로부터 ${del}일 뒤 삭제됩니다. 버튼을 누르면 더 빨리 처리됩니다.`,
+    },
+    inUse: (oldId, until) =>
+      `새 키를 만든 뒤에도 이전 키 ${oldId}가 사용되어 비활성화하지 *않았습니다*. ${until} UTC에 다시 확인합니다. 최근 사용:`,
+    inUseUnknown: 'CloudTrail에서 사용 위치를 확인할 수 없습니다.',
+    inUseEvent: (time, event, source, ip, agent) => `• ${time} — ${event} (${source}) ${ip}, ${agent}`,
+    deactivatedNotice: (oldId, del) =>
+      `이전 키 ${oldId}를 비활성화했습니다. ${del} UTC에 삭제됩니다. 문제가 생겼다면 다시 활성화하세요:`,
+    deletedNotice: (oldId) => `이전 키 ${oldId}를 삭제했습니다. 교체가 끝났습니다.`,
+    message: {
+      title: 'Access Key 교체 요청',
+      requester: '요청자',
+      user: 'IAM 사용자',
+      account: '계정',
+      key: '키',
+      age: '경과',
+      lastUsed: '마지막 사용',
+      reason: '사유',
+      approvals: (n, of) => `승인: ${of}명 중 ${n}명`,
+      privileged: '관리자 수준 사용자: 2인 승인 규칙이 적용됩니다.',
+      approve: '승인',
+      deny: '거절',
+      state: {
+        requested: '승인 대기 중',
+        approved: '승인됨 — 새 키 생성 중',
+        key_created: '승인됨 — 새 키 생성됨',
+        delivered: '승인됨 — 새 키 전달됨',
+        old_deactivated: '완료 — 이전 키 비활성화',
+        old_deleted: '완료 — 이전 키 삭제',
+        denied: '거절됨',
+        expired: '만료됨',
+        failed: '실패',
+      },
+      decidedBy: (who, when) => `${who}, ${when} UTC`,
+    },
+  },
 };
 
 const catalogs: Readonly<Record<string, Messages>> = { en, ko };

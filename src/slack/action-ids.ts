@@ -2,9 +2,23 @@
 export const ACTION = {
   recheck: 'checklist_recheck',
   showSession: 'checklist_show_session',
+  requestRotation: 'checklist_request_rotation',
+  approve: 'rotation_approve',
+  deny: 'rotation_deny',
+  deactivateOld: 'rotation_deactivate_old',
+  reactivateOld: 'rotation_reactivate_old',
 } as const;
 
 export const VIEW = {
   checklist: 'aws_mfa_checklist',
   session: 'aws_mfa_session',
+  rotationRequest: 'rotation_request',
+  rotationDeny: 'rotation_deny_reason',
+} as const;
+
+/** Block and action IDs of the rotation modals' inputs. */
+export const INPUT = {
+  key: 'key',
+  reason: 'reason',
+  denyReason: 'deny_reason',
 } as const;

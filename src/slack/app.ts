@@ -8,10 +8,12 @@ import type { SlackDeps } from './deps.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
+import { register as registerViews } from './listeners/views/index.js';
 
-/** What /readyz reports. Later capabilities add their own checks (the database). */
+/** What /readyz reports: Slack auth done, and the database answering. */
 export interface Readiness {
   slackAuthenticated: boolean;
+  database(): Promise<void>;
 }
 
 export interface SlackApp {
@@ -36,8 +38,17 @@ function healthRoutes(readiness: Readiness) {
       path: '/readyz',
       method: 'GET',
       handler: (_req: IncomingMessage, res: ServerResponse) => {
-        const checks = { slack: readiness.slackAuthenticated };
-        json(res, checks.slack ? 200 : 503, { ok: checks.slack, checks });
+        readiness
+          .database()
+          .then(
+            () => true,
+            () => false,
+          )
+          .then((database) => {
+            const checks = { slack: readiness.slackAuthenticated, database };
+            const ok = checks.slack && checks.database;
+            json(res, ok ? 200 : 503, { ok, checks });
+          });
       },
     },
   ];
@@ -100,6 +111,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
   registerCommands(app, deps);
   registerActions(app, deps);
   registerEvents(app, deps);
+  registerViews(app, deps);
 
   return {
     app,

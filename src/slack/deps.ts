@@ -4,7 +4,8 @@ import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
-import type { SlackDirectoryPort } from '../services/ports.js';
+import type { KeyAdminPort, SlackDirectoryPort } from '../services/ports.js';
+import type { RotationDeps } from '../services/rotation/deps.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
 export interface SlackDeps {
@@ -15,6 +16,9 @@ export interface SlackDeps {
   readonly getChecklist: GetChecklist;
   readonly getSessionDevice: GetSessionDevice;
   readonly getPolicyVerdict: GetPolicyVerdict;
+  /** Key rotation: requests, decisions, the old key's schedule. */
+  readonly rotation: RotationDeps;
+  readonly keys: KeyAdminPort;
   readonly settings: {
     readonly keyMaxAgeDays: number;
     readonly keyUnusedDays: number;

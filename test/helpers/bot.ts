@@ -56,9 +56,12 @@ export async function startTestBot(
     PORT: port,
     ...(appToken ? { SLACK_APP_TOKEN: appToken } : {}),
     LOG_LEVEL: 'debug',
+    DATABASE_URL: 'sqlite::memory:',
+    APPROVAL_CHANNEL: 'C0APPROVALS',
+    APPROVERS: 'U0APPROVER1,S0APPROVERS',
     ...env,
   });
-  const bot = await startBot(config, { logger: createLogger('debug', sink) });
+  const bot = await startBot(config, { logger: createLogger('debug', sink), schedule: false });
   const iam = new IAMClient({ endpoint: motoUrl });
 
   const enableMfa = (userName: string) => enableVirtualMfa(iam, userName);

@@ -307,7 +307,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ok: true, checks: { slack: true } });
+    expect(await ready.json()).toEqual({ ok: true, checks: { slack: true, database: true } });
   });
 
   it('never signs a request with anything but the bot token, and never logs it', async () => {

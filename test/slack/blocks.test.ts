@@ -17,7 +17,7 @@ const render = (facts = completeFacts(), m = en) =>
   checklistBlocks(m, evaluateChecklist(facts, NOW, { keyMaxAgeDays: 90, keyUnusedDays: 45 }), options);
 
 describe('checklist blocks', () => {
-  it('renders header, summary, six steps, practices and the two buttons', () => {
+  it('renders header, summary, six steps, practices and the buttons', () => {
     const blocks = render();
     expect(blocks.map((b) => b.type)).toEqual([
       'header',
@@ -38,7 +38,11 @@ describe('checklist blocks', () => {
     const actions = blocks.find((b) => b.type === 'actions') as {
       elements: { action_id: string; value?: string }[];
     };
-    expect(actions.elements.map((e) => e.action_id)).toEqual([ACTION.recheck, ACTION.showSession]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      ACTION.recheck,
+      ACTION.showSession,
+      ACTION.requestRotation,
+    ]);
     expect(JSON.parse(actions.elements[1]?.value ?? '')).toEqual({
       serial: 'arn:aws:iam::123456789012:mfa/alice',
       region: 'ap-northeast-2',

@@ -156,6 +156,11 @@ export function checklistBlocks(
           text: { type: 'plain_text', text: clamp(m.showSession, LIMITS.buttonText) },
           value: clamp(JSON.stringify(value), LIMITS.buttonValue),
         },
+        {
+          type: 'button',
+          action_id: ACTION.requestRotation,
+          text: { type: 'plain_text', text: clamp(m.rotation.requestButton, LIMITS.buttonText) },
+        },
       ],
     },
     context(m.checkedAt(options.checkedAt.toISOString().slice(0, 16).replace('T', ' '))),

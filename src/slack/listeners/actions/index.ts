@@ -2,9 +2,21 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
 import { createRecheck } from './recheck.js';
+import {
+  createApproveButton,
+  createDeactivateOldButton,
+  createDenyButton,
+  createReactivateOldButton,
+  createRequestRotationButton,
+} from './rotation-buttons.js';
 import { createShowSession } from './show-session.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION.recheck, createRecheck(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.showSession, createShowSession(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.requestRotation, createRequestRotationButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.approve, createApproveButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.deny, createDenyButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.deactivateOld, createDeactivateOldButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.reactivateOld, createReactivateOldButton(deps));
 }

@@ -6,6 +6,7 @@ import { policyBlocks } from '../../blocks/policy.js';
 import { sessionBlocks } from '../../blocks/session.js';
 import type { SlackDeps } from '../../deps.js';
 import { renderChecklistSafely, resolveCaller } from '../caller.js';
+import { openRotationModal } from '../rotation-modal.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -36,7 +37,7 @@ async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn)
 }
 
 /**
- * `/aws-mfa [setup|session|policy|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
+ * `/aws-mfa [setup|session|policy|rotate|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
  * The checklist opens a loading modal with the trigger_id straight away and fills it with `views.update`.
  */
 export function createAwsMfaCommand(deps: SlackDeps) {
@@ -71,6 +72,14 @@ export function createAwsMfaCommand(deps: SlackDeps) {
           );
           await respond({ response_type: 'ephemeral', text: m.internalError });
         }
+        return;
+      case 'rotate':
+        await ack();
+        await openRotationModal(deps, client, {
+          triggerId: command.trigger_id,
+          slackUserId: command.user_id,
+          push: false,
+        });
         return;
       case 'help':
         await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m) });

@@ -1,0 +1,42 @@
+import type { WebClient } from '@slack/web-api';
+import { messagesFor } from '../../i18n/messages.js';
+import { FactError } from '../../services/ports.js';
+import { loadingBlocks, modal } from '../blocks/checklist.js';
+import { section } from '../blocks/mrkdwn.js';
+import { rotationRequestModal } from '../blocks/rotation.js';
+import type { SlackDeps } from '../deps.js';
+import { resolveCaller } from './caller.js';
+
+/**
+ * Opens the rotation request modal: a loading view at once (the trigger_id lives 3 s), then the caller's keys from
+ * IAM. `push` stacks it on the checklist modal; `open` starts a new one.
+ */
+export async function openRotationModal(
+  deps: SlackDeps,
+  client: WebClient,
+  how: { triggerId: string; slackUserId: string; push: boolean; preselect?: string },
+): Promise<void> {
+  const m = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
+  const loading = modal(m, loadingBlocks(m), { title: m.rotation.modalTitle });
+  const opened = how.push
+    ? await client.views.push({ trigger_id: how.triggerId, view: loading })
+    : await client.views.open({ trigger_id: how.triggerId, view: loading });
+  const viewId = opened.view?.id;
+  if (!viewId) return;
+  const caller = await resolveCaller(deps, how.slackUserId);
+  let view = modal(caller.m, [section(caller.kind === 'refused' ? caller.text : '')], {
+    title: caller.m.rotation.modalTitle,
+  });
+  if (caller.kind === 'found') {
+    try {
+      const keys = await deps.keys.listAccessKeys(caller.user.userName);
+      view = rotationRequestModal(caller.m, caller.user.userName, keys, deps.clock.now(), how.preselect);
+    } catch (error) {
+      if (!(error instanceof FactError)) throw error;
+      view = modal(caller.m, [section(caller.m.couldNotCheck(caller.m.fault(error.reason)))], {
+        title: caller.m.rotation.modalTitle,
+      });
+    }
+  }
+  await client.views.update({ view_id: viewId, view });
+}

@@ -1,0 +1,81 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../domain/types.js';
+import { messagesFor } from '../i18n/messages.js';
+import { cached } from '../services/cached.js';
+import type {
+  ApprovalBoard,
+  ApproversPort,
+  Messenger,
+  RotationStore,
+  SlackDirectoryPort,
+} from '../services/ports.js';
+import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
+
+/** Approval messages are posted in English: a channel has no single language. */
+const channelMessages = messagesFor('en');
+
+export function createApprovalBoard(client: WebClient): ApprovalBoard {
+  return {
+    async publish(request, approvedBy) {
+      const { text, blocks } = approvalMessage(channelMessages, request, approvedBy);
+      if (request.approvalTs) {
+        await client.chat.update({ channel: request.approvalChannel, ts: request.approvalTs, text, blocks });
+        return request.approvalTs;
+      }
+      const posted = await client.chat.postMessage({
+        channel: request.approvalChannel,
+        text,
+        blocks,
+        unfurl_links: false,
+      });
+      return String(posted.ts);
+    },
+  };
+}
+
+/** DMs go to `channel` = the user's ID (no conversations.open needed), rendered in the recipient's language. */
+export function createMessenger(
+  client: WebClient,
+  deps: { store: RotationStore; directory: SlackDirectoryPort; context: NoticeContext },
+): Messenger {
+  return {
+    async send(channel, notice) {
+      const request = await deps.store.get(notice.requestId);
+      if (!request) return;
+      const person = await deps.directory.person(channel).catch(() => undefined);
+      const { text, blocks } = noticeMessage(messagesFor(person?.locale), notice, request, deps.context);
+      await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+    },
+  };
+}
+
+/**
+ * APPROVERS may name user groups (S…): their members come from `usergroups.users.list`, cached for five minutes so
+ * a button click does not wait on Slack, and refreshed so that someone removed from the group loses the right soon.
+ */
+export function createApprovers(
+  client: WebClient,
+  approvers: readonly string[],
+  clock: Clock,
+): ApproversPort {
+  const users = new Set(approvers.filter((a) => !a.startsWith('S')));
+  const groups = approvers.filter((a) => a.startsWith('S'));
+  const members = cached(
+    async () => {
+      const all = new Set<string>();
+      for (const usergroup of groups) {
+        const r = await client.usergroups.users.list({ usergroup });
+        for (const u of r.users ?? []) all.add(u);
+      }
+      return all;
+    },
+    { ttlMs: 5 * 60_000, clock },
+  );
+  return {
+    async isApprover(slackUserId) {
+      if (users.has(slackUserId)) return true;
+      if (groups.length === 0) return false;
+      return (await members.get()).has(slackUserId);
+    },
+  };
+}
