@@ -38,6 +38,8 @@ export class FakeSlackWebApi {
   /** Messages posted to response_url paths: `{ path, body }`. */
   readonly responses: { path: string; body: Json }[] = [];
   members: FakeMember[] = [];
+  /** User group ID → member user IDs, for usergroups.users.list. */
+  usergroups = new Map<string, string[]>();
   readonly botToken: string;
   private server: Server | undefined;
   private baseUrl = '';
@@ -271,6 +273,16 @@ export class FakeSlackWebApi {
         const next =
           start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
+      }
+      case 'usergroups.users.list': {
+        const users = this.usergroups.get(String(args.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'chat.update': {
+        const errors = checkMessage(args);
+        if (!args.ts) errors.push('ts is required');
+        if (errors.length) return this.invalid(errors);
+        return { ok: true, channel: args.channel, ts: args.ts };
       }
       case 'users.info': {
         const user = this.members.find((m) => m.id === args.user);

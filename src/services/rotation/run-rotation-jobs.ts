@@ -90,6 +90,25 @@ async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boo
   );
 }
 
+/** Sends what a person's action queued right away, instead of at the next scheduled run. */
+export async function sendQueued(deps: RotationDeps): Promise<void> {
+  await flushOutbox(deps, emptyReport()).catch((error) =>
+    deps.logger.error({ err: error }, 'outbox flush failed'),
+  );
+}
+
+const emptyReport = (): JobReport => ({
+  expired: 0,
+  resumed: 0,
+  deactivated: 0,
+  postponed: 0,
+  deleted: 0,
+  messagesSynced: 0,
+  dmsSent: 0,
+  dmsFailed: 0,
+  errors: 0,
+});
+
 /** Sends queued DMs; a failure (429 after the client's retries, 5xx) stays queued with a growing delay. */
 export async function flushOutbox(deps: RotationDeps, report: JobReport): Promise<void> {
   const now = deps.clock.now().getTime();
@@ -118,17 +137,7 @@ export async function flushOutbox(deps: RotationDeps, report: JobReport): Promis
  * interrupted, deactivate and delete old keys on schedule, repair approval messages, send queued DMs. Idempotent.
  */
 export async function runRotationJobs(deps: RotationDeps): Promise<JobReport> {
-  const report: JobReport = {
-    expired: 0,
-    resumed: 0,
-    deactivated: 0,
-    postponed: 0,
-    deleted: 0,
-    messagesSynced: 0,
-    dmsSent: 0,
-    dmsFailed: 0,
-    errors: 0,
-  };
+  const report = emptyReport();
   const open = await deps.store.inStates([
     'requested',
     'approved',
