@@ -93,7 +93,7 @@ describeWithMoto('key rotation through the real Bolt app', () => {
       t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0APPROVALS'),
     );
     const posted = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0APPROVALS');
-    const actions = (posted?.args.blocks as { type: string; elements?: { value?: string }[] }[]).find(
+    const actions = ((posted?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[]).find(
       (b) => b.type === 'actions',
     );
     return actions?.elements?.[0]?.value ?? '';
@@ -202,7 +202,7 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     const last = updates.at(-1)?.args;
     expect(last?.channel).toBe('C0APPROVALS');
     expect(JSON.stringify(last?.blocks)).toContain('<@U0GROUPMEMBER>');
-    expect((last?.blocks as Json[]).some((b) => b.type === 'actions')).toBe(false);
+    expect(((last?.blocks ?? []) as Json[]).some((b) => b.type === 'actions')).toBe(false);
 
     // The owner switches and deactivates the old key from the DM.
     const off = clickInChannel(requester.slackUserId, ACTION.deactivateOld, requestId);
@@ -275,7 +275,7 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     expect(await keysOf(requester.userName)).toEqual([{ id: requester.keyId, status: 'Active' }]);
     const update = t.fake.callsTo('chat.update').at(-1)?.args;
     expect(JSON.stringify(update?.blocks)).toContain('Denied');
-    expect((update?.blocks as Json[]).some((b) => b.type === 'actions')).toBe(false);
+    expect(((update?.blocks ?? []) as Json[]).some((b) => b.type === 'actions')).toBe(false);
   });
 
   it('delivers the DM after Slack answers 429', async () => {
