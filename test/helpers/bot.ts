@@ -7,6 +7,7 @@ import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { freePort } from '../setup/moto-server.js';
 import { enableVirtualMfa, motoUrl, useMotoEnvironment } from './aws.js';
+import { recordForLeakScan } from './leaks.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 export interface TestBot {
@@ -93,6 +94,7 @@ export async function startTestBot(
       return { slackUserId, userName };
     },
     async stop() {
+      recordForLeakScan('bot', { calls: fake.calls, responses: fake.responses, logs });
       await bot.stop();
       await fake.stop();
       iam.destroy();

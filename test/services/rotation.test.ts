@@ -16,6 +16,7 @@ import { runRotationJobs } from '../../src/services/rotation/run-rotation-jobs.j
 import type { Db } from '../../src/store/db.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
 import { DATABASES } from '../helpers/databases.js';
+import { recordForLeakScan } from '../helpers/leaks.js';
 import { engineerWithKey, type Harness, rotationHarness } from '../helpers/rotation.js';
 
 const DAY = 86_400_000;
@@ -32,7 +33,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     ({ db, drop } = await database.open());
     h = rotationHarness(db, { users, approvers: APPROVERS });
   });
-  afterAll(() => drop());
+  afterAll(async () => {
+    recordForLeakScan('rotation-services', { published: h.published, sent: h.sent, logs: h.logs });
+    await drop();
+  });
 
   async function engineer() {
     const e = await engineerWithKey(h.iamClient);

@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { scanForLeaks } from './leak-scan.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the moto_server started for this run, or '' when it is not installed (tests skip). */
     motoUrl: string;
+    /** Where tests drop what left the bot, for the leak scan at the end of the run. */
+    leakDir: string;
   }
 }
 
@@ -62,6 +65,7 @@ export default async function setup(project: TestProject) {
     if (process.env.CI === 'true') throw new Error(`${message} CI requires it.`);
     process.stderr.write(`\n${'!'.repeat(78)}\n!! SKIPPING AWS TESTS: ${message}\n${'!'.repeat(78)}\n\n`);
     project.provide('motoUrl', '');
+    project.provide('leakDir', '');
     return;
   }
   const port = await freePort();
@@ -82,7 +86,17 @@ export default async function setup(project: TestProject) {
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
   project.provide('motoUrl', url);
+  const leakDir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-leaks-'));
+  project.provide('leakDir', leakDir);
   return async () => {
-    child.kill('SIGTERM');
+    try {
+      const { secrets, files } = await scanForLeaks(url, leakDir);
+      process.stderr.write(
+        `leak scan: ${secrets} secret access keys checked against ${files} recordings, none found\n`,
+      );
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(leakDir, { recursive: true, force: true });
+    }
   };
 }

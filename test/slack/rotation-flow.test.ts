@@ -145,8 +145,9 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     const holding = blocks.filter((b) => JSON.stringify(b).includes('<!channel>'));
     expect(holding).toEqual([{ type: 'section', text: { type: 'plain_text', text: HOSTILE } }]);
     expect(JSON.stringify(blocks)).toContain(`<@${requester.slackUserId}>`);
-    expect(t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === requester.slackUserId)).toBe(
-      true,
+    // The requester is told the request went out (a DM sent just after the channel post).
+    await t.fake.waitFor(() =>
+      t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === requester.slackUserId),
     );
 
     // The requester and a bystander may not decide; nothing changes.
