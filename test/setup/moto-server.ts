@@ -94,6 +94,10 @@ export default async function setup(project: TestProject) {
       process.stderr.write(
         `leak scan: ${secrets} secret access keys checked against ${files} recordings, none found\n`,
       );
+    } catch (error) {
+      // Vitest reports a teardown error but keeps exit code 0; a leak must fail the run.
+      process.stderr.write(`\n${(error as Error).message}\n`);
+      process.exitCode = 1;
     } finally {
       child.kill('SIGTERM');
       rmSync(leakDir, { recursive: true, force: true });
