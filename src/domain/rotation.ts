@@ -75,6 +75,58 @@ export interface RotationRequest {
   readonly expiresAt: number;
 }
 
+/** What a new request is made of; everything else starts empty. */
+export type NewRequestInput = Pick<
+  RotationRequest,
+  | 'id'
+  | 'requesterSlackId'
+  | 'iamUser'
+  | 'iamUserArn'
+  | 'accountId'
+  | 'oldKeyId'
+  | 'oldKeyCreatedAt'
+  | 'oldKeyLastUsedAt'
+  | 'oldKeyLastService'
+  | 'reason'
+  | 'privileged'
+  | 'approvalChannel'
+>;
+
+/** A request as it is filed: `requested`, with the approvals it needs and its expiry. */
+export function newRotationRequest(
+  input: NewRequestInput,
+  now: number,
+  settings: RotationSettings,
+): RotationRequest {
+  return {
+    ...input,
+    state: 'requested',
+    reason: input.reason.trim(),
+    requiredApprovals: requiredApprovals(input.privileged, settings),
+    approvalTs: undefined,
+    messageSynced: false,
+    decidedBy: undefined,
+    decidedAt: undefined,
+    denyReason: undefined,
+    newKeyId: undefined,
+    newKeyCreatedAt: undefined,
+    secretArn: undefined,
+    secretName: undefined,
+    deliveredAt: undefined,
+    deactivateAfter: undefined,
+    deactivatedAt: undefined,
+    deleteAfter: undefined,
+    deletedAt: undefined,
+    paused: false,
+    leaseUntil: undefined,
+    attemptStartedAt: undefined,
+    failure: undefined,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: expiresAt(now, settings),
+  };
+}
+
 export interface RotationSettings {
   readonly requiredApprovals: number;
   readonly privilegedApprovals: number;

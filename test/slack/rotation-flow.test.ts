@@ -36,6 +36,17 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     await t.stop();
   });
 
+  /** The key the bot stored for the requester, remembered for the leak check. */
+  async function storedSecret(): Promise<{ AccessKeyId: string; SecretAccessKey: string }> {
+    const sm = new SecretsManagerClient({ endpoint: motoUrl });
+    const name = `aws-mfa-bot/123456789012/${requester.userName}`;
+    const value = JSON.parse(
+      (await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString ?? '{}',
+    );
+    secrets.push(value.SecretAccessKey);
+    return value;
+  }
+
   async function keysOf(userName: string) {
     const r = await t.iam.send(new ListAccessKeysCommand({ UserName: userName }));
     return (r.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId, status: k.Status }));
@@ -180,12 +191,7 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     const newKey = keys.find((k) => k.id !== requester.keyId);
 
     const secretName = `aws-mfa-bot/123456789012/${requester.userName}`;
-    const sm = new SecretsManagerClient({ endpoint: motoUrl });
-    const value = JSON.parse(
-      (await sm.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '{}',
-    );
-    expect(value.AccessKeyId).toBe(newKey?.id);
-    secrets.push(value.SecretAccessKey);
+    expect((await storedSecret()).AccessKeyId).toBe(newKey?.id);
 
     const dm = t.fake
       .callsTo('chat.postMessage')
@@ -222,15 +228,7 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     await t.fake.waitFor(() => t.fake.callsTo('chat.update').length > 0);
     await new Promise((r) => setTimeout(r, 300));
     expect(await keysOf(requester.userName)).toHaveLength(2);
-    const sm = new SecretsManagerClient({ endpoint: motoUrl });
-    const value = JSON.parse(
-      (
-        await sm.send(
-          new GetSecretValueCommand({ SecretId: `aws-mfa-bot/123456789012/${requester.userName}` }),
-        )
-      ).SecretString ?? '{}',
-    );
-    secrets.push(value.SecretAccessKey);
+    await storedSecret();
   });
 
   it('deny asks a reason, leaves IAM untouched, updates the message and tells the requester', async () => {
@@ -296,14 +294,6 @@ describeWithMoto('key rotation through the real Bolt app', () => {
       15_000,
     );
     expect(t.fake.callsTo('chat.postMessage').some((c) => c.error === 'ratelimited')).toBe(true);
-    const sm = new SecretsManagerClient({ endpoint: motoUrl });
-    const value = JSON.parse(
-      (
-        await sm.send(
-          new GetSecretValueCommand({ SecretId: `aws-mfa-bot/123456789012/${requester.userName}` }),
-        )
-      ).SecretString ?? '{}',
-    );
-    secrets.push(value.SecretAccessKey);
+    await storedSecret();
   });
 });

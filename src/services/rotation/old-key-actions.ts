@@ -1,9 +1,22 @@
-import { deleteAfter } from '../../domain/rotation.js';
+import { deleteAfter, type RotationRequest, type RotationState } from '../../domain/rotation.js';
 import { FactError } from '../ports.js';
 import type { RotationDeps } from './deps.js';
 import { toOwner } from './notify.js';
 
 export type OwnerActionResult = 'done' | 'not_owner' | 'not_now' | 'failed';
+
+/** The request, if `slackUserId` owns its key and it is in `state`; otherwise why not. */
+async function ownerRequest(
+  deps: RotationDeps,
+  requestId: string,
+  slackUserId: string,
+  state: RotationState,
+): Promise<RotationRequest | 'not_owner' | 'not_now'> {
+  const r = await deps.store.get(requestId);
+  if (!r) return 'not_now';
+  if (r.requesterSlackId !== slackUserId) return 'not_owner';
+  return r.state === state ? r : 'not_now';
+}
 
 /** "I've switched — deactivate the old key now": the owner ends the grace period early. */
 export async function deactivateOldKeyNow(
@@ -11,10 +24,8 @@ export async function deactivateOldKeyNow(
   requestId: string,
   slackUserId: string,
 ): Promise<OwnerActionResult> {
-  const r = await deps.store.get(requestId);
-  if (!r) return 'not_now';
-  if (r.requesterSlackId !== slackUserId) return 'not_owner';
-  if (r.state !== 'delivered') return 'not_now';
+  const owned = await ownerRequest(deps, requestId, slackUserId, 'delivered');
+  if (typeof owned === 'string') return owned;
   return deactivateOldKey(deps, requestId, slackUserId);
 }
 
@@ -53,10 +64,8 @@ export async function reactivateOldKey(
   requestId: string,
   slackUserId: string,
 ): Promise<OwnerActionResult> {
-  const r = await deps.store.get(requestId);
-  if (!r) return 'not_now';
-  if (r.requesterSlackId !== slackUserId) return 'not_owner';
-  if (r.state !== 'old_deactivated') return 'not_now';
+  const r = await ownerRequest(deps, requestId, slackUserId, 'old_deactivated');
+  if (typeof r === 'string') return r;
   try {
     await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Active');
   } catch (error) {

@@ -1,10 +1,4 @@
-import {
-  checkReason,
-  expiresAt,
-  isPrivileged,
-  type ReasonProblem,
-  requiredApprovals,
-} from '../../domain/rotation.js';
+import { checkReason, isPrivileged, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
 import type { FaultReason } from '../../domain/types.js';
 import { FactError } from '../ports.js';
 import type { RotationDeps } from './deps.js';
@@ -45,10 +39,9 @@ export async function requestRotation(
     const privileged = isPrivileged(policies);
     const now = deps.clock.now().getTime();
     const id = deps.newId();
-    const created = await deps.store.create(
+    const request = newRotationRequest(
       {
         id,
-        state: 'requested',
         requesterSlackId: input.slackUserId,
         iamUser: user.userName,
         iamUserArn: user.arn,
@@ -57,34 +50,14 @@ export async function requestRotation(
         oldKeyCreatedAt: key.createDate.getTime(),
         oldKeyLastUsedAt: key.lastUsed?.date.getTime(),
         oldKeyLastService: key.lastUsed?.serviceName,
-        reason: input.reason.trim(),
-        requiredApprovals: requiredApprovals(privileged, deps.config),
+        reason: input.reason,
         privileged,
         approvalChannel: deps.config.approvalChannel,
-        approvalTs: undefined,
-        messageSynced: false,
-        decidedBy: undefined,
-        decidedAt: undefined,
-        denyReason: undefined,
-        newKeyId: undefined,
-        newKeyCreatedAt: undefined,
-        secretArn: undefined,
-        secretName: undefined,
-        deliveredAt: undefined,
-        deactivateAfter: undefined,
-        deactivatedAt: undefined,
-        deleteAfter: undefined,
-        deletedAt: undefined,
-        paused: false,
-        leaseUntil: undefined,
-        attemptStartedAt: undefined,
-        failure: undefined,
-        createdAt: now,
-        updatedAt: now,
-        expiresAt: expiresAt(now, deps.config),
       },
-      input.slackUserId,
+      now,
+      deps.config,
     );
+    const created = await deps.store.create(request, input.slackUserId);
     if (created === 'duplicate') return { kind: 'invalid', field: 'key', problem: 'open_request' };
     deps.logger.info(
       { requestId: id, iamUser: user.userName, accessKeyId: key.accessKeyId, privileged },

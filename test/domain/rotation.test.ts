@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canTransition,
+  checkDecider,
+  checkReason,
+  dueLifecycleStep,
+  isPrivileged,
+  newRotationRequest,
+  OPEN_STATES,
+  type RotationState,
+  requiredApprovals,
+  secretConsoleUrl,
+  secretNameFor,
+  TRANSITIONS,
+} from '../../src/domain/rotation.js';
+import type { AttachedPolicy } from '../../src/domain/types.js';
+import { request, T0 } from '../fixtures/rotation.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const settings = {
+  requiredApprovals: 1,
+  privilegedApprovals: 2,
+  requestTtlHours: 24,
+  graceDays: 7,
+  deleteDays: 7,
+};
+
+describe('state machine', () => {
+  it('allows only the documented moves, and nothing out of a final state', () => {
+    expect(canTransition('requested', 'approved')).toBe(true);
+    expect(canTransition('approved', 'requested')).toBe(false);
+    expect(canTransition('delivered', 'old_deleted')).toBe(false);
+    expect(canTransition('old_deactivated', 'delivered')).toBe(true);
+    for (const final of ['old_deleted', 'denied', 'expired', 'failed'] as RotationState[])
+      expect(TRANSITIONS[final]).toEqual([]);
+    expect(OPEN_STATES).toEqual(['requested', 'approved', 'key_created', 'delivered']);
+  });
+});
+
+describe('newRotationRequest', () => {
+  it('files a trimmed request that expires after REQUEST_TTL_HOURS, needing more approvals when privileged', () => {
+    const r = newRotationRequest(
+      { ...request(), reason: '  spring clean  ', privileged: true },
+      T0,
+      settings,
+    );
+    expect(r).toMatchObject({
+      state: 'requested',
+      reason: 'spring clean',
+      requiredApprovals: 2,
+      createdAt: T0,
+      expiresAt: T0 + 24 * HOUR,
+    });
+    expect(r.newKeyId).toBeUndefined();
+  });
+});
+
+describe('checkReason', () => {
+  it.each([
+    ['', 'reason_required'],
+    ['   ', 'reason_required'],
+    ['x'.repeat(500), undefined],
+    ['x'.repeat(501), 'reason_too_long'],
+    ['  ok  ', undefined],
+  ])('%j → %s', (reason, problem) => {
+    expect(checkReason(reason)).toBe(problem);
+  });
+});
+
+describe('checkDecider', () => {
+  const r = request({ requesterSlackId: 'U0ALICE' });
+  it.each([
+    ['an approver', 'U0BOB', true, [], undefined],
+    ['the requester, even an approver', 'U0ALICE', true, [], 'self'],
+    ['a non-approver', 'U0EVE', false, [], 'not_approver'],
+    ['an approver twice', 'U0BOB', true, ['U0BOB'], 'already_approved'],
+  ])('%s', (_name, who, isApprover, approvedBy, refusal) => {
+    expect(checkDecider(r, who as string, isApprover as boolean, approvedBy as string[])).toBe(refusal);
+  });
+
+  it('refuses everyone once the request is decided', () => {
+    expect(checkDecider(request({ state: 'denied' }), 'U0BOB', true, [])).toBe('closed');
+  });
+});
+
+describe('isPrivileged and requiredApprovals', () => {
+  const managed = (policyName: string, policyArn: string, group?: string): AttachedPolicy => ({
+    source: group
+      ? { kind: 'group-managed', groupName: group, policyName, policyArn }
+      : { kind: 'user-managed', policyName, policyArn },
+    document: undefined,
+  });
+  it.each([
+    [
+      'AdministratorAccess on the user',
+      [managed('AdministratorAccess', 'arn:aws:iam::aws:policy/AdministratorAccess')],
+      true,
+    ],
+    [
+      'IAMFullAccess through a group',
+      [managed('IAMFullAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', 'admins')],
+      true,
+    ],
+    [
+      'a customer policy that only borrows the name',
+      [managed('AdministratorAccess', 'arn:aws:iam::123456789012:policy/AdministratorAccess')],
+      false,
+    ],
+    ['read-only', [managed('ReadOnlyAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess')], false],
+    [
+      'an inline policy',
+      [
+        {
+          source: { kind: 'user-inline', policyName: 'AdministratorAccess' },
+          document: undefined,
+        } as AttachedPolicy,
+      ],
+      false,
+    ],
+  ])('%s', (_name, policies, expected) => {
+    expect(isPrivileged(policies)).toBe(expected);
+  });
+
+  it('never asks fewer approvals of a privileged user than of anyone', () => {
+    expect(requiredApprovals(false, settings)).toBe(1);
+    expect(requiredApprovals(true, settings)).toBe(2);
+    expect(requiredApprovals(true, { ...settings, requiredApprovals: 3 })).toBe(3);
+  });
+});
+
+describe('dueLifecycleStep', () => {
+  it.each([
+    ['requested, before expiry', request({ expiresAt: T0 + 1 }), T0, undefined],
+    ['requested, at expiry', request({ expiresAt: T0 }), T0, 'expire'],
+    ['delivered, grace not over', request({ state: 'delivered', deactivateAfter: T0 + 1 }), T0, undefined],
+    ['delivered, grace over', request({ state: 'delivered', deactivateAfter: T0 }), T0, 'deactivate'],
+    [
+      'delivered but paused',
+      request({ state: 'delivered', deactivateAfter: T0 - DAY, paused: true }),
+      T0,
+      undefined,
+    ],
+    ['deactivated, not yet due', request({ state: 'old_deactivated', deleteAfter: T0 + 1 }), T0, undefined],
+    ['deactivated, due', request({ state: 'old_deactivated', deleteAfter: T0 }), T0, 'delete'],
+    ['deleted', request({ state: 'old_deleted' }), T0 + 365 * DAY, undefined],
+  ])('%s', (_name, r, now, step) => {
+    expect(dueLifecycleStep(r, now)).toBe(step);
+  });
+});
+
+describe('secret names and links', () => {
+  it('names one secret per user and links to it in the console', () => {
+    expect(secretNameFor('aws-mfa-bot/', '123456789012', 'alice@example.com')).toBe(
+      'aws-mfa-bot/123456789012/alice@example.com',
+    );
+    expect(secretConsoleUrl('ap-northeast-2', 'aws-mfa-bot/123456789012/alice@example.com')).toBe(
+      'https://ap-northeast-2.console.aws.amazon.com/secretsmanager/secret?name=aws-mfa-bot%2F123456789012%2Falice%40example.com&region=ap-northeast-2',
+    );
+  });
+});
