@@ -131,6 +131,8 @@ export interface RotationStore {
   /** Takes the right to act on a request in `state` until `until`, unless someone else holds it. */
   lease(id: string, state: RotationState, now: number, until: number): Promise<boolean>;
   inStates(states: readonly RotationState[]): Promise<RotationRequest[]>;
+  /** The open request (requested … delivered) for an access key, if any. */
+  openRequestForKey(accessKeyId: string): Promise<RotationRequest | undefined>;
   /** Requests whose approval message does not show their current state yet. */
   unsynced(): Promise<RotationRequest[]>;
   audit(id: string): Promise<AuditEntry[]>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RotationRequest, RotationState } from '../domain/rotation.js';
+import { OPEN_STATES, type RotationRequest, type RotationState } from '../domain/rotation.js';
 import type { AuditEntry, Notice, Outgoing, RequestPatch, RotationStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
@@ -213,6 +213,14 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
         [...states],
       );
       return rows.map(toRequest);
+    },
+
+    async openRequestForKey(accessKeyId) {
+      const [row] = await db.all<Row>(
+        `SELECT * FROM rotation_requests WHERE old_key_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(', ')})`,
+        [accessKeyId, ...OPEN_STATES],
+      );
+      return row ? toRequest(row) : undefined;
     },
 
     async unsynced() {

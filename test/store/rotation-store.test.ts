@@ -35,6 +35,7 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     const first = request();
     expect(await store.create(first, 'U0ALICE')).toBe('created');
     expect(await store.create(request({ oldKeyId: first.oldKeyId }), 'U0ALICE')).toBe('duplicate');
+    expect((await store.openRequestForKey(first.oldKeyId))?.id).toBe(first.id);
     expect(await store.transition(first.id, ['requested'], 'denied', { denyReason: 'no' }, 'U0BOB')).toBe(
       true,
     );

@@ -32,11 +32,7 @@ export function createRotationRequestSubmit(deps: SlackDeps) {
     if (reasonProblem) errors[INPUT.reason] = m.rotation.errors[reasonProblem];
     if (!offeredKeys(view.private_metadata).includes(keyId))
       errors[INPUT.key] = m.rotation.errors.key_not_yours;
-    else if (
-      (await deps.rotation.store.inStates(['requested', 'approved', 'key_created', 'delivered'])).some(
-        (r) => r.oldKeyId === keyId,
-      )
-    ) {
+    else if (await deps.rotation.store.openRequestForKey(keyId)) {
       errors[INPUT.key] = m.rotation.errors.open_request;
     }
     if (Object.keys(errors).length > 0) {
