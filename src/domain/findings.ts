@@ -1,0 +1,133 @@
+/** One row of the IAM credential report, parsed. `undefined` where the report says N/A, no_information … */
+export interface ReportKey {
+  readonly slot: 1 | 2;
+  readonly active: boolean;
+  /** When the key was created or last rotated: with the slot, it names the key (the report carries no key ID). */
+  readonly lastRotated: Date | undefined;
+  readonly lastUsed: Date | undefined;
+  readonly lastUsedService: string | undefined;
+}
+
+export interface ReportRow {
+  readonly user: string;
+  readonly arn: string;
+  readonly isRoot: boolean;
+  readonly createdAt: Date | undefined;
+  readonly passwordEnabled: boolean;
+  readonly passwordLastUsed: Date | undefined;
+  readonly mfaActive: boolean;
+  readonly keys: readonly ReportKey[];
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+export type RuleId =
+  | 'key_rotation_due'
+  | 'key_rotation_soon'
+  | 'key_unused'
+  | 'two_active_keys'
+  | 'console_without_mfa'
+  | 'keys_without_mfa'
+  | 'root_without_mfa'
+  | 'root_access_keys'
+  | 'root_used_recently';
+
+export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'owner' | 'security' }>> = {
+  key_rotation_due: { severity: 'high', audience: 'owner' },
+  key_rotation_soon: { severity: 'low', audience: 'owner' },
+  key_unused: { severity: 'medium', audience: 'owner' },
+  two_active_keys: { severity: 'medium', audience: 'owner' },
+  console_without_mfa: { severity: 'high', audience: 'owner' },
+  keys_without_mfa: { severity: 'medium', audience: 'owner' },
+  root_without_mfa: { severity: 'critical', audience: 'security' },
+  root_access_keys: { severity: 'critical', audience: 'security' },
+  root_used_recently: { severity: 'high', audience: 'security' },
+};
+
+export interface Finding {
+  readonly ruleId: RuleId;
+  readonly severity: Severity;
+  readonly audience: 'owner' | 'security';
+  readonly user: string;
+  readonly arn: string;
+  /** The key a key finding is about (slot and creation time), for the button that acts on it. */
+  readonly key?: { readonly slot: 1 | 2; readonly lastRotated: string | undefined };
+  /** Age or idle days, for the message. */
+  readonly days?: number;
+  /**
+   * Identity for "the same finding": rule family, user and key. Rotation soon → due keeps one subject, so getting
+   * worse is recognised rather than counted as new.
+   */
+  readonly subject: string;
+}
+
+export interface FindingThresholds {
+  readonly keyMaxAgeDays: number;
+  readonly keyUnusedDays: number;
+}
+
+const DAY_MS = 86_400_000;
+/** The heads-up comes this many days before rotation is due. */
+export const ROTATION_HEADS_UP_DAYS = 7;
+const days = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+
+function finding(row: ReportRow, ruleId: RuleId, family: string, extra: Partial<Finding> = {}): Finding {
+  const keyPart = extra.key ? `:${extra.key.slot}:${extra.key.lastRotated ?? ''}` : '';
+  return {
+    ruleId,
+    severity: RULES[ruleId].severity,
+    audience: RULES[ruleId].audience,
+    user: row.user,
+    arn: row.arn,
+    subject: `${family}:${row.arn}${keyPart}`,
+    ...extra,
+  };
+}
+
+function keyFindings(row: ReportRow, now: Date, t: FindingThresholds): Finding[] {
+  const out: Finding[] = [];
+  for (const k of row.keys.filter((key) => key.active)) {
+    const key = { slot: k.slot, lastRotated: k.lastRotated?.toISOString() };
+    const age = k.lastRotated ? days(k.lastRotated, now) : undefined;
+    if (age !== undefined && age >= t.keyMaxAgeDays)
+      out.push(finding(row, 'key_rotation_due', 'rotation', { key, days: age }));
+    else if (age !== undefined && age >= t.keyMaxAgeDays - ROTATION_HEADS_UP_DAYS) {
+      out.push(finding(row, 'key_rotation_soon', 'rotation', { key, days: t.keyMaxAgeDays - age }));
+    }
+    const idleSince = k.lastUsed ?? k.lastRotated;
+    const idle = idleSince ? days(idleSince, now) : undefined;
+    if (idle !== undefined && idle >= t.keyUnusedDays)
+      out.push(finding(row, 'key_unused', 'unused', { key, days: idle }));
+  }
+  return out;
+}
+
+/**
+ * Every rule over one report row. Pure: thresholds and the clock are arguments. Root findings are for the security
+ * channel only; everything else goes to the user who owns the IAM user.
+ */
+export function evaluateRow(row: ReportRow, now: Date, t: FindingThresholds): Finding[] {
+  if (row.isRoot) {
+    const out: Finding[] = [];
+    if (!row.mfaActive) out.push(finding(row, 'root_without_mfa', 'root_mfa'));
+    if (row.keys.some((k) => k.active)) out.push(finding(row, 'root_access_keys', 'root_keys'));
+    const lastUse = [row.passwordLastUsed, ...row.keys.map((k) => k.lastUsed)]
+      .filter((d): d is Date => d !== undefined)
+      .sort((a, b) => b.getTime() - a.getTime())[0];
+    if (lastUse && now.getTime() - lastUse.getTime() < DAY_MS) {
+      out.push(finding(row, 'root_used_recently', `root_used:${lastUse.toISOString().slice(0, 10)}`));
+    }
+    return out;
+  }
+  const out = keyFindings(row, now, t);
+  const active = row.keys.filter((k) => k.active);
+  if (active.length > 1) out.push(finding(row, 'two_active_keys', 'two_keys'));
+  if (!row.mfaActive && row.passwordEnabled) out.push(finding(row, 'console_without_mfa', 'console_mfa'));
+  if (!row.mfaActive && active.length > 0) out.push(finding(row, 'keys_without_mfa', 'keys_mfa'));
+  return out;
+}
+
+export function evaluateReport(rows: readonly ReportRow[], now: Date, t: FindingThresholds): Finding[] {
+  return rows.flatMap((row) => evaluateRow(row, now, t));
+}
