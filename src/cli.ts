@@ -3,12 +3,16 @@ import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
 import { createLogger, redactText } from './logger.js';
-import { type RunningBot, runJobsOnce, StartupError, startBot } from './main.js';
+import { type RunningBot, runJobsOnce, StartupError, scanOnce, startBot } from './main.js';
+import type { ScanResult } from './services/scan/run-scan.js';
 
 const USAGE = `Usage: aws-mfa-bot <command>
 
 Commands:
   start     run the bot (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)
+  scan      one scan now, exactly what the schedule runs, nudges and digest included
+              --dry-run  print the findings instead of sending anything
+              --json     machine-readable output
   jobs      run every due scheduled job once (key rotations, old keys, queued DMs), print a JSON report, exit
   help      show this help
   version   print the version
@@ -43,6 +47,42 @@ function exitOnStartupError(error: unknown): never {
     process.exit(1);
   }
   throw error;
+}
+
+function printScan(result: ScanResult, json: boolean, dryRun: boolean): void {
+  if (json) {
+    const items = result.items.map((i) => ({
+      rule: i.finding.ruleId,
+      severity: i.finding.severity,
+      user: i.finding.user,
+      arn: i.finding.arn,
+      ...(i.finding.key ? { keySlot: i.finding.key.slot, keyCreated: i.finding.key.lastRotated } : {}),
+      ...(i.finding.days !== undefined ? { days: i.finding.days } : {}),
+      slackUserId: i.slackUserId ?? null,
+      outcome: i.outcome,
+    }));
+    process.stdout.write(
+      `${JSON.stringify({ scannedAt: result.scannedAt, dryRun, findings: items, digest: result.digest, nudgesQueued: result.nudgesQueued })}\n`,
+    );
+    return;
+  }
+  const lines = result.items.map(
+    (i) =>
+      `${i.finding.severity.padEnd(8)} ${i.finding.ruleId.padEnd(20)} ${i.finding.user.padEnd(32)} ${(i.slackUserId ?? '-').padEnd(12)} ${i.outcome}`,
+  );
+  process.stdout.write(
+    `${lines.join('\n')}${lines.length ? '\n' : ''}${result.items.length} findings; ${dryRun ? 'dry run: nothing sent' : `${result.nudgesQueued} nudges queued`}\n`,
+  );
+}
+
+async function scan(args: string[]): Promise<void> {
+  const config = configOrExit();
+  const dryRun = args.includes('--dry-run');
+  const json = args.includes('--json');
+  const result = await scanOnce(config, { logger: createLogger(config.logLevel), dryRun }).catch(
+    exitOnStartupError,
+  );
+  printScan(result, json, dryRun);
 }
 
 async function jobs(): Promise<void> {
@@ -93,6 +133,8 @@ async function main(argv: string[]): Promise<void> {
       return start();
     case 'jobs':
       return jobs();
+    case 'scan':
+      return scan(argv.slice(1));
     case 'version':
     case '--version':
       process.stdout.write(`${version()}\n`);

@@ -1,4 +1,14 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Everything the bot reads from the environment, validated once at start-up. AWS credentials and region are not
@@ -30,6 +40,13 @@ export interface Config {
     readonly graceDays: number;
     readonly deleteDays: number;
     readonly secretPrefix: string;
+  };
+  readonly scan: {
+    /** When the scan runs (cron syntax, in `timeZone`). */
+    readonly cron: string;
+    /** The same nudge is not repeated within this many days (unless the finding got worse). */
+    readonly repeatDays: number;
+    readonly timeZone: string;
   };
 }
 
@@ -135,6 +152,15 @@ const schema = z.object({
       error: 'must be a Secrets Manager name prefix such as aws-mfa-bot/',
     }),
   ),
+  NUDGE_CRON: z.preprocess(
+    (v) => (v === undefined || v === '' ? '0 10 * * 1-5' : v),
+    z.string().refine((v) => cron.validate(v), { error: 'must be a cron expression such as "0 10 * * 1-5"' }),
+  ),
+  NUDGE_REPEAT_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
+  TZ: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'UTC' : v),
+    z.string().refine(validTimeZone, { error: 'must be an IANA time zone such as UTC or Asia/Seoul' }),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'info' : String(v).toLowerCase()),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
@@ -180,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailTagKey: e.IAM_EMAIL_TAG,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    scan: Object.freeze({ cron: e.NUDGE_CRON, repeatDays: e.NUDGE_REPEAT_DAYS, timeZone: e.TZ }),
     rotation: Object.freeze({
       approvalChannel: e.APPROVAL_CHANNEL,
       approvers: Object.freeze(e.APPROVERS),

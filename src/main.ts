@@ -6,6 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
 import cron from 'node-cron';
 import { createKeyAdminAdapter } from './aws/access-keys.js';
+import { createReportAdapter } from './aws/credential-report.js';
 import { createIamAdapter } from './aws/iam.js';
 import { createRateLimiter } from './aws/rate-limit.js';
 import { createSecretsAdapter } from './aws/secrets.js';
@@ -19,7 +20,8 @@ import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import type { RotationDeps } from './services/rotation/deps.js';
-import { type JobReport, runRotationJobs } from './services/rotation/run-rotation-jobs.js';
+import { type JobReport, runRotationJobs, sendQueued } from './services/rotation/run-rotation-jobs.js';
+import { runScan, type ScanDeps, type ScanResult } from './services/scan/run-scan.js';
 import { createSlackApp } from './slack/app.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
@@ -27,6 +29,7 @@ import { createApprovalBoard, createApprovers, createMessenger } from './slack/r
 import { type Db, openDatabase } from './store/db.js';
 import { migrate } from './store/migrations.js';
 import { createRotationStore } from './store/rotation-store.js';
+import { createScanStore } from './store/scan-store.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -84,6 +87,7 @@ async function openStore(config: Config): Promise<Db> {
 }
 
 interface Services {
+  readonly scan: ScanDeps;
   readonly logger: Logger;
   readonly db: Db;
   readonly slackClient: WebClient;
@@ -175,7 +179,33 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
       securityChannel: config.securityChannel,
     },
   };
-  return { logger, db, slackClient, slackDeps, rotation, sts, region };
+  const scan: ScanDeps = {
+    reports: createReportAdapter(iamClient, rotation.sleep),
+    iam,
+    directory,
+    scans: createScanStore(db),
+    outbox: store,
+    clock,
+    logger,
+    newId: randomUUID,
+    config: {
+      keyMaxAgeDays: config.keyMaxAgeDays,
+      keyUnusedDays: config.keyUnusedDays,
+      repeatDays: config.scan.repeatDays,
+      emailTagKey: config.emailTagKey,
+      securityChannel: config.securityChannel,
+    },
+  };
+  return {
+    logger,
+    db,
+    slackClient,
+    slackDeps: { ...slackDeps, scans: scan.scans },
+    rotation,
+    scan,
+    sts,
+    region,
+  };
 }
 
 async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
@@ -188,7 +218,7 @@ async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const services = await buildServices(config, options);
-  const { logger, slackClient, slackDeps, rotation, db, sts, region } = services;
+  const { logger, slackClient, slackDeps, rotation, scan, db, sts, region } = services;
 
   const readiness = {
     slackAuthenticated: false,
@@ -231,13 +261,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       throw error;
     });
   const first = jobs().catch(() => undefined);
-  const task =
+  // The scan runs on NUDGE_CRON in TZ; a run still going when the next is due is skipped, not doubled.
+  const scanNow = () =>
+    runScanAndSend(scan, rotation, false).catch((error) => {
+      logger.error({ err: error }, 'scan failed');
+    });
+  const tasks =
     options.schedule === false
-      ? undefined
-      : cron.schedule(ROTATION_JOB_CRON, () => jobs().then(() => undefined), {
-          noOverlap: true,
-          name: 'rotation',
-        });
+      ? []
+      : [
+          cron.schedule(ROTATION_JOB_CRON, () => jobs().then(() => undefined), {
+            noOverlap: true,
+            name: 'rotation',
+          }),
+          cron.schedule(config.scan.cron, () => scanNow().then(() => undefined), {
+            noOverlap: true,
+            name: 'scan',
+            timezone: config.scan.timeZone,
+          }),
+        ];
 
   return {
     port,
@@ -245,13 +287,34 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     runJobs: jobs,
     async stop() {
       readiness.slackAuthenticated = false;
-      await task?.stop();
+      for (const task of tasks) await task.stop();
       await first;
       await slack.stop();
       await db.close();
       sts.destroy();
     },
   };
+}
+
+/** A scan, then the queued nudges and digest that may go out now. Exactly what the cron job does. */
+async function runScanAndSend(scan: ScanDeps, rotation: RotationDeps, dryRun: boolean): Promise<ScanResult> {
+  const result = await runScan(scan, { dryRun });
+  if (!dryRun) await sendQueued(rotation);
+  return result;
+}
+
+/** `aws-mfa-bot scan`: one scan now; with `dryRun` the findings are returned and nothing is sent or recorded. */
+export async function scanOnce(
+  config: Config,
+  options: StartOptions & { dryRun: boolean },
+): Promise<ScanResult> {
+  const { scan, rotation, db, sts } = await buildServices(config, options);
+  try {
+    return await runScanAndSend(scan, rotation, options.dryRun);
+  } finally {
+    await db.close();
+    sts.destroy();
+  }
 }
 
 /** `aws-mfa-bot jobs`: every due scheduled job once, then exit — for an external scheduler (Kubernetes CronJob). */

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       emailTagKey: 'email',
       logLevel: 'info',
       databaseUrl: 'sqlite:./data/aws-mfa-bot.db',
+      scan: { cron: '0 10 * * 1-5', repeatDays: 7, timeZone: 'UTC' },
       rotation: {
         approvalChannel: 'C0APPROVALS',
         approvers: ['U0ALICE', 'S0SECURITY'],
@@ -72,6 +73,9 @@ describe('loadConfig', () => {
       ROTATION_GRACE_DAYS: '3',
       OLD_KEY_DELETE_DAYS: '14',
       SECRET_NAME_PREFIX: 'team/keys/',
+      NUDGE_CRON: '30 9 * * *',
+      NUDGE_REPEAT_DAYS: '3',
+      TZ: 'Asia/Seoul',
     });
     expect(c).toMatchObject({
       slack: { appToken: 'xapp-1-abc', apiUrl: 'https://slack-gov.com/api/' },
@@ -82,6 +86,7 @@ describe('loadConfig', () => {
       emailTagKey: 'owner-email',
       logLevel: 'debug',
       databaseUrl: 'postgres://bot:pw@db:5432/bot',
+      scan: { cron: '30 9 * * *', repeatDays: 3, timeZone: 'Asia/Seoul' },
       rotation: {
         requiredApprovals: 2,
         privilegedApprovals: 3,
@@ -119,6 +124,9 @@ describe('loadConfig', () => {
     [{ REQUIRED_APPROVALS: '0' }, /^REQUIRED_APPROVALS must be a whole number of approvals/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be sqlite:<path>/],
     [{ SECRET_NAME_PREFIX: 'has spaces/' }, /^SECRET_NAME_PREFIX must be a Secrets Manager name prefix/],
+    [{ NUDGE_CRON: 'every monday' }, /^NUDGE_CRON must be a cron expression/],
+    [{ NUDGE_REPEAT_DAYS: '-1' }, /^NUDGE_REPEAT_DAYS must be a whole number of days/],
+    [{ TZ: 'Seoul' }, /^TZ must be an IANA time zone/],
   ])('names the variable and what to put there: %o', (override, message) => {
     const found = problems({ ...base, ...override });
     expect(found).toHaveLength(1);

@@ -129,3 +129,20 @@ export async function fetchAccountSummary(client: IAMClient): Promise<AccountSum
     users: m.Users ?? 0,
   };
 }
+
+/** The scan's view of IAM: the report (reused under 4 hours) and the account summary, read together. */
+export function createReportAdapter(client: IAMClient, sleep: (ms: number) => Promise<void>) {
+  return {
+    async read(now: Date) {
+      const [report, summary] = await Promise.all([
+        fetchCredentialReport(client, { now, maxAgeMs: 4 * 3_600_000, sleep }),
+        fetchAccountSummary(client),
+      ]);
+      return {
+        rows: report.rows,
+        rootMfaEnabled: summary.rootMfaEnabled,
+        rootAccessKeysPresent: summary.rootAccessKeysPresent,
+      };
+    },
+  };
+}

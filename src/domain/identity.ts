@@ -9,6 +9,8 @@ export interface SlackPerson {
   readonly id: string;
   readonly email: string | undefined;
   readonly locale: string | undefined;
+  /** IANA time zone from the Slack profile, for working hours. */
+  readonly tz?: string | undefined;
   readonly deleted: boolean;
   readonly isBot: boolean;
 }

@@ -219,6 +219,43 @@ const en = {
       decidedBy: (who: string, when: string) => `by ${who} at ${when} UTC`,
     },
   },
+  nudge: {
+    rules: {
+      key_rotation_due: (days: number) => `Your access key is ${days} days old: time to rotate it.`,
+      key_rotation_soon: (days: number) => `Your access key is due for rotation in ${days} days.`,
+      key_unused: (days: number) =>
+        `Your access key has not been used for ${days} days: delete it if you don't need it.`,
+      two_active_keys: () => 'You have two active access keys: keep one.',
+      console_without_mfa: () => 'You can sign in to the AWS console without MFA: set up your MFA device.',
+      keys_without_mfa: () => 'You use access keys but have no MFA device: set one up.',
+      root_without_mfa: () => 'The root account has no MFA.',
+      root_access_keys: () => 'The root account has active access keys.',
+      root_used_recently: () => 'The root account was used in the last day.',
+    },
+    forUser: (user: string) => `IAM user ${user}`,
+    rotate: 'Request rotation',
+    checklist: 'Open checklist',
+    snooze: 'Snooze 7 days',
+    notMine: 'Not my account',
+    snoozed: (until: string) => `Snoozed until ${until} UTC.`,
+    reported: 'Thanks — the security team has been told.',
+    gone: 'This reminder no longer applies.',
+  },
+  digest: {
+    title: 'AWS IAM scan',
+    counts: 'Findings by rule',
+    none: 'No findings. :tada:',
+    change: (delta: number) => (delta === 0 ? 'no change' : delta > 0 ? `+${delta}` : `${delta}`),
+    root: 'Root account',
+    escalations: 'Unanswered after 3 nudges',
+    escalation: (who: string, user: string, rule: string, n: number) =>
+      `${who} — ${user}: ${rule} (${n} nudges)`,
+    unmapped: (n: number) => `IAM users with findings but no Slack owner (${n})`,
+    exempt: (n: number) => `Exempt users (${n})`,
+    more: (n: number) => `…and ${n} more`,
+    notMine: (who: string, user: string) =>
+      `${who} says IAM user ${user} is not theirs. Check its tags (SlackUserId, e-mail).`,
+  },
 } as const;
 
 type Widen<T> = T extends string
@@ -430,6 +467,41 @@ const ko: Messages = {
       },
       decidedBy: (who, when) => `${who}, ${when} UTC`,
     },
+  },
+  nudge: {
+    rules: {
+      key_rotation_due: (days) => `Access Key가 ${days}일 되었습니다: 교체할 때입니다.`,
+      key_rotation_soon: (days) => `${days}일 뒤 Access Key 교체 시기가 됩니다.`,
+      key_unused: (days) => `Access Key를 ${days}일 동안 사용하지 않았습니다: 필요 없다면 삭제하세요.`,
+      two_active_keys: () => '활성 Access Key가 두 개입니다: 하나만 남기세요.',
+      console_without_mfa: () => 'MFA 없이 AWS 콘솔에 로그인할 수 있습니다: MFA 디바이스를 설정하세요.',
+      keys_without_mfa: () => 'Access Key를 사용하지만 MFA 디바이스가 없습니다: 설정하세요.',
+      root_without_mfa: () => '루트 계정에 MFA가 없습니다.',
+      root_access_keys: () => '루트 계정에 활성 Access Key가 있습니다.',
+      root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
+    },
+    forUser: (user) => `IAM 사용자 ${user}`,
+    rotate: '키 교체 요청',
+    checklist: '체크리스트 열기',
+    snooze: '7일 미루기',
+    notMine: '내 계정이 아님',
+    snoozed: (until) => `${until} UTC까지 미뤘습니다.`,
+    reported: '보안팀에 알렸습니다. 감사합니다.',
+    gone: '이 알림은 더 이상 해당되지 않습니다.',
+  },
+  digest: {
+    title: 'AWS IAM 점검',
+    counts: '규칙별 발견 사항',
+    none: '발견 사항이 없습니다. :tada:',
+    change: (delta) => (delta === 0 ? '변화 없음' : delta > 0 ? `+${delta}` : `${delta}`),
+    root: '루트 계정',
+    escalations: '3번 알림 후에도 응답 없음',
+    escalation: (who, user, rule, n) => `${who} — ${user}: ${rule} (알림 ${n}회)`,
+    unmapped: (n) => `Slack 소유자가 없는 발견 사항 IAM 사용자 (${n})`,
+    exempt: (n) => `예외 사용자 (${n})`,
+    more: (n) => `…외 ${n}명`,
+    notMine: (who, user) =>
+      `${who}님이 IAM 사용자 ${user}는 본인 것이 아니라고 합니다. 태그(SlackUserId, 이메일)를 확인하세요.`,
   },
 };
 

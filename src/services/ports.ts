@@ -1,4 +1,6 @@
+import type { Finding, Severity } from '../domain/findings.js';
 import type { DirectoryIndex, SlackPerson } from '../domain/identity.js';
+import type { NudgeRecord } from '../domain/nudge-policy.js';
 import type { RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
   AccessKey,
@@ -64,7 +66,44 @@ export interface AuditEntry {
  * Something a person must be told by DM. Stored in the outbox in the same transaction as the state change that
  * caused it, and rendered only when sent (in the recipient's language). Never carries a secret.
  */
-export type Notice =
+export type Notice = RotationNotice | NudgeNotice | DigestNotice | NotMineNotice;
+
+/** A finding, as carried in a nudge: only what the message and its buttons need. */
+export interface NudgeNotice {
+  readonly kind: 'nudge';
+  readonly finding: Finding;
+  readonly requestId?: undefined;
+}
+
+export interface DigestNotice {
+  readonly kind: 'digest';
+  readonly digest: Digest;
+  readonly requestId?: undefined;
+}
+
+/** Someone said an IAM user mapped to them is not theirs: the security channel is told. */
+export interface NotMineNotice {
+  readonly kind: 'not_my_account';
+  readonly reporterSlackId: string;
+  readonly iamUserArn: string;
+  readonly requestId?: undefined;
+}
+
+export interface Digest {
+  readonly scannedAt: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly previous: Readonly<Record<string, number>> | undefined;
+  readonly root: readonly Finding[];
+  readonly escalations: readonly {
+    readonly slackUserId: string;
+    readonly finding: Finding;
+    readonly nudges: number;
+  }[];
+  readonly unmapped: readonly string[];
+  readonly exempt: readonly { readonly user: string; readonly reason: string }[];
+}
+
+export type RotationNotice =
   | { readonly kind: 'request_decided'; readonly requestId: string }
   | { readonly kind: 'decision_recorded'; readonly requestId: string }
   | { readonly kind: 'key_delivered'; readonly requestId: string }
@@ -136,7 +175,8 @@ export interface RotationStore {
   /** Requests whose approval message does not show their current state yet. */
   unsynced(): Promise<RotationRequest[]>;
   audit(id: string): Promise<AuditEntry[]>;
-  enqueue(outgoing: Outgoing, now: number): Promise<string>;
+  /** Queues a DM; `notBefore` holds it until then (working hours). */
+  enqueue(outgoing: Outgoing, now: number, notBefore?: number): Promise<string>;
   dueMessages(now: number, limit: number): Promise<OutboxMessage[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAt: number): Promise<void>;
@@ -192,4 +232,18 @@ export interface KeyUseEvent {
 export interface KeyTrailPort {
   /** Recent calls made with one access key, newest first (a few at most). */
   recentUseOfKey(accessKeyId: string, since: Date, limit: number): Promise<KeyUseEvent[]>;
+}
+
+export interface ScanStore {
+  nudge(subject: string): Promise<NudgeRecord | undefined>;
+  /** Records that a nudge about `subject` was queued now. */
+  recordNudge(
+    input: { subject: string; ruleId: string; severity: Severity; iamUserArn: string; slackUserId: string },
+    at: number,
+  ): Promise<void>;
+  /** Marks a finding seen in this scan without nudging (for escalation counts). */
+  snooze(subject: string, until: number, at: number): Promise<boolean>;
+  answer(subject: string, at: number): Promise<boolean>;
+  lastScanCounts(): Promise<Record<string, number> | undefined>;
+  saveScan(id: string, at: number, counts: Record<string, number>): Promise<void>;
 }

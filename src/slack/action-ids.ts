@@ -7,6 +7,10 @@ export const ACTION = {
   deny: 'rotation_deny',
   deactivateOld: 'rotation_deactivate_old',
   reactivateOld: 'rotation_reactivate_old',
+  nudgeRotate: 'nudge_request_rotation',
+  nudgeChecklist: 'nudge_open_checklist',
+  nudgeSnooze: 'nudge_snooze',
+  nudgeNotMine: 'nudge_not_mine',
 } as const;
 
 export const VIEW = {

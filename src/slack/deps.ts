@@ -4,7 +4,7 @@ import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
-import type { KeyAdminPort, SlackDirectoryPort } from '../services/ports.js';
+import type { KeyAdminPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
 import type { RotationDeps } from '../services/rotation/deps.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
@@ -19,6 +19,8 @@ export interface SlackDeps {
   /** Key rotation: requests, decisions, the old key's schedule. */
   readonly rotation: RotationDeps;
   readonly keys: KeyAdminPort;
+  /** Nudge records: snooze and answers from the nudge buttons. */
+  readonly scans?: ScanStore;
   readonly settings: {
     readonly keyMaxAgeDays: number;
     readonly keyUnusedDays: number;

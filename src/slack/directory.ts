@@ -9,6 +9,7 @@ interface SlackMember {
   deleted?: boolean;
   is_bot?: boolean;
   locale?: string;
+  tz?: string;
   profile?: { email?: string };
 }
 
@@ -18,6 +19,7 @@ function toPerson(m: SlackMember): SlackPerson | undefined {
     id: m.id,
     email: m.profile?.email?.toLowerCase(),
     locale: m.locale,
+    tz: m.tz,
     deleted: m.deleted === true,
     isBot: m.is_bot === true || m.id === 'USLACKBOT',
   };

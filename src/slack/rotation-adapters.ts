@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../domain/types.js';
 import { messagesFor } from '../i18n/messages.js';
@@ -10,6 +11,7 @@ import type {
   SlackDirectoryPort,
 } from '../services/ports.js';
 import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
+import { digestMessage, notMineMessage, nudgeMessage } from './blocks/scan.js';
 
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
@@ -33,18 +35,31 @@ export function createApprovalBoard(client: WebClient): ApprovalBoard {
   };
 }
 
-/** DMs go to `channel` = the user's ID (no conversations.open needed), rendered in the recipient's language. */
+/**
+ * DMs go to `channel` = the user's ID (no conversations.open needed), rendered in the recipient's language; digests and
+ * security notices go to the security channel, in English.
+ */
 export function createMessenger(
   client: WebClient,
   deps: { store: RotationStore; directory: SlackDirectoryPort; context: NoticeContext },
 ): Messenger {
   return {
     async send(channel, notice) {
-      const request = await deps.store.get(notice.requestId);
-      if (!request) return;
-      const person = await deps.directory.person(channel).catch(() => undefined);
-      const { text, blocks } = noticeMessage(messagesFor(person?.locale), notice, request, deps.context);
-      await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+      let message: { text: string; blocks: KnownBlock[] };
+      if (notice.kind === 'digest') message = digestMessage(channelMessages, notice.digest);
+      else if (notice.kind === 'not_my_account')
+        message = notMineMessage(channelMessages, notice.reporterSlackId, notice.iamUserArn);
+      else {
+        const person = await deps.directory.person(channel).catch(() => undefined);
+        const m = messagesFor(person?.locale);
+        if (notice.kind === 'nudge') message = nudgeMessage(m, notice.finding);
+        else {
+          const request = await deps.store.get(notice.requestId);
+          if (!request) return;
+          message = noticeMessage(m, notice, request, deps.context);
+        }
+      }
+      await client.chat.postMessage({ channel, ...message, unfurl_links: false });
     },
   };
 }

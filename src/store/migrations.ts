@@ -79,6 +79,26 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE INDEX outbox_due ON outbox (sent_at, next_at)',
     ],
   },
+  {
+    id: 2,
+    statements: [
+      // One row per finding subject (rule family, IAM user, key): what was sent, snoozed, answered.
+      `CREATE TABLE nudges (
+        subject TEXT PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        slack_user_id TEXT,
+        sent_count INTEGER NOT NULL DEFAULT 0,
+        last_sent_at BIGINT,
+        snoozed_until BIGINT,
+        answered_at BIGINT,
+        last_seen_at BIGINT NOT NULL
+      )`,
+      'CREATE TABLE scan_runs (id TEXT PRIMARY KEY, at BIGINT NOT NULL, counts TEXT NOT NULL)',
+      'CREATE INDEX scan_runs_at ON scan_runs (at)',
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<number[]> {

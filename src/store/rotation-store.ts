@@ -82,13 +82,13 @@ const isUniqueViolation = (error: unknown) => {
 export function createRotationStore(db: Db, clock: { now(): Date }): RotationStore {
   const now = () => clock.now().getTime();
 
-  async function insertOutbox(tx: Db, out: Outgoing, at: number): Promise<string> {
+  async function insertOutbox(tx: Db, out: Outgoing, at: number, notBefore = at): Promise<string> {
     const id = randomUUID();
     await tx.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
       id,
       out.channel,
       JSON.stringify(out.notice),
-      at,
+      notBefore,
       at,
     ]);
     return id;
@@ -242,7 +242,7 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       }));
     },
 
-    enqueue: (outgoing, at) => insertOutbox(db, outgoing, at),
+    enqueue: (outgoing, at, notBefore) => insertOutbox(db, outgoing, at, notBefore),
 
     async dueMessages(at, limit) {
       const rows = await db.all<Row>(

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { REASON_MAX, type RotationRequest, secretConsoleUrl } from '../../domain/rotation.js';
 import type { AccessKey } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
-import type { KeyUseEventJson, Notice } from '../../services/ports.js';
+import type { KeyUseEventJson, RotationNotice } from '../../services/ports.js';
 import { ACTION, INPUT, VIEW } from '../action-ids.js';
 import { clamp, code, codeBlock, context, header, isoDate, LIMITS, section } from './mrkdwn.js';
 
@@ -188,7 +188,7 @@ export interface NoticeContext {
 /** A DM for one notice, in the recipient's language. Shows where the secret is, never the secret. */
 export function noticeMessage(
   m: Messages,
-  notice: Notice,
+  notice: RotationNotice,
   r: RotationRequest,
   ctx: NoticeContext,
 ): { text: string; blocks: KnownBlock[] } {

@@ -14,7 +14,13 @@ import { resolveCaller } from './caller.js';
 export async function openRotationModal(
   deps: SlackDeps,
   client: WebClient,
-  how: { triggerId: string; slackUserId: string; push: boolean; preselect?: string },
+  how: {
+    triggerId: string;
+    slackUserId: string;
+    push: boolean;
+    preselect?: string;
+    preselectCreatedAt?: string;
+  },
 ): Promise<void> {
   const m = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
   const loading = modal(m, loadingBlocks(m), { title: m.rotation.modalTitle });
@@ -30,7 +36,12 @@ export async function openRotationModal(
   if (caller.kind === 'found') {
     try {
       const keys = await deps.keys.listAccessKeys(caller.user.userName);
-      view = rotationRequestModal(caller.m, caller.user.userName, keys, deps.clock.now(), how.preselect);
+      // A nudge names its key by creation time (the credential report has no key IDs); seconds are enough.
+      const byDate = how.preselectCreatedAt?.slice(0, 19);
+      const preselect =
+        how.preselect ??
+        keys.find((k) => byDate && k.createDate.toISOString().slice(0, 19) === byDate)?.accessKeyId;
+      view = rotationRequestModal(caller.m, caller.user.userName, keys, deps.clock.now(), preselect);
     } catch (error) {
       if (!(error instanceof FactError)) throw error;
       view = modal(caller.m, [section(caller.m.couldNotCheck(caller.m.fault(error.reason)))], {

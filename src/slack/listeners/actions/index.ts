@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
+import { createNudgeButtons } from './nudge-buttons.js';
 import { createRecheck } from './recheck.js';
 import {
   createApproveButton,
@@ -19,4 +20,9 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION.deny, createDenyButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.deactivateOld, createDeactivateOldButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.reactivateOld, createReactivateOldButton(deps));
+  const nudge = createNudgeButtons(deps);
+  app.action<BlockAction<ButtonAction>>(ACTION.nudgeRotate, nudge.rotate);
+  app.action<BlockAction<ButtonAction>>(ACTION.nudgeChecklist, nudge.checklist);
+  app.action<BlockAction<ButtonAction>>(ACTION.nudgeSnooze, nudge.snooze);
+  app.action<BlockAction<ButtonAction>>(ACTION.nudgeNotMine, nudge.notMine);
 }

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { messagesFor } from '../../../i18n/messages.js';
 import { loadingBlocks, modal } from '../../blocks/checklist.js';
 import { helpBlocks } from '../../blocks/help.js';
@@ -36,6 +37,21 @@ async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn)
   return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
 }
 
+/** The checklist modal: loading at once (the trigger_id lives 3 s), then filled with `views.update`. */
+export async function openChecklistModal(
+  deps: SlackDeps,
+  client: WebClient,
+  triggerId: string,
+  slackUserId: string,
+) {
+  const m = messagesFor(deps.directory.peek(slackUserId)?.locale);
+  const opened = await client.views.open({ trigger_id: triggerId, view: modal(m, loadingBlocks(m)) });
+  const viewId = opened.view?.id;
+  if (!viewId) return;
+  const filled = await renderChecklistSafely(deps, slackUserId);
+  await client.views.update({ view_id: viewId, view: modal(filled.m, filled.blocks) });
+}
+
 /**
  * `/aws-mfa [setup|session|policy|rotate|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
  * The checklist opens a loading modal with the trigger_id straight away and fills it with `views.update`.
@@ -48,18 +64,10 @@ export function createAwsMfaCommand(deps: SlackDeps) {
 
     switch (sub) {
       case '':
-      case 'setup': {
+      case 'setup':
         await ack();
-        const opened = await client.views.open({
-          trigger_id: command.trigger_id,
-          view: modal(m, loadingBlocks(m)),
-        });
-        const viewId = opened.view?.id;
-        if (!viewId) return;
-        const filled = await renderChecklistSafely(deps, command.user_id);
-        await client.views.update({ view_id: viewId, view: modal(filled.m, filled.blocks) });
+        await openChecklistModal(deps, client, command.trigger_id, command.user_id);
         return;
-      }
       case 'session':
       case 'policy':
         await ack();

@@ -1,0 +1,194 @@
+import {
+  evaluateReport,
+  type Finding,
+  type FindingThresholds,
+  type ReportRow,
+} from '../../domain/findings.js';
+import { type DirectoryIndex, mapIamUserToSlack, type SlackPerson } from '../../domain/identity.js';
+import {
+  decideNudge,
+  type NudgeDecision,
+  nextWorkingTime,
+  shouldEscalate,
+} from '../../domain/nudge-policy.js';
+import type { Clock, IamUser } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import type { Digest, IamPort, Outgoing, ScanStore, SlackDirectoryPort } from '../ports.js';
+
+/** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
+export const EXEMPT_TAG = 'aws-mfa-bot:exempt';
+const DAY_MS = 86_400_000;
+const SNOOZE_DAYS = 7;
+export const SNOOZE_MS = SNOOZE_DAYS * DAY_MS;
+
+export interface ReportPort {
+  /** The credential report (reused under 4 hours, else generated) and the account summary. */
+  read(now: Date): Promise<{ rows: ReportRow[]; rootMfaEnabled: boolean; rootAccessKeysPresent: boolean }>;
+}
+
+export interface OutboxPort {
+  enqueue(outgoing: Outgoing, at: number, notBefore?: number): Promise<string>;
+}
+
+export interface ScanDeps {
+  readonly reports: ReportPort;
+  readonly iam: IamPort;
+  readonly directory: SlackDirectoryPort;
+  readonly scans: ScanStore;
+  readonly outbox: OutboxPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly config: FindingThresholds & {
+    readonly repeatDays: number;
+    readonly emailTagKey: string;
+    readonly securityChannel: string | undefined;
+  };
+}
+
+export interface ScanItem {
+  readonly finding: Finding;
+  readonly slackUserId: string | undefined;
+  /** What happened (or, in a dry run, would happen) with this finding. */
+  readonly outcome: NudgeDecision | 'unmapped' | 'exempt' | 'security_channel';
+}
+
+export interface ScanResult {
+  readonly scannedAt: string;
+  readonly items: readonly ScanItem[];
+  readonly digest: Digest;
+  readonly nudgesQueued: number;
+}
+
+function tagValue(user: IamUser | undefined, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  return Object.entries(user?.tags ?? {}).find(([k]) => k.toLowerCase() === wanted)?.[1];
+}
+
+/** Root findings from the account summary when the report has no root row (GetAccountSummary always answers). */
+function rootFromSummary(
+  rows: ReportRow[],
+  summary: { rootMfaEnabled: boolean; rootAccessKeysPresent: boolean },
+): ReportRow[] {
+  if (rows.some((r) => r.isRoot)) return [];
+  return [
+    {
+      user: '<root_account>',
+      arn: 'root',
+      isRoot: true,
+      createdAt: undefined,
+      passwordEnabled: true,
+      passwordLastUsed: undefined,
+      mfaActive: summary.rootMfaEnabled,
+      keys: [
+        {
+          slot: 1,
+          active: summary.rootAccessKeysPresent,
+          lastRotated: undefined,
+          lastUsed: undefined,
+          lastUsedService: undefined,
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * One scan: what the cron job, `aws-mfa-bot scan` and `npm run scan` all run. Detection reads the credential report
+ * and the account summary; owners come from the IAM users' tags (one bulk listing) and one Slack directory load.
+ * Each finding reaches its owner once (again only after NUDGE_REPEAT_DAYS, or when it got worse), in their working
+ * hours; the security channel gets a digest. With `dryRun` nothing is sent or recorded.
+ */
+export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Promise<ScanResult> {
+  const now = deps.clock.now();
+  const at = now.getTime();
+  const report = await deps.reports.read(now);
+  const rows = [...report.rows, ...rootFromSummary(report.rows, report)];
+  const findings = evaluateReport(rows, now, deps.config);
+
+  const ownerFindings = findings.filter((f) => f.audience === 'owner');
+  const [users, index]: [IamUser[], DirectoryIndex | undefined] = ownerFindings.length
+    ? await Promise.all([deps.iam.listUsers(), deps.directory.index()])
+    : [[], undefined];
+  const byArn = new Map(users.map((u) => [u.arn, u]));
+
+  const items: ScanItem[] = [];
+  const escalations: Digest['escalations'][number][] = [];
+  const unmapped = new Set<string>();
+  const exempt = new Map<string, string>();
+  let nudgesQueued = 0;
+
+  for (const finding of findings) {
+    if (finding.audience === 'security') {
+      items.push({ finding, slackUserId: undefined, outcome: 'security_channel' });
+      continue;
+    }
+    const user = byArn.get(finding.arn);
+    const reason = tagValue(user, EXEMPT_TAG);
+    if (reason !== undefined) {
+      exempt.set(finding.user, reason || '—');
+      items.push({ finding, slackUserId: undefined, outcome: 'exempt' });
+      continue;
+    }
+    const mapping = user && index ? mapIamUserToSlack(user, index, deps.config.emailTagKey) : undefined;
+    if (!mapping) {
+      unmapped.add(finding.user);
+      items.push({ finding, slackUserId: undefined, outcome: 'unmapped' });
+      continue;
+    }
+    const record = await deps.scans.nudge(finding.subject);
+    if (shouldEscalate(record) && record)
+      escalations.push({ slackUserId: mapping.slackUserId, finding, nudges: record.sentCount });
+    const decision = decideNudge(finding, record, at, deps.config.repeatDays);
+    items.push({ finding, slackUserId: mapping.slackUserId, outcome: decision });
+    if (decision !== 'send' || options.dryRun) continue;
+    const person: SlackPerson | undefined = await deps.directory
+      .person(mapping.slackUserId)
+      .catch(() => undefined);
+    await deps.outbox.enqueue(
+      { channel: mapping.slackUserId, notice: { kind: 'nudge', finding } },
+      at,
+      nextWorkingTime(at, person?.tz),
+    );
+    await deps.scans.recordNudge(
+      {
+        subject: finding.subject,
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        iamUserArn: finding.arn,
+        slackUserId: mapping.slackUserId,
+      },
+      at,
+    );
+    nudgesQueued++;
+  }
+
+  const counts: Record<string, number> = {};
+  for (const item of items) {
+    if (item.outcome !== 'exempt') counts[item.finding.ruleId] = (counts[item.finding.ruleId] ?? 0) + 1;
+  }
+  const digest: Digest = {
+    scannedAt: now.toISOString(),
+    counts,
+    previous: await deps.scans.lastScanCounts(),
+    root: findings.filter((f) => f.audience === 'security'),
+    escalations,
+    unmapped: [...unmapped].sort(),
+    exempt: [...exempt]
+      .map(([user, reason]) => ({ user, reason }))
+      .sort((a, b) => a.user.localeCompare(b.user)),
+  };
+  if (!options.dryRun) {
+    await deps.scans.saveScan(deps.newId(), at, counts);
+    if (deps.config.securityChannel)
+      await deps.outbox.enqueue(
+        { channel: deps.config.securityChannel, notice: { kind: 'digest', digest } },
+        at,
+      );
+    deps.logger.info(
+      { findings: findings.length, nudgesQueued, unmapped: unmapped.size, exempt: exempt.size },
+      'scan finished',
+    );
+  }
+  return { scannedAt: now.toISOString(), items, digest, nudgesQueued };
+}

@@ -1,0 +1,110 @@
+import type { KnownBlock } from '@slack/types';
+import type { Finding } from '../../domain/findings.js';
+import type { Messages } from '../../i18n/messages.js';
+import type { Digest } from '../../services/ports.js';
+import { ACTION } from '../action-ids.js';
+import { clamp, code, context, header, LIMITS, section } from './mrkdwn.js';
+
+/** What a nudge button carries: the finding's subject and, for keys, which key (no secret, no key ID needed). */
+export interface NudgeButtonValue {
+  readonly subject: string;
+  readonly arn: string;
+  readonly lastRotated?: string;
+}
+
+function button(text: string, actionId: string, value: NudgeButtonValue, style?: 'primary') {
+  return {
+    type: 'button' as const,
+    text: { type: 'plain_text' as const, text: clamp(text, LIMITS.buttonText) },
+    action_id: actionId,
+    value: clamp(JSON.stringify(value), LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
+}
+
+export function ruleText(m: Messages, f: Finding): string {
+  return m.nudge.rules[f.ruleId](f.days ?? 0);
+}
+
+/** A DM about one finding, with buttons that act on it. */
+export function nudgeMessage(m: Messages, f: Finding): { text: string; blocks: KnownBlock[] } {
+  const value: NudgeButtonValue = {
+    subject: f.subject,
+    arn: f.arn,
+    ...(f.key?.lastRotated ? { lastRotated: f.key.lastRotated } : {}),
+  };
+  const text = ruleText(m, f);
+  const rotatable =
+    f.ruleId === 'key_rotation_due' || f.ruleId === 'key_rotation_soon' || f.ruleId === 'key_unused';
+  return {
+    text,
+    blocks: [
+      section(`:bell: ${text}`),
+      context(m.nudge.forUser(code(f.user))),
+      {
+        type: 'actions',
+        elements: [
+          ...(rotatable ? [button(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
+          button(m.nudge.checklist, ACTION.nudgeChecklist, value),
+          button(m.nudge.snooze, ACTION.nudgeSnooze, value),
+          button(m.nudge.notMine, ACTION.nudgeNotMine, value),
+        ],
+      },
+    ],
+  };
+}
+
+const LIST_MAX = 30;
+
+function list(m: Messages, items: readonly string[]): string {
+  const shown = items.slice(0, LIST_MAX).join(', ');
+  return items.length > LIST_MAX ? `${shown} ${m.digest.more(items.length - LIST_MAX)}` : shown;
+}
+
+/** The security channel's digest after a scan. Long lists are cut so the message stays inside Slack's limits. */
+export function digestMessage(m: Messages, d: Digest): { text: string; blocks: KnownBlock[] } {
+  const rules = Object.keys(d.counts).sort();
+  const countLines = rules.map((rule) => {
+    const now = d.counts[rule] ?? 0;
+    const delta = d.previous ? ` (${m.digest.change(now - (d.previous[rule] ?? 0))})` : '';
+    return `• ${code(rule)}: *${now}*${delta}`;
+  });
+  const blocks: KnownBlock[] = [
+    header(m.digest.title),
+    context(d.scannedAt.slice(0, 16).replace('T', ' ')),
+    section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
+  ];
+  if (d.root.length)
+    blocks.push(
+      section(`*${m.digest.root}*\n${d.root.map((f) => `:rotating_light: ${ruleText(m, f)}`).join('\n')}`),
+    );
+  if (d.escalations.length) {
+    const lines = d.escalations.map((e) =>
+      m.digest.escalation(`<@${e.slackUserId}>`, code(e.finding.user), code(e.finding.ruleId), e.nudges),
+    );
+    blocks.push(section(`*${m.digest.escalations}*\n${lines.slice(0, LIST_MAX).join('\n')}`));
+  }
+  if (d.unmapped.length)
+    blocks.push(section(`*${m.digest.unmapped(d.unmapped.length)}*\n${list(m, d.unmapped.map(code))}`));
+  if (d.exempt.length) {
+    blocks.push(
+      section(
+        `*${m.digest.exempt(d.exempt.length)}*\n${list(
+          m,
+          d.exempt.map((e) => `${code(e.user)} (${code(e.reason)})`),
+        )}`,
+      ),
+    );
+  }
+  const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
+  return { text: `${m.digest.title}: ${total}`, blocks };
+}
+
+export function notMineMessage(
+  m: Messages,
+  reporter: string,
+  iamUserArn: string,
+): { text: string; blocks: KnownBlock[] } {
+  const text = m.digest.notMine(`<@${reporter}>`, code(iamUserArn));
+  return { text, blocks: [section(`:warning: ${text}`)] };
+}

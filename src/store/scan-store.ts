@@ -1,0 +1,67 @@
+import type { Severity } from '../domain/findings.js';
+import type { NudgeRecord } from '../domain/nudge-policy.js';
+import type { ScanStore } from '../services/ports.js';
+import type { Db } from './db.js';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+
+function toRecord(r: Row): NudgeRecord {
+  return {
+    subject: String(r.subject),
+    ruleId: String(r.rule_id),
+    severity: r.severity as Severity,
+    sentCount: Number(r.sent_count),
+    lastSentAt: num(r.last_sent_at),
+    snoozedUntil: num(r.snoozed_until),
+    answeredAt: num(r.answered_at),
+  };
+}
+
+export function createScanStore(db: Db): ScanStore {
+  return {
+    async nudge(subject) {
+      const [row] = await db.all<Row>('SELECT * FROM nudges WHERE subject = ?', [subject]);
+      return row ? toRecord(row) : undefined;
+    },
+
+    async recordNudge(n, at) {
+      // A nudge about a worse finding replaces the rule and severity; the count keeps growing for escalation.
+      await db.run(
+        `INSERT INTO nudges (subject, rule_id, severity, iam_user_arn, slack_user_id, sent_count, last_sent_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+         ON CONFLICT (subject) DO UPDATE SET rule_id = excluded.rule_id, severity = excluded.severity,
+           slack_user_id = excluded.slack_user_id, sent_count = nudges.sent_count + 1,
+           last_sent_at = excluded.last_sent_at, last_seen_at = excluded.last_seen_at`,
+        [n.subject, n.ruleId, n.severity, n.iamUserArn, n.slackUserId, at, at],
+      );
+    },
+
+    async snooze(subject, until, at) {
+      return (
+        (await db.run('UPDATE nudges SET snoozed_until = ?, answered_at = ? WHERE subject = ?', [
+          until,
+          at,
+          subject,
+        ])) === 1
+      );
+    },
+
+    async answer(subject, at) {
+      return (await db.run('UPDATE nudges SET answered_at = ? WHERE subject = ?', [at, subject])) === 1;
+    },
+
+    async lastScanCounts() {
+      const [row] = await db.all<Row>('SELECT counts FROM scan_runs ORDER BY at DESC LIMIT 1');
+      return row ? (JSON.parse(String(row.counts)) as Record<string, number>) : undefined;
+    },
+
+    async saveScan(id, at, counts) {
+      await db.run('INSERT INTO scan_runs (id, at, counts) VALUES (?, ?, ?)', [
+        id,
+        at,
+        JSON.stringify(counts),
+      ]);
+    },
+  };
+}
