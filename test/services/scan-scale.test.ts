@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createReportAdapter } from '../../src/aws/credential-report.js';
+import { createIamAdapter } from '../../src/aws/iam.js';
+import { createLogger } from '../../src/logger.js';
+import { runScan } from '../../src/services/scan/run-scan.js';
+import { createSlackDirectory } from '../../src/slack/directory.js';
+import { openSqlite } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrations.js';
+import { createRotationStore } from '../../src/store/rotation-store.js';
+import { createScanStore } from '../../src/store/scan-store.js';
+import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
+import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
+
+const USERS = 1000;
+
+/** Runs `tasks` with at most `limit` in flight: seeding moto without opening a thousand sockets at once. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+describeWithMoto(`a scan of ${USERS}+ IAM users`, () => {
+  const fake = new FakeSlackWebApi();
+  let iam: IAMClient;
+  const prefix = `scale-${randomUUID().slice(0, 6)}`;
+
+  beforeAll(async () => {
+    useMotoEnvironment();
+    await fake.start();
+    iam = new IAMClient({});
+    const names = Array.from({ length: USERS }, (_, i) => `${prefix}-${i}@example.com`);
+    await pool(names, 16, async (name) => {
+      await iam.send(new CreateUserCommand({ UserName: name }));
+      await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+    });
+    fake.members = names.map((email, i) => ({ id: `U0SCALE${i}`, tz: 'UTC', profile: { email } }));
+  }, 300_000);
+  afterAll(() => fake.stop());
+
+  it('detects with a handful of IAM calls and loads the Slack directory in a few pages', async () => {
+    const iamCalls: string[] = [];
+    iam.middlewareStack.add(
+      (next, context) => (args) => {
+        iamCalls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const db = openSqlite(':memory:');
+    await migrate(db);
+    const clock = { now: () => new Date('2026-06-01T10:00:00Z') };
+    const directory = createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), {
+      clock,
+    });
+    const result = await runScan(
+      {
+        reports: createReportAdapter(iam, async () => {}),
+        iam: createIamAdapter(iam),
+        directory,
+        scans: createScanStore(db),
+        outbox: createRotationStore(db, clock),
+        clock,
+        logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+        newId: randomUUID,
+        config: {
+          keyMaxAgeDays: 90,
+          keyUnusedDays: 45,
+          repeatDays: 7,
+          emailTagKey: 'email',
+          securityChannel: 'C0SECURITY',
+        },
+      },
+      { dryRun: false },
+    );
+
+    const mine = result.items.filter((i) => i.finding.user.startsWith(prefix));
+    // Every seeded user has an active key and no MFA: one finding each, mapped by the e-mail-shaped user name.
+    expect(mine).toHaveLength(USERS);
+    expect(mine.every((i) => i.finding.ruleId === 'keys_without_mfa' && i.outcome === 'send')).toBe(true);
+    expect(result.nudgesQueued).toBeGreaterThanOrEqual(USERS);
+
+    // Detection: credential report and account summary; owners: one bulk listing. No per-user IAM call.
+    expect(iamCalls.length).toBeLessThanOrEqual(10);
+    expect(new Set(iamCalls)).toEqual(
+      new Set([
+        'GetCredentialReportCommand',
+        'GenerateCredentialReportCommand',
+        'GetAccountSummaryCommand',
+        'GetAccountAuthorizationDetailsCommand',
+      ]),
+    );
+    const slackCalls = fake.calls.map((c) => c.method);
+    expect(slackCalls.length).toBeLessThanOrEqual(30);
+    expect(slackCalls.every((m) => m === 'users.list')).toBe(true);
+    await db.close();
+  }, 120_000);
+});
