@@ -50,6 +50,8 @@ export interface RunningBot {
   readonly logger: Logger;
   /** Runs the rotation job now (what the schedule does); for tests and operators. */
   runJobs(): Promise<JobReport>;
+  /** Runs one scan now (what NUDGE_CRON does). */
+  scan(options: { dryRun: boolean }): Promise<ScanResult>;
   stop(): Promise<void>;
 }
 
@@ -285,6 +287,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     port,
     logger,
     runJobs: jobs,
+    scan: (o) => runScanAndSend(scan, rotation, o.dryRun),
     async stop() {
       readiness.slackAuthenticated = false;
       for (const task of tasks) await task.stop();

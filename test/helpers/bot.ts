@@ -18,7 +18,7 @@ export interface TestBot {
   readonly logs: Record<string, unknown>[];
   readonly iam: IAMClient;
   /** An engineer: an IAM user mapped to a Slack member through the SlackUserId tag. */
-  engineer(options?: { locale?: string; mfa?: boolean; mapped?: boolean }): Promise<Engineer>;
+  engineer(options?: { locale?: string; mfa?: boolean; mapped?: boolean; tz?: string }): Promise<Engineer>;
   enableMfa(userName: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export interface Engineer {
 /** The real bot (startBot) in HTTP mode on a free port, AWS on moto, Slack's Web API faked. */
 export async function startTestBot(
   env: Record<string, string> = {},
-  options: { awsEndpoint?: string; socketMode?: boolean } = {},
+  options: { awsEndpoint?: string; socketMode?: boolean; clock?: { now(): Date } } = {},
 ): Promise<TestBot> {
   useMotoEnvironment();
   // The bot's AWS clients use AWS_ENDPOINT_URL (moto, or a slow proxy in front of it); the test's own admin client
@@ -62,7 +62,11 @@ export async function startTestBot(
     APPROVERS: 'U0APPROVER1,S0APPROVERS',
     ...env,
   });
-  const bot = await startBot(config, { logger: createLogger('debug', sink), schedule: false });
+  const bot = await startBot(config, {
+    logger: createLogger('debug', sink),
+    schedule: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const iam = new IAMClient({ endpoint: motoUrl });
 
   const enableMfa = (userName: string) => enableVirtualMfa(iam, userName);
@@ -74,7 +78,7 @@ export async function startTestBot(
     logs,
     iam,
     enableMfa,
-    async engineer({ locale = 'en-US', mfa = false, mapped = true } = {}) {
+    async engineer({ locale = 'en-US', mfa = false, mapped = true, tz = 'UTC' } = {}) {
       const suffix = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
       const slackUserId = `U0${suffix}`;
       const userName = `eng-${suffix.toLowerCase()}`;
@@ -82,6 +86,7 @@ export async function startTestBot(
         id: slackUserId,
         name: userName,
         locale,
+        tz,
         profile: { email: `${userName}@example.com` },
       });
       await iam.send(
