@@ -7,13 +7,13 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fetchAccountSummary,
   fetchCredentialReport,
   parseCredentialReport,
 } from '../../src/aws/credential-report.js';
-import { describeWithMoto, unique, useMotoEnvironment } from '../helpers/aws.js';
+import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../helpers/aws.js';
 
 const csv = readFileSync('test/fixtures/credential-report.csv', 'utf8');
 
@@ -97,12 +97,24 @@ describe('fetchCredentialReport', () => {
 
 describeWithMoto('credential report against moto_server', () => {
   let iam: IAMClient;
+  const called = new Set<string>();
   beforeAll(() => {
     useMotoEnvironment();
     iam = new IAMClient({});
   });
 
+  afterAll(() => {
+    const policy = JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')) as {
+      Statement: { Action: string[] }[];
+    };
+    const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
+    const setup = new Set(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile']);
+    expect([...called].filter((a) => !allowed.has(a) && !setup.has(a))).toEqual([]);
+    expect(called).toContain('iam:GenerateCredentialReport');
+  });
+
   it('generates, polls and parses the report, and reads the account summary', async () => {
+    recordActions(iam, 'iam', called);
     const name = unique('report');
     await iam.send(new CreateUserCommand({ UserName: name }));
     await iam.send(new CreateAccessKeyCommand({ UserName: name }));
