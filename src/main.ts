@@ -11,7 +11,7 @@ import { createIamAdapter } from './aws/iam.js';
 import { createRateLimiter } from './aws/rate-limit.js';
 import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
-import { createKeyTrailAdapter, createTrailAdapter } from './aws/trail.js';
+import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } from './aws/trail.js';
 import type { Config } from './config.js';
 import type { Clock } from './domain/types.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
@@ -22,6 +22,11 @@ import { createGetSessionDevice } from './services/get-session-device.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import { type JobReport, runRotationJobs, sendQueued } from './services/rotation/run-rotation-jobs.js';
 import { runScan, type ScanDeps, type ScanResult } from './services/scan/run-scan.js';
+import {
+  runTrailSignals,
+  type TrailSignalDeps,
+  type TrailSignalReport,
+} from './services/scan/run-trail-signals.js';
 import { createSlackApp } from './slack/app.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
@@ -35,6 +40,8 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** How often the rotation job runs in the bot process: DMs waiting in the outbox go out within this. */
 export const ROTATION_JOB_CRON = '*/5 * * * *';
+/** The CloudTrail signals job. */
+export const TRAIL_SIGNALS_CRON = '*/15 * * * *';
 
 /** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
 export class StartupError extends Error {
@@ -52,6 +59,8 @@ export interface RunningBot {
   runJobs(): Promise<JobReport>;
   /** Runs one scan now (what NUDGE_CRON does). */
   scan(options: { dryRun: boolean }): Promise<ScanResult>;
+  /** Runs the CloudTrail signals job now (what the 15-minute schedule does). */
+  trailSignals(): Promise<TrailSignalReport>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +99,7 @@ async function openStore(config: Config): Promise<Db> {
 
 interface Services {
   readonly scan: ScanDeps;
+  readonly signals: TrailSignalDeps;
   readonly logger: Logger;
   readonly db: Db;
   readonly slackClient: WebClient;
@@ -116,14 +126,16 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     })),
     limiter: createRateLimiter(2),
   };
-  let botArn: Promise<string> | undefined;
-  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), () => {
-    botArn ??= getCallerIdentity(sts).then((id) => id.arn);
-    return botArn.catch((error) => {
-      botArn = undefined;
+  // Who the bot is, asked once (and again after a failure): for the secrets' policy and to spot its own keys.
+  let callerArn: Promise<string> | undefined;
+  const botArn = () => {
+    callerArn ??= getCallerIdentity(sts).then((id) => id.arn);
+    return callerArn.catch((error) => {
+      callerArn = undefined;
       throw error;
     });
-  });
+  };
+  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), botArn);
 
   const db = await openStore(config);
   const store = createRotationStore(db, clock);
@@ -198,6 +210,21 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
       securityChannel: config.securityChannel,
     },
   };
+  const signals: TrailSignalDeps = {
+    events: createSignalsTrailAdapter(trailDeps),
+    iam,
+    directory,
+    scans: scan.scans,
+    outbox: store,
+    clock,
+    logger,
+    botArn,
+    config: {
+      emailTagKey: config.emailTagKey,
+      securityChannel: config.securityChannel,
+      repeatDays: config.scan.repeatDays,
+    },
+  };
   return {
     logger,
     db,
@@ -205,6 +232,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     slackDeps: { ...slackDeps, scans: scan.scans },
     rotation,
     scan,
+    signals,
     sts,
     region,
   };
@@ -220,7 +248,7 @@ async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const services = await buildServices(config, options);
-  const { logger, slackClient, slackDeps, rotation, scan, db, sts, region } = services;
+  const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region } = services;
 
   const readiness = {
     slackAuthenticated: false,
@@ -276,6 +304,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
             noOverlap: true,
             name: 'rotation',
           }),
+          cron.schedule(
+            TRAIL_SIGNALS_CRON,
+            () =>
+              runSignalsAndSend(signals, rotation).then(
+                () => undefined,
+                (error) => logger.error({ err: error }, 'CloudTrail signals job failed'),
+              ),
+            { noOverlap: true, name: 'cloudtrail-signals' },
+          ),
           cron.schedule(config.scan.cron, () => scanNow().then(() => undefined), {
             noOverlap: true,
             name: 'scan',
@@ -288,6 +325,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     logger,
     runJobs: jobs,
     scan: (o) => runScanAndSend(scan, rotation, o.dryRun),
+    trailSignals: () => runSignalsAndSend(signals, rotation),
     async stop() {
       readiness.slackAuthenticated = false;
       for (const task of tasks) await task.stop();
@@ -297,6 +335,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       sts.destroy();
     },
   };
+}
+
+async function runSignalsAndSend(
+  signals: TrailSignalDeps,
+  rotation: RotationDeps,
+): Promise<TrailSignalReport> {
+  const report = await runTrailSignals(signals);
+  await sendQueued(rotation);
+  return report;
 }
 
 /** A scan, then the queued nudges and digest that may go out now. Exactly what the cron job does. */
@@ -322,9 +369,14 @@ export async function scanOnce(
 
 /** `aws-mfa-bot jobs`: every due scheduled job once, then exit — for an external scheduler (Kubernetes CronJob). */
 export async function runJobsOnce(config: Config, options: StartOptions = {}): Promise<JobReport> {
-  const { rotation, db, sts } = await buildServices(config, options);
+  const { rotation, signals, db, sts } = await buildServices(config, options);
   try {
-    return await runRotationJobs(rotation);
+    const report = await runRotationJobs(rotation);
+    await runSignalsAndSend(signals, rotation).catch((error) => {
+      rotation.logger.error({ err: error }, 'CloudTrail signals job failed');
+      report.errors++;
+    });
+    return report;
   } finally {
     await db.close();
     sts.destroy();

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
 import { describeWithMoto, motoUrl } from './helpers/aws.js';
 import { SIGNING_SECRET } from './helpers/slack-requests.js';
@@ -103,10 +104,15 @@ describeWithMoto('aws-mfa-bot start', () => {
 
   it('jobs runs every due job once, prints a JSON report and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-jobs-'));
+    const trail = await startCloudTrailStub();
     const { code, stdout, stderr } = await run(['jobs'], {
       ...env(await freePort()),
       DATABASE_URL: `sqlite:${dir}/bot.db`,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url,
     }).done;
+    await trail.stop();
+    // The CloudTrail signals job ran too: us-east-1 and the region, three look-ups each.
+    expect(trail.calls).toBe(6);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({

@@ -1,4 +1,5 @@
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { TrailEvent } from '../domain/trail-signals.js';
 import type { SessionTokenUse } from '../domain/types.js';
 import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../services/ports.js';
 import { awsCall } from './errors.js';
@@ -86,6 +87,64 @@ export function createKeyTrailAdapter(deps: TrailAdapterDeps): KeyTrailPort {
         }
       }
       return events.sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime()).slice(0, limit);
+    },
+  };
+}
+
+/** The lookups the signals job makes per region: sign-ins, key creation, and anything root did. */
+const SIGNAL_LOOKUPS = [
+  { AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' },
+  { AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' },
+  { AttributeKey: 'Username', AttributeValue: 'root' },
+] as const;
+
+/**
+ * CloudTrail events for the signals job, in us-east-1 (global events: IAM, STS, sign-in) and AWS_REGION, paginated
+ * and bounded, at most 2 requests a second through the shared limiter.
+ */
+export function createSignalsTrailAdapter(deps: TrailAdapterDeps) {
+  const maxPages = deps.maxPagesPerRegion ?? 10;
+  return {
+    async eventsBetween(since: Date, until: Date): Promise<TrailEvent[]> {
+      const seen = new Map<string, TrailEvent>();
+      for (const { region, client } of deps.clients) {
+        for (const attribute of SIGNAL_LOOKUPS) {
+          let token: string | undefined;
+          for (let page = 0; page < maxPages; page++) {
+            await deps.limiter.take();
+            const r = await awsCall('cloudtrail:LookupEvents', () =>
+              client.send(
+                new LookupEventsCommand({
+                  LookupAttributes: [{ ...attribute }],
+                  StartTime: since,
+                  EndTime: until,
+                  MaxResults: 50,
+                  NextToken: token,
+                }),
+              ),
+            );
+            for (const e of r.Events ?? []) {
+              if (!e.EventId || !e.EventTime) continue;
+              let record: TrailEvent['record'] = {};
+              try {
+                record = JSON.parse(e.CloudTrailEvent ?? '{}');
+              } catch {
+                // an unreadable record is classified on its name alone
+              }
+              seen.set(e.EventId, {
+                eventId: e.EventId,
+                eventName: e.EventName ?? '',
+                eventTime: e.EventTime,
+                region,
+                record,
+              });
+            }
+            token = r.NextToken;
+            if (!token) break;
+          }
+        }
+      }
+      return [...seen.values()].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
     },
   };
 }

@@ -256,6 +256,12 @@ const en = {
     notMine: (who: string, user: string) =>
       `${who} says IAM user ${user} is not theirs. Check its tags (SlackUserId, e-mail).`,
   },
+  trail: {
+    rootActivity: (event: string, time: string, region: string, ip: string) =>
+      `:rotating_light: The *root account* was used: ${event} at ${time} UTC in ${region} from ${ip}.`,
+    keyOutside: (user: string, actor: string, time: string, ip: string) =>
+      `:key: An access key was created for ${user} by ${actor} at ${time} UTC from ${ip}, outside the rotation flow (\`/aws-mfa rotate\`).`,
+  },
 } as const;
 
 type Widen<T> = T extends string
@@ -502,6 +508,12 @@ const ko: Messages = {
     more: (n) => `…외 ${n}명`,
     notMine: (who, user) =>
       `${who}님이 IAM 사용자 ${user}는 본인 것이 아니라고 합니다. 태그(SlackUserId, 이메일)를 확인하세요.`,
+  },
+  trail: {
+    rootActivity: (event, time, region, ip) =>
+      `:rotating_light: *루트 계정*이 사용되었습니다: ${event}, ${time} UTC, ${region}, ${ip}.`,
+    keyOutside: (user, actor, time, ip) =>
+      `:key: ${user}의 Access Key가 교체 절차(\`/aws-mfa rotate\`) 밖에서 만들어졌습니다: ${actor}, ${time} UTC, ${ip}.`,
   },
 };
 

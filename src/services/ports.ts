@@ -66,7 +66,21 @@ export interface AuditEntry {
  * Something a person must be told by DM. Stored in the outbox in the same transaction as the state change that
  * caused it, and rendered only when sent (in the recipient's language). Never carries a secret.
  */
-export type Notice = RotationNotice | NudgeNotice | DigestNotice | NotMineNotice;
+export type Notice = RotationNotice | NudgeNotice | DigestNotice | NotMineNotice | TrailNotice;
+
+/** A CloudTrail signal, told to the security channel (and the owner, for keys made outside the bot). */
+export interface TrailNotice {
+  readonly kind: 'root_activity' | 'key_created_outside';
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly region: string;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+  /** The IAM user a key was created for, and who created it (key_created_outside). */
+  readonly targetUserArn?: string;
+  readonly actorArn?: string;
+  readonly requestId?: undefined;
+}
 
 /** A finding, as carried in a nudge: only what the message and its buttons need. */
 export interface NudgeNotice {
@@ -245,5 +259,9 @@ export interface ScanStore {
   snooze(subject: string, until: number, at: number): Promise<boolean>;
   answer(subject: string, at: number): Promise<boolean>;
   lastScanCounts(): Promise<Record<string, number> | undefined>;
+  /** Records `key` as handled; `false` when it already was (a signal seen twice is acted on once). */
+  markSeen(key: string, at: number): Promise<boolean>;
+  cursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string, at: number): Promise<void>;
   saveScan(id: string, at: number, counts: Record<string, number>): Promise<void>;
 }

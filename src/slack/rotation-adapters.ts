@@ -11,7 +11,7 @@ import type {
   SlackDirectoryPort,
 } from '../services/ports.js';
 import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
-import { digestMessage, notMineMessage, nudgeMessage } from './blocks/scan.js';
+import { digestMessage, notMineMessage, nudgeMessage, trailMessage } from './blocks/scan.js';
 
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
@@ -45,15 +45,27 @@ export function createMessenger(
 ): Messenger {
   return {
     async send(channel, notice) {
+      // Channels (digest, security notices) get English; people get their own language.
+      const toChannel = /^[CG]/.test(channel);
+      const m = toChannel
+        ? channelMessages
+        : messagesFor((await deps.directory.person(channel).catch(() => undefined))?.locale);
       let message: { text: string; blocks: KnownBlock[] };
-      if (notice.kind === 'digest') message = digestMessage(channelMessages, notice.digest);
-      else if (notice.kind === 'not_my_account')
-        message = notMineMessage(channelMessages, notice.reporterSlackId, notice.iamUserArn);
-      else {
-        const person = await deps.directory.person(channel).catch(() => undefined);
-        const m = messagesFor(person?.locale);
-        if (notice.kind === 'nudge') message = nudgeMessage(m, notice.finding);
-        else {
+      switch (notice.kind) {
+        case 'digest':
+          message = digestMessage(m, notice.digest);
+          break;
+        case 'not_my_account':
+          message = notMineMessage(m, notice.reporterSlackId, notice.iamUserArn);
+          break;
+        case 'nudge':
+          message = nudgeMessage(m, notice.finding);
+          break;
+        case 'root_activity':
+        case 'key_created_outside':
+          message = trailMessage(m, notice);
+          break;
+        default: {
           const request = await deps.store.get(notice.requestId);
           if (!request) return;
           message = noticeMessage(m, notice, request, deps.context);

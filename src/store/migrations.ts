@@ -99,6 +99,14 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE INDEX scan_runs_at ON scan_runs (at)',
     ],
   },
+  {
+    id: 3,
+    statements: [
+      // Cursors of scheduled jobs (the CloudTrail signals job's last look) and signals already acted on.
+      'CREATE TABLE job_state (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL)',
+      'CREATE TABLE signals_seen (key TEXT PRIMARY KEY, at BIGINT NOT NULL)',
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<number[]> {

@@ -51,6 +51,28 @@ export function createScanStore(db: Db): ScanStore {
       return (await db.run('UPDATE nudges SET answered_at = ? WHERE subject = ?', [at, subject])) === 1;
     },
 
+    async markSeen(key, at) {
+      return (
+        (await db.run('INSERT INTO signals_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+          key,
+          at,
+        ])) === 1
+      );
+    },
+
+    async cursor(name) {
+      const [row] = await db.all<Row>('SELECT value FROM job_state WHERE name = ?', [name]);
+      return row ? String(row.value) : undefined;
+    },
+
+    async setCursor(name, value, at) {
+      await db.run(
+        `INSERT INTO job_state (name, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [name, value, at],
+      );
+    },
+
     async lastScanCounts() {
       const [row] = await db.all<Row>('SELECT counts FROM scan_runs ORDER BY at DESC LIMIT 1');
       return row ? (JSON.parse(String(row.counts)) as Record<string, number>) : undefined;

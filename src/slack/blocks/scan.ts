@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Finding } from '../../domain/findings.js';
 import type { Messages } from '../../i18n/messages.js';
-import type { Digest } from '../../services/ports.js';
+import type { Digest, TrailNotice } from '../../services/ports.js';
 import { ACTION } from '../action-ids.js';
-import { clamp, code, context, header, LIMITS, section } from './mrkdwn.js';
+import { clamp, code, context, escapeMrkdwn, header, LIMITS, section } from './mrkdwn.js';
 
 /** What a nudge button carries: the finding's subject and, for keys, which key (no secret, no key ID needed). */
 export interface NudgeButtonValue {
@@ -107,4 +107,15 @@ export function notMineMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const text = m.digest.notMine(`<@${reporter}>`, code(iamUserArn));
   return { text, blocks: [section(`:warning: ${text}`)] };
+}
+
+/** A CloudTrail signal, for the security channel or the key's owner. Event fields are AWS data: escaped. */
+export function trailMessage(m: Messages, n: TrailNotice): { text: string; blocks: KnownBlock[] } {
+  const clean = (v: string | undefined) => escapeMrkdwn((v ?? '—').slice(0, 200));
+  const time = n.eventTime.slice(0, 16).replace('T', ' ');
+  const text =
+    n.kind === 'root_activity'
+      ? m.trail.rootActivity(code(n.eventName), time, clean(n.region), clean(n.sourceIp))
+      : m.trail.keyOutside(code(n.targetUserArn ?? ''), code(n.actorArn ?? ''), time, clean(n.sourceIp));
+  return { text, blocks: [section(text), context(clean(n.userAgent))] };
 }
