@@ -123,6 +123,28 @@ describeWithMoto('aws-mfa-bot start', () => {
     });
   }, 20_000);
 
+  it('scan --dry-run --json prints the findings and sends nothing', async () => {
+    const before = fake.calls.length;
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-scan-'));
+    const { code, stdout } = await run(['scan', '--dry-run', '--json'], {
+      ...env(await freePort()),
+      DATABASE_URL: `sqlite:${dir}/bot.db`,
+    }).done;
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(out.dryRun).toBe(true);
+    expect(Array.isArray(out.findings)).toBe(true);
+    expect(out.findings.length).toBeGreaterThan(0);
+    expect(out.findings[0]).toEqual(
+      expect.objectContaining({
+        rule: expect.any(String),
+        user: expect.any(String),
+        outcome: expect.any(String),
+      }),
+    );
+    expect(fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+  }, 60_000);
+
   it('says which token Slack rejected and exits', async () => {
     const { code, stderr } = await run(['start'], env(await freePort(), 'xoxb-revoked-token')).done;
     expect(code).toBe(1);

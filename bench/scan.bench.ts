@@ -1,0 +1,114 @@
+/**
+ * bench/scan: seeds N IAM users (each with an access key) in moto_server and N Slack users in the fake Web API, runs
+ * one real scan and reports wall time, IAM calls, Slack calls and peak memory. Run on demand: `npm run bench`.
+ * Sizes come from BENCH_SIZES (default 100,1000,5000). Results go to stdout and bench/results.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { WebClient } from '@slack/web-api';
+import { expect, it } from 'vitest';
+import { createReportAdapter } from '../src/aws/credential-report.js';
+import { createIamAdapter } from '../src/aws/iam.js';
+import { createLogger } from '../src/logger.js';
+import { runScan } from '../src/services/scan/run-scan.js';
+import { createSlackDirectory } from '../src/slack/directory.js';
+import { openSqlite } from '../src/store/db.js';
+import { migrate } from '../src/store/migrations.js';
+import { createRotationStore } from '../src/store/rotation-store.js';
+import { createScanStore } from '../src/store/scan-store.js';
+import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
+import { startMoto } from './moto.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
+
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+it('scan benchmark', async () => {
+  const rows: string[] = [];
+  for (const n of SIZES) {
+    // A fresh moto per size, so each run sees exactly N users.
+    const moto = await startMoto();
+    const fake = new FakeSlackWebApi();
+    await fake.start();
+    try {
+      const iam = new IAMClient({
+        endpoint: moto.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+      const names = Array.from({ length: n }, (_, i) => `bench-${i}@example.com`);
+      await pool(names, 16, async (name) => {
+        await iam.send(new CreateUserCommand({ UserName: name }));
+        await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+      });
+      fake.members = names.map((email, i) => ({ id: `U0BENCH${i}`, tz: 'UTC', profile: { email } }));
+      fake.calls.length = 0;
+
+      let iamCalls = 0;
+      iam.middlewareStack.add(
+        (next) => (args) => {
+          iamCalls++;
+          return next(args);
+        },
+        { step: 'initialize', name: 'count' },
+      );
+      const db = openSqlite(':memory:');
+      await migrate(db);
+      const clock = { now: () => new Date('2026-06-01T10:00:00Z') };
+      global.gc?.();
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      const started = performance.now();
+      const result = await runScan(
+        {
+          reports: createReportAdapter(iam, async () => {}),
+          iam: createIamAdapter(iam),
+          directory: createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), {
+            clock,
+          }),
+          scans: createScanStore(db),
+          outbox: createRotationStore(db, clock),
+          clock,
+          logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+          newId: randomUUID,
+          config: {
+            keyMaxAgeDays: 90,
+            keyUnusedDays: 45,
+            repeatDays: 7,
+            emailTagKey: 'email',
+            securityChannel: 'C0SECURITY',
+          },
+        },
+        { dryRun: false },
+      );
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      expect(result.items.length).toBeGreaterThanOrEqual(n);
+      const row = `| ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${iamCalls} | ${fake.calls.length} | ${Math.round(peak / 1048576)} MiB | ${result.nudgesQueued} |`;
+      rows.push(row);
+      process.stdout.write(`${row}\n`);
+      await db.close();
+    } finally {
+      await fake.stop();
+      await moto.stop();
+    }
+  }
+  const table = [
+    '| IAM users | scan wall time | IAM calls | Slack calls | peak RSS | nudges queued |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  writeFileSync('bench/results.md', `${table}\n`);
+  process.stdout.write(`\n${table}\n`);
+}, 1_800_000);
