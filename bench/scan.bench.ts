@@ -1,24 +1,11 @@
-/**
- * bench/scan: seeds N IAM users (each with an access key) in moto_server and N Slack users in the fake Web API, runs
- * one real scan and reports wall time, IAM calls, Slack calls and peak memory. Run on demand: `npm run bench`.
- * Sizes come from BENCH_SIZES (default 100,1000,5000). Results go to stdout and bench/results.md.
- */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { WebClient } from '@slack/web-api';
 import { expect, it } from 'vitest';
-import { createReportAdapter } from '../src/aws/credential-report.js';
-import { createIamAdapter } from '../src/aws/iam.js';
-import { createLogger } from '../src/logger.js';
 import { runScan } from '../src/services/scan/run-scan.js';
-import { createSlackDirectory } from '../src/slack/directory.js';
 import { openSqlite } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
-import { createRotationStore } from '../src/store/rotation-store.js';
-import { createScanStore } from '../src/store/scan-store.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
+import { realScanDeps } from '../test/helpers/scan.js';
 import { startMoto } from './moto.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
@@ -70,28 +57,7 @@ it('scan benchmark', async () => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 20);
       const started = performance.now();
-      const result = await runScan(
-        {
-          reports: createReportAdapter(iam, async () => {}),
-          iam: createIamAdapter(iam),
-          directory: createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), {
-            clock,
-          }),
-          scans: createScanStore(db),
-          outbox: createRotationStore(db, clock),
-          clock,
-          logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
-          newId: randomUUID,
-          config: {
-            keyMaxAgeDays: 90,
-            keyUnusedDays: 45,
-            repeatDays: 7,
-            emailTagKey: 'email',
-            securityChannel: 'C0SECURITY',
-          },
-        },
-        { dryRun: false },
-      );
+      const result = await runScan(realScanDeps(iam, fake, db, clock), { dryRun: false });
       const ms = performance.now() - started;
       clearInterval(sampler);
       expect(result.items.length).toBeGreaterThanOrEqual(n);

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createReportAdapter } from '../../src/aws/credential-report.js';
-import { createIamAdapter } from '../../src/aws/iam.js';
-import { createLogger } from '../../src/logger.js';
 import { runScan } from '../../src/services/scan/run-scan.js';
-import { createSlackDirectory } from '../../src/slack/directory.js';
 import { openSqlite } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrations.js';
-import { createRotationStore } from '../../src/store/rotation-store.js';
-import { createScanStore } from '../../src/store/scan-store.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
+import { realScanDeps } from '../helpers/scan.js';
 
 const USERS = 1000;
 
@@ -57,29 +50,7 @@ describeWithMoto(`a scan of ${USERS}+ IAM users`, () => {
     const db = openSqlite(':memory:');
     await migrate(db);
     const clock = { now: () => new Date('2026-06-01T10:00:00Z') };
-    const directory = createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), {
-      clock,
-    });
-    const result = await runScan(
-      {
-        reports: createReportAdapter(iam, async () => {}),
-        iam: createIamAdapter(iam),
-        directory,
-        scans: createScanStore(db),
-        outbox: createRotationStore(db, clock),
-        clock,
-        logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
-        newId: randomUUID,
-        config: {
-          keyMaxAgeDays: 90,
-          keyUnusedDays: 45,
-          repeatDays: 7,
-          emailTagKey: 'email',
-          securityChannel: 'C0SECURITY',
-        },
-      },
-      { dryRun: false },
-    );
+    const result = await runScan(realScanDeps(iam, fake, db, clock), { dryRun: false });
 
     const mine = result.items.filter((i) => i.finding.user.startsWith(prefix));
     // Every seeded user has an active key and no MFA: one finding each, mapped by the e-mail-shaped user name.

@@ -6,7 +6,7 @@ import type { IamUser } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
 import type { Notice, RotationStore, ScanStore } from '../../src/services/ports.js';
 import type { RotationDeps } from '../../src/services/rotation/deps.js';
-import { flushOutbox } from '../../src/services/rotation/run-rotation-jobs.js';
+import { emptyReport, flushOutbox } from '../../src/services/rotation/run-rotation-jobs.js';
 import { runScan, type ScanDeps } from '../../src/services/scan/run-scan.js';
 import { openSqlite } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrations.js';
@@ -136,17 +136,7 @@ describe('runScan', () => {
           },
         },
       } as unknown as RotationDeps,
-      {
-        expired: 0,
-        resumed: 0,
-        deactivated: 0,
-        postponed: 0,
-        deleted: 0,
-        messagesSynced: 0,
-        dmsSent: 0,
-        dmsFailed: 0,
-        errors: 0,
-      },
+      emptyReport(),
     );
   const nudgesTo = (channel: string) =>
     sent.filter((s) => s.channel === channel && s.notice.kind === 'nudge');

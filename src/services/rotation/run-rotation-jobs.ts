@@ -97,7 +97,7 @@ export async function sendQueued(deps: RotationDeps): Promise<void> {
   );
 }
 
-const emptyReport = (): JobReport => ({
+export const emptyReport = (): JobReport => ({
   expired: 0,
   resumed: 0,
   deactivated: 0,

@@ -4,16 +4,12 @@ import {
   type FindingThresholds,
   type ReportRow,
 } from '../../domain/findings.js';
-import { type DirectoryIndex, mapIamUserToSlack, type SlackPerson } from '../../domain/identity.js';
-import {
-  decideNudge,
-  type NudgeDecision,
-  nextWorkingTime,
-  shouldEscalate,
-} from '../../domain/nudge-policy.js';
+import { type DirectoryIndex, mapIamUserToSlack } from '../../domain/identity.js';
+import { decideNudge, type NudgeDecision, shouldEscalate } from '../../domain/nudge-policy.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { Digest, IamPort, Outgoing, ScanStore, SlackDirectoryPort } from '../ports.js';
+import { queueNudge } from './queue-nudge.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
 export const EXEMPT_TAG = 'aws-mfa-bot:exempt';
@@ -142,24 +138,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     const decision = decideNudge(finding, record, at, deps.config.repeatDays);
     items.push({ finding, slackUserId: mapping.slackUserId, outcome: decision });
     if (decision !== 'send' || options.dryRun) continue;
-    const person: SlackPerson | undefined = await deps.directory
-      .person(mapping.slackUserId)
-      .catch(() => undefined);
-    await deps.outbox.enqueue(
-      { channel: mapping.slackUserId, notice: { kind: 'nudge', finding } },
-      at,
-      nextWorkingTime(at, person?.tz),
-    );
-    await deps.scans.recordNudge(
-      {
-        subject: finding.subject,
-        ruleId: finding.ruleId,
-        severity: finding.severity,
-        iamUserArn: finding.arn,
-        slackUserId: mapping.slackUserId,
-      },
-      at,
-    );
+    await queueNudge(deps, finding, mapping.slackUserId, at);
     nudgesQueued++;
   }
 

@@ -1,6 +1,6 @@
 import { type Finding, RULES } from '../../domain/findings.js';
 import { mapIamUserToSlack } from '../../domain/identity.js';
-import { decideNudge, nextWorkingTime } from '../../domain/nudge-policy.js';
+import { decideNudge } from '../../domain/nudge-policy.js';
 import { classifyEvent, type Signal, type TrailEvent } from '../../domain/trail-signals.js';
 import type { Clock } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
@@ -11,6 +11,7 @@ import {
   type SlackDirectoryPort,
   type TrailNotice,
 } from '../ports.js';
+import { queueNudge } from './queue-nudge.js';
 import type { OutboxPort } from './run-scan.js';
 
 export const TRAIL_CURSOR = 'cloudtrail_signals';
@@ -129,22 +130,7 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
         decideNudge(finding, await deps.scans.nudge(finding.subject), at, deps.config.repeatDays) !== 'send'
       )
         continue;
-      const person = await deps.directory.person(owner).catch(() => undefined);
-      await deps.outbox.enqueue(
-        { channel: owner, notice: { kind: 'nudge', finding } },
-        at,
-        nextWorkingTime(at, person?.tz),
-      );
-      await deps.scans.recordNudge(
-        {
-          subject: finding.subject,
-          ruleId: finding.ruleId,
-          severity: finding.severity,
-          iamUserArn: user.arn,
-          slackUserId: owner,
-        },
-        at,
-      );
+      await queueNudge(deps, finding, owner, at);
       report.notified++;
     }
   }

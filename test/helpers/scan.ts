@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { WebClient } from '@slack/web-api';
+import { createReportAdapter } from '../../src/aws/credential-report.js';
+import { createIamAdapter } from '../../src/aws/iam.js';
+import { createLogger } from '../../src/logger.js';
+import type { ScanDeps } from '../../src/services/scan/run-scan.js';
+import { createSlackDirectory } from '../../src/slack/directory.js';
+import type { Db } from '../../src/store/db.js';
+import { createRotationStore } from '../../src/store/rotation-store.js';
+import { createScanStore } from '../../src/store/scan-store.js';
+import type { FakeSlackWebApi } from '../fakes/slack-web-api.js';
+
+/** A scan wired to real adapters: IAM (moto), the Slack directory (the fake Web API) and a store. */
+export function realScanDeps(
+  iam: IAMClient,
+  fake: FakeSlackWebApi,
+  db: Db,
+  clock: { now(): Date },
+): ScanDeps {
+  return {
+    reports: createReportAdapter(iam, async () => {}),
+    iam: createIamAdapter(iam),
+    directory: createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), { clock }),
+    scans: createScanStore(db),
+    outbox: createRotationStore(db, clock),
+    clock,
+    logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+    newId: randomUUID,
+    config: {
+      keyMaxAgeDays: 90,
+      keyUnusedDays: 45,
+      repeatDays: 7,
+      emailTagKey: 'email',
+      securityChannel: 'C0SECURITY',
+    },
+  };
+}
