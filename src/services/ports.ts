@@ -255,8 +255,9 @@ export interface ScanStore {
     input: { subject: string; ruleId: string; severity: Severity; iamUserArn: string; slackUserId: string },
     at: number,
   ): Promise<void>;
-  /** Marks a finding seen in this scan without nudging (for escalation counts). */
+  /** Silences a finding until `until`; counts as an answer. `false` when no nudge about it exists. */
   snooze(subject: string, until: number, at: number): Promise<boolean>;
+  /** The owner reacted to the nudge (any button): no escalation. */
   answer(subject: string, at: number): Promise<boolean>;
   lastScanCounts(): Promise<Record<string, number> | undefined>;
   /** Records `key` as handled; `false` when it already was (a signal seen twice is acted on once). */
