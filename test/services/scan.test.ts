@@ -249,6 +249,15 @@ describe('runScan', () => {
     expect(nudgesTo('U0ALICE')).toHaveLength(1);
   });
 
+  it('sends every due DM in one run, not one batch per run', async () => {
+    const finding = (await runScan(deps, { dryRun: true })).items[0]?.finding;
+    if (!finding) throw new Error('no finding');
+    for (let i = 0; i < 120; i++)
+      await store.enqueue({ channel: `U0MANY${i}`, notice: { kind: 'nudge', finding } }, now);
+    await flush();
+    expect(sent.filter((s) => s.channel.startsWith('U0MANY'))).toHaveLength(120);
+  });
+
   it('with --dry-run finds the same, and sends and records nothing', async () => {
     const dry = await runScan(deps, { dryRun: true });
     await flush();

@@ -1,5 +1,5 @@
 import { deactivateAfter, dueLifecycleStep, type RotationRequest } from '../../domain/rotation.js';
-import { FactError, type KeyUseEvent } from '../ports.js';
+import { FactError, type KeyUseEvent, type OutboxMessage } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { deliverKey, executeRotation } from './execute-rotation.js';
 import { decisionNotices, toOwner } from './notify.js';
@@ -19,6 +19,8 @@ export interface JobReport {
 }
 
 const OUTBOX_BATCH = 50;
+/** At most 10,000 DMs in one run; the rest go in the next. */
+const OUTBOX_MAX_BATCHES = 200;
 const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
 
 async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
@@ -112,7 +114,22 @@ export const emptyReport = (): JobReport => ({
 /** Sends queued DMs; a failure (429 after the client's retries, 5xx) stays queued with a growing delay. */
 export async function flushOutbox(deps: RotationDeps, report: JobReport): Promise<void> {
   const now = deps.clock.now().getTime();
-  for (const m of await deps.store.dueMessages(now, OUTBOX_BATCH)) {
+  // Batch after batch until nothing is due: a scan can queue thousands of nudges, and they should not wait for
+  // dozens of runs. Sent and failed messages both leave the due set, so this ends; the cap bounds one run.
+  for (let batch = 0; batch < OUTBOX_MAX_BATCHES; batch++) {
+    const due = await deps.store.dueMessages(now, OUTBOX_BATCH);
+    if (due.length === 0) return;
+    await sendBatch(deps, report, due, now);
+  }
+}
+
+async function sendBatch(
+  deps: RotationDeps,
+  report: JobReport,
+  due: OutboxMessage[],
+  now: number,
+): Promise<void> {
+  for (const m of due) {
     try {
       await deps.messenger.send(m.channel, m.notice);
       await deps.store.markSent(m.id, deps.clock.now().getTime());
