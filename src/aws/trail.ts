@@ -1,4 +1,9 @@
-import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  type CloudTrailClient,
+  type Event,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
 import type { TrailEvent } from '../domain/trail-signals.js';
 import type { SessionTokenUse } from '../domain/types.js';
 import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../services/ports.js';
@@ -13,28 +18,50 @@ export interface TrailAdapterDeps {
   readonly maxPagesPerRegion?: number;
 }
 
+/**
+ * Pages of one LookupEvents query, newest events first: every request waits for the shared limiter (CloudTrail
+ * allows 2 a second per region and account), and at most `maxPages` are read.
+ */
+async function* lookupPages(
+  deps: TrailAdapterDeps,
+  client: CloudTrailClient,
+  input: Omit<LookupEventsCommandInput, 'NextToken'>,
+  maxPages: number,
+): AsyncGenerator<Event[]> {
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    await deps.limiter.take();
+    const r = await awsCall('cloudtrail:LookupEvents', () =>
+      client.send(new LookupEventsCommand({ ...input, NextToken: token })),
+    );
+    yield r.Events ?? [];
+    token = r.NextToken;
+    if (!token) return;
+  }
+}
+
+/** The raw CloudTrail record of an event; an unreadable one is empty, so callers fall back to the summary. */
+function parseRecord(e: Event): TrailEvent['record'] {
+  try {
+    return JSON.parse(e.CloudTrailEvent ?? '{}');
+  } catch {
+    return {};
+  }
+}
+
 export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
   const maxPages = deps.maxPagesPerRegion ?? 4;
 
   async function latestIn(region: string, client: CloudTrailClient, userName: string, since: Date) {
-    let token: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      await deps.limiter.take();
-      const r = await awsCall('cloudtrail:LookupEvents', () =>
-        client.send(
-          new LookupEventsCommand({
-            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
-            StartTime: since,
-            MaxResults: 50,
-            NextToken: token,
-          }),
-        ),
-      );
+    const query = {
+      LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: 'GetSessionToken' }],
+      StartTime: since,
+      MaxResults: 50,
+    };
+    for await (const events of lookupPages(deps, client, query, maxPages)) {
       // Events come newest first, so the first match is the latest one in this region.
-      const hit = (r.Events ?? []).find((e) => e.Username === userName && e.EventTime);
+      const hit = events.find((e) => e.Username === userName && e.EventTime);
       if (hit?.EventTime) return { eventTime: hit.EventTime, region };
-      token = r.NextToken;
-      if (!token) break;
     }
     return undefined;
   }
@@ -52,38 +79,30 @@ export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
   };
 }
 
-/** Where an old key is still used: CloudTrail events looked up by AccessKeyId, in each region. */
+/** Where an old key is still used: CloudTrail events looked up by AccessKeyId, in each region (one page each). */
 export function createKeyTrailAdapter(deps: TrailAdapterDeps): KeyTrailPort {
   return {
     async recentUseOfKey(accessKeyId, since, limit) {
       const events: KeyUseEvent[] = [];
+      const query = {
+        LookupAttributes: [{ AttributeKey: 'AccessKeyId' as const, AttributeValue: accessKeyId }],
+        StartTime: since,
+        MaxResults: Math.min(50, limit),
+      };
       for (const { region, client } of deps.clients) {
-        await deps.limiter.take();
-        const r = await awsCall('cloudtrail:LookupEvents', () =>
-          client.send(
-            new LookupEventsCommand({
-              LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: accessKeyId }],
-              StartTime: since,
-              MaxResults: Math.min(50, limit),
-            }),
-          ),
-        );
-        for (const e of r.Events ?? []) {
-          if (!e.EventTime) continue;
-          let raw: { sourceIPAddress?: string; userAgent?: string; awsRegion?: string } = {};
-          try {
-            raw = JSON.parse(e.CloudTrailEvent ?? '{}');
-          } catch {
-            // keep what the summary has
+        for await (const page of lookupPages(deps, client, query, 1)) {
+          for (const e of page) {
+            if (!e.EventTime) continue;
+            const record = parseRecord(e);
+            events.push({
+              eventTime: e.EventTime,
+              eventName: e.EventName ?? '',
+              eventSource: e.EventSource ?? '',
+              region: record.awsRegion ?? region,
+              sourceIp: record.sourceIPAddress,
+              userAgent: record.userAgent,
+            });
           }
-          events.push({
-            eventTime: e.EventTime,
-            eventName: e.EventName ?? '',
-            eventSource: e.EventSource ?? '',
-            region: raw.awsRegion ?? region,
-            sourceIp: raw.sourceIPAddress,
-            userAgent: raw.userAgent,
-          });
         }
       }
       return events.sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime()).slice(0, limit);
@@ -100,7 +119,7 @@ const SIGNAL_LOOKUPS = [
 
 /**
  * CloudTrail events for the signals job, in us-east-1 (global events: IAM, STS, sign-in) and AWS_REGION, paginated
- * and bounded, at most 2 requests a second through the shared limiter.
+ * and bounded. An event found by two look-ups is returned once.
  */
 export function createSignalsTrailAdapter(deps: TrailAdapterDeps) {
   const maxPages = deps.maxPagesPerRegion ?? 10;
@@ -109,38 +128,23 @@ export function createSignalsTrailAdapter(deps: TrailAdapterDeps) {
       const seen = new Map<string, TrailEvent>();
       for (const { region, client } of deps.clients) {
         for (const attribute of SIGNAL_LOOKUPS) {
-          let token: string | undefined;
-          for (let page = 0; page < maxPages; page++) {
-            await deps.limiter.take();
-            const r = await awsCall('cloudtrail:LookupEvents', () =>
-              client.send(
-                new LookupEventsCommand({
-                  LookupAttributes: [{ ...attribute }],
-                  StartTime: since,
-                  EndTime: until,
-                  MaxResults: 50,
-                  NextToken: token,
-                }),
-              ),
-            );
-            for (const e of r.Events ?? []) {
+          const query = {
+            LookupAttributes: [{ ...attribute }],
+            StartTime: since,
+            EndTime: until,
+            MaxResults: 50,
+          };
+          for await (const page of lookupPages(deps, client, query, maxPages)) {
+            for (const e of page) {
               if (!e.EventId || !e.EventTime) continue;
-              let record: TrailEvent['record'] = {};
-              try {
-                record = JSON.parse(e.CloudTrailEvent ?? '{}');
-              } catch {
-                // an unreadable record is classified on its name alone
-              }
               seen.set(e.EventId, {
                 eventId: e.EventId,
                 eventName: e.EventName ?? '',
                 eventTime: e.EventTime,
                 region,
-                record,
+                record: parseRecord(e),
               });
             }
-            token = r.NextToken;
-            if (!token) break;
           }
         }
       }

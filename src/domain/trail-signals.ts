@@ -14,6 +14,7 @@ export interface TrailEvent {
     } | null;
     readonly requestParameters?: { readonly userName?: string } | null;
     readonly sourceIPAddress?: string;
+    readonly awsRegion?: string;
     readonly userAgent?: string;
     readonly errorCode?: string;
     readonly recipientAccountId?: string;
