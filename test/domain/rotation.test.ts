@@ -14,17 +14,10 @@ import {
   TRANSITIONS,
 } from '../../src/domain/rotation.js';
 import type { AttachedPolicy } from '../../src/domain/types.js';
-import { request, T0 } from '../fixtures/rotation.js';
+import { request, settings, T0 } from '../fixtures/rotation.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const settings = {
-  requiredApprovals: 1,
-  privilegedApprovals: 2,
-  requestTtlHours: 24,
-  graceDays: 7,
-  deleteDays: 7,
-};
 
 describe('state machine', () => {
   it('allows only the documented moves, and nothing out of a final state', () => {

@@ -8,7 +8,7 @@ import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { freePort } from '../setup/moto-server.js';
 import { enableVirtualMfa, motoUrl, useMotoEnvironment } from './aws.js';
 import { recordForLeakScan } from './leaks.js';
-import { SIGNING_SECRET } from './slack-requests.js';
+import { interaction, post, SIGNING_SECRET } from './slack-requests.js';
 
 export interface TestBot {
   readonly fake: FakeSlackWebApi;
@@ -20,6 +20,16 @@ export interface TestBot {
   /** An engineer: an IAM user mapped to a Slack member through the SlackUserId tag. */
   engineer(options?: { locale?: string; mfa?: boolean; mapped?: boolean; tz?: string }): Promise<Engineer>;
   enableMfa(userName: string): Promise<string>;
+  /**
+   * `userId` clicks a button on a message in `channelId` (an approval message, a DM). Resolves once posted;
+   * `path` is the response_url path the bot's answer (ephemeral text) will arrive on.
+   */
+  clickMessageButton(
+    userId: string,
+    channelId: string,
+    actionId: string,
+    value: string,
+  ): { sent: Promise<{ status: number; text: string }>; path: string };
   stop(): Promise<void>;
 }
 
@@ -71,9 +81,30 @@ export async function startTestBot(
 
   const enableMfa = (userName: string) => enableVirtualMfa(iam, userName);
 
+  function clickMessageButton(userId: string, channelId: string, actionId: string, value: string) {
+    const responseUrl = fake.responseUrl();
+    const sent = post(
+      `http://127.0.0.1:${bot.port}`,
+      interaction({
+        type: 'block_actions',
+        team: { id: 'T0FAKE' },
+        user: { id: userId },
+        api_app_id: 'A0FAKE',
+        trigger_id: fake.issueTriggerId(),
+        container: { type: 'message', channel_id: channelId, message_ts: '1.000100' },
+        channel: { id: channelId },
+        message: { ts: '1.000100', text: 'message' },
+        response_url: responseUrl,
+        actions: [{ type: 'button', action_id: actionId, value, block_id: 'b', action_ts: '1' }],
+      }),
+    );
+    return { sent, path: new URL(responseUrl).pathname };
+  }
+
   return {
     fake,
     bot,
+    clickMessageButton,
     baseUrl: `http://127.0.0.1:${bot.port}`,
     logs,
     iam,

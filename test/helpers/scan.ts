@@ -12,6 +12,15 @@ import { createRotationStore } from '../../src/store/rotation-store.js';
 import { createScanStore } from '../../src/store/scan-store.js';
 import type { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 
+/** Thresholds and settings at their documented defaults, with a security channel. */
+export const SCAN_TEST_CONFIG = {
+  keyMaxAgeDays: 90,
+  keyUnusedDays: 45,
+  repeatDays: 7,
+  emailTagKey: 'email',
+  securityChannel: 'C0SECURITY',
+};
+
 /** A scan wired to real adapters: IAM (moto), the Slack directory (the fake Web API) and a store. */
 export function realScanDeps(
   iam: IAMClient,
@@ -28,12 +37,6 @@ export function realScanDeps(
     clock,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     newId: randomUUID,
-    config: {
-      keyMaxAgeDays: 90,
-      keyUnusedDays: 45,
-      repeatDays: 7,
-      emailTagKey: 'email',
-      securityChannel: 'C0SECURITY',
-    },
+    config: SCAN_TEST_CONFIG,
   };
 }

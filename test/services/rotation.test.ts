@@ -5,7 +5,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IamUser } from '../../src/domain/types.js';
 import { FactError, type KeyAdminPort, type SecretsPort } from '../../src/services/ports.js';
 import { approveRotation, denyRotation } from '../../src/services/rotation/decide-rotation.js';
@@ -411,11 +411,5 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
       events: [{ eventName: 'GetObject', sourceIp: '198.51.100.7', userAgent: 'Boto3/1.34' }],
     });
     h.keyUse.splice(0);
-  });
-});
-
-describe('rotation harness', () => {
-  it('runs on every database the machine has', () => {
-    expect(DATABASES.map((d) => d.name)).toContain('sqlite');
   });
 });

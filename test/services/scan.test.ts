@@ -12,6 +12,7 @@ import { openSqlite } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrations.js';
 import { createRotationStore } from '../../src/store/rotation-store.js';
 import { createScanStore } from '../../src/store/scan-store.js';
+import { SCAN_TEST_CONFIG } from '../helpers/scan.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-06-01T02:00:00Z'); // 11:00 in Seoul, 02:00 UTC
@@ -110,13 +111,7 @@ describe('runScan', () => {
       clock,
       logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
       newId: () => crypto.randomUUID(),
-      config: {
-        keyMaxAgeDays: 90,
-        keyUnusedDays: 45,
-        repeatDays: 7,
-        emailTagKey: 'email',
-        securityChannel: 'C0SECURITY',
-      },
+      config: SCAN_TEST_CONFIG,
     };
   });
 

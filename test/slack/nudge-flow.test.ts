@@ -5,7 +5,6 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ACTION, INPUT } from '../../src/slack/action-ids.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
-import { interaction, post } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 type Json = Record<string, unknown>;
@@ -40,25 +39,8 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
     return (actions?.elements ?? []) as { action_id: string; value: string }[];
   }
 
-  function click(actionId: string, value: string) {
-    const responseUrl = t.fake.responseUrl();
-    return {
-      path: new URL(responseUrl).pathname,
-      sent: post(
-        t.baseUrl,
-        interaction({
-          type: 'block_actions',
-          team: { id: 'T0FAKE' },
-          user: { id: owner.slackUserId },
-          api_app_id: 'A0FAKE',
-          trigger_id: t.fake.issueTriggerId(),
-          container: { type: 'message', channel_id: owner.slackUserId, message_ts: '1.0001' },
-          response_url: responseUrl,
-          actions: [{ type: 'button', action_id: actionId, value, block_id: 'b', action_ts: '1' }],
-        }),
-      ),
-    };
-  }
+  const click = (actionId: string, value: string) =>
+    t.clickMessageButton(owner.slackUserId, owner.slackUserId, actionId, value);
 
   it('DMs the owner with working buttons, sends nothing new on a second scan, and posts a digest', async () => {
     const first = await t.bot.scan({ dryRun: false });

@@ -77,25 +77,8 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     );
   }
 
-  function clickInChannel(userId: string, actionId: string, requestId: string) {
-    const responseUrl = t.fake.responseUrl();
-    const sent = post(
-      t.baseUrl,
-      interaction({
-        type: 'block_actions',
-        team: { id: 'T0FAKE' },
-        user: { id: userId },
-        api_app_id: 'A0FAKE',
-        trigger_id: t.fake.issueTriggerId(),
-        container: { type: 'message', channel_id: 'C0APPROVALS', message_ts: '1.000100' },
-        channel: { id: 'C0APPROVALS' },
-        message: { ts: '1.000100', text: 'request' },
-        response_url: responseUrl,
-        actions: [{ type: 'button', action_id: actionId, value: requestId, block_id: 'b', action_ts: '1' }],
-      }),
-    );
-    return { sent, path: new URL(responseUrl).pathname };
-  }
+  const clickInChannel = (userId: string, actionId: string, requestId: string) =>
+    t.clickMessageButton(userId, 'C0APPROVALS', actionId, requestId);
 
   async function fileRequest(reason = HOSTILE): Promise<string> {
     const res = await submitRequest(requester.keyId, reason);
