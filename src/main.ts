@@ -165,7 +165,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     clock,
     logger,
     newId: randomUUID,
-    config: { ...config.rotation, region },
+    config: { ...config.rotation, region, securityChannel: config.securityChannel },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
 

@@ -22,7 +22,7 @@ export const TRANSITIONS: Readonly<Record<RotationState, readonly RotationState[
   requested: ['approved', 'denied', 'expired', 'failed'],
   approved: ['key_created', 'failed'],
   key_created: ['delivered', 'failed'],
-  // Reactivating the old key moves it back to `delivered` with the schedule paused.
+  // Reactivating the old key moves it back to `delivered`, for one more grace period at most.
   delivered: ['old_deactivated'],
   old_deactivated: ['old_deleted', 'delivered'],
   old_deleted: [],
@@ -65,7 +65,13 @@ export interface RotationRequest {
   readonly deactivatedAt: number | undefined;
   readonly deleteAfter: number | undefined;
   readonly deletedAt: number | undefined;
-  readonly paused: boolean;
+  /**
+   * When the old key's deactivation was put off because the key was still in use (or the owner reactivated it).
+   * It happens once at most: the next time the grace period ends, the key is deactivated whatever it is doing.
+   */
+  readonly postponedAt: number | undefined;
+  /** The old key's last use as seen at that postponement: only use after it is new. */
+  readonly lastUseSeenAt: number | undefined;
   readonly leaseUntil: number | undefined;
   /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
   readonly attemptStartedAt: number | undefined;
@@ -117,7 +123,8 @@ export function newRotationRequest(
     deactivatedAt: undefined,
     deleteAfter: undefined,
     deletedAt: undefined,
-    paused: false,
+    postponedAt: undefined,
+    lastUseSeenAt: undefined,
     leaseUntil: undefined,
     attemptStartedAt: undefined,
     failure: undefined,
@@ -192,12 +199,34 @@ export type LifecycleStep = 'expire' | 'deactivate' | 'delete' | undefined;
 /** What the scheduled job should do with a request now. Pure: the clock is an argument. */
 export function dueLifecycleStep(r: RotationRequest, now: number): LifecycleStep {
   if (r.state === 'requested' && now >= r.expiresAt) return 'expire';
-  if (r.paused) return undefined;
   if (r.state === 'delivered' && r.deactivateAfter !== undefined && now >= r.deactivateAfter)
     return 'deactivate';
   if (r.state === 'old_deactivated' && r.deleteAfter !== undefined && now >= r.deleteAfter) return 'delete';
   return undefined;
 }
+
+export type OldKeyVerdict =
+  /** Not used since the last look: switch it off. */
+  | 'deactivate'
+  /** Used since the new key was made, for the first time: the owner gets one more grace period and is shown where. */
+  | 'postpone'
+  /** Used again after the one postponement: switch it off anyway, and tell security and the approvers. */
+  | 'deactivate_in_use';
+
+/**
+ * The old key at the end of its grace period. Only use *after the previous look* counts (after the new key's creation,
+ * then after the use seen at the postponement): comparing with the creation time every time let one stolen-key call
+ * postpone it forever. IAM's last-used date lags, so the reference is the last use seen, not the clock.
+ */
+export function oldKeyVerdict(r: RotationRequest, lastUsedAt: number | undefined): OldKeyVerdict {
+  const since = usedSince(r);
+  if (lastUsedAt === undefined || lastUsedAt <= since) return 'deactivate';
+  return r.postponedAt === undefined ? 'postpone' : 'deactivate_in_use';
+}
+
+/** Use of the old key after this instant is new use. */
+export const usedSince = (r: RotationRequest): number =>
+  r.lastUseSeenAt ?? r.postponedAt ?? r.newKeyCreatedAt ?? r.deliveredAt ?? r.createdAt;
 
 /** `aws-mfa-bot/123456789012/alice`: one secret per user, a new version per rotation. */
 export function secretNameFor(prefix: string, accountId: string, userName: string): string {

@@ -160,8 +160,8 @@ const en = {
     notNow: 'This no longer applies to the key.',
     actionFailed: "That didn't work; the operator has been told in the logs. Try again later.",
     deactivatedNow: (id: string) => `The old key ${id} is now inactive.`,
-    reactivatedNow: (id: string) =>
-      `The old key ${id} is active again and its schedule is paused. Use "deactivate now" when you have switched.`,
+    reactivatedNow: (id: string, until: string) =>
+      `The old key ${id} is active again until ${until} UTC; then it is deactivated for good. The security channel has been told. Use "deactivate now" when you have switched.`,
     decided: {
       approved: (id: string) =>
         `Your request to rotate ${id} was approved. The new key is being created; you'll get its Secrets Manager link here.`,
@@ -185,7 +185,15 @@ const en = {
         `Your old key ${oldId} will be deactivated on ${deactivate} UTC and deleted ${del} days after that — sooner if you press the button.`,
     },
     inUse: (oldId: string, until: string) =>
-      `Your old key ${oldId} was used after the new key was created, so it was *not* deactivated. It will be checked again on ${until} UTC. Recent use:`,
+      `Your old key ${oldId} was used after the new key was created, so it was *not* deactivated yet. It will be deactivated on ${until} UTC whatever happens — switch everything to the new key before then. Security and the approvers have been told. Recent use:`,
+    inUseAlert: {
+      postponed: (owner: string, user: string, oldId: string, until: string) =>
+        `:rotating_light: The replaced key ${oldId} of IAM user ${user} (${owner}) was used after its rotation. Its deactivation was put off once, to ${until} UTC, and will not be put off again. If this use is not theirs, deactivate the key now. Recent use:`,
+      deactivated: (owner: string, user: string, oldId: string) =>
+        `:rotating_light: The replaced key ${oldId} of IAM user ${user} (${owner}) was still used after its one postponement and has been deactivated anyway. Recent use:`,
+    },
+    reactivatedAlert: (owner: string, user: string, oldId: string, until: string) =>
+      `:warning: ${owner} reactivated the replaced key ${oldId} of IAM user ${user}. It will be deactivated again on ${until} UTC.`,
     inUseUnknown: 'CloudTrail could not say where.',
     inUseEvent: (time: string, event: string, source: string, ip: string, agent: string) =>
       `• ${time} — ${event} (${source}) from ${ip}, ${agent}`,
@@ -419,8 +427,8 @@ const ko: Messages = {
     notNow: '이 키에는 더 이상 해당되지 않습니다.',
     actionFailed: '처리하지 못했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
     deactivatedNow: (id) => `이전 키 ${id}가 비활성화되었습니다.`,
-    reactivatedNow: (id) =>
-      `이전 키 ${id}가 다시 활성화되었고 일정이 중지되었습니다. 전환을 마치면 "지금 비활성화"를 누르세요.`,
+    reactivatedNow: (id, until) =>
+      `이전 키 ${id}가 ${until} UTC까지 다시 활성화되었습니다. 그 뒤에는 완전히 비활성화됩니다. 보안 채널에 알렸습니다. 전환을 마치면 "지금 비활성화"를 누르세요.`,
     decided: {
       approved: (id) =>
         `${id} 교체 요청이 승인되었습니다. 새 키를 만드는 중이며 Secrets Manager 링크를 여기로 보내 드립니다.`,
@@ -441,7 +449,15 @@ const ko: Messages = {
         `이전 키 ${oldId}는 ${deactivate} UTC에 비활성화되고 그로부터 ${del}일 뒤 삭제됩니다. 버튼을 누르면 더 빨리 처리됩니다.`,
     },
     inUse: (oldId, until) =>
-      `새 키를 만든 뒤에도 이전 키 ${oldId}가 사용되어 비활성화하지 *않았습니다*. ${until} UTC에 다시 확인합니다. 최근 사용:`,
+      `새 키를 만든 뒤에도 이전 키 ${oldId}가 사용되어 아직 비활성화하지 *않았습니다*. ${until} UTC에는 무조건 비활성화되니 그 전에 모두 새 키로 바꾸세요. 보안 담당과 승인자에게 알렸습니다. 최근 사용:`,
+    inUseAlert: {
+      postponed: (owner, user, oldId, until) =>
+        `:rotating_light: IAM 사용자 ${user}(${owner})의 교체된 키 ${oldId}가 교체 후에도 사용되었습니다. 비활성화를 ${until} UTC로 한 번 미뤘으며 다시 미루지 않습니다. 본인의 사용이 아니라면 지금 비활성화하세요. 최근 사용:`,
+      deactivated: (owner, user, oldId) =>
+        `:rotating_light: IAM 사용자 ${user}(${owner})의 교체된 키 ${oldId}가 한 번의 유예 뒤에도 사용되어 그대로 비활성화했습니다. 최근 사용:`,
+    },
+    reactivatedAlert: (owner, user, oldId, until) =>
+      `:warning: ${owner}님이 IAM 사용자 ${user}의 교체된 키 ${oldId}를 다시 활성화했습니다. ${until} UTC에 다시 비활성화됩니다.`,
     inUseUnknown: 'CloudTrail에서 사용 위치를 확인할 수 없습니다.',
     inUseEvent: (time, event, source, ip, agent) => `• ${time} — ${event} (${source}) ${ip}, ${agent}`,
     deactivatedNotice: (oldId, del) =>

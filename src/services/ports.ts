@@ -126,6 +126,14 @@ export type RotationNotice =
       readonly requestId: string;
       readonly events: readonly KeyUseEventJson[];
     }
+  | {
+      /** To the security channel and the approvers: the replaced key was used after the rotation. */
+      readonly kind: 'old_key_in_use_alert';
+      readonly requestId: string;
+      readonly outcome: 'postponed' | 'deactivated';
+      readonly events: readonly KeyUseEventJson[];
+    }
+  | { readonly kind: 'old_key_reactivated'; readonly requestId: string }
   | { readonly kind: 'old_key_deactivated'; readonly requestId: string }
   | { readonly kind: 'old_key_deleted'; readonly requestId: string };
 
@@ -191,7 +199,8 @@ export interface RotationStore {
   audit(id: string): Promise<AuditEntry[]>;
   /** Queues a DM; `notBefore` holds it until then (working hours). */
   enqueue(outgoing: Outgoing, now: number, notBefore?: number): Promise<string>;
-  dueMessages(now: number, limit: number): Promise<OutboxMessage[]>;
+  /** Claims up to `limit` due messages for `claimMs`; a message claimed by someone else is not returned. */
+  claimDue(now: number, limit: number, claimMs: number): Promise<OutboxMessage[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAt: number): Promise<void>;
   ping(): Promise<void>;

@@ -107,6 +107,26 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE TABLE signals_seen (key TEXT PRIMARY KEY, at BIGINT NOT NULL)',
     ],
   },
+  {
+    id: 4,
+    statements: [
+      // The old key's one postponement (replaces the open-ended pause, whose column stays unused).
+      'ALTER TABLE rotation_requests ADD COLUMN postponed_at BIGINT',
+      'ALTER TABLE rotation_requests ADD COLUMN last_use_seen_at BIGINT',
+      // A failed attempt whose CreateAccessKey may have made a key nobody holds: checked once by the jobs.
+      'ALTER TABLE rotation_requests ADD COLUMN orphans_checked INTEGER NOT NULL DEFAULT 0',
+      // A claimed outbox row is being sent by one flusher until then.
+      'ALTER TABLE outbox ADD COLUMN claimed_until BIGINT',
+      // Who each IAM user maps to, and since when: key actions need a mapping the person cannot steer.
+      `CREATE TABLE identity_mappings (
+        iam_user_arn TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        since BIGINT NOT NULL,
+        seen_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<number[]> {

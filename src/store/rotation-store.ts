@@ -31,13 +31,14 @@ const COLUMNS: Record<keyof RequestPatch, string> = {
   deactivatedAt: 'deactivated_at',
   deleteAfter: 'delete_after',
   deletedAt: 'deleted_at',
-  paused: 'paused',
+  postponedAt: 'postponed_at',
+  lastUseSeenAt: 'last_use_seen_at',
   leaseUntil: 'lease_until',
   attemptStartedAt: 'attempt_started_at',
   failure: 'failure',
   expiresAt: 'expires_at',
 };
-const BOOLEAN_FIELDS = new Set(['privileged', 'messageSynced', 'paused']);
+const BOOLEAN_FIELDS = new Set(['privileged', 'messageSynced']);
 
 type Row = Record<string, unknown>;
 
@@ -244,29 +245,38 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
 
     enqueue: (outgoing, at, notBefore) => insertOutbox(db, outgoing, at, notBefore),
 
-    async dueMessages(at, limit) {
+    async claimDue(at, limit, claimMs) {
+      // Claimed, not just read: two flushes at once (a click, the job, another replica) never send one row twice.
+      // The claim runs out if its holder dies before marking the row sent or failed.
+      // On PostgreSQL, rows another claimer is taking are skipped rather than waited for and then lost.
+      const skipLocked = db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
       const rows = await db.all<Row>(
-        'SELECT * FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY created_at LIMIT ?',
-        [at, limit],
+        `UPDATE outbox SET claimed_until = ?
+         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_at <= ?
+                        AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY created_at LIMIT ?${skipLocked})
+           AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
+         RETURNING *`,
+        [at + claimMs, at, at, limit, at],
       );
-      return rows.map((r) => ({
-        id: String(r.id),
-        channel: String(r.channel),
-        notice: JSON.parse(String(r.message)) as Notice,
-        attempts: Number(r.attempts),
-      }));
+      return rows
+        .sort((a, b) => Number(a.created_at) - Number(b.created_at))
+        .map((r) => ({
+          id: String(r.id),
+          channel: String(r.channel),
+          notice: JSON.parse(String(r.message)) as Notice,
+          attempts: Number(r.attempts),
+        }));
     },
 
     async markSent(id, at) {
-      await db.run('UPDATE outbox SET sent_at = ? WHERE id = ?', [at, id]);
+      await db.run('UPDATE outbox SET sent_at = ?, claimed_until = NULL WHERE id = ?', [at, id]);
     },
 
     async markFailed(id, error, nextAt) {
-      await db.run('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?', [
-        error.slice(0, 500),
-        nextAt,
-        id,
-      ]);
+      await db.run(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, claimed_until = NULL WHERE id = ?',
+        [error.slice(0, 500), nextAt, id],
+      );
     },
 
     async ping() {

@@ -7,6 +7,7 @@ import {
   isPrivileged,
   newRotationRequest,
   OPEN_STATES,
+  oldKeyVerdict,
   type RotationState,
   requiredApprovals,
   secretConsoleUrl,
@@ -129,10 +130,10 @@ describe('dueLifecycleStep', () => {
     ['delivered, grace not over', request({ state: 'delivered', deactivateAfter: T0 + 1 }), T0, undefined],
     ['delivered, grace over', request({ state: 'delivered', deactivateAfter: T0 }), T0, 'deactivate'],
     [
-      'delivered but paused',
-      request({ state: 'delivered', deactivateAfter: T0 - DAY, paused: true }),
+      'delivered after a postponement, grace over again',
+      request({ state: 'delivered', deactivateAfter: T0, postponedAt: T0 - 7 * DAY }),
       T0,
-      undefined,
+      'deactivate',
     ],
     ['deactivated, not yet due', request({ state: 'old_deactivated', deleteAfter: T0 + 1 }), T0, undefined],
     ['deactivated, due', request({ state: 'old_deactivated', deleteAfter: T0 }), T0, 'delete'],
@@ -150,5 +151,29 @@ describe('secret names and links', () => {
     expect(secretConsoleUrl('ap-northeast-2', 'aws-mfa-bot/123456789012/alice@example.com')).toBe(
       'https://ap-northeast-2.console.aws.amazon.com/secretsmanager/secret?name=aws-mfa-bot%2F123456789012%2Falice%40example.com&region=ap-northeast-2',
     );
+  });
+});
+
+describe('oldKeyVerdict', () => {
+  const created = T0;
+  const delivered = request({ state: 'delivered', newKeyCreatedAt: created });
+  it.each([
+    ['never used', delivered, undefined, 'deactivate'],
+    ['last used before the new key existed', delivered, created - DAY, 'deactivate'],
+    ['used after the new key was made: one postponement', delivered, created + DAY, 'postpone'],
+    [
+      'postponed, no use after the one seen then',
+      request({ ...delivered, postponedAt: created + 7 * DAY, lastUseSeenAt: created + DAY }),
+      created + DAY,
+      'deactivate',
+    ],
+    [
+      'postponed, used again since: no second postponement',
+      request({ ...delivered, postponedAt: created + 7 * DAY, lastUseSeenAt: created + DAY }),
+      created + DAY + 1000,
+      'deactivate_in_use',
+    ],
+  ] as const)('%s', (_name, r, lastUsed, verdict) => {
+    expect(oldKeyVerdict(r, lastUsed)).toBe(verdict);
   });
 });

@@ -10,7 +10,7 @@ import type { IamUser } from '../../src/domain/types.js';
 import { FactError, type KeyAdminPort, type SecretsPort } from '../../src/services/ports.js';
 import { approveRotation, denyRotation } from '../../src/services/rotation/decide-rotation.js';
 import { LEASE_MS } from '../../src/services/rotation/execute-rotation.js';
-import { deactivateOldKeyNow, reactivateOldKey } from '../../src/services/rotation/old-key-actions.js';
+import { reactivateOldKey } from '../../src/services/rotation/old-key-actions.js';
 import { requestRotation } from '../../src/services/rotation/request-rotation.js';
 import { runRotationJobs } from '../../src/services/rotation/run-rotation-jobs.js';
 import type { Db } from '../../src/store/db.js';
@@ -350,7 +350,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     expect(h.sent.some((m) => m.notice.requestId === id && m.channel === e.slackUserId)).toBe(true);
   });
 
-  it('deactivates the old key after the grace period, then deletes it; the owner can reactivate to pause', async () => {
+  it('deactivates the old key after the grace period, then deletes it; a reactivation lasts one grace period', async () => {
     const e = await engineer();
     const id = await requested(e);
     await approveRotation(h.deps, id, 'U0APPROVER1');
@@ -365,11 +365,14 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     expect(await reactivateOldKey(h.deps, id, 'U0SOMEONEELSE')).toBe('not_owner');
     expect(await reactivateOldKey(h.deps, id, e.slackUserId)).toBe('done');
     expect((await keysOf(e.user.userName)).find((k) => k.id === e.keyId)?.status).toBe('Active');
-    h.clock.advance(30 * DAY);
+    h.clock.advance(7 * DAY - 60_000);
     await runRotationJobs(h.deps);
-    expect(await h.store.get(id)).toMatchObject({ state: 'delivered', paused: true });
+    expect((await h.store.get(id))?.state).toBe('delivered');
+    h.clock.advance(60_000);
+    await runRotationJobs(h.deps);
+    expect((await h.store.get(id))?.state).toBe('old_deactivated');
+    expect((await keysOf(e.user.userName)).find((k) => k.id === e.keyId)?.status).toBe('Inactive');
 
-    expect(await deactivateOldKeyNow(h.deps, id, e.slackUserId)).toBe('done');
     h.clock.advance(7 * DAY);
     await runRotationJobs(h.deps);
     expect((await h.store.get(id))?.state).toBe('old_deleted');

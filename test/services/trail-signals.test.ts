@@ -132,7 +132,7 @@ describe('CloudTrail signals job', () => {
   afterEach(() => mock.reset());
 
   const queued = async () =>
-    (await outbox.dueMessages(Number.MAX_SAFE_INTEGER, 100)).map((m) => [m.channel, m.notice.kind]);
+    (await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0)).map((m) => [m.channel, m.notice.kind]);
   const lookups = (name: string) => ({
     LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: name }],
   });
@@ -194,7 +194,7 @@ describe('CloudTrail signals job', () => {
       ],
     });
     expect(await runTrailSignals(deps)).toMatchObject({ signals: 1, notified: 1 });
-    const messages = await outbox.dueMessages(Number.MAX_SAFE_INTEGER, 100);
+    const messages = await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0);
     expect(messages.map((m) => m.channel).sort()).toEqual(['C0SECURITY', 'U0ALICE']);
     expect(messages[0]?.notice).toMatchObject({
       kind: 'key_created_outside',

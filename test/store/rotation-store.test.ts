@@ -65,7 +65,7 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
       true,
     );
     expect(await store.transition(r.id, ['requested'], 'denied', {}, 'U0BOB', { notify })).toBe(false);
-    const queued = (await store.dueMessages(T0 + 10_000, 100)).filter((m) => m.notice.requestId === r.id);
+    const queued = (await store.claimDue(T0 + 10_000, 100, 0)).filter((m) => m.notice.requestId === r.id);
     expect(queued).toHaveLength(1);
     expect((await store.audit(r.id)).at(-1)).toMatchObject({ toState: 'denied', detail: 'no' });
   });
@@ -110,14 +110,14 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     const r = request({ state: 'delivered' });
     await store.create(r, 'U0ALICE');
     await store.update(r.id, {
-      paused: true,
+      postponedAt: T0 + 1,
       deactivateAfter: T0 + 5,
       approvalTs: '1717.0001',
       messageSynced: true,
     });
     expect(await store.get(r.id)).toMatchObject({
       state: 'delivered',
-      paused: true,
+      postponedAt: T0 + 1,
       deactivateAfter: T0 + 5,
       approvalTs: '1717.0001',
       messageSynced: true,
@@ -130,17 +130,36 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
       { channel: 'U0ALICE', notice: { kind: 'key_delivered', requestId: 'r1' } },
       T0,
     );
-    expect((await store.dueMessages(T0, 10)).map((m) => m.id)).toContain(id);
+    expect((await store.claimDue(T0, 10, 0)).map((m) => m.id)).toContain(id);
     await store.markFailed(id, 'ratelimited', T0 + 60_000);
-    expect((await store.dueMessages(T0 + 1000, 10)).map((m) => m.id)).not.toContain(id);
-    const due = await store.dueMessages(T0 + 60_000, 10);
+    expect((await store.claimDue(T0 + 1000, 10, 0)).map((m) => m.id)).not.toContain(id);
+    const due = await store.claimDue(T0 + 60_000, 10, 0);
     expect(due.find((m) => m.id === id)).toMatchObject({
       channel: 'U0ALICE',
       notice: { kind: 'key_delivered', requestId: 'r1' },
       attempts: 1,
     });
     await store.markSent(id, T0 + 61_000);
-    expect((await store.dueMessages(T0 + 999_999, 10)).map((m) => m.id)).not.toContain(id);
+    expect((await store.claimDue(T0 + 999_999, 10, 0)).map((m) => m.id)).not.toContain(id);
+  });
+
+  it('claims outbox rows: concurrent flushers never get the same row; a dead claim runs out', async () => {
+    const at = T0 + 5_000_000;
+    const ids = new Set<string>();
+    for (let i = 0; i < 30; i++)
+      ids.add(
+        await store.enqueue(
+          { channel: 'U0CLAIM', notice: { kind: 'key_delivered', requestId: `c${i}` } },
+          at,
+        ),
+      );
+    const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimDue(at, 10, 60_000)));
+    const claimed = claims.flat().filter((m) => ids.has(m.id));
+    expect(claimed).toHaveLength(30);
+    expect(new Set(claimed.map((m) => m.id)).size).toBe(30);
+    // Nobody marked them sent (the holder died): within the claim nothing is due, after it everything is again.
+    expect((await store.claimDue(at + 59_000, 100, 60_000)).filter((m) => ids.has(m.id))).toEqual([]);
+    expect((await store.claimDue(at + 60_000, 100, 60_000)).filter((m) => ids.has(m.id))).toHaveLength(30);
   });
 
   it('answers a ping', async () => {

@@ -18,6 +18,8 @@ export interface RotationConfig extends RotationSettings {
   readonly secretPrefix: string;
   /** Region of the Secrets Manager secret and of the console link. */
   readonly region: string;
+  /** Where alerts about keys go (an old key still in use, a reactivation); optional. */
+  readonly securityChannel?: string | undefined;
 }
 
 export interface RotationDeps {

@@ -1,5 +1,10 @@
-import { deleteAfter, type RotationRequest, type RotationState } from '../../domain/rotation.js';
-import { FactError } from '../ports.js';
+import {
+  deactivateAfter,
+  deleteAfter,
+  type RotationRequest,
+  type RotationState,
+} from '../../domain/rotation.js';
+import { FactError, type Outgoing } from '../ports.js';
 import type { RotationDeps } from './deps.js';
 import { toOwner } from './notify.js';
 
@@ -34,6 +39,7 @@ export async function deactivateOldKey(
   deps: RotationDeps,
   requestId: string,
   actor: string,
+  alsoNotify: readonly Outgoing[] = [],
 ): Promise<OwnerActionResult> {
   const r = await deps.store.get(requestId);
   if (r?.state !== 'delivered') return 'not_now';
@@ -50,15 +56,18 @@ export async function deactivateOldKey(
     requestId,
     ['delivered'],
     'old_deactivated',
-    { deactivatedAt: now, deleteAfter: deleteAfter(now, deps.config), paused: false },
+    { deactivatedAt: now, deleteAfter: deleteAfter(now, deps.config) },
     actor,
-    { notify: [toOwner(r, { kind: 'old_key_deactivated', requestId })] },
+    { notify: [toOwner(r, { kind: 'old_key_deactivated', requestId }), ...alsoNotify] },
   );
   if (moved) deps.logger.info({ requestId, oldKeyId: r.oldKeyId }, 'old key deactivated');
   return moved ? 'done' : 'not_now';
 }
 
-/** The owner still needs the old key: it is switched back on and its schedule paused until they say otherwise. */
+/**
+ * The owner still needs the old key: it is switched back on for one grace period at most (then the schedule resumes,
+ * and no further postponement is granted), and the security channel is told.
+ */
 export async function reactivateOldKey(
   deps: RotationDeps,
   requestId: string,
@@ -72,13 +81,25 @@ export async function reactivateOldKey(
     deps.logger.error({ err: error, requestId }, 'could not reactivate the old key');
     return 'failed';
   }
+  const now = deps.clock.now().getTime();
+  const channel = deps.config.securityChannel;
   const moved = await deps.store.transition(
     requestId,
     ['old_deactivated'],
     'delivered',
-    { paused: true, deactivatedAt: undefined, deleteAfter: undefined },
+    {
+      deactivatedAt: undefined,
+      deleteAfter: undefined,
+      deactivateAfter: deactivateAfter(now, deps.config),
+      // Use is expected while it is back on; what counts at the end is use after now, and it is not put off again.
+      postponedAt: r.postponedAt ?? now,
+      lastUseSeenAt: now,
+    },
     slackUserId,
-    { detail: 'reactivated by the owner; schedule paused' },
+    {
+      detail: 'reactivated by the owner for one grace period',
+      notify: channel ? [{ channel, notice: { kind: 'old_key_reactivated', requestId } }] : [],
+    },
   );
   return moved ? 'done' : 'not_now';
 }

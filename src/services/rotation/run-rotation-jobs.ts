@@ -1,5 +1,11 @@
-import { deactivateAfter, dueLifecycleStep, type RotationRequest } from '../../domain/rotation.js';
-import { FactError, type KeyUseEvent, type OutboxMessage } from '../ports.js';
+import {
+  deactivateAfter,
+  dueLifecycleStep,
+  oldKeyVerdict,
+  type RotationRequest,
+  usedSince,
+} from '../../domain/rotation.js';
+import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outgoing } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { deliverKey, executeRotation } from './execute-rotation.js';
 import { decisionNotices, toOwner } from './notify.js';
@@ -19,6 +25,8 @@ export interface JobReport {
 }
 
 const OUTBOX_BATCH = 50;
+/** A claimed batch is this flusher's to send; if it dies, the rows are due again after this. */
+const OUTBOX_CLAIM_MS = 2 * 60_000;
 /** At most 10,000 DMs in one run; the rest go in the next. */
 const OUTBOX_MAX_BATCHES = 200;
 const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
@@ -31,9 +39,9 @@ async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> 
   return moved;
 }
 
-async function whereStillUsed(deps: RotationDeps, r: RotationRequest): Promise<KeyUseEvent[]> {
+async function whereStillUsed(deps: RotationDeps, r: RotationRequest, since: number): Promise<KeyUseEvent[]> {
   try {
-    return await deps.keyTrail.recentUseOfKey(r.oldKeyId, new Date(r.newKeyCreatedAt ?? r.createdAt), 5);
+    return await deps.keyTrail.recentUseOfKey(r.oldKeyId, new Date(since), 5);
   } catch (error) {
     // Without CloudTrail the owner still learns that the key is in use, just not where.
     deps.logger.warn(
@@ -44,34 +52,65 @@ async function whereStillUsed(deps: RotationDeps, r: RotationRequest): Promise<K
   }
 }
 
+/** An old key still in use after a rotation may be in a thief's hands: security and the approvers see the evidence. */
+function inUseAlerts(
+  deps: RotationDeps,
+  r: RotationRequest,
+  events: readonly KeyUseEvent[],
+  outcome: 'postponed' | 'deactivated',
+): Outgoing[] {
+  const notice: Notice = {
+    kind: 'old_key_in_use_alert',
+    requestId: r.id,
+    outcome,
+    events: events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() })),
+  };
+  const approvers = (r.decidedBy ?? '').split(',').filter((a) => a && a !== r.requesterSlackId);
+  const channel = deps.config.securityChannel;
+  return [...(channel ? [channel] : []), ...approvers].map((to) => ({ channel: to, notice }));
+}
+
 /**
- * After the grace period the old key is switched off, unless it was used after the new key was made: then the owner
- * is shown where, and it waits one more grace period.
+ * At the end of the grace period the old key is switched off. Use since the previous look (the new key's creation,
+ * then the postponement) puts it off once, with the owner shown where; use after that does not: the key is switched
+ * off anyway. Both times security and the approvers are told.
  */
 async function deactivateOrPostpone(
   deps: RotationDeps,
   r: RotationRequest,
 ): Promise<'deactivated' | 'postponed' | 'none'> {
   const last = await deps.keys.lastUsed(r.oldKeyId);
-  if (last && r.newKeyCreatedAt !== undefined && last.date.getTime() > r.newKeyCreatedAt) {
-    const events = await whereStillUsed(deps, r);
+  const verdict = oldKeyVerdict(r, last?.date.getTime());
+  const since = usedSince(r);
+  if (verdict === 'postpone') {
+    const events = await whereStillUsed(deps, r, since);
     const now = deps.clock.now().getTime();
-    await deps.store.update(r.id, { deactivateAfter: deactivateAfter(now, deps.config) });
-    await deps.store.enqueue(
-      toOwner(r, {
-        kind: 'old_key_in_use',
-        requestId: r.id,
-        events: events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() })),
-      }),
-      now,
-    );
-    deps.logger.info(
+    await deps.store.update(r.id, {
+      deactivateAfter: deactivateAfter(now, deps.config),
+      postponedAt: now,
+      lastUseSeenAt: last?.date.getTime(),
+    });
+    const owner = toOwner(r, {
+      kind: 'old_key_in_use',
+      requestId: r.id,
+      events: events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() })),
+    });
+    for (const out of [owner, ...inUseAlerts(deps, r, events, 'postponed')])
+      await deps.store.enqueue(out, now);
+    deps.logger.warn(
       { requestId: r.id, oldKeyId: r.oldKeyId },
-      'old key still in use; deactivation postponed',
+      'old key still in use; deactivation postponed once',
     );
     return 'postponed';
   }
-  return (await deactivateOldKey(deps, r.id, SYSTEM)) === 'done' ? 'deactivated' : 'none';
+  const alerts =
+    verdict === 'deactivate_in_use'
+      ? inUseAlerts(deps, r, await whereStillUsed(deps, r, since), 'deactivated')
+      : [];
+  const outcome = await deactivateOldKey(deps, r.id, SYSTEM, alerts);
+  if (outcome === 'done' && alerts.length > 0)
+    deps.logger.warn({ requestId: r.id, oldKeyId: r.oldKeyId }, 'old key deactivated while still in use');
+  return outcome === 'done' ? 'deactivated' : 'none';
 }
 
 async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
@@ -117,7 +156,7 @@ export async function flushOutbox(deps: RotationDeps, report: JobReport): Promis
   // Batch after batch until nothing is due: a scan can queue thousands of nudges, and they should not wait for
   // dozens of runs. Sent and failed messages both leave the due set, so this ends; the cap bounds one run.
   for (let batch = 0; batch < OUTBOX_MAX_BATCHES; batch++) {
-    const due = await deps.store.dueMessages(now, OUTBOX_BATCH);
+    const due = await deps.store.claimDue(now, OUTBOX_BATCH, OUTBOX_CLAIM_MS);
     if (due.length === 0) return;
     await sendBatch(deps, report, due, now);
   }

@@ -12,6 +12,7 @@ import {
   divider,
   escapeMrkdwn,
   header,
+  inert,
   isoDate,
   LIMITS,
   section,
@@ -100,7 +101,7 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
     }
     case 'session': {
       if (step.status === 'done' && step.seen)
-        return [m.sessionDone(isoDate(step.seen.eventTime), escapeMrkdwn(step.seen.region))];
+        return [m.sessionDone(isoDate(step.seen.eventTime), inert(step.seen.region, 40))];
       const lines = [m.sessionTodo, codeBlock(getSessionTokenCommand(c.mfaSerial))];
       if (c.mfaSerialIsExpected) lines.push(m.sessionNeedsMfa);
       return lines;

@@ -22,9 +22,24 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Outside text as inline code: escaped, and backticks removed so it cannot close the span early. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters and line breaks are what is removed
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * Outside text as inline code: on one line, escaped, and backticks replaced so it cannot close the span early.
+ */
 export function code(text: string): string {
-  return `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
+  return `\`${escapeMrkdwn(text.replace(LINE_BREAKING, ' ').replace(/`/g, "'"))}\``;
+}
+
+/**
+ * A value from outside — CloudTrail fields a caller chose (user agent …), IAM tags and names, Slack text — as inert
+ * text: control characters and line breaks become spaces, it is cut to `max`, and it sits in inline code, so it can
+ * neither format (`*bold*`), link (bare URLs, `<…|…>`), mention nor start a line of its own.
+ */
+export function inert(value: string | undefined, max = 120): string {
+  const line = (value ?? '').replace(LINE_BREAKING, ' ').trim();
+  return line ? code(clamp(line, max)) : '—';
 }
 
 export function codeBlock(text: string): string {
@@ -49,5 +64,9 @@ export function header(text: string): KnownBlock {
 }
 
 export const divider: KnownBlock = { type: 'divider' };
+
+/** `2026-06-01 09:00` (UTC), or a dash. */
+export const isoMinute = (ms: number | undefined) =>
+  ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export const isoDate = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '—');

@@ -4,12 +4,22 @@ import type { AccessKey } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
 import type { KeyUseEventJson, RotationNotice } from '../../services/ports.js';
 import { ACTION, INPUT, VIEW } from '../action-ids.js';
-import { clamp, code, codeBlock, context, header, isoDate, LIMITS, section } from './mrkdwn.js';
+import {
+  clamp,
+  code,
+  codeBlock,
+  context,
+  header,
+  inert,
+  isoDate,
+  isoMinute,
+  LIMITS,
+  section,
+} from './mrkdwn.js';
 
 const DAY_MS = 86_400_000;
 const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.sectionText) });
-const when = (ms: number | undefined) =>
-  ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const when = isoMinute;
 
 /** The text a person wrote, shown as plain text: it cannot ping, link or format, whatever it contains. */
 export function userText(text: string): KnownBlock {
@@ -169,14 +179,14 @@ export function approvalMessage(
   return { text: `${msg.title}: ${r.iamUser} ${r.oldKeyId} — ${msg.state[r.state]}`, blocks };
 }
 
+/** One CloudTrail event by the old key. Every field but the time is the caller's to choose: inert. */
 function eventLine(m: Messages, e: KeyUseEventJson): string {
-  const clean = (v: string | undefined) => (v ?? '—').replace(/[<>&`]/g, '').slice(0, 120);
   return m.rotation.inUseEvent(
-    e.eventTime.slice(0, 16).replace('T', ' '),
-    clean(e.eventName),
-    clean(e.eventSource),
-    clean(e.sourceIp),
-    clean(e.userAgent),
+    inert(e.eventTime.slice(0, 16).replace('T', ' ')),
+    inert(e.eventName, 80),
+    inert(e.eventSource, 80),
+    inert(e.sourceIp, 60),
+    inert(e.userAgent),
   );
 }
 
@@ -240,6 +250,26 @@ export function noticeMessage(
           { type: 'actions', elements: [button(R.deactivateNow, ACTION.deactivateOld, r.id)] },
         ],
       };
+    }
+    case 'old_key_in_use_alert': {
+      const owner = `<@${r.requesterSlackId}>`;
+      const text =
+        notice.outcome === 'postponed'
+          ? R.inUseAlert.postponed(owner, code(r.iamUser), oldKey, when(r.deactivateAfter))
+          : R.inUseAlert.deactivated(owner, code(r.iamUser), oldKey);
+      const lines = notice.events.length
+        ? notice.events.map((e) => eventLine(m, e)).join('\n')
+        : R.inUseUnknown;
+      return { text, blocks: [section(text), section(lines)] };
+    }
+    case 'old_key_reactivated': {
+      const text = R.reactivatedAlert(
+        `<@${r.requesterSlackId}>`,
+        code(r.iamUser),
+        oldKey,
+        when(r.deactivateAfter),
+      );
+      return { text, blocks: [section(text)] };
     }
     case 'old_key_deactivated': {
       const text = R.deactivatedNotice(oldKey, when(r.deleteAfter));

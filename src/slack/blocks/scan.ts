@@ -3,7 +3,7 @@ import type { Finding } from '../../domain/findings.js';
 import type { Messages } from '../../i18n/messages.js';
 import type { Digest, TrailNotice } from '../../services/ports.js';
 import { ACTION } from '../action-ids.js';
-import { clamp, code, context, escapeMrkdwn, header, LIMITS, section } from './mrkdwn.js';
+import { clamp, code, context, header, inert, LIMITS, section } from './mrkdwn.js';
 
 /** What a nudge button carries: the finding's subject and, for keys, which key (no secret, no key ID needed). */
 export interface NudgeButtonValue {
@@ -109,13 +109,15 @@ export function notMineMessage(
   return { text, blocks: [section(`:warning: ${text}`)] };
 }
 
-/** A CloudTrail signal, for the security channel or the key's owner. Event fields are AWS data: escaped. */
+/**
+ * A CloudTrail signal, for the security channel or the key's owner. Event fields are chosen by whoever made the call
+ * (a user agent can say "AWS Security: re-verify at https://…"): every one is inert.
+ */
 export function trailMessage(m: Messages, n: TrailNotice): { text: string; blocks: KnownBlock[] } {
-  const clean = (v: string | undefined) => escapeMrkdwn((v ?? '—').slice(0, 200));
-  const time = n.eventTime.slice(0, 16).replace('T', ' ');
+  const time = inert(n.eventTime.slice(0, 16).replace('T', ' '));
   const text =
     n.kind === 'root_activity'
-      ? m.trail.rootActivity(code(n.eventName), time, clean(n.region), clean(n.sourceIp))
-      : m.trail.keyOutside(code(n.targetUserArn ?? ''), code(n.actorArn ?? ''), time, clean(n.sourceIp));
-  return { text, blocks: [section(text), context(clean(n.userAgent))] };
+      ? m.trail.rootActivity(inert(n.eventName, 80), time, inert(n.region, 40), inert(n.sourceIp, 60))
+      : m.trail.keyOutside(inert(n.targetUserArn, 200), inert(n.actorArn, 200), time, inert(n.sourceIp, 60));
+  return { text, blocks: [section(text), context(inert(n.userAgent))] };
 }

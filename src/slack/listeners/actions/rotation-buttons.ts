@@ -8,7 +8,7 @@ import {
   reactivateOldKey,
 } from '../../../services/rotation/old-key-actions.js';
 import { sendQueued } from '../../../services/rotation/run-rotation-jobs.js';
-import { code } from '../../blocks/mrkdwn.js';
+import { code, isoMinute } from '../../blocks/mrkdwn.js';
 import { denyModal } from '../../blocks/rotation.js';
 import type { SlackDeps } from '../../deps.js';
 import { openRotationModal } from '../rotation-modal.js';
@@ -86,13 +86,16 @@ export function createDeactivateOldButton(deps: SlackDeps) {
   };
 }
 
-/** "Reactivate the old key": switches it back on and pauses its schedule. */
+/** "Reactivate the old key": switches it back on for one grace period. */
 export function createReactivateOldButton(deps: SlackDeps) {
   return async function reactivateOldButton({ ack, body, action, respond }: Args): Promise<void> {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const request = await deps.rotation.store.get(action.value ?? '');
     const result = await reactivateOldKey(deps.rotation, action.value ?? '', body.user.id);
-    await respond(ephemeral(ownerText(m, result, m.rotation.reactivatedNow(code(request?.oldKeyId ?? '')))));
+    await sendQueued(deps.rotation);
+    const until = (await deps.rotation.store.get(action.value ?? ''))?.deactivateAfter;
+    const text = m.rotation.reactivatedNow(code(request?.oldKeyId ?? ''), isoMinute(until));
+    await respond(ephemeral(ownerText(m, result, text)));
   };
 }

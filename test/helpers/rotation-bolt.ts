@@ -1,0 +1,75 @@
+import { expect } from 'vitest';
+import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
+import type { TestBot } from './bot.js';
+import { interaction, post } from './slack-requests.js';
+
+/** Submits the rotation request modal as `slackUserId` would, offering `offered` keys in its metadata. */
+export function submitRotationRequest(
+  t: TestBot,
+  slackUserId: string,
+  keyId: string,
+  reason: string,
+  offered: readonly string[] = [keyId],
+) {
+  return post(
+    t.baseUrl,
+    interaction({
+      type: 'view_submission',
+      team: { id: 'T0FAKE' },
+      user: { id: slackUserId },
+      api_app_id: 'A0FAKE',
+      trigger_id: t.fake.issueTriggerId(),
+      view: {
+        id: 'V0REQUEST',
+        type: 'modal',
+        callback_id: VIEW.rotationRequest,
+        private_metadata: JSON.stringify({ keys: offered }),
+        state: {
+          values: {
+            [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
+            [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: reason } },
+          },
+        },
+      },
+    }),
+  );
+}
+
+/** Files a request through the modal and resolves with the request ID its approval message carries. */
+export async function fileRotation(
+  t: TestBot,
+  slackUserId: string,
+  keyId: string,
+  reason = 'quarterly',
+): Promise<string> {
+  const before = approvalPosts(t).length;
+  const res = await submitRotationRequest(t, slackUserId, keyId, reason);
+  expect(res.status).toBe(200);
+  await t.fake.waitFor(() => approvalPosts(t).length > before);
+  const posted = approvalPosts(t).at(-1);
+  const actions = ((posted?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[]).find(
+    (b) => b.type === 'actions',
+  );
+  return actions?.elements?.[0]?.value ?? '';
+}
+
+const approvalPosts = (t: TestBot) =>
+  t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS');
+
+/** `approverId` approves; resolves once the owner's "new key ready" DM went out. */
+export async function approveUntilDelivered(
+  t: TestBot,
+  approverId: string,
+  requestId: string,
+  ownerSlackId: string,
+): Promise<void> {
+  const delivered = () =>
+    t.fake
+      .callsTo('chat.postMessage')
+      .filter(
+        (c) => c.ok && c.args.channel === ownerSlackId && JSON.stringify(c.args).includes('secretsmanager'),
+      );
+  const before = delivered().length;
+  await t.clickMessageButton(approverId, 'C0APPROVALS', ACTION.approve, requestId).sent;
+  await t.fake.waitFor(() => delivered().length > before);
+}
