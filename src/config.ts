@@ -28,6 +28,15 @@ export interface Config {
   readonly keyUnusedDays: number;
   /** IAM tag whose value is the owner's e-mail address (identity mapping, second rule). */
   readonly emailTagKey: string;
+  /**
+   * An identity mapping by e-mail (which a Slack profile change can steer) must have been stable this long before
+   * its person may act on keys or devices; the SlackUserId tag is trusted at once.
+   */
+  readonly emailMappingTrustHours: number;
+  /** Payloads from any other workspace are refused. */
+  readonly slackTeamId: string | undefined;
+  /** Customer-managed KMS key for the delivered secrets; unset → the AWS managed key. */
+  readonly secretsKmsKeyId: string | undefined;
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly rotation: {
@@ -109,6 +118,24 @@ const schema = z.object({
     z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
       error: 'must be a valid IAM tag key (1-128 characters)',
     }),
+  ),
+  EMAIL_MAPPING_TRUST_HOURS: z.preprocess(
+    (v) => (v === undefined || v === '' ? 72 : v),
+    z.coerce
+      .number({ error: 'must be a whole number of hours between 0 and 8760' })
+      .int({ error: 'must be a whole number of hours between 0 and 8760' })
+      .min(0, { error: 'must be a whole number of hours between 0 and 8760' })
+      .max(8760, { error: 'must be a whole number of hours between 0 and 8760' }),
+  ),
+  SLACK_TEAM_ID: optional(
+    z.string().regex(/^[TE][A-Z0-9]{6,}$/, { error: 'must be a Slack workspace ID such as T0123456789' }),
+  ),
+  SECRETS_KMS_KEY_ID: optional(
+    z
+      .string()
+      .regex(/^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36})$/, {
+        error: 'must be a KMS key ID, key ARN, alias name (alias/…) or alias ARN',
+      }),
   ),
   DATABASE_URL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'sqlite:./data/aws-mfa-bot.db' : v),
@@ -204,6 +231,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyMaxAgeDays: e.KEY_MAX_AGE_DAYS,
     keyUnusedDays: e.KEY_UNUSED_DAYS,
     emailTagKey: e.IAM_EMAIL_TAG,
+    emailMappingTrustHours: e.EMAIL_MAPPING_TRUST_HOURS,
+    slackTeamId: e.SLACK_TEAM_ID,
+    secretsKmsKeyId: e.SECRETS_KMS_KEY_ID,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     scan: Object.freeze({ cron: e.NUDGE_CRON, repeatDays: e.NUDGE_REPEAT_DAYS, timeZone: e.TZ }),

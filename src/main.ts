@@ -118,7 +118,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
   const region = await resolveRegion(sts);
   const iamClient = new IAMClient({ region });
   const iam = createIamAdapter(iamClient);
-  const keys = createKeyAdminAdapter(iamClient);
+  const keys = createKeyAdminAdapter(iamClient, new IAMClient({ region, maxAttempts: 1 }));
   const trailDeps = {
     clients: [...new Set(['us-east-1', region])].map((r) => ({
       region: r,
@@ -135,7 +135,9 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
       throw error;
     });
   };
-  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), botArn);
+  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), botArn, {
+    kmsKeyId: config.secretsKmsKeyId,
+  });
 
   const db = await openStore(config);
   const store = createRotationStore(db, clock);

@@ -24,15 +24,19 @@ export function newAccessKey(accessKeyId: string, secretAccessKey: string, creat
   return key as NewAccessKey;
 }
 
-/** The key operations of a rotation. The bot's role does them: a user without MFA cannot, under the MFA policy. */
-export function createKeyAdminAdapter(client: IAMClient): KeyAdminPort {
+/**
+ * The key operations of a rotation. The bot's role does them: a user without MFA cannot, under the MFA policy.
+ * `createClient` sends CreateAccessKey: give it `maxAttempts: 1`, because a retried CreateAccessKey whose first answer
+ * was lost makes a second key (or fails on the two-key limit) — the rotation cleans up instead.
+ */
+export function createKeyAdminAdapter(client: IAMClient, createClient: IAMClient = client): KeyAdminPort {
   const reader = createIamAdapter(client);
   return {
     listAccessKeys: (userName) => reader.listAccessKeys(userName),
 
     async createAccessKey(userName) {
       const r = await awsCall('iam:CreateAccessKey', () =>
-        client.send(new CreateAccessKeyCommand({ UserName: userName })),
+        createClient.send(new CreateAccessKeyCommand({ UserName: userName })),
       );
       const k = r.AccessKey;
       if (!k?.AccessKeyId || !k.SecretAccessKey) throw new Error('CreateAccessKey answered without a key');

@@ -1,12 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
   type SecretsManagerClient,
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretsPort } from '../services/ports.js';
+import { FactError, type SecretsPort, UnmanagedSecretError } from '../services/ports.js';
 import { awsCall } from './errors.js';
 
 /**
@@ -20,9 +22,16 @@ export function principalArnPatterns(callerArn: string): string[] {
   return [`arn:${partition}:iam::${account}:role/${role}`, `arn:${partition}:iam::${account}:role/*/${role}`];
 }
 
-/** Only the owner may read the secret; the bot keeps the right to (it wrote it); nobody else, whatever IAM says. */
+const OWNER_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+export const MANAGED_BY = { Key: 'managed-by', Value: 'aws-mfa-bot' } as const;
+
+/**
+ * The secret's resource policy. Only the owner may read it; nobody but the bot may do anything else with it — in
+ * particular nobody with `secretsmanager:*` in their identity policy can replace or delete this policy and then read
+ * the key. (An account administrator can still change the bot's own role: see "Security model" in the README.)
+ */
 export function ownerOnlyPolicy(ownerArn: string, botCallerArn: string): string {
-  const readers = [ownerArn, ...principalArnPatterns(botCallerArn)];
+  const bot = principalArnPatterns(botCallerArn);
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -30,94 +39,129 @@ export function ownerOnlyPolicy(ownerArn: string, botCallerArn: string): string 
         Sid: 'OwnerMayRead',
         Effect: 'Allow',
         Principal: { AWS: ownerArn },
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Action: OWNER_ACTIONS,
         Resource: '*',
+      },
+      {
+        Sid: 'NobodyButTheBotManagesIt',
+        Effect: 'Deny',
+        Principal: '*',
+        NotAction: OWNER_ACTIONS,
+        Resource: '*',
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': bot } },
       },
       {
         Sid: 'NobodyElseMayRead',
         Effect: 'Deny',
         Principal: '*',
-        Action: 'secretsmanager:GetSecretValue',
+        Action: OWNER_ACTIONS,
         Resource: '*',
-        Condition: { ArnNotLike: { 'aws:PrincipalArn': readers } },
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': [ownerArn, ...bot] } },
       },
     ],
   });
 }
 
+type Owner = { userName: string; arn: string; slackUserId: string };
+
 export function createSecretsAdapter(
   client: SecretsManagerClient,
   botCallerArn: () => Promise<string>,
+  options: { kmsKeyId?: string | undefined } = {},
 ): SecretsPort {
+  const describe = async (name: string) => {
+    try {
+      return await awsCall('secretsmanager:DescribeSecret', () =>
+        client.send(new DescribeSecretCommand({ SecretId: name })),
+      );
+    } catch (error) {
+      if (error instanceof FactError && error.reason.kind === 'not_found') return undefined;
+      throw error;
+    }
+  };
+
+  /** Puts the owner-only policy and reads it back: a secret is never given a value, or adopted, without it. */
+  async function ensureOwnerOnly(name: string, owner: Owner): Promise<void> {
+    const policy = ownerOnlyPolicy(owner.arn, await botCallerArn());
+    await awsCall('secretsmanager:PutResourcePolicy', () =>
+      client.send(
+        new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy, BlockPublicPolicy: true }),
+      ),
+    );
+    const read = await awsCall('secretsmanager:GetResourcePolicy', () =>
+      client.send(new GetResourcePolicyCommand({ SecretId: name })),
+    );
+    if (!isDeepStrictEqual(JSON.parse(read.ResourcePolicy ?? '{}'), JSON.parse(policy))) {
+      throw new FactError({
+        kind: 'other',
+        action: 'secretsmanager:GetResourcePolicy',
+        code: 'PolicyMismatch',
+      });
+    }
+  }
+
   return {
     async storeAccessKey({ name, requestId, owner, key }) {
-      const value = JSON.stringify({
-        AccessKeyId: key.accessKeyId,
-        SecretAccessKey: key.secretAccessKey,
-        UserName: owner.userName,
-        CreateDate: key.createDate.toISOString(),
-      });
       const tags = [
         { Key: 'owner', Value: owner.arn },
         { Key: 'owner-slack-user', Value: owner.slackUserId },
-        { Key: 'managed-by', Value: 'aws-mfa-bot' },
+        MANAGED_BY,
         { Key: 'request-id', Value: requestId },
       ];
-      let arn: string;
-      try {
-        const created = await awsCall('secretsmanager:CreateSecret', () =>
-          client.send(
-            new CreateSecretCommand({
-              Name: name,
-              SecretString: value,
-              ClientRequestToken: requestId,
-              Tags: tags,
-              Description: `Access key of IAM user ${owner.userName}, stored by aws-mfa-bot`,
-            }),
-          ),
+      // Empty first, then the policy, then the value: the key never sits in a secret without its policy.
+      let existing = await describe(name);
+      if (existing) {
+        const managed = (existing.Tags ?? []).some(
+          (t) => t.Key === MANAGED_BY.Key && t.Value === MANAGED_BY.Value,
         );
-        arn = created.ARN ?? '';
-      } catch (error) {
-        if ((error as { reason?: { code?: string } }).reason?.code !== 'ResourceExistsException') throw error;
-        // The secret exists: add a version, unless this request already wrote one (a retry after a crash).
-        const existing = await awsCall('secretsmanager:DescribeSecret', () =>
-          client.send(new DescribeSecretCommand({ SecretId: name })),
-        );
-        arn = existing.ARN ?? '';
-        if (!Object.keys(existing.VersionIdsToStages ?? {}).includes(requestId)) {
-          await awsCall('secretsmanager:PutSecretValue', () =>
+        if (!managed) throw new UnmanagedSecretError(name);
+      } else {
+        try {
+          await awsCall('secretsmanager:CreateSecret', () =>
             client.send(
-              new PutSecretValueCommand({
-                SecretId: name,
-                SecretString: value,
-                ClientRequestToken: requestId,
+              new CreateSecretCommand({
+                Name: name,
+                Tags: tags,
+                Description: `Access key of IAM user ${owner.userName}, stored by aws-mfa-bot`,
+                ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
               }),
             ),
           );
+        } catch (error) {
+          // Another attempt created it in between: carry on with that one.
+          if (!(error instanceof FactError && error.reason.code === 'ResourceExistsException')) throw error;
         }
-        await awsCall('secretsmanager:TagResource', () =>
-          client.send(new TagResourceCommand({ SecretId: name, Tags: tags })),
+        existing = await describe(name);
+      }
+      await ensureOwnerOnly(name, owner);
+      await awsCall('secretsmanager:TagResource', () =>
+        client.send(new TagResourceCommand({ SecretId: name, Tags: tags })),
+      );
+      // A retry after a crash finds its own version already there and writes nothing twice.
+      if (!Object.keys(existing?.VersionIdsToStages ?? {}).includes(requestId)) {
+        await awsCall('secretsmanager:PutSecretValue', () =>
+          client.send(
+            new PutSecretValueCommand({
+              SecretId: name,
+              SecretString: JSON.stringify({
+                AccessKeyId: key.accessKeyId,
+                SecretAccessKey: key.secretAccessKey,
+                UserName: owner.userName,
+                CreateDate: key.createDate.toISOString(),
+              }),
+              ClientRequestToken: requestId,
+            }),
+          ),
         );
       }
-      const policy = ownerOnlyPolicy(owner.arn, await botCallerArn());
-      await awsCall('secretsmanager:PutResourcePolicy', () =>
-        client.send(
-          new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy, BlockPublicPolicy: true }),
-        ),
-      );
-      return { arn, name };
+      return { arn: existing?.ARN ?? '', name };
     },
 
     async hasVersion(name, requestId) {
-      try {
-        const d = await awsCall('secretsmanager:DescribeSecret', () =>
-          client.send(new DescribeSecretCommand({ SecretId: name })),
-        );
-        return Object.keys(d.VersionIdsToStages ?? {}).includes(requestId);
-      } catch (error) {
-        if ((error as { reason?: { kind?: string } }).reason?.kind === 'not_found') return false;
-        throw error;
-      }
+      const d = await describe(name);
+      return Object.keys(d?.VersionIdsToStages ?? {}).includes(requestId);
     },
+
+    ensureOwnerOnly,
   };
 }

@@ -76,6 +76,8 @@ export interface RotationRequest {
   /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
   readonly attemptStartedAt: number | undefined;
   readonly failure: string | undefined;
+  /** A failed attempt's possible leftover key (CreateAccessKey answer lost) has been looked for and removed. */
+  readonly orphansChecked: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly expiresAt: number;
@@ -128,6 +130,7 @@ export function newRotationRequest(
     leaseUntil: undefined,
     attemptStartedAt: undefined,
     failure: undefined,
+    orphansChecked: false,
     createdAt: now,
     updatedAt: now,
     expiresAt: expiresAt(now, settings),

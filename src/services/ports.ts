@@ -241,6 +241,19 @@ export interface SecretsPort {
   }): Promise<StoredSecret>;
   /** Whether the version written for `requestId` exists (start-up reconciliation). */
   hasVersion(name: string, requestId: string): Promise<boolean>;
+  /** Puts the owner-only resource policy and verifies it (recovery does this before adopting a key). */
+  ensureOwnerOnly(name: string, owner: { userName: string; arn: string; slackUserId: string }): Promise<void>;
+}
+
+/** A secret exists at the bot's name but the bot did not make it: it is not reused, and the operator must look. */
+export class UnmanagedSecretError extends Error {
+  readonly code = 'secret_not_managed';
+  constructor(readonly secretName: string) {
+    super(
+      `a secret named ${secretName} already exists and is not tagged managed-by=aws-mfa-bot; the bot will not reuse it — rename or delete it, or tag it if it is the bot's`,
+    );
+    this.name = 'UnmanagedSecretError';
+  }
 }
 
 export interface KeyUseEvent {

@@ -36,9 +36,10 @@ const COLUMNS: Record<keyof RequestPatch, string> = {
   leaseUntil: 'lease_until',
   attemptStartedAt: 'attempt_started_at',
   failure: 'failure',
+  orphansChecked: 'orphans_checked',
   expiresAt: 'expires_at',
 };
-const BOOLEAN_FIELDS = new Set(['privileged', 'messageSynced']);
+const BOOLEAN_FIELDS = new Set(['privileged', 'messageSynced', 'orphansChecked']);
 
 type Row = Record<string, unknown>;
 

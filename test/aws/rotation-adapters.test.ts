@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
+  CreateSecretCommand,
   DescribeSecretCommand,
   GetResourcePolicyCommand,
   GetSecretValueCommand,
@@ -11,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyAdminAdapter, newAccessKey } from '../../src/aws/access-keys.js';
 import { createSecretsAdapter, ownerOnlyPolicy, principalArnPatterns } from '../../src/aws/secrets.js';
-import { FactError } from '../../src/services/ports.js';
+import { FactError, UnmanagedSecretError } from '../../src/services/ports.js';
 import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../helpers/aws.js';
 
 const BOT_ARN = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/session-1';
@@ -27,27 +29,76 @@ describe('newAccessKey', () => {
   });
 });
 
+/** `*`-wildcard match, as IAM's ArnLike and action patterns use it. */
+const like = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  ).test(value);
+type Statement = {
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Condition?: { ArnNotLike?: Record<string, string[]> };
+};
+const list = (v: string | string[] | undefined) => (v === undefined ? undefined : [v].flat());
+
+/** Whether the resource policy explicitly denies `action` to `principalArn` (the only effect that matters here). */
+function denies(policy: { Statement: Statement[] }, principalArn: string, action: string): boolean {
+  return policy.Statement.some((s) => {
+    if (s.Effect !== 'Deny') return false;
+    const actions = list(s.Action);
+    const notActions = list(s.NotAction);
+    const matches = actions
+      ? actions.some((a) => like(a, action))
+      : !(notActions ?? []).some((a) => like(a, action));
+    const exempt = s.Condition?.ArnNotLike?.['aws:PrincipalArn'] ?? [];
+    return matches && !exempt.some((p) => like(p, principalArn));
+  });
+}
+
 describe('ownerOnlyPolicy', () => {
-  it('allows the owner and denies every other reader, keeping the bot role under any path', () => {
+  const owner = 'arn:aws:iam::123456789012:user/alice';
+  const policy = JSON.parse(ownerOnlyPolicy(owner, BOT_ARN));
+  const actions = [
+    'secretsmanager:GetSecretValue',
+    'secretsmanager:DescribeSecret',
+    'secretsmanager:PutResourcePolicy',
+    'secretsmanager:DeleteResourcePolicy',
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:UpdateSecret',
+    'secretsmanager:DeleteSecret',
+    'secretsmanager:UntagResource',
+    'secretsmanager:ReplicateSecretToRegions',
+  ];
+
+  it('keeps the bot role under any path', () => {
     expect(principalArnPatterns(BOT_ARN)).toEqual([
       'arn:aws:iam::123456789012:role/aws-mfa-bot',
       'arn:aws:iam::123456789012:role/*/aws-mfa-bot',
     ]);
-    const policy = JSON.parse(ownerOnlyPolicy('arn:aws:iam::123456789012:user/alice', BOT_ARN));
-    expect(policy.Statement[0]).toMatchObject({
-      Effect: 'Allow',
-      Principal: { AWS: 'arn:aws:iam::123456789012:user/alice' },
-    });
-    expect(policy.Statement[1]).toMatchObject({
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'secretsmanager:GetSecretValue',
-      Condition: {
-        ArnNotLike: {
-          'aws:PrincipalArn': ['arn:aws:iam::123456789012:user/alice', ...principalArnPatterns(BOT_ARN)],
-        },
-      },
-    });
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: owner } });
+  });
+
+  it.each([
+    ['an admin with secretsmanager:*', 'arn:aws:iam::123456789012:user/admin'],
+    ['another role', 'arn:aws:iam::123456789012:role/ci'],
+    ["a role named like the bot's in another account", 'arn:aws:iam::999999999999:role/aws-mfa-bot'],
+  ])('denies %s every action on the secret, reading and replacing the policy alike', (_who, principal) => {
+    for (const action of actions) expect(denies(policy, principal, action), action).toBe(true);
+  });
+
+  it('lets the owner read and describe it, and nothing else', () => {
+    const allowed = actions.filter((a) => !denies(policy, owner, a));
+    expect(allowed).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+  });
+
+  it('denies the bot nothing, with or without a role path', () => {
+    for (const bot of principalArnPatterns(BOT_ARN).map((p) => p.replace('*', 'service')))
+      for (const action of actions) expect(denies(policy, bot, action), `${bot} ${action}`).toBe(false);
   });
 });
 
@@ -73,7 +124,6 @@ describeWithMoto('rotation adapters against moto_server', () => {
     const setup = new Set([
       'iam:CreateUser',
       'secretsmanager:GetSecretValue',
-      'secretsmanager:GetResourcePolicy',
       'secretsmanager:ListSecretVersionIds',
     ]);
     expect([...called].filter((a) => !allowed.has(a) && !setup.has(a))).toEqual([]);
@@ -154,6 +204,81 @@ describeWithMoto('rotation adapters against moto_server', () => {
       new ListSecretVersionIdsCommand({ SecretId: secretName, IncludeDeprecated: true }),
     );
     expect(versions.Versions?.map((v) => v.VersionId).sort()).toEqual([requestId, second].sort());
+  });
+
+  it('puts the policy before the value: with PutResourcePolicy refused, the secret holds no key', async () => {
+    const user = unique('nopolicy');
+    const name = `aws-mfa-bot/123456789012/${user}`;
+    const order: string[] = [];
+    const refusing = new SecretsManagerClient({});
+    (refusing.middlewareStack as unknown as { add(m: unknown, o: unknown): void }).add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          order.push(String(context.commandName));
+          if (context.commandName === 'PutResourcePolicyCommand')
+            throw Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: {} });
+          return next(args);
+        },
+      { step: 'initialize' },
+    );
+    const secrets = createSecretsAdapter(refusing, async () => BOT_ARN);
+    const failed = await secrets
+      .storeAccessKey({
+        name,
+        requestId: crypto.randomUUID(),
+        owner: { userName: user, arn: `arn:aws:iam::123456789012:user/${user}`, slackUserId: 'U0X' },
+        key: newAccessKey('FAKEKEYID0003', 'FAKE-secret-three', new Date()),
+      })
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(FactError);
+    expect(order).not.toContain('PutSecretValueCommand');
+    expect(order.indexOf('CreateSecretCommand')).toBeLessThan(order.indexOf('PutResourcePolicyCommand'));
+    const versions = await sm.send(
+      new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }),
+    );
+    expect(versions.Versions ?? []).toEqual([]);
+  });
+
+  it('refuses to reuse a secret at its name that it did not make, and verifies the policy on demand', async () => {
+    const user = unique('squat');
+    const name = `aws-mfa-bot/123456789012/${user}`;
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'planted' }));
+    const owner = { userName: user, arn: `arn:aws:iam::123456789012:user/${user}`, slackUserId: 'U0X' };
+    const secrets = createSecretsAdapter(sm, async () => BOT_ARN);
+    const refused = await secrets
+      .storeAccessKey({
+        name,
+        requestId: crypto.randomUUID(),
+        owner,
+        key: newAccessKey('K', 'S', new Date()),
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UnmanagedSecretError);
+    expect((refused as Error).message).toContain('not tagged managed-by=aws-mfa-bot');
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('planted');
+
+    await secrets.ensureOwnerOnly(name, owner);
+    const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: name }));
+    expect(JSON.parse(policy.ResourcePolicy ?? '{}')).toEqual(
+      JSON.parse(ownerOnlyPolicy(owner.arn, BOT_ARN)),
+    );
+  });
+
+  it('encrypts with SECRETS_KMS_KEY_ID when one is given', async () => {
+    const kms = new KMSClient({});
+    const keyId = (await kms.send(new CreateKeyCommand({ Description: 'aws-mfa-bot test' }))).KeyMetadata
+      ?.KeyId;
+    const user = unique('kms');
+    const name = `aws-mfa-bot/123456789012/${user}`;
+    const secrets = createSecretsAdapter(sm, async () => BOT_ARN, { kmsKeyId: keyId });
+    await secrets.storeAccessKey({
+      name,
+      requestId: crypto.randomUUID(),
+      owner: { userName: user, arn: `arn:aws:iam::123456789012:user/${user}`, slackUserId: 'U0X' },
+      key: newAccessKey('FAKEKEYID0004', 'FAKE-secret-four', new Date()),
+    });
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: name }))).KmsKeyId).toContain(keyId);
+    kms.destroy();
   });
 
   it('answers hasVersion false for a secret that does not exist', async () => {

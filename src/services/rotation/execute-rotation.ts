@@ -1,6 +1,6 @@
 import { deactivateAfter, type RotationRequest, secretNameFor } from '../../domain/rotation.js';
 import type { AccessKey } from '../../domain/types.js';
-import { FactError, type NewAccessKey, type StoredSecret } from '../ports.js';
+import { FactError, type NewAccessKey, type StoredSecret, UnmanagedSecretError } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { decisionNotices, toOwner } from './notify.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
@@ -46,9 +46,26 @@ export async function deliverKey(deps: RotationDeps, request: RotationRequest): 
   return 'delivered';
 }
 
+const ownerOf = (r: RotationRequest) => ({
+  userName: r.iamUser,
+  arn: r.iamUserArn,
+  slackUserId: r.requesterSlackId,
+});
+
+/** Keys other than the old one that appeared since the attempt began: what that attempt may have created. */
+const madeByAttempt = (request: RotationRequest, keys: readonly AccessKey[]) =>
+  request.attemptStartedAt === undefined
+    ? []
+    : keys.filter(
+        (k) =>
+          k.accessKeyId !== request.oldKeyId &&
+          k.createDate.getTime() >= (request.attemptStartedAt ?? 0) - SKEW_MS,
+      );
+
 /**
- * A key left by an attempt that crashed after CreateAccessKey. If its secret was stored, the attempt got that far
- * and the key is adopted; otherwise nobody can ever read its secret, so it is deleted.
+ * A key left by an attempt that crashed (or lost CreateAccessKey's answer). If its secret was stored, the attempt got
+ * that far: the key is adopted once the secret's owner-only policy is verified. Otherwise nobody can ever read its
+ * secret, so it is deleted.
  */
 async function recoverEarlierAttempt(
   deps: RotationDeps,
@@ -56,14 +73,11 @@ async function recoverEarlierAttempt(
   keys: AccessKey[],
   secretName: string,
 ): Promise<AccessKey | undefined> {
-  if (request.attemptStartedAt === undefined) return undefined;
-  const leftovers = keys.filter(
-    (k) =>
-      k.accessKeyId !== request.oldKeyId &&
-      k.createDate.getTime() >= (request.attemptStartedAt ?? 0) - SKEW_MS,
-  );
-  for (const key of leftovers) {
-    if (await deps.secrets.hasVersion(secretName, request.id)) return key;
+  for (const key of madeByAttempt(request, keys)) {
+    if (await deps.secrets.hasVersion(secretName, request.id)) {
+      await deps.secrets.ensureOwnerOnly(secretName, ownerOf(request));
+      return key;
+    }
     deps.logger.warn(
       { requestId: request.id, accessKeyId: key.accessKeyId },
       'deleting a key whose secret was never stored',
@@ -71,6 +85,47 @@ async function recoverEarlierAttempt(
     await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
   }
   return undefined;
+}
+
+/**
+ * Any error from CreateAccessKey may hide a key IAM did create (a cut connection, a 500 after the fact): the SDK does
+ * not retry that call, and whatever the attempt left that no secret holds is deleted at once.
+ */
+async function createKeyOrCleanUp(
+  deps: RotationDeps,
+  request: RotationRequest,
+  secretName: string,
+): Promise<NewAccessKey> {
+  try {
+    return await deps.keys.createAccessKey(request.iamUser);
+  } catch (error) {
+    deps.logger.warn(
+      { requestId: request.id, kind: error instanceof FactError ? error.reason.kind : 'other' },
+      'CreateAccessKey failed; removing any key it may have created',
+    );
+    await cleanUpUnheldKeys(deps, request, secretName).catch((cleanup) =>
+      deps.logger.error(
+        { err: cleanup, requestId: request.id },
+        'could not check for an unheld key; the jobs will',
+      ),
+    );
+    throw error;
+  }
+}
+
+/** Deletes keys an attempt made that no secret of this request holds. Resolves with how many it deleted. */
+export async function cleanUpUnheldKeys(
+  deps: RotationDeps,
+  request: RotationRequest,
+  secretName: string,
+): Promise<number> {
+  const leftovers = madeByAttempt(request, await deps.keys.listAccessKeys(request.iamUser));
+  if (leftovers.length === 0 || (await deps.secrets.hasVersion(secretName, request.id))) return 0;
+  for (const key of leftovers) {
+    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
+    deps.logger.warn({ requestId: request.id, accessKeyId: key.accessKeyId }, 'deleted a key nobody holds');
+  }
+  return leftovers.length;
 }
 
 /** IAM allows two keys: make room by deleting an inactive one, never an active one. */
@@ -108,6 +163,7 @@ async function storeWithRetries(
       });
     } catch (error) {
       // Only AWS faults are retried; anything else is a bug or a dying process, for start-up recovery to handle.
+      if (error instanceof UnmanagedSecretError) throw error;
       if (!(error instanceof FactError)) throw error;
       const reason = error.reason;
       deps.logger.warn(
@@ -168,9 +224,17 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     }
     await makeRoom(deps, request, await deps.keys.listAccessKeys(request.iamUser));
 
-    await deps.store.update(request.id, { attemptStartedAt: deps.clock.now().getTime() });
-    const key = await deps.keys.createAccessKey(request.iamUser);
-    const stored = await storeWithRetries(deps, request, secretName, key);
+    const attempt = { ...request, attemptStartedAt: deps.clock.now().getTime() };
+    await deps.store.update(request.id, { attemptStartedAt: attempt.attemptStartedAt });
+    const key = await createKeyOrCleanUp(deps, attempt, secretName);
+    let stored: StoredSecret | undefined;
+    try {
+      stored = await storeWithRetries(deps, request, secretName, key);
+    } catch (error) {
+      if (!(error instanceof UnmanagedSecretError)) throw error;
+      await discardKey(deps, request, key.accessKeyId);
+      return fail(deps, request, error.message);
+    }
     if (!stored) return fail(deps, request, await discardKey(deps, request, key.accessKeyId));
 
     await deps.store.transition(

@@ -3,11 +3,12 @@ import {
   dueLifecycleStep,
   oldKeyVerdict,
   type RotationRequest,
+  secretNameFor,
   usedSince,
 } from '../../domain/rotation.js';
 import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outgoing } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
-import { deliverKey, executeRotation } from './execute-rotation.js';
+import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
 import { decisionNotices, toOwner } from './notify.js';
 import { deactivateOldKey } from './old-key-actions.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
@@ -18,6 +19,8 @@ export interface JobReport {
   deactivated: number;
   postponed: number;
   deleted: number;
+  /** Keys a failed attempt left that no secret holds, deleted. */
+  orphansDeleted: number;
   messagesSynced: number;
   dmsSent: number;
   dmsFailed: number;
@@ -144,6 +147,7 @@ export const emptyReport = (): JobReport => ({
   deactivated: 0,
   postponed: 0,
   deleted: 0,
+  orphansDeleted: 0,
   messagesSynced: 0,
   dmsSent: 0,
   dmsFailed: 0,
@@ -184,6 +188,24 @@ async function sendBatch(
         'DM not sent; will retry',
       );
       report.dmsFailed++;
+    }
+  }
+}
+
+/** A failed attempt whose CreateAccessKey answer was lost may have left a key nobody holds: remove it, once. */
+async function cleanUpFailedAttempts(deps: RotationDeps, report: JobReport): Promise<void> {
+  for (const r of await deps.store.inStates(['failed'])) {
+    if (r.orphansChecked || r.attemptStartedAt === undefined) continue;
+    try {
+      const name = secretNameFor(deps.config.secretPrefix, r.accountId, r.iamUser);
+      report.orphansDeleted += await cleanUpUnheldKeys(deps, r, name);
+      await deps.store.update(r.id, { orphansChecked: true });
+    } catch (error) {
+      report.errors++;
+      deps.logger.error(
+        { err: error, requestId: r.id },
+        'could not check a failed rotation for an unheld key',
+      );
     }
   }
 }
@@ -229,6 +251,7 @@ export async function runRotationJobs(deps: RotationDeps): Promise<JobReport> {
       );
     }
   }
+  await cleanUpFailedAttempts(deps, report);
   for (const r of await deps.store.unsynced()) {
     if (await syncApprovalMessage(deps, r.id)) report.messagesSynced++;
   }

@@ -1,0 +1,214 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import {
+  CreateSecretCommand,
+  DeleteResourcePolicyCommand,
+  GetResourcePolicyCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createSecretsAdapter, ownerOnlyPolicy } from '../../src/aws/secrets.js';
+import type { IamUser } from '../../src/domain/types.js';
+import { FactError, type KeyAdminPort } from '../../src/services/ports.js';
+import { approveRotation } from '../../src/services/rotation/decide-rotation.js';
+import { LEASE_MS } from '../../src/services/rotation/execute-rotation.js';
+import { requestRotation } from '../../src/services/rotation/request-rotation.js';
+import { runRotationJobs } from '../../src/services/rotation/run-rotation-jobs.js';
+import type { Db } from '../../src/store/db.js';
+import { startLossyProxy } from '../fakes/lossy-proxy.js';
+import { describeWithMoto, motoUrl, useMotoEnvironment } from '../helpers/aws.js';
+import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { DATABASES } from '../helpers/databases.js';
+import { recordForLeakScan } from '../helpers/leaks.js';
+import { BOT_ARN, engineerWithKey, type Harness, rotationHarness } from '../helpers/rotation.js';
+import { fileRotation } from '../helpers/rotation-bolt.js';
+
+const trail = mockClient(CloudTrailClient);
+
+/**
+ * A Secrets Manager client whose process is killed at `command` (before sending it, or after AWS acted on it): from
+ * then on it never answers, as a dead process never goes on. The test then "restarts" with fresh dependencies.
+ */
+function dyingAt(
+  command: string,
+  when: 'before' | 'after',
+): { client: SecretsManagerClient; died: Promise<void> } {
+  const client = new SecretsManagerClient({});
+  let dead = false;
+  let markDead = () => {};
+  const died = new Promise<void>((resolve) => {
+    markDead = resolve;
+  });
+  const never = new Promise<never>(() => {});
+  (client.middlewareStack as unknown as { add(m: unknown, o: unknown): void }).add(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      if (dead) return never;
+      if (context.commandName !== command) return next(args);
+      if (when === 'after') await next(args);
+      dead = true;
+      markDead();
+      return never;
+    },
+    { step: 'initialize' },
+  );
+  return { client, died };
+}
+
+describeWithMoto('attack: crashes and lost answers around key creation', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let h: Harness;
+  const users = new Map<string, IamUser>();
+
+  beforeAll(async () => {
+    useMotoEnvironment();
+    ({ db, drop } = await (DATABASES[0] ?? { open: () => Promise.reject(new Error('no database')) }).open());
+    h = rotationHarness(db, { users, approvers: ['U0APPROVER1'] });
+  });
+  afterAll(async () => {
+    recordForLeakScan('security-integrity', { published: h.published, sent: h.sent, logs: h.logs });
+    await drop();
+  });
+
+  async function approvedRequest() {
+    const e = await engineerWithKey(h.iamClient);
+    users.set(e.slackUserId, e.user);
+    const r = await requestRotation(h.deps, {
+      slackUserId: e.slackUserId,
+      accessKeyId: e.keyId,
+      reason: 'q',
+    });
+    if (r.kind !== 'created') throw new Error(JSON.stringify(r));
+    return { e, id: r.requestId, secretName: `aws-mfa-bot/123456789012/${e.user.userName}` };
+  }
+
+  const versionsOf = async (name: string) =>
+    (await h.secretsClient.send(new ListSecretVersionIdsCommand({ SecretId: name }))).Versions ?? [];
+  const policyOf = async (name: string) =>
+    JSON.parse(
+      (await h.secretsClient.send(new GetResourcePolicyCommand({ SecretId: name }))).ResourcePolicy ?? '{}',
+    );
+
+  it('a crash right after CreateSecret leaves an empty secret with no key in it; the restart completes it with its policy', async () => {
+    const { e, id, secretName } = await approvedRequest();
+    const dying = dyingAt('CreateSecretCommand', 'after');
+    const secrets = createSecretsAdapter(dying.client, async () => BOT_ARN);
+    void approveRotation(h.restart({ secrets }), id, 'U0APPROVER1');
+    await dying.died;
+    expect(await versionsOf(secretName)).toEqual([]);
+
+    h.clock.advance(LEASE_MS + 1);
+    await runRotationJobs(h.restart());
+    const r = await h.store.get(id);
+    expect(r?.state).toBe('delivered');
+    expect(await policyOf(secretName)).toEqual(JSON.parse(ownerOnlyPolicy(e.user.arn, BOT_ARN)));
+    const keys = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
+    expect(keys.AccessKeyMetadata).toHaveLength(2);
+  });
+
+  it('a crash after the value was written is recovered only after the policy is put back and verified', async () => {
+    const { e, id, secretName } = await approvedRequest();
+    const dying = dyingAt('PutSecretValueCommand', 'after');
+    void approveRotation(
+      h.restart({ secrets: createSecretsAdapter(dying.client, async () => BOT_ARN) }),
+      id,
+      'U0APPROVER1',
+    );
+    await dying.died;
+    // While the bot was down, someone with secretsmanager:* removed the policy (a real policy denies this; moto
+    // does not enforce resource policies).
+    await h.secretsClient.send(new DeleteResourcePolicyCommand({ SecretId: secretName }));
+
+    h.clock.advance(LEASE_MS + 1);
+    await runRotationJobs(h.restart());
+    expect((await h.store.get(id))?.state).toBe('delivered');
+    expect(await policyOf(secretName)).toEqual(JSON.parse(ownerOnlyPolicy(e.user.arn, BOT_ARN)));
+    expect((await h.store.audit(id)).map((a) => a.detail)).toContain('recovered after a restart');
+  });
+
+  it('a 500 after IAM made the key, with the clean-up failing too: the request fails and the job deletes the key', async () => {
+    const { e, id } = await approvedRequest();
+    let listings = 0;
+    const keys: KeyAdminPort = {
+      ...h.deps.keys,
+      async createAccessKey(userName) {
+        await h.deps.keys.createAccessKey(userName);
+        throw new FactError({ kind: 'other', action: 'iam:CreateAccessKey', code: 'InternalFailure' });
+      },
+      async listAccessKeys(userName) {
+        // The listings before CreateAccessKey work; the clean-up's (the third) fails: IAM is having a bad minute.
+        if (++listings === 3)
+          throw new FactError({ kind: 'other', action: 'iam:ListAccessKeys', code: 'InternalFailure' });
+        return h.deps.keys.listAccessKeys(userName);
+      },
+    };
+    await approveRotation(h.restart({ keys }), id, 'U0APPROVER1');
+    expect((await h.store.get(id))?.state).toBe('failed');
+    const before = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
+    expect(before.AccessKeyMetadata).toHaveLength(2);
+
+    expect(await runRotationJobs(h.restart())).toMatchObject({ orphansDeleted: 1, errors: 0 });
+    const after = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
+    expect(after.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([e.keyId]);
+    expect(await runRotationJobs(h.restart())).toMatchObject({ orphansDeleted: 0 });
+  });
+
+  it('refuses a secret someone planted at the bot’s name: the rotation fails, the key is gone, the planted value stays', async () => {
+    const { e, id, secretName } = await approvedRequest();
+    await h.secretsClient.send(new CreateSecretCommand({ Name: secretName, SecretString: 'planted' }));
+    await approveRotation(h.deps, id, 'U0APPROVER1');
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'failed',
+      failure: expect.stringContaining('not tagged managed-by=aws-mfa-bot'),
+    });
+    const keys = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
+    expect(keys.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([e.keyId]);
+    expect(
+      (await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString,
+    ).toBe('planted');
+    expect(h.logs.join('\n')).toMatch(/"level":50.*rotation failed/);
+  });
+});
+
+describeWithMoto('attack: the answer to CreateAccessKey is lost on the way back', () => {
+  let t: TestBot;
+  let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
+
+  beforeEach(async () => {
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    proxy = await startLossyProxy(motoUrl, /Action=CreateAccessKey/, 1);
+    t = await startTestBot({}, { awsEndpoint: proxy.url });
+  });
+  afterEach(async () => {
+    await t.stop();
+    await proxy.stop();
+  });
+
+  it('no key nobody holds remains; the job completes the rotation with exactly one new key', async () => {
+    const who = await t.engineer({ mfa: true });
+    const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
+    const oldKeyId = key.AccessKey?.AccessKeyId ?? '';
+    const requestId = await fileRotation(t, who.slackUserId, oldKeyId);
+    await t.clickMessageButton('U0APPROVER1', 'C0APPROVALS', 'rotation_approve', requestId).sent;
+    await t.fake.waitFor(() => t.logs.some((l) => l.msg === 'rotation interrupted; will resume'), 10_000);
+    expect(proxy.lost).toBe(1);
+    // The key IAM made for the lost answer was deleted at once: only the old key is left.
+    const after = await t.iam.send(new ListAccessKeysCommand({ UserName: who.userName }));
+    expect(after.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([oldKeyId]);
+
+    expect(await t.bot.runJobs()).toMatchObject({ resumed: 1 });
+    const keys = await t.iam.send(new ListAccessKeysCommand({ UserName: who.userName }));
+    expect(keys.AccessKeyMetadata).toHaveLength(2);
+    const sm = new SecretsManagerClient({ endpoint: motoUrl });
+    const stored = JSON.parse(
+      (await sm.send(new GetSecretValueCommand({ SecretId: `aws-mfa-bot/123456789012/${who.userName}` })))
+        .SecretString ?? '{}',
+    );
+    expect(keys.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toContain(stored.AccessKeyId);
+    sm.destroy();
+  });
+});
