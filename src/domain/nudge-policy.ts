@@ -9,6 +9,9 @@ export interface NudgeRecord {
   readonly lastSentAt: number | undefined;
   readonly snoozedUntil: number | undefined;
   readonly answeredAt: number | undefined;
+  /** Who the nudge was sent to and about which IAM user: the only person its buttons act for. */
+  readonly slackUserId: string | undefined;
+  readonly iamUserArn: string;
 }
 
 export type NudgeDecision = 'send' | 'snoozed' | 'recently_sent';

@@ -247,6 +247,10 @@ const en = {
     notMine: 'Not my account',
     snoozed: (until: string) => `Snoozed until ${until} UTC.`,
     reported: 'Thanks — the security team has been told.',
+    alreadyReported: 'You already reported this account; the security team has it.',
+    tooMany:
+      'You have sent several reports in a short time; try again in an hour or write to the security team.',
+    notYours: "This reminder wasn't sent to you, so its buttons don't act for you. Nothing was changed.",
     gone: 'This reminder no longer applies.',
   },
   digest: {
@@ -509,6 +513,9 @@ const ko: Messages = {
     notMine: '내 계정이 아님',
     snoozed: (until) => `${until} UTC까지 미뤘습니다.`,
     reported: '보안팀에 알렸습니다. 감사합니다.',
+    alreadyReported: '이미 신고한 계정입니다. 보안 팀이 확인하고 있습니다.',
+    tooMany: '짧은 시간에 여러 번 신고했습니다. 한 시간 뒤에 다시 시도하거나 보안 팀에 직접 연락하세요.',
+    notYours: '이 알림은 당신에게 보낸 것이 아니어서 버튼이 동작하지 않습니다. 아무것도 바뀌지 않았습니다.',
     gone: '이 알림은 더 이상 해당되지 않습니다.',
   },
   digest: {

@@ -15,6 +15,9 @@ function toRecord(r: Row): NudgeRecord {
     lastSentAt: num(r.last_sent_at),
     snoozedUntil: num(r.snoozed_until),
     answeredAt: num(r.answered_at),
+    slackUserId:
+      r.slack_user_id === null || r.slack_user_id === undefined ? undefined : String(r.slack_user_id),
+    iamUserArn: String(r.iam_user_arn),
   };
 }
 

@@ -25,6 +25,8 @@ const record = (o: Partial<NudgeRecord> = {}): NudgeRecord => ({
   lastSentAt: NOW - DAY,
   snoozedUntil: undefined,
   answeredAt: undefined,
+  slackUserId: 'U0ALICE',
+  iamUserArn: 'arn:aws:iam::123456789012:user/alice',
   ...o,
 });
 

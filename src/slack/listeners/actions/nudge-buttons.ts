@@ -1,7 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { messagesFor } from '../../../i18n/messages.js';
+import type { KnownBlock } from '@slack/types';
+import type { NudgeRecord } from '../../../domain/nudge-policy.js';
+import { type Messages, messagesFor } from '../../../i18n/messages.js';
+import { createPerPersonLimit } from '../../../services/per-person-limit.js';
 import { sendQueued } from '../../../services/rotation/run-rotation-jobs.js';
 import { SNOOZE_MS } from '../../../services/scan/run-scan.js';
+import { context } from '../../blocks/mrkdwn.js';
 import type { NudgeButtonValue } from '../../blocks/scan.js';
 import type { SlackDeps } from '../../deps.js';
 import { openChecklistModal } from '../commands/aws-mfa.js';
@@ -27,34 +31,55 @@ function parseValue(value: string | undefined): NudgeButtonValue | undefined {
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
 
+/** "Not my account": at most this many reports a person per hour, whatever the buttons say. */
+const NOT_MINE_PER_HOUR = 5;
+
 /**
- * The four buttons of a nudge. Any of them counts as an answer (no escalation). The nudge only ever reached the
- * person mapped to the IAM user, so the button's value is trusted no further than its shape.
+ * The four buttons of a nudge. The value names a finding, but it is only a hint: the store knows whom each nudge was
+ * sent to, and only that person's clicks act (snooze, answer, "not mine"); anyone else's change nothing and are logged.
  */
 export function createNudgeButtons(deps: SlackDeps) {
-  async function answered(args: Args): Promise<NudgeButtonValue | undefined> {
+  const reports = createPerPersonLimit({ max: NOT_MINE_PER_HOUR, windowMs: 3_600_000, clock: deps.clock });
+
+  async function answered(args: Args): Promise<{ value: NudgeButtonValue; record: NudgeRecord } | undefined> {
     await args.ack();
+    const clicker = args.body.user.id;
     const value = parseValue(args.action.value);
-    if (!value) {
+    const record = value ? await deps.scans?.nudge(value.subject) : undefined;
+    if (!value || !record || record.slackUserId !== clicker || record.iamUserArn !== value.arn) {
       deps.logger.warn(
-        { slackUserId: args.body.user.id, actionId: args.action.action_id },
-        'ignored a malformed button value',
+        { slackUserId: clicker, actionId: args.action.action_id, subject: value?.subject.slice(0, 200) },
+        value
+          ? 'a nudge button was pressed by someone it was not sent to; nothing changed'
+          : 'ignored a malformed button value',
       );
+      const m = messagesFor(deps.directory.peek(clicker)?.locale);
+      await args.respond(ephemeral(value && record ? m.nudge.notYours : m.nudge.gone));
       return undefined;
     }
     await deps.scans?.answer(value.subject, deps.clock.now().getTime());
-    return value;
+    return { value, record };
+  }
+
+  /** The message as it was, with the buttons replaced by what happened: a used "Not my account" is not pressed again. */
+  async function replaceButtons(args: Args, text: string): Promise<void> {
+    const blocks = ((args.body.message?.blocks ?? []) as KnownBlock[]).filter((b) => b.type !== 'actions');
+    await args.respond({
+      replace_original: true,
+      text: String(args.body.message?.text ?? text),
+      blocks: [...blocks, context(text)],
+    });
   }
 
   return {
     async rotate(args: Args): Promise<void> {
-      const value = await answered(args);
-      if (!value) return;
+      const answer = await answered(args);
+      if (!answer) return;
       await openRotationModal(deps, args.client, {
         triggerId: args.body.trigger_id,
         slackUserId: args.body.user.id,
         push: false,
-        ...(value.lastRotated ? { preselectCreatedAt: value.lastRotated } : {}),
+        ...(answer.value.lastRotated ? { preselectCreatedAt: answer.value.lastRotated } : {}),
       });
     },
 
@@ -64,35 +89,49 @@ export function createNudgeButtons(deps: SlackDeps) {
     },
 
     async snooze(args: Args): Promise<void> {
-      const value = await answered(args);
-      if (!value) return;
+      const answer = await answered(args);
+      if (!answer) return;
       const m = messagesFor(deps.directory.peek(args.body.user.id)?.locale);
       const until = deps.clock.now().getTime() + SNOOZE_MS;
-      const found = await deps.scans?.snooze(value.subject, until, deps.clock.now().getTime());
+      const found = await deps.scans?.snooze(answer.value.subject, until, deps.clock.now().getTime());
       const when = new Date(until).toISOString().slice(0, 16).replace('T', ' ');
       await args.respond(ephemeral(found ? m.nudge.snoozed(when) : m.nudge.gone));
     },
 
     async notMine(args: Args): Promise<void> {
-      const value = await answered(args);
-      if (!value) return;
-      const m = messagesFor(deps.directory.peek(args.body.user.id)?.locale);
-      const channel = deps.settings.securityChannel;
-      deps.logger.warn(
-        { slackUserId: args.body.user.id, iamUserArn: value.arn },
-        'an IAM user was reported as not theirs',
-      );
-      if (channel) {
-        await deps.rotation.store.enqueue(
-          {
-            channel,
-            notice: { kind: 'not_my_account', reporterSlackId: args.body.user.id, iamUserArn: value.arn },
-          },
-          deps.clock.now().getTime(),
-        );
-        await sendQueued(deps.rotation);
-      }
-      await args.respond(ephemeral(m.nudge.reported));
+      const answer = await answered(args);
+      if (!answer) return;
+      const reporter = args.body.user.id;
+      const m = messagesFor(deps.directory.peek(reporter)?.locale);
+      const text = await reportNotMine(deps, m, reporter, answer.record.iamUserArn, reports);
+      await replaceButtons(args, text);
     },
   };
+}
+
+/** Told to the security channel once per person and IAM user, within the person's hourly allowance. */
+async function reportNotMine(
+  deps: SlackDeps,
+  m: Messages,
+  reporter: string,
+  iamUserArn: string,
+  reports: ReturnType<typeof createPerPersonLimit>,
+): Promise<string> {
+  const now = deps.clock.now().getTime();
+  if (!reports.take(reporter)) {
+    deps.logger.warn({ slackUserId: reporter }, 'too many "not my account" reports; this one was dropped');
+    return m.nudge.tooMany;
+  }
+  if (!(await deps.scans?.markSeen(`not-mine:${reporter}:${iamUserArn}`, now)))
+    return m.nudge.alreadyReported;
+  deps.logger.warn({ slackUserId: reporter, iamUserArn }, 'an IAM user was reported as not theirs');
+  const channel = deps.settings.securityChannel;
+  if (channel) {
+    await deps.rotation.store.enqueue(
+      { channel, notice: { kind: 'not_my_account', reporterSlackId: reporter, iamUserArn } },
+      now,
+    );
+    await sendQueued(deps.rotation);
+  }
+  return m.nudge.reported;
 }
