@@ -1,3 +1,4 @@
+import { asList, wildcardToRegExp } from './policy-document.js';
 import type { AttachedPolicy, PolicySource } from './types.js';
 
 /**
@@ -56,19 +57,6 @@ export interface PolicyVerdict {
   readonly applies: boolean;
   /** The policies that carry an enforcing statement, strongest (BoolIfExists) first. */
   readonly via: readonly { readonly source: PolicySource; readonly statement: EnforcingStatement }[];
-}
-
-function asList(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
 }
 
 function isExemptionAcceptable(entry: unknown): boolean {

@@ -1,5 +1,3 @@
-import type { AttachedPolicy } from './types.js';
-
 /**
  * A key rotation's life. Every move is one conditional update in the store (from an expected state), so retries,
  * double clicks and two approvers at once can move a request only once.
@@ -156,19 +154,6 @@ export function checkReason(reason: string | undefined): ReasonProblem | undefin
   if (!text) return 'reason_required';
   if (text.length > REASON_MAX) return 'reason_too_long';
   return undefined;
-}
-
-const PRIVILEGED_POLICIES = new Set(['AdministratorAccess', 'IAMFullAccess']);
-
-/** Admin-level users (AdministratorAccess or IAMFullAccess, directly or through a group) need more approvals. */
-export function isPrivileged(policies: readonly AttachedPolicy[]): boolean {
-  return policies.some(
-    (p) =>
-      (p.source.kind === 'user-managed' || p.source.kind === 'group-managed') &&
-      p.source.policyArn.startsWith('arn:aws') &&
-      p.source.policyArn.includes(':iam::aws:policy/') &&
-      PRIVILEGED_POLICIES.has(p.source.policyName),
-  );
 }
 
 export function requiredApprovals(privileged: boolean, settings: RotationSettings): number {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { isPrivileged } from '../../src/domain/privilege.js';
 import {
   canTransition,
   checkDecider,
   checkReason,
   dueLifecycleStep,
-  isPrivileged,
   newRotationRequest,
   OPEN_STATES,
   oldKeyVerdict,
@@ -112,7 +112,50 @@ describe('isPrivileged and requiredApprovals', () => {
       ],
       false,
     ],
-  ])('%s', (_name, policies, expected) => {
+    ...(
+      [
+        ['inline *:* on the user', { Effect: 'Allow', Action: '*', Resource: '*' }, true],
+        [
+          'inline iam:* through a group',
+          { Effect: 'Allow', Action: ['s3:GetObject', 'iam:*'], Resource: '*' },
+          true,
+        ],
+        ['sts:*', { Effect: 'Allow', Action: 'sts:*', Resource: '*' }, true],
+        ['a wildcard that writes policies', { Effect: 'Allow', Action: 'iam:Put*', Resource: '*' }, true],
+        [
+          'attaching policies to yourself only',
+          { Effect: 'Allow', Action: 'iam:AttachUserPolicy', Resource: 'arn:aws:iam::1:user/me' },
+          true,
+        ],
+        ['iam:PassRole on every role', { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }, true],
+        [
+          'iam:PassRole on one role',
+          { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::1:role/app' },
+          false,
+        ],
+        [
+          'Allow with NotAction (everything but S3)',
+          { Effect: 'Allow', NotAction: 's3:*', Resource: '*' },
+          true,
+        ],
+        ['all of S3', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, false],
+        ['reading IAM', { Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }, false],
+        ['a Deny of everything', { Effect: 'Deny', Action: '*', Resource: '*' }, false],
+        ['sts:AssumeRole alone', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }, false],
+      ] as const
+    ).map(([name, statement, expected]) => [
+      name,
+      [
+        {
+          source: name.includes('group')
+            ? { kind: 'group-inline', groupName: 'devs', policyName: 'p' }
+            : { kind: 'user-inline', policyName: 'p' },
+          document: { Version: '2012-10-17', Statement: [statement] },
+        } as AttachedPolicy,
+      ],
+      expected,
+    ]),
+  ] as [string, AttachedPolicy[], boolean][])('%s', (_name, policies, expected) => {
     expect(isPrivileged(policies)).toBe(expected);
   });
 

@@ -1,4 +1,5 @@
-import { checkReason, isPrivileged, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
+import { isPrivileged } from '../../domain/privilege.js';
+import { checkReason, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
 import type { FaultReason } from '../../domain/types.js';
 import { FactError } from '../ports.js';
 import type { RotationDeps } from './deps.js';
