@@ -19,6 +19,7 @@ import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
+import { createIdentityGuard } from './services/identity-guard.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import { type JobReport, runRotationJobs, sendQueued } from './services/rotation/run-rotation-jobs.js';
 import { runScan, type ScanDeps, type ScanResult } from './services/scan/run-scan.js';
@@ -32,6 +33,7 @@ import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createApprovalBoard, createApprovers, createMessenger } from './slack/rotation-adapters.js';
 import { type Db, openDatabase } from './store/db.js';
+import { createIdentityStore } from './store/identity-store.js';
 import { migrate } from './store/migrations.js';
 import { createRotationStore } from './store/rotation-store.js';
 import { createScanStore } from './store/scan-store.js';
@@ -148,7 +150,20 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     logger: toSlackLogger(logger),
   });
   const directory = createSlackDirectory(slackClient, { clock });
-  const findIamUser = createFindIamUser({ iam, directory, clock, emailTagKey: config.emailTagKey });
+  const scans = createScanStore(db);
+  const guard = createIdentityGuard({
+    identities: createIdentityStore(db),
+    scans,
+    outbox: store,
+    // The security channel hears of a conflict at once; `rotation` exists by the time anyone is looked up.
+    flush: () => sendQueued(rotation),
+    iam,
+    clock,
+    logger,
+    trustHours: config.emailMappingTrustHours,
+    securityChannel: config.securityChannel,
+  });
+  const findIamUser = createFindIamUser({ iam, directory, clock, emailTagKey: config.emailTagKey, guard });
 
   const rotation: RotationDeps = {
     store,
@@ -199,7 +214,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     reports: createReportAdapter(iamClient, rotation.sleep),
     iam,
     directory,
-    scans: createScanStore(db),
+    scans,
     outbox: store,
     clock,
     logger,

@@ -57,14 +57,62 @@ export function mapIamUserToSlack(
   return undefined;
 }
 
+/** An IAM user that maps to a Slack user, and by which rule. */
+export interface Claim {
+  readonly user: IamUser;
+  readonly mapping: Mapping;
+}
+
 /** The IAM users that map to one Slack user, sorted by name so the choice among several is stable. */
-export function iamUsersForSlackUser(
+export function claimsFor(
   users: readonly IamUser[],
   slackUserId: string,
   directory: DirectoryIndex,
   emailTagKey: string,
-): IamUser[] {
-  return users
-    .filter((u) => mapIamUserToSlack(u, directory, emailTagKey)?.slackUserId === slackUserId)
-    .sort((a, b) => a.userName.localeCompare(b.userName));
+): Claim[] {
+  const claims: Claim[] = [];
+  for (const user of users) {
+    const mapping = mapIamUserToSlack(user, directory, emailTagKey);
+    if (mapping?.slackUserId === slackUserId) claims.push({ user, mapping });
+  }
+  return claims.sort((a, b) => a.user.userName.localeCompare(b.user.userName));
+}
+
+/**
+ * An administrator confirms that several IAM users in one account really are one person's by tagging each of them
+ * with this key and the person's Slack user ID (a tag non-admins must not be allowed to set: see the README).
+ */
+export const OWNER_CONFIRMED_TAG = 'aws-mfa-bot:owner-confirmed';
+
+/** Whether a person may act on an IAM user's keys and devices through this mapping. */
+export type MappingTrust =
+  | { readonly kind: 'trusted' }
+  /** Mapped by e-mail, which a Slack profile change can steer, too recently: trusted from then on. */
+  | { readonly kind: 'recent'; readonly trustedFrom: number }
+  /** Several IAM users in one account claim the person: nobody acts on them until an administrator resolves it. */
+  | { readonly kind: 'contested'; readonly claimants: readonly string[] };
+
+/** The claims that make a conflict: two or more in one account, not all confirmed by an administrator. */
+export function conflictingClaims(claim: Claim, claims: readonly Claim[]): Claim[] {
+  const rivals = claims.filter((c) => c.user.accountId === claim.user.accountId);
+  if (rivals.length < 2) return [];
+  const confirmed = rivals.every((c) => tagValue(c.user, OWNER_CONFIRMED_TAG) === c.mapping.slackUserId);
+  return confirmed ? [] : rivals;
+}
+
+/**
+ * Key actions need a mapping the person cannot steer: the SlackUserId tag (which only administrators should be
+ * allowed to set), or an e-mail mapping that has stayed the same for `trustMs` since `since`.
+ */
+export function mappingTrust(
+  claim: Claim,
+  claims: readonly Claim[],
+  since: number,
+  now: number,
+  trustMs: number,
+): MappingTrust {
+  const rivals = conflictingClaims(claim, claims);
+  if (rivals.length > 0) return { kind: 'contested', claimants: rivals.map((c) => c.user.userName) };
+  if (claim.mapping.rule === 'tag' || now >= since + trustMs) return { kind: 'trusted' };
+  return { kind: 'recent', trustedFrom: since + trustMs };
 }

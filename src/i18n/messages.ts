@@ -15,6 +15,12 @@ const en = {
     `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
   alsoMapped: (names: string) =>
     `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
+  identity: {
+    contested: (names: string) =>
+      `:no_entry: Several IAM users claim to be you: ${names}. Until an administrator resolves this (removes the wrong tag, or confirms each with the \`aws-mfa-bot:owner-confirmed\` tag), the bot will not act on their keys. The security team has been told.`,
+    recent: (from: string) =>
+      `:hourglass: You were matched to this IAM user by e-mail address only recently. To protect its keys, key actions become available on ${from} UTC — or ask an administrator to set the \`SlackUserId\` tag on the IAM user.`,
+  },
   checkedAt: (when: string) => `Checked live from IAM and CloudTrail at ${when} UTC.`,
   recheck: 'Re-check',
   showSession: 'Show temporary-credential commands',
@@ -267,6 +273,10 @@ const en = {
     more: (n: number) => `…and ${n} more`,
     notMine: (who: string, user: string) =>
       `${who} says IAM user ${user} is not theirs. Check its tags (SlackUserId, e-mail).`,
+    mappingChanged: (user: string, from: string, to: string, rule: string) =>
+      `:warning: IAM user ${user}, which has access keys, now maps to ${to} (was ${from}) through ${rule}. If that is not expected, fix its tags: an e-mail change in Slack must not hand over keys.`,
+    identityConflict: (who: string, users: string) =>
+      `:no_entry: Several IAM users claim ${who}: ${users}. Key actions on them are refused until an administrator removes the wrong SlackUserId/e-mail tag or confirms each with \`aws-mfa-bot:owner-confirmed\`.`,
   },
   trail: {
     rootActivity: (event: string, time: string, region: string, ip: string) =>
@@ -297,6 +307,12 @@ const ko: Messages = {
     `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
   alsoMapped: (names) =>
     `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
+  identity: {
+    contested: (names) =>
+      `:no_entry: 여러 IAM 사용자가 당신으로 매핑되어 있습니다: ${names}. 관리자가 해결할 때까지(잘못된 태그 제거, 또는 각 사용자에 \`aws-mfa-bot:owner-confirmed\` 태그로 확인) 이 사용자들의 키에는 아무 작업도 하지 않습니다. 보안 팀에 알렸습니다.`,
+    recent: (from) =>
+      `:hourglass: 이 IAM 사용자와 최근에야 e-mail 주소로 연결되었습니다. 키를 보호하기 위해 키 작업은 ${from} UTC부터 가능합니다. 또는 관리자에게 IAM 사용자에 \`SlackUserId\` 태그를 설정해 달라고 요청하세요.`,
+  },
   checkedAt: (when) => `${when} UTC에 IAM과 CloudTrail에서 실시간으로 확인했습니다.`,
   recheck: '다시 확인',
   showSession: '임시 자격 증명 명령 보기',
@@ -531,6 +547,10 @@ const ko: Messages = {
     more: (n) => `…외 ${n}명`,
     notMine: (who, user) =>
       `${who}님이 IAM 사용자 ${user}는 본인 것이 아니라고 합니다. 태그(SlackUserId, 이메일)를 확인하세요.`,
+    mappingChanged: (user, from, to, rule) =>
+      `:warning: Access Key가 있는 IAM 사용자 ${user}가 이제 ${to}에 매핑됩니다(이전: ${from}, 규칙: ${rule}). 예상한 변경이 아니라면 태그를 고치세요. Slack의 e-mail 변경으로 키가 넘어가면 안 됩니다.`,
+    identityConflict: (who, users) =>
+      `:no_entry: 여러 IAM 사용자가 ${who}로 매핑됩니다: ${users}. 관리자가 잘못된 SlackUserId/e-mail 태그를 지우거나 각 사용자를 \`aws-mfa-bot:owner-confirmed\`로 확인할 때까지 키 작업을 거부합니다.`,
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

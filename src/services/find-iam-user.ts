@@ -1,7 +1,10 @@
-import { iamUsersForSlackUser, type SlackPerson } from '../domain/identity.js';
+import { claimsFor, type MappingTrust, type SlackPerson } from '../domain/identity.js';
 import type { Clock, FaultReason, IamUser } from '../domain/types.js';
 import { cached } from './cached.js';
+import type { IdentityGuard } from './identity-guard.js';
 import { FactError, type IamPort, type SlackDirectoryPort } from './ports.js';
+
+const TRUSTED: MappingTrust = { kind: 'trusted' };
 
 export type FindIamUserResult =
   | {
@@ -9,6 +12,8 @@ export type FindIamUserResult =
       readonly user: IamUser;
       readonly person: SlackPerson | undefined;
       readonly others: string[];
+      /** Whether key and device actions may go through this mapping (see the identity guard). */
+      readonly trust: MappingTrust;
     }
   | { readonly kind: 'unmapped'; readonly person: SlackPerson | undefined }
   | { readonly kind: 'failed'; readonly reason: FaultReason };
@@ -20,6 +25,8 @@ export interface FindIamUserDeps {
   readonly directory: SlackDirectoryPort;
   readonly clock: Clock;
   readonly emailTagKey: string;
+  /** Remembers mappings and judges their trust; without one (tests of other things) every mapping is trusted. */
+  readonly guard?: IdentityGuard;
   /** How long the list of IAM users and their tags is reused. */
   readonly usersTtlMs?: number;
 }
@@ -40,8 +47,11 @@ export function createFindIamUser(deps: FindIamUserDeps): FindIamUser {
       const person = await deps.directory.person(slackUserId);
       for (const refresh of [false, true]) {
         const [list, index] = await Promise.all([users.get({ refresh }), deps.directory.index({ refresh })]);
-        const [user, ...others] = iamUsersForSlackUser(list, slackUserId, index, deps.emailTagKey);
-        if (user) return { kind: 'found', user, person, others: others.map((o) => o.userName) };
+        const claims = claimsFor(list, slackUserId, index, deps.emailTagKey);
+        const [first, ...others] = claims;
+        if (!first) continue;
+        const trust = deps.guard ? ((await deps.guard(slackUserId, claims))[0] ?? TRUSTED) : TRUSTED;
+        return { kind: 'found', user: first.user, person, others: others.map((o) => o.user.userName), trust };
       }
       return { kind: 'unmapped', person };
     } catch (error) {

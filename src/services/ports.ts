@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../domain/findings.js';
-import type { DirectoryIndex, SlackPerson } from '../domain/identity.js';
+import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identity.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
 import type { RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
@@ -66,7 +66,30 @@ export interface AuditEntry {
  * Something a person must be told by DM. Stored in the outbox in the same transaction as the state change that
  * caused it, and rendered only when sent (in the recipient's language). Never carries a secret.
  */
-export type Notice = RotationNotice | NudgeNotice | DigestNotice | NotMineNotice | TrailNotice;
+export type Notice =
+  | RotationNotice
+  | NudgeNotice
+  | DigestNotice
+  | NotMineNotice
+  | TrailNotice
+  | IdentityNotice;
+
+/** To the security channel: an IAM user with keys changed person, or several IAM users claim one person. */
+export type IdentityNotice =
+  | {
+      readonly kind: 'mapping_changed';
+      readonly iamUserArn: string;
+      readonly from: string;
+      readonly to: string;
+      readonly rule: MappingRule;
+      readonly requestId?: undefined;
+    }
+  | {
+      readonly kind: 'identity_conflict';
+      readonly slackUserId: string;
+      readonly claimants: readonly string[];
+      readonly requestId?: undefined;
+    };
 
 /** A CloudTrail signal, told to the security channel (and the owner, for keys made outside the bot). */
 export interface TrailNotice {
@@ -268,6 +291,22 @@ export interface KeyUseEvent {
 export interface KeyTrailPort {
   /** Recent calls made with one access key, newest first (a few at most). */
   recentUseOfKey(accessKeyId: string, since: Date, limit: number): Promise<KeyUseEvent[]>;
+}
+
+export interface MappingChange {
+  readonly iamUserArn: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rule: MappingRule;
+}
+
+/** Who each IAM user maps to, remembered with the time it started. */
+export interface IdentityStore {
+  /** Records what is seen now; resolves with since when each mapping has held, and those that changed person. */
+  observe(
+    observations: readonly { iamUserArn: string; slackUserId: string; rule: MappingRule }[],
+    at: number,
+  ): Promise<{ since: Map<string, number>; changed: MappingChange[] }>;
 }
 
 export interface ScanStore {

@@ -11,7 +11,7 @@ import type {
   SlackDirectoryPort,
 } from '../services/ports.js';
 import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
-import { digestMessage, notMineMessage, nudgeMessage, trailMessage } from './blocks/scan.js';
+import { digestMessage, identityMessage, notMineMessage, nudgeMessage, trailMessage } from './blocks/scan.js';
 
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
@@ -64,6 +64,10 @@ export function createMessenger(
         case 'root_activity':
         case 'key_created_outside':
           message = trailMessage(m, notice);
+          break;
+        case 'mapping_changed':
+        case 'identity_conflict':
+          message = identityMessage(m, notice);
           break;
         default: {
           const request = await deps.store.get(notice.requestId);

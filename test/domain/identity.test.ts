@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  claimsFor,
   type DirectoryIndex,
-  iamUsersForSlackUser,
   mapIamUserToSlack,
+  mappingTrust,
+  OWNER_CONFIRMED_TAG,
   type SlackPerson,
 } from '../../src/domain/identity.js';
 import type { IamUser } from '../../src/domain/types.js';
@@ -87,7 +89,7 @@ describe('mapIamUserToSlack', () => {
   });
 });
 
-describe('iamUsersForSlackUser', () => {
+describe('claimsFor', () => {
   it('returns only the users that map to the person, sorted by name', () => {
     const users = [
       user('zed', { SlackUserId: 'U0ALICE' }),
@@ -96,9 +98,74 @@ describe('iamUsersForSlackUser', () => {
       // Tagged for someone else: the e-mail-shaped name must not claim it for Alice.
       user('alice@example.com-old', { SlackUserId: 'U0BOB', email: 'alice@example.com' }),
     ];
-    expect(iamUsersForSlackUser(users, 'U0ALICE', directory, 'email').map((u) => u.userName)).toEqual([
+    expect(claimsFor(users, 'U0ALICE', directory, 'email').map((c) => c.user.userName)).toEqual([
       'alice@example.com',
       'zed',
     ]);
+  });
+});
+
+describe('mappingTrust', () => {
+  const HOUR = 3_600_000;
+  const now = Date.parse('2026-06-01T09:00:00Z');
+  const alice = (name: string, tags: Record<string, string>, accountId = '123456789012') =>
+    claimsFor([{ ...user(name, tags), accountId }], 'U0ALICE', directory, 'email')[0] as ReturnType<
+      typeof claimsFor
+    >[number];
+  const tagged = alice('alice', { SlackUserId: 'U0ALICE' });
+  const byEmail = alice('alice-mail', { email: 'alice@example.com' });
+
+  it.each([
+    ['the SlackUserId tag, seen just now', tagged, [tagged], now, { kind: 'trusted' }],
+    [
+      'an e-mail mapping stable for the whole window',
+      byEmail,
+      [byEmail],
+      now - 72 * HOUR,
+      { kind: 'trusted' },
+    ],
+    [
+      'an e-mail mapping that just appeared or changed person',
+      byEmail,
+      [byEmail],
+      now - HOUR,
+      { kind: 'recent', trustedFrom: now + 71 * HOUR },
+    ],
+    [
+      'a second IAM user in the account claiming the same person',
+      tagged,
+      [tagged, alice('mallory', { SlackUserId: 'U0ALICE' })],
+      now - 1000 * HOUR,
+      { kind: 'contested', claimants: ['alice', 'mallory'] },
+    ],
+    [
+      'two claims confirmed by an administrator',
+      alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+      [
+        alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+        alice('alice-admin', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+      ],
+      now,
+      { kind: 'trusted' },
+    ],
+    [
+      'one confirmed, the other not',
+      alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+      [
+        alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+        alice('mallory', { SlackUserId: 'U0ALICE' }),
+      ],
+      now,
+      { kind: 'contested', claimants: ['alice', 'mallory'] },
+    ],
+    [
+      'the same person in two accounts is no conflict',
+      tagged,
+      [tagged, alice('alice', { SlackUserId: 'U0ALICE' }, '210987654321')],
+      now,
+      { kind: 'trusted' },
+    ],
+  ] as const)('%s', (_name, claim, claims, since, expected) => {
+    expect(mappingTrust(claim, claims, since, now, 72 * HOUR)).toEqual(expected);
   });
 });

@@ -109,7 +109,7 @@ export function rotationHarness(
     findIamUser: async (slackUserId) => {
       const user = options.users.get(slackUserId);
       return user
-        ? { kind: 'found', user, person: undefined, others: [] }
+        ? { kind: 'found', user, person: undefined, others: [], trust: { kind: 'trusted' } }
         : { kind: 'unmapped', person: undefined };
     },
     clock,

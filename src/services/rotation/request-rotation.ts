@@ -1,3 +1,4 @@
+import type { MappingTrust } from '../../domain/identity.js';
 import { isPrivileged } from '../../domain/privilege.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
 import type { FaultReason } from '../../domain/types.js';
@@ -13,6 +14,8 @@ export type RequestRotationResult =
       readonly problem: ReasonProblem | 'key_not_yours' | 'key_inactive' | 'open_request';
     }
   | { readonly kind: 'unmapped' }
+  /** The mapping may not act on keys (contested, or by e-mail too recently): nothing was filed. */
+  | { readonly kind: 'untrusted'; readonly trust: Exclude<MappingTrust, { kind: 'trusted' }> }
   | { readonly kind: 'failed'; readonly reason: FaultReason };
 
 /**
@@ -28,6 +31,13 @@ export async function requestRotation(
   const found = await deps.findIamUser(input.slackUserId);
   if (found.kind === 'unmapped') return { kind: 'unmapped' };
   if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
+  if (found.trust.kind !== 'trusted') {
+    deps.logger.warn(
+      { slackUserId: input.slackUserId, iamUser: found.user.userName, trust: found.trust.kind },
+      'rotation request refused: the mapping may not act on keys',
+    );
+    return { kind: 'untrusted', trust: found.trust };
+  }
   const user = found.user;
   try {
     const [keys, policies] = await Promise.all([

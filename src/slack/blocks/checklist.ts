@@ -113,13 +113,22 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
 export function checklistBlocks(
   m: Messages,
   c: Checklist,
-  options: { keyMaxAgeDays: number; keyUnusedDays: number; checkedAt: Date; otherUsers?: readonly string[] },
+  options: {
+    keyMaxAgeDays: number;
+    keyUnusedDays: number;
+    checkedAt: Date;
+    otherUsers?: readonly string[];
+    /** Why key actions are refused for this person right now (a contested or too recent mapping). */
+    warning?: string | undefined;
+  },
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [
     header(m.header),
     section(m.summary(c.doneCount, c.steps.length, code(c.user.userName), code(c.user.accountId))),
   ];
-  if (options.otherUsers?.length) blocks.push(context(m.alsoMapped(options.otherUsers.map(code).join(', '))));
+  if (options.warning) blocks.push(section(options.warning));
+  else if (options.otherUsers?.length)
+    blocks.push(context(m.alsoMapped(options.otherUsers.map(code).join(', '))));
   blocks.push(divider);
   for (const step of c.steps) {
     const title = `${ICON[step.status]} *${m.steps[step.id]}* — ${m.statusLabel[step.status]}`;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Finding } from '../../domain/findings.js';
 import type { Messages } from '../../i18n/messages.js';
-import type { Digest, TrailNotice } from '../../services/ports.js';
+import type { Digest, IdentityNotice, TrailNotice } from '../../services/ports.js';
 import { ACTION } from '../action-ids.js';
 import { clamp, code, context, header, inert, LIMITS, section } from './mrkdwn.js';
 
@@ -120,4 +120,13 @@ export function trailMessage(m: Messages, n: TrailNotice): { text: string; block
       ? m.trail.rootActivity(inert(n.eventName, 80), time, inert(n.region, 40), inert(n.sourceIp, 60))
       : m.trail.keyOutside(inert(n.targetUserArn, 200), inert(n.actorArn, 200), time, inert(n.sourceIp, 60));
   return { text, blocks: [section(text), context(inert(n.userAgent))] };
+}
+
+/** A mapping change or conflict, for the security channel. ARNs come from IAM, rules from the bot: shown inert. */
+export function identityMessage(m: Messages, n: IdentityNotice): { text: string; blocks: KnownBlock[] } {
+  const text =
+    n.kind === 'mapping_changed'
+      ? m.digest.mappingChanged(inert(n.iamUserArn, 200), `<@${n.from}>`, `<@${n.to}>`, inert(n.rule, 20))
+      : m.digest.identityConflict(`<@${n.slackUserId}>`, n.claimants.map((a) => inert(a, 200)).join(', '));
+  return { text, blocks: [section(text)] };
 }

@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import type { MappingTrust } from '../../domain/identity.js';
 import type { IamUser } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { checklistBlocks } from '../blocks/checklist.js';
-import { section } from '../blocks/mrkdwn.js';
+import { code, isoMinute, section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
 
 export type Caller =
@@ -11,6 +12,7 @@ export type Caller =
       readonly m: Messages;
       readonly user: IamUser;
       readonly others: readonly string[];
+      readonly trust: MappingTrust;
     }
   | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
 
@@ -20,7 +22,8 @@ export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promi
   const m = messagesFor(
     found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale,
   );
-  if (found.kind === 'found') return { kind: 'found', m, user: found.user, others: found.others };
+  if (found.kind === 'found')
+    return { kind: 'found', m, user: found.user, others: found.others, trust: found.trust };
   if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
   const channel = deps.settings.securityChannel;
   return {
@@ -28,6 +31,13 @@ export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promi
     m,
     text: m.unmapped(slackUserId, deps.settings.emailTagKey) + (channel ? m.askIn(`<#${channel}>`) : ''),
   };
+}
+
+/** Why key actions are refused for this mapping, in the person's words; undefined when they are not. */
+export function distrustText(m: Messages, trust: MappingTrust): string | undefined {
+  if (trust.kind === 'contested') return m.identity.contested(trust.claimants.map((n) => code(n)).join(', '));
+  if (trust.kind === 'recent') return m.identity.recent(isoMinute(trust.trustedFrom));
+  return undefined;
 }
 
 /** The caller's checklist as blocks, or a single block saying why it can't be shown. */
@@ -45,6 +55,7 @@ export async function renderChecklist(
       keyUnusedDays: deps.settings.keyUnusedDays,
       checkedAt: deps.clock.now(),
       otherUsers: caller.others,
+      warning: distrustText(caller.m, caller.trust),
     }),
   };
 }

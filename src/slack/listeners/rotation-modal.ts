@@ -5,7 +5,7 @@ import { loadingBlocks, modal } from '../blocks/checklist.js';
 import { section } from '../blocks/mrkdwn.js';
 import { rotationRequestModal } from '../blocks/rotation.js';
 import type { SlackDeps } from '../deps.js';
-import { resolveCaller } from './caller.js';
+import { distrustText, resolveCaller } from './caller.js';
 
 /**
  * Opens the rotation request modal: a loading view at once (the trigger_id lives 3 s), then the caller's keys from
@@ -33,7 +33,10 @@ export async function openRotationModal(
   let view = modal(caller.m, [section(caller.kind === 'refused' ? caller.text : '')], {
     title: caller.m.rotation.modalTitle,
   });
-  if (caller.kind === 'found') {
+  const refusal = caller.kind === 'found' ? distrustText(caller.m, caller.trust) : undefined;
+  if (caller.kind === 'found' && refusal) {
+    view = modal(caller.m, [section(refusal)], { title: caller.m.rotation.modalTitle });
+  } else if (caller.kind === 'found') {
     try {
       const keys = await deps.keys.listAccessKeys(caller.user.userName);
       // A nudge names its key by creation time (the credential report has no key IDs); seconds are enough.

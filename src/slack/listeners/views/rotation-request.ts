@@ -6,6 +6,7 @@ import { INPUT } from '../../action-ids.js';
 import { code } from '../../blocks/mrkdwn.js';
 import type { RequestModalMetadata } from '../../blocks/rotation.js';
 import type { SlackDeps } from '../../deps.js';
+import { distrustText } from '../caller.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -54,6 +55,7 @@ export function createRotationRequestSubmit(deps: SlackDeps) {
           : result.problem,
       );
     } else if (result.kind === 'failed') text = m.rotation.submitFailed(m.fault(result.reason));
+    else if (result.kind === 'untrusted') text = m.rotation.submitFailed(distrustText(m, result.trust) ?? '');
     else text = m.rotation.submitFailed(m.unmapped(body.user.id, deps.settings.emailTagKey));
     await client.chat.postMessage({ channel: body.user.id, text });
   };

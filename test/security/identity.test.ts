@@ -1,0 +1,122 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { VIEW } from '../../src/slack/action-ids.js';
+import { describeWithMoto, unique } from '../helpers/aws.js';
+import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { submitRotationRequest } from '../helpers/rotation-bolt.js';
+import { post, slashCommand } from '../helpers/slack-requests.js';
+
+const trail = mockClient(CloudTrailClient);
+const HOUR = 3_600_000;
+
+describeWithMoto('attack: identity tricks against key actions', () => {
+  let t: TestBot;
+  let offset = 0;
+  const clock = { now: () => new Date(Date.now() + offset) };
+
+  beforeEach(async () => {
+    offset = 0;
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
+  });
+  afterEach(() => t.stop());
+
+  /** `/aws-mfa <text>` as `userId`; resolves with the text of the view the bot filled in. */
+  async function command(userId: string, text: string): Promise<string> {
+    const before = t.fake.callsTo('views.update').length;
+    await post(t.baseUrl, slashCommand({ user_id: userId, text, trigger_id: t.fake.issueTriggerId() }));
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
+    return JSON.stringify(t.fake.callsTo('views.update').at(-1)?.args.view);
+  }
+
+  const offersKeys = (view: string) => view.includes(`"callback_id":"${VIEW.rotationRequest}"`);
+  const approvalPosts = () =>
+    t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS');
+  const securityPosts = () =>
+    t.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === 'C0SECURITY');
+
+  async function iamUserWithKey(userName: string, tags: { Key: string; Value: string }[]) {
+    await t.iam.send(new CreateUserCommand({ UserName: userName, Tags: tags }));
+    const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return key.AccessKey?.AccessKeyId ?? '';
+  }
+
+  it("a Slack e-mail changed to match someone's IAM user gives no key actions; security is told", async () => {
+    const email = `${unique('owner')}@example.com`;
+    const owner = { id: `U0${unique('A').slice(2).toUpperCase().replace(/-/g, '')}`, name: 'owner' };
+    const intruder = { id: `U0${unique('B').slice(2).toUpperCase().replace(/-/g, '')}`, name: 'intruder' };
+    t.fake.members.push({ ...owner, profile: { email } });
+    t.fake.members.push({ ...intruder, profile: { email: `${unique('other')}@example.com` } });
+    const userName = unique('mapped-by-mail');
+    const keyId = await iamUserWithKey(userName, [{ Key: 'email', Value: email }]);
+
+    // The owner, seen for the first time: e-mail mappings wait EMAIL_MAPPING_TRUST_HOURS before key actions.
+    expect(await command(owner.id, 'rotate')).toContain('key actions become available on');
+    offset += 73 * HOUR;
+    expect(offersKeys(await command(owner.id, 'rotate'))).toBe(true);
+
+    // The address is recycled: the owner's profile changes, the intruder's takes the old address.
+    const ownerMember = t.fake.members.find((m) => m.id === owner.id);
+    const intruderMember = t.fake.members.find((m) => m.id === intruder.id);
+    if (ownerMember) ownerMember.profile = { email: `${unique('moved')}@example.com` };
+    if (intruderMember) intruderMember.profile = { email };
+    offset += 16 * 60_000;
+
+    const view = await command(intruder.id, 'rotate');
+    expect(offersKeys(view)).toBe(false);
+    expect(view).toContain('key actions become available on');
+    const before = approvalPosts().length;
+    expect((await submitRotationRequest(t, intruder.id, keyId, 'mine now')).status).toBe(200);
+    await t.fake.waitFor(() =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .some((c) => c.args.channel === intruder.id && String(c.args.text).includes('become available')),
+    );
+    expect(approvalPosts()).toHaveLength(before);
+    await t.fake.waitFor(() => securityPosts().some((c) => String(c.args.text).includes('now maps to')));
+    const alert = String(securityPosts().find((c) => String(c.args.text).includes('now maps to'))?.args.text);
+    expect(alert).toContain(`<@${intruder.id}>`);
+    expect(alert).toContain(`(was <@${owner.id}>)`);
+  });
+
+  it("an IAM user tagged with someone else's SlackUserId makes a conflict: shown, key actions refused, security told once", async () => {
+    const victim = await t.engineer({ mfa: true });
+    const victimKey = await t.iam.send(new CreateAccessKeyCommand({ UserName: victim.userName }));
+    // The attacker tags their own IAM user with the victim's Slack ID (named to sort first).
+    const attackerUser = `aaa-${unique('attacker')}`;
+    await iamUserWithKey(attackerUser, [{ Key: 'SlackUserId', Value: victim.slackUserId }]);
+
+    const checklist = await command(victim.slackUserId, '');
+    expect(checklist).toContain('Several IAM users claim to be you');
+    expect(checklist).toContain(attackerUser);
+    await command(victim.slackUserId, '');
+    const rotate = await command(victim.slackUserId, 'rotate');
+    expect(offersKeys(rotate)).toBe(false);
+    expect(rotate).toContain('Several IAM users claim to be you');
+
+    const before = approvalPosts().length;
+    await submitRotationRequest(t, victim.slackUserId, victimKey.AccessKey?.AccessKeyId ?? '', 'routine');
+    await t.fake.waitFor(() =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .some(
+          (c) => c.args.channel === victim.slackUserId && String(c.args.text).includes('Several IAM users'),
+        ),
+    );
+    expect(approvalPosts()).toHaveLength(before);
+    await t.fake.waitFor(() =>
+      securityPosts().some((c) => String(c.args.text).includes('Several IAM users claim')),
+    );
+    expect(
+      securityPosts().filter((c) => String(c.args.text).includes('Several IAM users claim')),
+    ).toHaveLength(1);
+
+    // An administrator removes the false claim: the victim may rotate again.
+    await t.iam.send(new UntagUserCommand({ UserName: attackerUser, TagKeys: ['SlackUserId'] }));
+    offset += 6 * 60_000;
+    expect(offersKeys(await command(victim.slackUserId, 'rotate'))).toBe(true);
+  });
+});
