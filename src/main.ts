@@ -13,8 +13,10 @@ import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
 import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } from './aws/trail.js';
 import type { Config } from './config.js';
+import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { Clock } from './domain/types.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
+import { cachedBy } from './services/cached.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
@@ -121,13 +123,27 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
   const iamClient = new IAMClient({ region });
   const iam = createIamAdapter(iamClient);
   const keys = createKeyAdminAdapter(iamClient, new IAMClient({ region, maxAttempts: 1 }));
-  const trailDeps = {
-    clients: [...new Set(['us-east-1', region])].map((r) => ({
-      region: r,
-      client: new CloudTrailClient({ region: r }),
-    })),
-    limiter: createRateLimiter(2),
-  };
+  // CloudTrail allows 2 LookupEvents a second: half for people's checklists (who wait at most 5 s for a place, then
+  // see "couldn't check"), half for the jobs, so neither can starve the other.
+  const trailClients = [...new Set(['us-east-1', region])].map((r) => ({
+    region: r,
+    client: new CloudTrailClient({ region: r }),
+  }));
+  const trailDeps = { clients: trailClients, limiter: createRateLimiter(1) };
+  const checklistTrail = createTrailAdapter({
+    clients: trailClients,
+    limiter: createRateLimiter(1),
+    maxWaitMs: 5_000,
+  });
+  // A person's temporary-credential use, answered from the last look for ten minutes.
+  const sessionUse = cachedBy(
+    (userName) =>
+      checklistTrail.findSessionTokenUse(
+        userName,
+        new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000),
+      ),
+    { ttlMs: 10 * 60_000, clock },
+  );
   // Who the bot is, asked once (and again after a failure): for the secrets' policy and to spot its own keys.
   let callerArn: Promise<string> | undefined;
   const botArn = () => {
@@ -193,7 +209,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     findIamUser,
     getChecklist: createGetChecklist({
       iam,
-      trail: createTrailAdapter(trailDeps),
+      trail: { findSessionTokenUse: (userName) => sessionUse.get(userName) },
       clock,
       logger,
       region,

@@ -1,6 +1,9 @@
 export interface RateLimiter {
-  /** Resolves when the next request may start. */
-  take(): Promise<void>;
+  /**
+   * Resolves `true` when the next request may start. With `maxWaitMs`, resolves `false` at once (and takes no place
+   * in the queue) when the wait would be longer: a person's checklist says "couldn't check" instead of hanging.
+   */
+  take(maxWaitMs?: number): Promise<boolean>;
 }
 
 /**
@@ -15,11 +18,13 @@ export function createRateLimiter(
   const interval = 1000 / perSecond;
   let next = 0;
   return {
-    async take() {
+    async take(maxWaitMs = Number.POSITIVE_INFINITY) {
       const t = now();
       const slot = Math.max(t, next);
+      if (slot - t > maxWaitMs) return false;
       next = slot + interval;
       if (slot > t) await sleep(slot - t);
+      return true;
     },
   };
 }

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import type { TrailEvent } from '../domain/trail-signals.js';
 import type { SessionTokenUse } from '../domain/types.js';
-import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../services/ports.js';
+import { FactError, type KeyTrailPort, type KeyUseEvent, type TrailPort } from '../services/ports.js';
 import { awsCall } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -14,6 +14,8 @@ export interface TrailAdapterDeps {
   /** A client per region: STS calls are logged in us-east-1 (global endpoint) or in the region of the endpoint used. */
   readonly clients: readonly { readonly region: string; readonly client: CloudTrailClient }[];
   readonly limiter: RateLimiter;
+  /** How long a request may wait for its place in the limiter's queue; longer → throttled ("couldn't check"). */
+  readonly maxWaitMs?: number;
   /** Pages of 50 events read per region before giving up; keeps a busy account from stalling the checklist. */
   readonly maxPagesPerRegion?: number;
 }
@@ -30,7 +32,9 @@ async function* lookupPages(
 ): AsyncGenerator<Event[]> {
   let token: string | undefined;
   for (let page = 0; page < maxPages; page++) {
-    await deps.limiter.take();
+    if (!(await deps.limiter.take(deps.maxWaitMs))) {
+      throw new FactError({ kind: 'throttled', action: 'cloudtrail:LookupEvents', code: 'QueuedTooLong' });
+    }
     const r = await awsCall('cloudtrail:LookupEvents', () =>
       client.send(new LookupEventsCommand({ ...input, NextToken: token })),
     );

@@ -44,3 +44,29 @@ export function cached<T>(
     peek: () => value?.data,
   };
 }
+
+/**
+ * One {@link cached} value per key (a person, an IAM user), for `ttlMs`. Keys unused for a while are dropped, so the
+ * map holds only what was asked for recently.
+ */
+export function cachedBy<T>(
+  load: (key: string) => Promise<T>,
+  options: { ttlMs: number; minRefreshMs?: number; clock: Clock },
+): { get(key: string, options?: { refresh?: boolean }): Promise<T> } {
+  const entries = new Map<string, { value: Cached<T>; usedAt: number }>();
+  return {
+    get(key, getOptions) {
+      const now = options.clock.now().getTime();
+      if (entries.size > 5_000) {
+        for (const [k, e] of entries) if (now - e.usedAt > options.ttlMs) entries.delete(k);
+      }
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = { value: cached(() => load(key), options), usedAt: now };
+        entries.set(key, entry);
+      }
+      entry.usedAt = now;
+      return entry.value.get(getOptions);
+    },
+  };
+}

@@ -47,7 +47,7 @@ function sessionTokenEvent(userName: string, time: string, region = 'us-east-1')
 }
 
 const since = new Date('2026-05-01T00:00:00Z');
-const noWait = { take: async () => {} };
+const noWait = { take: async () => true };
 // One mock for the file: aws-sdk-client-mock stubs the client class, not an instance.
 const mock = mockClient(CloudTrailClient);
 afterEach(() => mock.reset());
@@ -114,8 +114,23 @@ describe('CloudTrail adapter', () => {
   it('takes a rate-limit slot before every request', async () => {
     mock.on(LookupEventsCommand).resolves({ Events: [] });
     let taken = 0;
-    await adapter(undefined, { take: async () => void taken++ }).findSessionTokenUse('alice', since);
+    await adapter(undefined, {
+      take: async () => {
+        taken++;
+        return true;
+      },
+    }).findSessionTokenUse('alice', since);
     expect(taken).toBe(mock.commandCalls(LookupEventsCommand).length);
+  });
+
+  it('gives up as throttled, without calling CloudTrail, when its place in the queue is too far away', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const failed = await adapter(undefined, { take: async () => false })
+      .findSessionTokenUse('alice', since)
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(FactError);
+    expect((failed as FactError).reason).toMatchObject({ kind: 'throttled', code: 'QueuedTooLong' });
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(0);
   });
 });
 
@@ -135,6 +150,22 @@ describe('createRateLimiter', () => {
     now += 5_000; // after a quiet spell the next request goes at once
     await limiter.take();
     expect(slept).toEqual([500, 1000]);
+  });
+
+  it('answers false at once, keeping no place, when the wait would exceed maxWaitMs', async () => {
+    const slept: number[] = [];
+    const limiter = createRateLimiter(
+      2,
+      () => 1_000,
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    expect(await Promise.all([limiter.take(), limiter.take(), limiter.take()])).toEqual([true, true, true]);
+    expect(await limiter.take(800)).toBe(false);
+    // The refused request did not push later ones back.
+    expect(await limiter.take(1_500)).toBe(true);
+    expect(slept).toEqual([500, 1000, 1500]);
   });
 });
 

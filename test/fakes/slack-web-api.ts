@@ -12,6 +12,8 @@ export interface RecordedCall {
   readonly ok: boolean;
   readonly error?: string;
   readonly at: number;
+  /** What the fake answered (a view's ID, a message's ts …). */
+  readonly result?: Json;
 }
 
 export interface FakeMember {
@@ -227,6 +229,7 @@ export class FakeSlackWebApi {
       method,
       args: rest,
       ok: result.ok === true,
+      result,
       ...(typeof result.error === 'string' ? { error: result.error } : {}),
       at: Date.now(),
     });

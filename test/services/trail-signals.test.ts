@@ -104,7 +104,7 @@ describe('CloudTrail signals job', () => {
           { region: 'us-east-1', client: new CloudTrailClient({ region: 'us-east-1' }) },
           { region: 'ap-northeast-2', client: new CloudTrailClient({ region: 'ap-northeast-2' }) },
         ],
-        limiter: { take: async () => {} },
+        limiter: { take: async () => true },
       }),
       iam: {
         listUsers: async () => users,

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { MappingTrust } from '../../domain/identity.js';
 import type { IamUser } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
+import { cachedBy } from '../../services/cached.js';
 import { checklistBlocks } from '../blocks/checklist.js';
 import { code, isoMinute, section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
@@ -60,13 +61,39 @@ export async function renderChecklist(
   };
 }
 
-/** Rendering that never throws: an unexpected error is logged once and becomes a polite block. */
+/** A person asking again within this long gets the answer they just had: one person cannot crowd out the rest. */
+export const CHECKLIST_REUSE_MS = 60_000;
+/** Re-check reads AWS again, but not more often than this for one person. */
+export const RECHECK_MIN_MS = 10_000;
+
+type Rendered = { m: Messages; blocks: KnownBlock[] };
+/** Recent checklists per person, one cache per running bot (its deps). Concurrent asks share one read. */
+const recent = new WeakMap<SlackDeps, ReturnType<typeof cachedBy<Rendered>>>();
+
+function recentChecklists(deps: SlackDeps) {
+  let cache = recent.get(deps);
+  if (!cache) {
+    cache = cachedBy((slackUserId) => renderChecklist(deps, slackUserId), {
+      ttlMs: CHECKLIST_REUSE_MS,
+      minRefreshMs: RECHECK_MIN_MS,
+      clock: deps.clock,
+    });
+    recent.set(deps, cache);
+  }
+  return cache;
+}
+
+/**
+ * The checklist for a surface, never throwing: an unexpected error is logged once and becomes a polite block. A repeat
+ * within a minute gets the last result; `recheck` reads again unless the last read is under ten seconds old.
+ */
 export async function renderChecklistSafely(
   deps: SlackDeps,
   slackUserId: string,
-): Promise<{ m: Messages; blocks: KnownBlock[] }> {
+  options: { recheck?: boolean } = {},
+): Promise<Rendered> {
   try {
-    return await renderChecklist(deps, slackUserId);
+    return await recentChecklists(deps).get(slackUserId, { refresh: options.recheck ?? false });
   } catch (error) {
     deps.logger.error({ err: error, slackUserId }, 'checklist could not be rendered');
     const m = messagesFor(deps.directory.peek(slackUserId)?.locale);

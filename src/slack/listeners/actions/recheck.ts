@@ -13,7 +13,7 @@ export function createRecheck(deps: SlackDeps) {
     const userId = body.user.id;
     const view = body.view;
     if (view?.type === 'home') {
-      const filled = await renderChecklistSafely(deps, userId);
+      const filled = await renderChecklistSafely(deps, userId, { recheck: true });
       await client.views.publish({ user_id: userId, view: home(filled.blocks) });
       return;
     }
@@ -21,7 +21,7 @@ export function createRecheck(deps: SlackDeps) {
     const m = messagesFor(deps.directory.peek(userId)?.locale);
     // Show that something is happening: AWS can take a few seconds.
     await client.views.update({ view_id: view.id, view: modal(m, loadingBlocks(m)) });
-    const filled = await renderChecklistSafely(deps, userId);
+    const filled = await renderChecklistSafely(deps, userId, { recheck: true });
     await client.views.update({ view_id: view.id, view: modal(filled.m, filled.blocks) });
   };
 }

@@ -1,0 +1,65 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeWithMoto } from '../helpers/aws.js';
+import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { post, slashCommand } from '../helpers/slack-requests.js';
+
+const trail = mockClient(CloudTrailClient);
+
+describeWithMoto('attack: one person floods /aws-mfa', () => {
+  let t: TestBot;
+  beforeEach(async () => {
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    t = await startTestBot();
+  });
+  afterEach(() => t.stop());
+
+  /** Sends `/aws-mfa` as the engineer; resolves with the ID of the modal it opened. */
+  async function open(who: Engineer): Promise<string> {
+    const triggerId = t.fake.issueTriggerId();
+    await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, trigger_id: triggerId }));
+    await t.fake.waitFor(() =>
+      t.fake.callsTo('views.open').some((c) => c.ok && c.args.trigger_id === triggerId),
+    );
+    const opened = t.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId);
+    return String((opened?.result?.view as { id?: string } | undefined)?.id);
+  }
+  const filled = (viewId: string) =>
+    t.fake.callsTo('views.update').some((c) => c.ok && c.args.view_id === viewId);
+
+  it('40 commands at once cost one read of AWS; everyone else is answered as usual', async () => {
+    const flooder = await t.engineer();
+    const other = await t.engineer();
+    const views = await Promise.all(Array.from({ length: 40 }, () => open(flooder)));
+    const theirs = await open(other);
+    await t.fake.waitFor(() => [...views, theirs].every(filled), 15_000);
+    // One look-up (two regions) for the flooder's 40, one for the other person.
+    expect(trail.commandCalls(LookupEventsCommand).length).toBeLessThanOrEqual(4);
+  });
+
+  it('a queue too long for CloudTrail turns into "couldn\'t check", and the jobs keep their own budget', async () => {
+    const people = await Promise.all(Array.from({ length: 12 }, () => t.engineer()));
+    const views = await Promise.all(people.map((p) => open(p)));
+    // The CloudTrail signals job starts behind that queue and still finishes before the checklists do.
+    let signalsDone = 0;
+    const signals = t.bot.trailSignals().then((report) => {
+      signalsDone = Date.now();
+      return report;
+    });
+    await t.fake.waitFor(() => views.every(filled), 20_000);
+    const lastFilled = Math.max(
+      ...t.fake
+        .callsTo('views.update')
+        .filter((c) => views.includes(String(c.args.view_id)))
+        .map((c) => c.at),
+    );
+    await expect(signals).resolves.toMatchObject({ denied: false });
+    expect(signalsDone).toBeLessThan(lastFilled);
+    const texts = views.map((id) => JSON.stringify(t.fake.view(id)));
+    // 1 request a second for checklists, 5 s of queue at most: the late ones say so instead of hanging.
+    expect(texts.filter((x) => x.includes("Couldn't check")).length).toBeGreaterThan(0);
+    expect(texts.filter((x) => !x.includes("Couldn't check")).length).toBeGreaterThan(0);
+  });
+});
