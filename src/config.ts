@@ -128,7 +128,7 @@ const schema = z.object({
       .max(8760, { error: 'must be a whole number of hours between 0 and 8760' }),
   ),
   SLACK_TEAM_ID: optional(
-    z.string().regex(/^[TE][A-Z0-9]{6,}$/, { error: 'must be a Slack workspace ID such as T0123456789' }),
+    z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: 'must be a Slack workspace ID such as T0123456789' }),
   ),
   SECRETS_KMS_KEY_ID: optional(
     z

@@ -130,10 +130,23 @@ describe('loadConfig', () => {
     [{ NUDGE_CRON: 'every monday' }, /^NUDGE_CRON must be a cron expression/],
     [{ NUDGE_REPEAT_DAYS: '-1' }, /^NUDGE_REPEAT_DAYS must be a whole number of days/],
     [{ TZ: 'Seoul' }, /^TZ must be an IANA time zone/],
+    [{ SLACK_TEAM_ID: 'my-workspace' }, /^SLACK_TEAM_ID must be a Slack workspace ID/],
+    [{ EMAIL_MAPPING_TRUST_HOURS: '-3' }, /^EMAIL_MAPPING_TRUST_HOURS must be a whole number of hours/],
+    [{ SECRETS_KMS_KEY_ID: 'my key' }, /^SECRETS_KMS_KEY_ID must be a KMS key ID, key ARN, alias/],
   ])('names the variable and what to put there: %o', (override, message) => {
     const found = problems({ ...base, ...override });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
+  });
+
+  it('takes a KMS key as an ID, a key ARN, an alias or an alias ARN', () => {
+    for (const id of [
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'alias/aws-mfa-bot',
+      'arn:aws:kms:ap-northeast-2:123456789012:alias/aws-mfa-bot',
+    ])
+      expect(loadConfig({ ...base, SECRETS_KMS_KEY_ID: id }).secretsKmsKeyId).toBe(id);
   });
 
   it('lists every problem at once and never echoes a value', () => {

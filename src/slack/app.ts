@@ -1,6 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import {
+  type AnyMiddlewareArgs,
+  App,
+  HTTPReceiver,
+  type Middleware,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { toSlackLogger } from '../logger.js';
@@ -54,6 +61,54 @@ function healthRoutes(readiness: Readiness) {
   ];
 }
 
+/** How far a request's timestamp may be from now, either way: Slack's own five minutes. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * Bolt rejects requests older than five minutes but not ones dated in the future, which a captured signature could
+ * otherwise be replayed with for as long as its date lies ahead. Refused before Bolt sees them; nothing is done.
+ */
+function refuseFutureRequests(http: HTTPReceiver, deps: SlackDeps): void {
+  const inner = http.requestListener;
+  http.requestListener = (req, res) => {
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (req.method === 'POST' && Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
+      deps.logger.warn(
+        { path: req.url, aheadSeconds: Math.round(ts - Date.now() / 1000) },
+        'refused a request dated in the future',
+      );
+      req.resume();
+      res.writeHead(401);
+      res.end();
+      return;
+    }
+    inner(req, res);
+  };
+}
+
+/** The workspace a payload says it comes from (commands and events: team_id; interactions: team.id). */
+function teamOf(body: Record<string, unknown>): string | undefined {
+  const team = body.team as { id?: string } | string | undefined;
+  const id =
+    body.team_id ??
+    (typeof team === 'object' ? team?.id : team) ??
+    (body.view as { team_id?: string })?.team_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** SLACK_TEAM_ID set: a payload from any other workspace is acknowledged, logged and otherwise ignored. */
+function onlyFromWorkspace(teamId: string, deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const team = teamOf(args.body as Record<string, unknown>);
+    if (team === teamId) {
+      await args.next();
+      return;
+    }
+    deps.logger.warn({ team }, 'refused a payload from another workspace');
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+  };
+}
+
 /**
  * The Bolt app on the transport the configuration asks for: Socket Mode when an app-level token is set, otherwise
  * HTTP with `POST /slack/events` (Bolt verifies the signature and rejects requests older than five minutes).
@@ -92,6 +147,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
       customRoutes,
       logger,
     });
+    refuseFutureRequests(http, deps);
     receiver = http;
   }
 
@@ -108,6 +164,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
     deps.logger.error({ err: e.original ?? e, code: e.code }, 'a Slack listener failed');
   });
 
+  if (config.slackTeamId) app.use(onlyFromWorkspace(config.slackTeamId, deps));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerEvents(app, deps);
