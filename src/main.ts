@@ -235,6 +235,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     clock,
     logger,
     newId: randomUUID,
+    identities: guard,
     config: {
       keyMaxAgeDays: config.keyMaxAgeDays,
       keyUnusedDays: config.keyUnusedDays,

@@ -50,7 +50,7 @@ export function createFindIamUser(deps: FindIamUserDeps): FindIamUser {
         const claims = claimsFor(list, slackUserId, index, deps.emailTagKey);
         const [first, ...others] = claims;
         if (!first) continue;
-        const trust = deps.guard ? ((await deps.guard(slackUserId, claims))[0] ?? TRUSTED) : TRUSTED;
+        const trust = deps.guard ? ((await deps.guard.assess(slackUserId, claims))[0] ?? TRUSTED) : TRUSTED;
         return { kind: 'found', user: first.user, person, others: others.map((o) => o.user.userName), trust };
       }
       return { kind: 'unmapped', person };

@@ -16,18 +16,26 @@ export interface IdentityGuardDeps {
   readonly securityChannel: string | undefined;
 }
 
-/** Decides how far each of a person's claims may be trusted, remembering mappings and telling security of trouble. */
-export type IdentityGuard = (slackUserId: string, claims: readonly Claim[]) => Promise<MappingTrust[]>;
+export interface IdentityGuard {
+  /** How far each of a person's claims may be trusted; remembers the mappings and tells security of trouble. */
+  assess(slackUserId: string, claims: readonly Claim[]): Promise<MappingTrust[]>;
+  /** Remembers mappings seen in bulk (the scan), telling security of any IAM user with keys that changed person. */
+  watch(claims: readonly Claim[]): Promise<void>;
+}
 
 export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
   const tell = async (outgoing: Omit<Outgoing, 'channel'>, at: number) => {
     if (deps.securityChannel) await deps.outbox.enqueue({ channel: deps.securityChannel, ...outgoing }, at);
   };
 
-  return async function assess(slackUserId, claims) {
-    const now = deps.clock.now().getTime();
+  /** Records the claims; resolves with since-when per ARN and whether security was told of a change. */
+  async function observe(claims: readonly Claim[], now: number) {
     const { since, changed } = await deps.identities.observe(
-      claims.map((c) => ({ iamUserArn: c.user.arn, slackUserId, rule: c.mapping.rule })),
+      claims.map((c) => ({
+        iamUserArn: c.user.arn,
+        slackUserId: c.mapping.slackUserId,
+        rule: c.mapping.rule,
+      })),
       now,
     );
     let told = false;
@@ -42,6 +50,12 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
       await tell({ notice: { kind: 'mapping_changed', ...change } }, now);
       told = true;
     }
+    return { since, told };
+  }
+
+  /** Several IAM users in one account claiming the person: told to security once per set of claimants. */
+  async function reportConflicts(slackUserId: string, claims: readonly Claim[], now: number) {
+    let told = false;
     for (const account of new Set(claims.map((c) => c.user.accountId))) {
       const rivals = conflictingClaims(claims.find((c) => c.user.accountId === account) as Claim, claims);
       if (rivals.length === 0) continue;
@@ -55,8 +69,23 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
         told = true;
       }
     }
-    if (told) await deps.flush().catch((error) => deps.logger.error({ err: error }, 'outbox flush failed'));
+    return told;
+  }
+
+  async function assess(slackUserId: string, claims: readonly Claim[]): Promise<MappingTrust[]> {
+    const now = deps.clock.now().getTime();
+    const { since, told } = await observe(claims, now);
+    const conflict = await reportConflicts(slackUserId, claims, now);
+    if (told || conflict)
+      await deps.flush().catch((error) => deps.logger.error({ err: error }, 'outbox flush failed'));
     const trustMs = deps.trustHours * 3_600_000;
     return claims.map((c) => mappingTrust(c, claims, since.get(c.user.arn) ?? now, now, trustMs));
+  }
+
+  return {
+    assess,
+    async watch(claims) {
+      await observe(claims, deps.clock.now().getTime());
+    },
   };
 }

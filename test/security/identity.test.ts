@@ -82,6 +82,29 @@ describeWithMoto('attack: identity tricks against key actions', () => {
     expect(alert).toContain(`(was <@${owner.id}>)`);
   });
 
+  it('the scan notices an e-mail mapping moving to another person even when nobody acts', async () => {
+    const email = `${unique('scan')}@example.com`;
+    const [first, second] = ['U0SCANA', 'U0SCANB'].map(
+      (id) => `${id}${unique('x').slice(2, 8).toUpperCase()}`,
+    );
+    t.fake.members.push({ id: String(first), profile: { email } });
+    t.fake.members.push({ id: String(second), profile: { email: `${unique('b')}@example.com` } });
+    await iamUserWithKey(unique('scanned'), [{ Key: 'email', Value: email }]);
+    offset += 100 * 24 * HOUR; // the key is now due for rotation: a finding with an owner
+    await t.bot.scan({ dryRun: false });
+    const before = securityPosts().filter((c) => String(c.args.text).includes('now maps to')).length;
+
+    const a = t.fake.members.find((m) => m.id === first);
+    const b = t.fake.members.find((m) => m.id === second);
+    if (a) a.profile = { email: `${unique('gone')}@example.com` };
+    if (b) b.profile = { email };
+    offset += 16 * 60_000;
+    await t.bot.scan({ dryRun: false });
+    const alerts = securityPosts().filter((c) => String(c.args.text).includes('now maps to'));
+    expect(alerts.length - before).toBe(1);
+    expect(String(alerts.at(-1)?.args.text)).toContain(`<@${second}>`);
+  });
+
   it("an IAM user tagged with someone else's SlackUserId makes a conflict: shown, key actions refused, security told once", async () => {
     const victim = await t.engineer({ mfa: true });
     const victimKey = await t.iam.send(new CreateAccessKeyCommand({ UserName: victim.userName }));

@@ -4,10 +4,11 @@ import {
   type FindingThresholds,
   type ReportRow,
 } from '../../domain/findings.js';
-import { type DirectoryIndex, mapIamUserToSlack } from '../../domain/identity.js';
+import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../domain/identity.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from '../../domain/nudge-policy.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
+import type { IdentityGuard } from '../identity-guard.js';
 import type { Digest, IamPort, Outgoing, ScanStore, SlackDirectoryPort } from '../ports.js';
 import { queueNudge } from './queue-nudge.js';
 
@@ -35,6 +36,8 @@ export interface ScanDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newId: () => string;
+  /** Remembers the owners seen, so a change of person on an IAM user with keys reaches security without anyone acting. */
+  readonly identities?: Pick<IdentityGuard, 'watch'>;
   readonly config: FindingThresholds & {
     readonly repeatDays: number;
     readonly emailTagKey: string;
@@ -113,6 +116,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const unmapped = new Set<string>();
   const exempt = new Map<string, string>();
   let nudgesQueued = 0;
+  const owners = new Map<string, Claim>();
 
   for (const finding of findings) {
     if (finding.audience === 'security') {
@@ -132,6 +136,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
       items.push({ finding, slackUserId: undefined, outcome: 'unmapped' });
       continue;
     }
+    if (user) owners.set(user.arn, { user, mapping });
     const record = await deps.scans.nudge(finding.subject);
     if (shouldEscalate(record) && record)
       escalations.push({ slackUserId: mapping.slackUserId, finding, nudges: record.sentCount });
@@ -158,6 +163,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
       .sort((a, b) => a.user.localeCompare(b.user)),
   };
   if (!options.dryRun) {
+    await deps.identities?.watch([...owners.values()]);
     await deps.scans.saveScan(deps.newId(), at, counts);
     if (deps.config.securityChannel)
       await deps.outbox.enqueue(
