@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { OWNER_CONFIRMED_TAG, SLACK_USER_ID_TAG } from '../../src/domain/identity.js';
+import { EXEMPT_TAG } from '../../src/services/scan/run-scan.js';
+
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('the policies the README tells operators to apply', () => {
+  it('the tag deny covers every tag that says who owns an IAM user, for tagging and untagging', () => {
+    const doc = json('docs/deny-mapping-tags-policy.json');
+    const [stmt] = doc.Statement;
+    expect(stmt.Effect).toBe('Deny');
+    expect(stmt.Action).toEqual(['iam:TagUser', 'iam:UntagUser']);
+    const defaultEmailTag = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      APPROVAL_CHANNEL: 'C0APPROVALS',
+      APPROVERS: 'U0ALICE',
+    }).emailTagKey;
+    expect(stmt.Condition['ForAnyValue:StringEqualsIgnoreCase']['aws:TagKeys'].sort()).toEqual(
+      [SLACK_USER_ID_TAG, defaultEmailTag, OWNER_CONFIRMED_TAG, EXEMPT_TAG].sort(),
+    );
+  });
+
+  it('the KMS key policy lets the bot encrypt and each user decrypt only their own secret, through Secrets Manager', () => {
+    const doc = json('docs/secrets-kms-key-policy.json');
+    const user = doc.Statement.find((s: { Sid: string }) => s.Sid === 'EachUserDecryptsOnlyTheirOwnSecret');
+    expect(user.Action).toBe('kms:Decrypt');
+    expect(user.Condition.StringLike['kms:EncryptionContext:SecretARN']).toMatch(
+      /aws-mfa-bot\/\d{12}\/\$\{aws:username\}-\?{6}$/,
+    );
+    expect(Object.keys(user.Condition.StringEquals)).toEqual(['kms:ViaService']);
+    const bot = json('docs/iam-policy.json').Statement.find((s: { Sid: string }) => s.Sid.includes('Kms'));
+    expect(bot.Condition.StringLike['kms:ViaService']).toBe('secretsmanager.*.amazonaws.com');
+  });
+});
