@@ -73,11 +73,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const optional = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const positiveInt = (fallback: number, hint: string) =>
+const wholeNumber = (fallback: number, min: number, max: number, hint: string) =>
   z.preprocess(
     (v) => (v === undefined || v === '' ? fallback : v),
-    z.coerce.number({ error: hint }).int({ error: hint }).min(1, { error: hint }).max(3650, { error: hint }),
+    z.coerce.number({ error: hint }).int({ error: hint }).min(min, { error: hint }).max(max, { error: hint }),
   );
+
+const positiveInt = (fallback: number, hint: string) => wholeNumber(fallback, 1, 3650, hint);
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z
@@ -98,14 +100,7 @@ const schema = z.object({
     (v) => (v === undefined || v === '' ? 'https://slack.com/api/' : v),
     z.url({ error: 'must be a URL such as https://slack.com/api/' }),
   ),
-  PORT: z.preprocess(
-    (v) => (v === undefined || v === '' ? 3000 : v),
-    z.coerce
-      .number({ error: 'must be a TCP port number (1-65535)' })
-      .int({ error: 'must be a TCP port number (1-65535)' })
-      .min(0, { error: 'must be a TCP port number (1-65535)' })
-      .max(65535, { error: 'must be a TCP port number (1-65535)' }),
-  ),
+  PORT: wholeNumber(3000, 0, 65535, 'must be a TCP port number (1-65535)'),
   SECURITY_CHANNEL: optional(
     z
       .string()
@@ -119,14 +114,7 @@ const schema = z.object({
       error: 'must be a valid IAM tag key (1-128 characters)',
     }),
   ),
-  EMAIL_MAPPING_TRUST_HOURS: z.preprocess(
-    (v) => (v === undefined || v === '' ? 72 : v),
-    z.coerce
-      .number({ error: 'must be a whole number of hours between 0 and 8760' })
-      .int({ error: 'must be a whole number of hours between 0 and 8760' })
-      .min(0, { error: 'must be a whole number of hours between 0 and 8760' })
-      .max(8760, { error: 'must be a whole number of hours between 0 and 8760' }),
-  ),
+  EMAIL_MAPPING_TRUST_HOURS: wholeNumber(72, 0, 8760, 'must be a whole number of hours between 0 and 8760'),
   SLACK_TEAM_ID: optional(
     z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: 'must be a Slack workspace ID such as T0123456789' }),
   ),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
 import { describeWithMoto, motoUrl } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { submitRotationRequest } from '../helpers/rotation-bolt.js';
 import { interaction, post, slashCommand } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
@@ -52,30 +53,8 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     return (r.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId, status: k.Status }));
   }
 
-  function submitRequest(keyId: string, reason: string, offered = [keyId]) {
-    return post(
-      t.baseUrl,
-      interaction({
-        type: 'view_submission',
-        team: { id: 'T0FAKE' },
-        user: { id: requester.slackUserId },
-        api_app_id: 'A0FAKE',
-        trigger_id: t.fake.issueTriggerId(),
-        view: {
-          id: 'V0REQUEST',
-          type: 'modal',
-          callback_id: VIEW.rotationRequest,
-          private_metadata: JSON.stringify({ keys: offered }),
-          state: {
-            values: {
-              [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
-              [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: reason } },
-            },
-          },
-        },
-      }),
-    );
-  }
+  const submitRequest = (keyId: string, reason: string, offered = [keyId]) =>
+    submitRotationRequest(t, requester.slackUserId, keyId, reason, offered);
 
   const clickInChannel = (userId: string, actionId: string, requestId: string) =>
     t.clickMessageButton(userId, 'C0APPROVALS', actionId, requestId);
