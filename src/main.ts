@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
-import cron from 'node-cron';
 import { createKeyAdminAdapter } from './aws/access-keys.js';
 import { createReportAdapter } from './aws/credential-report.js';
 import { createIamAdapter } from './aws/iam.js';
@@ -15,6 +15,7 @@ import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } 
 import type { Config } from './config.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { Clock } from './domain/types.js';
+import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { cachedBy } from './services/cached.js';
 import { createFindIamUser } from './services/find-iam-user.js';
@@ -36,16 +37,14 @@ import { createSlackDirectory } from './slack/directory.js';
 import { createApprovalBoard, createApprovers, createMessenger } from './slack/rotation-adapters.js';
 import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
+import { createRunCoordinator } from './store/job-runs.js';
 import { migrate } from './store/migrations.js';
 import { createRotationStore } from './store/rotation-store.js';
 import { createScanStore } from './store/scan-store.js';
 
 const systemClock: Clock = { now: () => new Date() };
-
-/** How often the rotation job runs in the bot process: DMs waiting in the outbox go out within this. */
-export const ROTATION_JOB_CRON = '*/5 * * * *';
-/** The CloudTrail signals job. */
-export const TRAIL_SIGNALS_CRON = '*/15 * * * *';
+/** Who this process is, in the job-run records: enough for an operator to tell replicas apart. */
+const instanceId = `${hostname()}:${process.pid}`;
 
 /** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
 export class StartupError extends Error {
@@ -333,26 +332,21 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const tasks =
     options.schedule === false
       ? []
-      : [
-          cron.schedule(ROTATION_JOB_CRON, () => jobs().then(() => undefined), {
-            noOverlap: true,
-            name: 'rotation',
-          }),
-          cron.schedule(
-            TRAIL_SIGNALS_CRON,
-            () =>
-              runSignalsAndSend(signals, rotation).then(
-                () => undefined,
-                (error) => logger.error({ err: error }, 'CloudTrail signals job failed'),
+      : startSchedules(
+          {
+            rotation: jobs,
+            signals: () =>
+              runSignalsAndSend(signals, rotation).catch((error) =>
+                logger.error({ err: error }, 'CloudTrail signals job failed'),
               ),
-            { noOverlap: true, name: 'cloudtrail-signals' },
-          ),
-          cron.schedule(config.scan.cron, () => scanNow().then(() => undefined), {
-            noOverlap: true,
-            name: 'scan',
-            timezone: config.scan.timeZone,
-          }),
-        ];
+            scan: scanNow,
+          },
+          {
+            scanCron: config.scan.cron,
+            timeZone: config.scan.timeZone,
+            coordinator: createRunCoordinator(db, instanceId),
+          },
+        );
 
   return {
     port,

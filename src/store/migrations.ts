@@ -127,24 +127,56 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 5,
+    statements: [
+      // One row per scheduled job and fire time: the replica whose insert wins runs it (node-cron's coordinator).
+      'CREATE TABLE job_runs (key TEXT PRIMARY KEY, holder TEXT NOT NULL, at BIGINT NOT NULL)',
+      'CREATE INDEX job_runs_at ON job_runs (at)',
+    ],
+  },
 ];
 
+/** The schema is newer than this code: an older replica must not run against it. */
+export class SchemaTooNewError extends Error {
+  readonly code = 'schema_too_new';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `the database schema is at migration ${found}, newer than this version of aws-mfa-bot knows (${known}): upgrade the bot (every replica) or point DATABASE_URL at the right database`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Any number will do, as long as it is this app's own: the lock migrations take on PostgreSQL. */
+const MIGRATION_LOCK = 7_302_114_559;
+
+/**
+ * Applies what is missing, in one transaction. On PostgreSQL the transaction first takes an advisory lock, so replicas
+ * starting together on an empty or old database queue up: the first migrates, the others find nothing to do.
+ */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.run(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-  );
-  const applied = new Set(
-    (await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)),
-  );
-  const ran: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.id)) continue;
-    await db.transaction(async (tx) => {
-      // Two replicas starting together: the second one's insert conflicts and its transaction rolls back.
+  return db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+    await tx.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      (await tx.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)),
+    );
+    const known = Math.max(...MIGRATIONS.map((m) => m.id));
+    const newest = Math.max(0, ...applied);
+    if (newest > known) throw new SchemaTooNewError(newest, known);
+    const ran: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.id)) continue;
       for (const statement of m.statements) await tx.run(statement);
       await tx.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [m.id, Date.now()]);
-    });
-    ran.push(m.id);
-  }
-  return ran;
+      ran.push(m.id);
+    }
+    return ran;
+  });
 }

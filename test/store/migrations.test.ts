@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { openPostgres, openSqlite } from '../../src/store/db.js';
+import { createRunCoordinator } from '../../src/store/job-runs.js';
+import { migrate, SchemaTooNewError } from '../../src/store/migrations.js';
+import { DATABASES, pgUrl } from '../helpers/databases.js';
+
+const itWithPostgres = pgUrl ? it : it.skip;
+
+itWithPostgres(
+  'five replicas migrating one empty PostgreSQL schema at once all succeed; each migration runs once',
+  async () => {
+    const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const replicas = Array.from({ length: 5 }, () => openPostgres(pgUrl, { schema }));
+    try {
+      const ran = await Promise.all(replicas.map((db) => migrate(db)));
+      const all = ran.flat();
+      expect(all.sort((a, b) => a - b)).toEqual([...new Set(all)].sort((a, b) => a - b));
+      expect(ran.filter((r) => r.length > 0)).toHaveLength(1);
+    } finally {
+      for (const db of replicas) await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  },
+);
+
+it('refuses a database migrated by a newer version, naming what to do', async () => {
+  const db = openSqlite(':memory:');
+  await migrate(db);
+  await db.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [999, Date.now()]);
+  const refused = await migrate(db).catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(SchemaTooNewError);
+  expect((refused as Error).message).toMatch(/migration 999, newer than this version .* upgrade the bot/);
+  await db.close();
+});
+
+it.each(DATABASES)('on $name, one replica wins each job fire time', async (database) => {
+  const { db, drop } = await database.open();
+  try {
+    const replicas = ['a', 'b', 'c'].map((holder) => createRunCoordinator(db, holder));
+    const tick = `scan:${new Date().toISOString()}`;
+    const won = await Promise.all(replicas.map((r) => r.shouldRun(tick, 60_000)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect(await replicas[0]?.shouldRun(`${tick}-next`, 60_000)).toBe(true);
+  } finally {
+    await drop();
+  }
+});
