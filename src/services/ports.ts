@@ -141,8 +141,9 @@ export interface Digest {
 }
 
 export type RotationNotice =
-  | { readonly kind: 'request_decided'; readonly requestId: string }
-  | { readonly kind: 'decision_recorded'; readonly requestId: string }
+  /** `state`: what the transition that queued it moved to (absent on notices queued by older versions). */
+  | { readonly kind: 'request_decided'; readonly requestId: string; readonly state?: RotationState }
+  | { readonly kind: 'decision_recorded'; readonly requestId: string; readonly state?: RotationState }
   | { readonly kind: 'key_delivered'; readonly requestId: string }
   | {
       readonly kind: 'old_key_in_use';
@@ -209,8 +210,19 @@ export interface RotationStore {
   ): Promise<boolean>;
   /** Changes fields that are not the state (message ts, sync flag, schedule). */
   update(id: string, patch: RequestPatch): Promise<void>;
-  /** Records an approval once per approver; resolves with every approver so far. */
-  approve(id: string, approverSlackId: string, at: number): Promise<string[]>;
+  /**
+   * Records an approval once per approver and, in the same transaction, moves the request to `approved` when `decide`
+   * says the approvals so far are enough (with the patch and the notices it gives). Resolves with every approver so
+   * far and whether this call made the move.
+   */
+  approve(
+    id: string,
+    approverSlackId: string,
+    at: number,
+    decide?: (
+      approvals: readonly string[],
+    ) => { patch: RequestPatch; notify: readonly Outgoing[] } | undefined,
+  ): Promise<{ approvals: string[]; approved: boolean }>;
   approvals(id: string): Promise<string[]>;
   /** Takes the right to act on a request in `state` until `until`, unless someone else holds it. */
   lease(id: string, state: RotationState, now: number, until: number): Promise<boolean>;

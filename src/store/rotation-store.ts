@@ -114,6 +114,49 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
     );
   }
 
+  /** The conditional move, its audit entry and the notices it causes, inside the caller's transaction. */
+  async function moveWithin(
+    tx: Db,
+    id: string,
+    from: readonly RotationState[],
+    to: RotationState,
+    patch: RequestPatch,
+    actor: string,
+    options: { detail?: string; notify?: readonly Outgoing[] },
+  ): Promise<boolean> {
+    const at = now();
+    const set = setClause(patch);
+    const [row] = await tx.all<{ state: RotationState }>('SELECT state FROM rotation_requests WHERE id = ?', [
+      id,
+    ]);
+    if (!row || !from.includes(row.state)) return false;
+    const changed = await tx.run(
+      // Every move makes the approval message stale until the next successful sync shows it.
+      `UPDATE rotation_requests SET state = ?, updated_at = ?, message_synced = 0${set.sql ? `, ${set.sql}` : ''}
+       WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+      [to, at, ...set.params, id, ...from],
+    );
+    if (changed !== 1) return false;
+    await writeAudit(tx, {
+      requestId: id,
+      actor,
+      fromState: row.state,
+      toState: to,
+      at,
+      detail: options.detail,
+    });
+    for (const out of options.notify ?? []) await insertOutbox(tx, out, at);
+    return true;
+  }
+
+  const approvalsIn = async (tx: Db, id: string) =>
+    (
+      await tx.all<{ approver_slack_id: string }>(
+        'SELECT approver_slack_id FROM rotation_approvals WHERE request_id = ? ORDER BY at, approver_slack_id',
+        [id],
+      )
+    ).map((r) => r.approver_slack_id);
+
   return {
     async create(r, actor) {
       const fields = Object.keys(COLUMNS) as (keyof RequestPatch)[];
@@ -146,34 +189,8 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       return row ? toRequest(row) : undefined;
     },
 
-    async transition(id, from, to, patch, actor, options = {}) {
-      const at = now();
-      const set = setClause(patch);
-      return db.transaction(async (tx) => {
-        const [row] = await tx.all<{ state: RotationState }>(
-          'SELECT state FROM rotation_requests WHERE id = ?',
-          [id],
-        );
-        if (!row || !from.includes(row.state)) return false;
-        const changed = await tx.run(
-          // Every move makes the approval message stale until the next successful sync shows it.
-          `UPDATE rotation_requests SET state = ?, updated_at = ?, message_synced = 0${set.sql ? `, ${set.sql}` : ''}
-           WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
-          [to, at, ...set.params, id, ...from],
-        );
-        if (changed !== 1) return false;
-        await writeAudit(tx, {
-          requestId: id,
-          actor,
-          fromState: row.state,
-          toState: to,
-          at,
-          detail: options.detail,
-        });
-        for (const out of options.notify ?? []) await insertOutbox(tx, out, at);
-        return true;
-      });
-    },
+    transition: (id, from, to, patch, actor, options = {}) =>
+      db.transaction((tx) => moveWithin(tx, id, from, to, patch, actor, options)),
 
     async update(id, patch) {
       const set = setClause(patch);
@@ -185,21 +202,27 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       ]);
     },
 
-    async approve(id, approver, at) {
-      await db.run(
-        'INSERT INTO rotation_approvals (request_id, approver_slack_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-        [id, approver, at],
-      );
-      return this.approvals(id);
-    },
+    approve: (id, approver, at, decide) =>
+      // The approval and the move it completes are one transaction: a crash between them cannot strand a request
+      // whose approvals are all recorded.
+      db.transaction(async (tx) => {
+        // Approvers one at a time per request (SQLite's write lock does this anyway): two at once must not each
+        // count only themselves and leave a request with all its approvals unmoved.
+        if (tx.dialect === 'postgres')
+          await tx.all('SELECT id FROM rotation_requests WHERE id = ? FOR UPDATE', [id]);
+        await tx.run(
+          'INSERT INTO rotation_approvals (request_id, approver_slack_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          [id, approver, at],
+        );
+        const approvals = await approvalsIn(tx, id);
+        const move = decide?.(approvals);
+        const moved = move
+          ? await moveWithin(tx, id, ['requested'], 'approved', move.patch, approver, { notify: move.notify })
+          : false;
+        return { approvals, approved: moved };
+      }),
 
-    async approvals(id) {
-      const rows = await db.all<{ approver_slack_id: string }>(
-        'SELECT approver_slack_id FROM rotation_approvals WHERE request_id = ? ORDER BY at, approver_slack_id',
-        [id],
-      );
-      return rows.map((r) => r.approver_slack_id);
-    },
+    approvals: (id) => approvalsIn(db, id),
 
     async lease(id, state, at, until) {
       const changed = await db.run(

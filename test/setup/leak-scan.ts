@@ -29,8 +29,9 @@ async function storedSecretKeys(motoUrl: string): Promise<string[]> {
           const value = await sm.send(
             new GetSecretValueCommand({ SecretId: secret.ARN, VersionId: v.VersionId }),
           );
-          const parsed = JSON.parse(value.SecretString ?? '{}') as { SecretAccessKey?: string };
-          if (parsed.SecretAccessKey) keys.push(parsed.SecretAccessKey);
+          // Tests also plant secrets that are not the bot's (not JSON): only the bot's carry a key.
+          const parsed = parseJson(value.SecretString) as { SecretAccessKey?: string } | undefined;
+          if (parsed?.SecretAccessKey) keys.push(parsed.SecretAccessKey);
         }
       }
       token = page.NextToken;
@@ -60,4 +61,12 @@ export async function scanForLeaks(
     }
   }
   return { secrets: secrets.length, files: files.length };
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '{}');
+  } catch {
+    return undefined;
+  }
 }

@@ -93,6 +93,44 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     expect(await store.approvals(r.id)).toEqual(['U0BOB', 'U0CAROL']);
   });
 
+  it('two approvers at once on a request that needs two: it moves (neither counts only itself)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const r = request({ requiredApprovals: 2 });
+      await store.create(r, 'U0ALICE');
+      const decide = (all: readonly string[]) =>
+        all.length >= 2 ? { patch: { decidedBy: all.join(',') }, notify: [] } : undefined;
+      await Promise.all([
+        store.approve(r.id, 'U0BOB', T0, decide),
+        store.approve(r.id, 'U0CAROL', T0, decide),
+      ]);
+      expect((await store.get(r.id))?.state).toBe('approved');
+    }
+  });
+
+  it('records the approval and the move it completes in one transaction: 20 at once move it once', async () => {
+    const r = request({ requiredApprovals: 2 });
+    await store.create(r, 'U0ALICE');
+    const decide = (all: readonly string[]) =>
+      all.length >= 2
+        ? {
+            patch: { decidedBy: all.join(',') },
+            notify: [{ channel: 'U0ALICE', notice: { kind: 'request_decided' as const, requestId: r.id } }],
+          }
+        : undefined;
+    const first = await store.approve(r.id, 'U0BOB', T0, decide);
+    expect(first).toEqual({ approvals: ['U0BOB'], approved: false });
+    const crowd = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.approve(r.id, `U0CROWD${i}`, T0 + 1 + i, decide)),
+    );
+    expect(crowd.filter((c) => c.approved)).toHaveLength(1);
+    expect((await store.get(r.id))?.state).toBe('approved');
+    const queued = (await store.claimDue(T0 + 10_000_000, 1000, 0)).filter(
+      (m) => m.notice.requestId === r.id,
+    );
+    expect(queued).toHaveLength(1);
+    expect((await store.audit(r.id)).map((a) => a.toState)).toEqual(['requested', 'approved']);
+  });
+
   it('grants a lease to one holder until it runs out', async () => {
     const r = request({ state: 'approved' });
     await store.create(r, 'U0ALICE');

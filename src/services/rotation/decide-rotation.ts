@@ -28,20 +28,19 @@ export async function approveRotation(
     return { kind: 'refused', why: refusal };
   }
   const now = deps.clock.now().getTime();
-  const approvals = await deps.store.approve(requestId, approverId, now);
-  if (approvals.length < request.requiredApprovals) {
+  const { approvals, approved } = await deps.store.approve(requestId, approverId, now, (all) =>
+    all.length >= request.requiredApprovals
+      ? {
+          patch: { decidedBy: all.join(','), decidedAt: now },
+          notify: decisionNotices(request, all, 'approved'),
+        }
+      : undefined,
+  );
+  if (!approved) {
+    if (approvals.length >= request.requiredApprovals) return { kind: 'refused', why: 'closed' };
     await syncApprovalMessage(deps, requestId);
     return { kind: 'recorded', approvals: approvals.length, required: request.requiredApprovals };
   }
-  const moved = await deps.store.transition(
-    requestId,
-    ['requested'],
-    'approved',
-    { decidedBy: approvals.join(','), decidedAt: now },
-    approverId,
-    { notify: decisionNotices(request, approvals) },
-  );
-  if (!moved) return { kind: 'refused', why: 'closed' };
   deps.logger.info({ requestId, approvers: approvals }, 'rotation approved');
   await syncApprovalMessage(deps, requestId);
   await executeRotation(deps, requestId);
@@ -68,7 +67,7 @@ export async function denyRotation(
     'denied',
     { decidedBy: approverId, decidedAt: deps.clock.now().getTime(), denyReason: reason.trim().slice(0, 500) },
     approverId,
-    { notify: decisionNotices(request, [approverId]) },
+    { notify: decisionNotices(request, [approverId], 'denied') },
   );
   if (!moved) return { kind: 'refused', why: 'closed' };
   deps.logger.info({ requestId, slackUserId: approverId }, 'rotation denied');

@@ -25,7 +25,7 @@ async function fail(deps: RotationDeps, request: RotationRequest, reason: string
     SYSTEM,
     {
       detail: reason,
-      notify: decisionNotices(request, []),
+      notify: decisionNotices(request, [], 'failed'),
     },
   );
   await syncApprovalMessage(deps, request.id);
@@ -35,7 +35,7 @@ async function fail(deps: RotationDeps, request: RotationRequest, reason: string
 /** Moves a created key to `delivered` and queues the owner's DM in the same transaction: the DM cannot be lost. */
 export async function deliverKey(deps: RotationDeps, request: RotationRequest): Promise<ExecuteResult> {
   const now = deps.clock.now().getTime();
-  await deps.store.transition(
+  const moved = await deps.store.transition(
     request.id,
     ['key_created'],
     'delivered',
@@ -43,6 +43,8 @@ export async function deliverKey(deps: RotationDeps, request: RotationRequest): 
     SYSTEM,
     { notify: [toOwner(request, { kind: 'key_delivered', requestId: request.id })] },
   );
+  // The approval message says "delivered" now, not at the next job run.
+  if (moved) await syncApprovalMessage(deps, request.id);
   return 'delivered';
 }
 

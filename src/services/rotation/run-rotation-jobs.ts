@@ -36,7 +36,7 @@ const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_0
 
 async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
   const moved = await deps.store.transition(r.id, ['requested'], 'expired', {}, SYSTEM, {
-    notify: decisionNotices(r, []),
+    notify: decisionNotices(r, [], 'expired'),
   });
   if (moved) await syncApprovalMessage(deps, r.id);
   return moved;

@@ -206,17 +206,18 @@ export function noticeMessage(
   const oldKey = code(r.oldKeyId);
   switch (notice.kind) {
     case 'request_decided': {
+      const state = notice.state ?? r.state;
       let text: string;
-      if (r.state === 'denied') text = R.decided.denied(oldKey, `<@${r.decidedBy ?? ''}>`, '');
-      else if (r.state === 'expired') text = R.decided.expired(oldKey);
-      else if (r.state === 'failed') text = R.decided.failed(oldKey, (r.failure ?? '').replace(/[<>&]/g, ''));
+      if (state === 'denied') text = R.decided.denied(oldKey, `<@${r.decidedBy ?? ''}>`, '');
+      else if (state === 'expired') text = R.decided.expired(oldKey);
+      else if (state === 'failed') text = R.decided.failed(oldKey, (r.failure ?? '').replace(/[<>&]/g, ''));
       else text = R.decided.approved(oldKey);
       const blocks = [section(text)];
-      if (r.state === 'denied' && r.denyReason) blocks.push(userText(r.denyReason));
+      if (state === 'denied' && r.denyReason) blocks.push(userText(r.denyReason));
       return { text, blocks };
     }
     case 'decision_recorded': {
-      const text = R.recorded(`<@${r.requesterSlackId}>`, oldKey, R.message.state[r.state]);
+      const text = R.recorded(`<@${r.requesterSlackId}>`, oldKey, R.message.state[notice.state ?? r.state]);
       return { text, blocks: [section(text)] };
     }
     case 'key_delivered': {
