@@ -45,6 +45,8 @@ import { createScanStore } from './store/scan-store.js';
 const systemClock: Clock = { now: () => new Date() };
 /** Who this process is, in the job-run records: enough for an operator to tell replicas apart. */
 const instanceId = `${hostname()}:${process.pid}`;
+/** This boot of this process: a new one after every restart. */
+const bootId = randomUUID().slice(0, 8);
 
 /** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
 export class StartupError extends Error {
@@ -197,6 +199,8 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     clock,
     logger,
     newId: randomUUID,
+    // Stable across restarts of the same replica (host and port are unique per running process), new per boot.
+    holder: `${hostname()}:${config.port}#${bootId}`,
     config: { ...config.rotation, region, securityChannel: config.securityChannel },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

@@ -71,6 +71,8 @@ export interface RotationRequest {
   /** The old key's last use as seen at that postponement: only use after it is new. */
   readonly lastUseSeenAt: number | undefined;
   readonly leaseUntil: number | undefined;
+  /** `<instance>#<boot>` of whoever holds the lease. */
+  readonly leaseHolder: string | undefined;
   /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
   readonly attemptStartedAt: number | undefined;
   readonly failure: string | undefined;
@@ -126,6 +128,7 @@ export function newRotationRequest(
     postponedAt: undefined,
     lastUseSeenAt: undefined,
     leaseUntil: undefined,
+    leaseHolder: undefined,
     attemptStartedAt: undefined,
     failure: undefined,
     orphansChecked: false,

@@ -224,8 +224,11 @@ export interface RotationStore {
     ) => { patch: RequestPatch; notify: readonly Outgoing[] } | undefined,
   ): Promise<{ approvals: string[]; approved: boolean }>;
   approvals(id: string): Promise<string[]>;
-  /** Takes the right to act on a request in `state` until `until`, unless someone else holds it. */
-  lease(id: string, state: RotationState, now: number, until: number): Promise<boolean>;
+  /**
+   * Takes the right to act on a request in `state` until `until`, for `holder` (`<instance>#<boot>`), unless someone
+   * else holds it. A lease an earlier boot of the same instance held is taken over at once: that boot is dead.
+   */
+  lease(id: string, state: RotationState, now: number, until: number, holder: string): Promise<boolean>;
   inStates(states: readonly RotationState[]): Promise<RotationRequest[]>;
   /** The open request (requested … delivered) for an access key, if any. */
   openRequestForKey(accessKeyId: string): Promise<RotationRequest | undefined>;

@@ -133,6 +133,8 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       // One row per scheduled job and fire time: the replica whose insert wins runs it (node-cron's coordinator).
       'CREATE TABLE job_runs (key TEXT PRIMARY KEY, holder TEXT NOT NULL, at BIGINT NOT NULL)',
       'CREATE INDEX job_runs_at ON job_runs (at)',
+      // Who holds a request's lease: "<instance>#<boot>", so a restarted instance takes over its own at once.
+      'ALTER TABLE rotation_requests ADD COLUMN lease_holder TEXT',
     ],
   },
 ];

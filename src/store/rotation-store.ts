@@ -34,6 +34,7 @@ const COLUMNS: Record<keyof RequestPatch, string> = {
   postponedAt: 'postponed_at',
   lastUseSeenAt: 'last_use_seen_at',
   leaseUntil: 'lease_until',
+  leaseHolder: 'lease_holder',
   attemptStartedAt: 'attempt_started_at',
   failure: 'failure',
   orphansChecked: 'orphans_checked',
@@ -224,10 +225,14 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
 
     approvals: (id) => approvalsIn(db, id),
 
-    async lease(id, state, at, until) {
+    async lease(id, state, at, until, holder) {
+      // Free, run out, or held by an earlier boot of this same instance (it crashed and restarted): taken at once.
+      const instance = holder.slice(0, holder.lastIndexOf('#') + 1);
       const changed = await db.run(
-        'UPDATE rotation_requests SET lease_until = ? WHERE id = ? AND state = ? AND (lease_until IS NULL OR lease_until < ?)',
-        [until, id, state, at],
+        `UPDATE rotation_requests SET lease_until = ?, lease_holder = ?
+         WHERE id = ? AND state = ?
+           AND (lease_until IS NULL OR lease_until < ? OR (lease_holder LIKE ? ESCAPE '\\' AND lease_holder <> ?))`,
+        [until, holder, id, state, at, `${instance.replace(/[%_\\]/g, '\\$&')}%`, holder],
       );
       return changed === 1;
     },

@@ -115,6 +115,8 @@ export function rotationHarness(
     clock,
     logger,
     newId: () => randomUUID(),
+    // Every restart() is a new boot of the same instance, as a restarted process is.
+    holder: `test-instance#${randomUUID().slice(0, 8)}`,
     config: {
       approvalChannel: 'C0APPROVALS',
       secretPrefix: 'aws-mfa-bot/',

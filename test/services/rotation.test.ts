@@ -385,6 +385,50 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     expect((await keysOf(e.user.userName)).map((k) => k.id)).not.toContain(e.keyId);
   });
 
+  it('two job runners at once (replicas, a CronJob): each old key deactivated once, deleted once, the owner told once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const e = await engineer();
+      const id = await requested(e);
+      await approveRotation(h.deps, id, 'U0APPROVER1');
+      ids.push(id);
+    }
+    const calls = { update: 0, delete: 0 };
+    // Two replicas: two instances, each with its own claims.
+    const counting = (replica: string) => {
+      const d = h.restart();
+      return h.restart({
+        holder: `${replica}#boot`,
+        keys: {
+          ...d.keys,
+          async setAccessKeyStatus(...args) {
+            calls.update++;
+            return d.keys.setAccessKeyStatus(...args);
+          },
+          async deleteAccessKey(...args) {
+            calls.delete++;
+            return d.keys.deleteAccessKey(...args);
+          },
+        },
+      });
+    };
+    const sentBefore = h.sent.length;
+    h.clock.advance(8 * DAY);
+    await Promise.all([runRotationJobs(counting('replica-a')), runRotationJobs(counting('replica-b'))]);
+    expect(calls.update).toBe(4);
+    h.clock.advance(8 * DAY);
+    await Promise.all([runRotationJobs(counting('replica-a')), runRotationJobs(counting('replica-b'))]);
+    expect(calls.delete).toBe(4);
+    for (const id of ids) expect((await h.store.get(id))?.state).toBe('old_deleted');
+    const told = h.sent
+      .slice(sentBefore)
+      .filter((m) => ids.includes(m.notice.requestId ?? '') && m.notice.kind.startsWith('old_key'));
+    expect(told.map((m) => m.notice.kind).sort()).toEqual([
+      ...Array(4).fill('old_key_deactivated'),
+      ...Array(4).fill('old_key_deleted'),
+    ]);
+  });
+
   it('waits another grace period when the old key is still used, telling the owner where', async () => {
     const e = await engineer();
     const id = await requested(e);

@@ -135,13 +135,24 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     const r = request({ state: 'approved' });
     await store.create(r, 'U0ALICE');
     const grants = await Promise.all([
-      store.lease(r.id, 'approved', T0, T0 + 60_000),
-      store.lease(r.id, 'approved', T0, T0 + 60_000),
+      store.lease(r.id, 'approved', T0, T0 + 60_000, 'host-a:3000#boot1'),
+      store.lease(r.id, 'approved', T0, T0 + 60_000, 'host-a:3000#boot1'),
     ]);
     expect(grants.filter(Boolean)).toHaveLength(1);
-    expect(await store.lease(r.id, 'approved', T0 + 30_000, T0 + 90_000)).toBe(false);
-    expect(await store.lease(r.id, 'approved', T0 + 61_000, T0 + 120_000)).toBe(true);
-    expect(await store.lease(r.id, 'requested', T0 + 200_000, T0 + 300_000)).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 30_000, T0 + 90_000, 'host-a:3000#boot1')).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 61_000, T0 + 120_000, 'host-a:3000#boot1')).toBe(true);
+    expect(await store.lease(r.id, 'requested', T0 + 200_000, T0 + 300_000, 'host-a:3000#boot1')).toBe(false);
+  });
+
+  it('lets a restarted instance take over its own earlier lease at once, and nobody else', async () => {
+    const r = request({ state: 'approved' });
+    await store.create(r, 'U0ALICE');
+    expect(await store.lease(r.id, 'approved', T0, T0 + 60_000, 'host-a:3000#boot1')).toBe(true);
+    expect(await store.lease(r.id, 'approved', T0 + 1, T0 + 60_000, 'host-b:3000#boot7')).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 1, T0 + 60_000, 'host-a:3001#boot2')).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 1, T0 + 60_000, 'host-a:3000#boot1')).toBe(false);
+    expect(await store.lease(r.id, 'approved', T0 + 2, T0 + 60_000, 'host-a:3000#boot2')).toBe(true);
+    expect((await store.get(r.id))?.leaseHolder).toBe('host-a:3000#boot2');
   });
 
   it('updates fields without touching the state, and finds requests by state', async () => {

@@ -36,6 +36,8 @@ export interface RotationDeps {
   readonly logger: Logger;
   readonly newId: () => string;
   readonly config: RotationConfig;
+  /** `<instance>#<boot>`: who holds the leases this process takes (see RotationStore.lease). */
+  readonly holder: string;
   /** Waits between retries; tests pass one that does not. */
   readonly sleep: (ms: number) => Promise<void>;
 }

@@ -21,7 +21,7 @@ async function fail(deps: RotationDeps, request: RotationRequest, reason: string
     request.id,
     ['approved', 'key_created'],
     'failed',
-    { failure: reason, leaseUntil: undefined },
+    { failure: reason, leaseUntil: undefined, leaseHolder: undefined },
     SYSTEM,
     {
       detail: reason,
@@ -39,7 +39,12 @@ export async function deliverKey(deps: RotationDeps, request: RotationRequest): 
     request.id,
     ['key_created'],
     'delivered',
-    { deliveredAt: now, deactivateAfter: deactivateAfter(now, deps.config), leaseUntil: undefined },
+    {
+      deliveredAt: now,
+      deactivateAfter: deactivateAfter(now, deps.config),
+      leaseUntil: undefined,
+      leaseHolder: undefined,
+    },
     SYSTEM,
     { notify: [toOwner(request, { kind: 'key_delivered', requestId: request.id })] },
   );
@@ -201,7 +206,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
   const now = deps.clock.now().getTime();
   const current = await deps.store.get(requestId);
   if (current?.state === 'key_created') return deliverKey(deps, current);
-  if (!(await deps.store.lease(requestId, 'approved', now, now + LEASE_MS))) return 'skipped';
+  if (!(await deps.store.lease(requestId, 'approved', now, now + LEASE_MS, deps.holder))) return 'skipped';
   const request = await deps.store.get(requestId);
   if (request?.state !== 'approved') return 'skipped';
   const secretName = secretNameFor(deps.config.secretPrefix, request.accountId, request.iamUser);

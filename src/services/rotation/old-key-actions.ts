@@ -10,6 +10,19 @@ import { toOwner } from './notify.js';
 
 export type OwnerActionResult = 'done' | 'not_owner' | 'not_now' | 'failed';
 
+/** How long one step on the old key may take before another runner may try it. */
+const STEP_LEASE_MS = 2 * 60_000;
+export const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
+
+/** The right to act on the old key in `state`, for this process alone, for a short while. */
+export async function claim(deps: RotationDeps, r: RotationRequest, state: RotationState): Promise<boolean> {
+  const now = deps.clock.now().getTime();
+  return deps.store.lease(r.id, state, now, now + STEP_LEASE_MS, deps.holder);
+}
+
+/** Gives a claim back after a failure, so the next run may try again at once. */
+export const release = (deps: RotationDeps, r: RotationRequest) => deps.store.update(r.id, RELEASED);
+
 /** The request, if `slackUserId` owns its key and it is in `state`; otherwise why not. */
 async function ownerRequest(
   deps: RotationDeps,
@@ -43,11 +56,14 @@ export async function deactivateOldKey(
 ): Promise<OwnerActionResult> {
   const r = await deps.store.get(requestId);
   if (r?.state !== 'delivered') return 'not_now';
+  // Claimed like a rotation: a second runner (another replica, `jobs`, a click) sees the claim and does nothing.
+  if (!(await claim(deps, r, 'delivered'))) return 'not_now';
   try {
     await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Inactive');
   } catch (error) {
     if (!(error instanceof FactError) || error.reason.kind !== 'not_found') {
       deps.logger.error({ err: error, requestId }, 'could not deactivate the old key');
+      await release(deps, r);
       return 'failed';
     }
   }
@@ -56,7 +72,7 @@ export async function deactivateOldKey(
     requestId,
     ['delivered'],
     'old_deactivated',
-    { deactivatedAt: now, deleteAfter: deleteAfter(now, deps.config) },
+    { deactivatedAt: now, deleteAfter: deleteAfter(now, deps.config), ...RELEASED },
     actor,
     { notify: [toOwner(r, { kind: 'old_key_deactivated', requestId }), ...alsoNotify] },
   );
@@ -75,10 +91,12 @@ export async function reactivateOldKey(
 ): Promise<OwnerActionResult> {
   const r = await ownerRequest(deps, requestId, slackUserId, 'old_deactivated');
   if (typeof r === 'string') return r;
+  if (!(await claim(deps, r, 'old_deactivated'))) return 'not_now';
   try {
     await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Active');
   } catch (error) {
     deps.logger.error({ err: error, requestId }, 'could not reactivate the old key');
+    await release(deps, r);
     return 'failed';
   }
   const now = deps.clock.now().getTime();
@@ -90,6 +108,7 @@ export async function reactivateOldKey(
     {
       deactivatedAt: undefined,
       deleteAfter: undefined,
+      ...RELEASED,
       deactivateAfter: deactivateAfter(now, deps.config),
       // Use is expected while it is back on; what counts at the end is use after now, and it is not put off again.
       postponedAt: r.postponedAt ?? now,

@@ -10,7 +10,7 @@ import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outg
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
 import { decisionNotices, toOwner } from './notify.js';
-import { deactivateOldKey } from './old-key-actions.js';
+import { claim, deactivateOldKey, RELEASED, release } from './old-key-actions.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
 export interface JobReport {
@@ -84,6 +84,7 @@ async function deactivateOrPostpone(
 ): Promise<'deactivated' | 'postponed' | 'none'> {
   const last = await deps.keys.lastUsed(r.oldKeyId);
   const verdict = oldKeyVerdict(r, last?.date.getTime());
+  if (verdict === 'postpone' && !(await claim(deps, r, 'delivered'))) return 'none';
   const since = usedSince(r);
   if (verdict === 'postpone') {
     const events = await whereStillUsed(deps, r, since);
@@ -92,6 +93,7 @@ async function deactivateOrPostpone(
       deactivateAfter: deactivateAfter(now, deps.config),
       postponedAt: now,
       lastUseSeenAt: last?.date.getTime(),
+      ...RELEASED,
     });
     const owner = toOwner(r, {
       kind: 'old_key_in_use',
@@ -117,16 +119,20 @@ async function deactivateOrPostpone(
 }
 
 async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
+  if (!(await claim(deps, r, 'old_deactivated'))) return false;
   try {
     await deps.keys.deleteAccessKey(r.iamUser, r.oldKeyId);
   } catch (error) {
-    if (!(error instanceof FactError) || error.reason.kind !== 'not_found') throw error;
+    if (!(error instanceof FactError) || error.reason.kind !== 'not_found') {
+      await release(deps, r);
+      throw error;
+    }
   }
   return deps.store.transition(
     r.id,
     ['old_deactivated'],
     'old_deleted',
-    { deletedAt: deps.clock.now().getTime() },
+    { deletedAt: deps.clock.now().getTime(), ...RELEASED },
     SYSTEM,
     {
       notify: [toOwner(r, { kind: 'old_key_deleted', requestId: r.id })],
@@ -226,7 +232,7 @@ export async function runRotationJobs(deps: RotationDeps): Promise<JobReport> {
   const now = deps.clock.now().getTime();
   for (const r of open) {
     try {
-      if (r.state === 'approved' && (r.leaseUntil === undefined || r.leaseUntil < now)) {
+      if (r.state === 'approved') {
         if ((await executeRotation(deps, r.id)) !== 'skipped') report.resumed++;
         continue;
       }
