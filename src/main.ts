@@ -166,6 +166,14 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     slackApiUrl: config.slack.apiUrl,
     logger: toSlackLogger(logger),
   });
+  // Queued DMs go through a client that gives up quickly (two retries, 15 s per call): a message Slack keeps refusing
+  // goes back to the outbox for a later run instead of holding up everyone else's and the job.
+  const deliveryClient = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: toSlackLogger(logger),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 },
+    timeout: 15_000,
+  });
   const directory = createSlackDirectory(slackClient, { clock });
   const scans = createScanStore(db);
   const guard = createIdentityGuard({
@@ -189,7 +197,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     secrets,
     keyTrail: createKeyTrailAdapter(trailDeps),
     board: createApprovalBoard(slackClient),
-    messenger: createMessenger(slackClient, {
+    messenger: createMessenger(deliveryClient, {
       store,
       directory,
       context: { region, deleteDays: config.rotation.deleteDays },

@@ -75,6 +75,8 @@ export interface RotationRequest {
   readonly leaseHolder: string | undefined;
   /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
   readonly attemptStartedAt: number | undefined;
+  /** The user's access key IDs just before that CreateAccessKey, comma-separated. */
+  readonly keysBefore: string | undefined;
   readonly failure: string | undefined;
   /** A failed attempt's possible leftover key (CreateAccessKey answer lost) has been looked for and removed. */
   readonly orphansChecked: boolean;
@@ -130,6 +132,7 @@ export function newRotationRequest(
     leaseUntil: undefined,
     leaseHolder: undefined,
     attemptStartedAt: undefined,
+    keysBefore: undefined,
     failure: undefined,
     orphansChecked: false,
     createdAt: now,

@@ -135,6 +135,8 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE INDEX job_runs_at ON job_runs (at)',
       // Who holds a request's lease: "<instance>#<boot>", so a restarted instance takes over its own at once.
       'ALTER TABLE rotation_requests ADD COLUMN lease_holder TEXT',
+      // The user's key IDs just before CreateAccessKey: any other key afterwards is the attempt's, whatever the clocks say.
+      'ALTER TABLE rotation_requests ADD COLUMN keys_before TEXT',
     ],
   },
 ];

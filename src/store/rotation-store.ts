@@ -36,6 +36,7 @@ const COLUMNS: Record<keyof RequestPatch, string> = {
   leaseUntil: 'lease_until',
   leaseHolder: 'lease_holder',
   attemptStartedAt: 'attempt_started_at',
+  keysBefore: 'keys_before',
   failure: 'failure',
   orphansChecked: 'orphans_checked',
   expiresAt: 'expires_at',

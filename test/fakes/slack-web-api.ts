@@ -49,6 +49,8 @@ export class FakeSlackWebApi {
   private readonly views = new Map<string, Json>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   private readonly delays = new Map<string, number>();
+  /** Channel → until when chat.postMessage to it answers HTTP 500. */
+  private readonly brokenChannels = new Map<string, number>();
   private appToken: string | undefined;
   private sockets: WebSocketServer | undefined;
   private readonly acks = new Map<string, (payload: Json) => void>();
@@ -144,6 +146,11 @@ export class FakeSlackWebApi {
     this.rateLimits.set(method, { remaining: times, retryAfter });
   }
 
+  /** chat.postMessage to `channel` answers HTTP 500 (Slack having trouble with that one DM) for `ms`. */
+  failPostsTo(channel: string, ms: number): void {
+    this.brokenChannels.set(channel, Date.now() + ms);
+  }
+
   /** Every call to `method` takes `ms` longer. */
   delay(method: string, ms: number): void {
     this.delays.set(method, ms);
@@ -191,6 +198,14 @@ export class FakeSlackWebApi {
 
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+
+    const brokenUntil = this.brokenChannels.get(String(args.channel ?? ''));
+    if (method === 'chat.postMessage' && brokenUntil !== undefined && Date.now() < brokenUntil) {
+      this.record(method, args, { ok: false, error: 'internal_error' });
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error');
+      return;
+    }
 
     const limit = this.rateLimits.get(method);
     if (limit && limit.remaining > 0) {

@@ -139,8 +139,8 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
         throw new FactError({ kind: 'other', action: 'iam:CreateAccessKey', code: 'InternalFailure' });
       },
       async listAccessKeys(userName) {
-        // The listings before CreateAccessKey work; the clean-up's (the third) fails: IAM is having a bad minute.
-        if (++listings === 3)
+        // The listings before CreateAccessKey work; the clean-up's (the fourth) fails: IAM is having a bad minute.
+        if (++listings === 4)
           throw new FactError({ kind: 'other', action: 'iam:ListAccessKeys', code: 'InternalFailure' });
         return h.deps.keys.listAccessKeys(userName);
       },
@@ -154,6 +154,34 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     const after = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
     expect(after.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([e.keyId]);
     expect(await runRotationJobs(h.restart())).toMatchObject({ orphansDeleted: 0 });
+  });
+
+  it("with the bot's clock a minute ahead of IAM's, a key left by a killed attempt is still recognised and adopted or deleted", async () => {
+    const { e, id, secretName } = await approvedRequest();
+    h.clock.advance(Date.now() + 60_000 - h.clock.now().getTime());
+    let died: () => void = () => {};
+    const dead = new Promise<void>((resolve) => {
+      died = resolve;
+    });
+    const keys: KeyAdminPort = {
+      ...h.deps.keys,
+      async createAccessKey(userName) {
+        await h.deps.keys.createAccessKey(userName);
+        died();
+        return new Promise<never>(() => {});
+      },
+    };
+    void approveRotation(h.restart({ keys }), id, 'U0APPROVER1');
+    await dead;
+    await runRotationJobs(h.restart());
+    const r = await h.store.get(id);
+    expect(r?.state).toBe('delivered');
+    const listed = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
+    expect(listed.AccessKeyMetadata).toHaveLength(2);
+    const stored = JSON.parse(
+      (await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '{}',
+    );
+    expect(listed.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toContain(stored.AccessKeyId);
   });
 
   it('refuses a secret someone planted at the bot’s name: the rotation fails, the key is gone, the planted value stays', async () => {

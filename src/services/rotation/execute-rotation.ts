@@ -59,15 +59,20 @@ const ownerOf = (r: RotationRequest) => ({
   slackUserId: r.requesterSlackId,
 });
 
-/** Keys other than the old one that appeared since the attempt began: what that attempt may have created. */
-const madeByAttempt = (request: RotationRequest, keys: readonly AccessKey[]) =>
-  request.attemptStartedAt === undefined
-    ? []
-    : keys.filter(
-        (k) =>
-          k.accessKeyId !== request.oldKeyId &&
-          k.createDate.getTime() >= (request.attemptStartedAt ?? 0) - SKEW_MS,
-      );
+/**
+ * Keys that appeared since the attempt began: what that attempt may have created. Known by the key IDs listed just
+ * before it (a clock ahead of IAM's cannot hide one); attempts recorded before that list existed fall back to times.
+ */
+function madeByAttempt(request: RotationRequest, keys: readonly AccessKey[]): AccessKey[] {
+  if (request.attemptStartedAt === undefined) return [];
+  const before = request.keysBefore?.split(',');
+  return keys.filter((k) =>
+    before
+      ? !before.includes(k.accessKeyId)
+      : k.accessKeyId !== request.oldKeyId &&
+        k.createDate.getTime() >= (request.attemptStartedAt ?? 0) - SKEW_MS,
+  );
+}
 
 /**
  * A key left by an attempt that crashed (or lost CreateAccessKey's answer). If its secret was stored, the attempt got
@@ -231,8 +236,9 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     }
     await makeRoom(deps, request, await deps.keys.listAccessKeys(request.iamUser));
 
-    const attempt = { ...request, attemptStartedAt: deps.clock.now().getTime() };
-    await deps.store.update(request.id, { attemptStartedAt: attempt.attemptStartedAt });
+    const keysBefore = (await deps.keys.listAccessKeys(request.iamUser)).map((k) => k.accessKeyId).join(',');
+    const attempt = { ...request, attemptStartedAt: deps.clock.now().getTime(), keysBefore };
+    await deps.store.update(request.id, { attemptStartedAt: attempt.attemptStartedAt, keysBefore });
     const key = await createKeyOrCleanUp(deps, attempt, secretName);
     let stored: StoredSecret | undefined;
     try {
