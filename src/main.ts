@@ -115,7 +115,18 @@ interface Services {
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
-async function buildServices(config: Config, options: StartOptions): Promise<Services> {
+/**
+ * Who holds the leases a process takes. A replica (`start` on a fixed PORT) is the same instance after a restart —
+ * host and port are unique per running process — so it takes over its dead boot's leases at once. Anything else
+ * (`jobs`, `scan`, PORT 0) is an instance of its own, so two of them never take over each other's work.
+ */
+function leaseHolder(config: Config, replica: boolean): string {
+  const instance =
+    replica && config.port > 0 ? `${hostname()}:${config.port}` : `${hostname()}:pid${process.pid}`;
+  return `${instance}#${bootId}`;
+}
+
+async function buildServices(config: Config, options: StartOptions, replica = false): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
 
@@ -207,8 +218,7 @@ async function buildServices(config: Config, options: StartOptions): Promise<Ser
     clock,
     logger,
     newId: randomUUID,
-    // Stable across restarts of the same replica (host and port are unique per running process), new per boot.
-    holder: `${hostname()}:${config.port}#${bootId}`,
+    holder: leaseHolder(config, replica),
     config: { ...config.rotation, region, securityChannel: config.securityChannel },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
@@ -292,7 +302,7 @@ async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
 }
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
-  const services = await buildServices(config, options);
+  const services = await buildServices(config, options, true);
   const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region } = services;
 
   const readiness = {

@@ -1,0 +1,66 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The AWS action a request asks for: `Action=` of the query protocol (IAM, STS) or the JSON protocol's target. */
+function actionOf(headers: Record<string, string | string[] | undefined>, body: string): string {
+  const target = String(headers['x-amz-target'] ?? '');
+  if (target) return target.slice(target.lastIndexOf('.') + 1);
+  return /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1] ?? 'unknown';
+}
+
+export interface AwsProxy {
+  readonly url: string;
+  /** How many times each action reached AWS through this proxy. */
+  count(action: string): number;
+  /** Holds the next request for `action` (it never reaches AWS) and resolves when one arrives. */
+  holdNext(action: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A proxy in front of moto for processes a test cannot instrument (the compiled bot): it counts what each process
+ * asked AWS to do, and can hold one request so the test can kill the process while it waits.
+ */
+export async function startAwsProxy(target: string): Promise<AwsProxy> {
+  const to = new URL(target);
+  const counts = new Map<string, number>();
+  const holds = new Map<string, () => void>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const action = actionOf(req.headers, body.toString('utf8'));
+      const held = holds.get(action);
+      if (held) {
+        holds.delete(action);
+        held();
+        return; // never answered, never forwarded: the process waits until it is killed
+      }
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      const upstream = request(
+        { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    count: (action) => counts.get(action) ?? 0,
+    holdNext: (action) => new Promise<void>((resolve) => holds.set(action, resolve)),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

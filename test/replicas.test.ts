@@ -1,0 +1,361 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import { GetResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerOnlyPolicy } from '../src/aws/secrets.js';
+import { ACTION, INPUT, VIEW } from '../src/slack/action-ids.js';
+import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
+import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
+import { FakeSlackWebApi } from './fakes/slack-web-api.js';
+import { motoUrl } from './helpers/aws.js';
+import { pgUrl } from './helpers/databases.js';
+import { interaction, post, SIGNING_SECRET } from './helpers/slack-requests.js';
+import { freePort } from './setup/moto-server.js';
+
+// Real bot processes (`node <compiled>/cli.js start`) on one PostgreSQL database, as replicas run: clicks and jobs
+// spread across them, one killed with SIGKILL mid-flight, and what moto and the fake Slack saw counted.
+const outDir = resolve('.test-dist-replicas');
+const cli = join(outDir, 'cli.js');
+const cwd = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-replicas-'));
+const faketime = spawnSync('sh', ['-c', 'command -v faketime']).stdout.toString().trim();
+const APPROVERS = Array.from({ length: 20 }, (_, i) => `U0APPROVER${String(i).padStart(2, '0')}`);
+
+const ready = Boolean(motoUrl && pgUrl);
+if (!ready) it.skip('replicas on PostgreSQL (needs moto_server and PostgreSQL)', () => {});
+
+interface Replica {
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly url: string;
+  output(): string;
+}
+
+(ready ? describe : describe.skip)('replicas: real bot processes on one PostgreSQL database', () => {
+  const fake = new FakeSlackWebApi();
+  const iam = new IAMClient({
+    endpoint: motoUrl,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const sm = new SecretsManagerClient({
+    endpoint: motoUrl,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  let proxy: AwsProxy;
+  let trail: Awaited<ReturnType<typeof startCloudTrailStub>>;
+  const dbName = `replicas_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let dbUrl = '';
+  const running: Replica[] = [];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [
+      resolve('node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+    ]);
+    await fake.start();
+    for (const id of ['U0REQ1', 'U0REQ2', 'U0REQ3', 'U0REQ4'])
+      fake.members.push({
+        id,
+        name: id.toLowerCase(),
+        profile: { email: `${id.toLowerCase()}@example.com` },
+      });
+    proxy = await startAwsProxy(motoUrl);
+    trail = await startCloudTrailStub();
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const url = new URL(pgUrl);
+    url.pathname = `/${dbName}`;
+    dbUrl = url.toString();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const r of running) r.child.kill('SIGKILL');
+    await proxy?.stop();
+    await trail?.stop();
+    await fake.stop();
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  const env = (port: number, extra: Record<string, string> = {}): Record<string, string> => ({
+    PATH: process.env.PATH ?? '',
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: String(port),
+    DATABASE_URL: dbUrl,
+    APPROVAL_CHANNEL: 'C0APPROVALS',
+    APPROVERS: APPROVERS.join(','),
+    SECURITY_CHANNEL: 'C0SECURITY',
+    AWS_ENDPOINT_URL: proxy.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'ap-northeast-2',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
+
+  async function start(port: number, extra: Record<string, string> = {}): Promise<Replica> {
+    const child = spawn(process.execPath, [cli, 'start'], { cwd, env: env(port, extra) });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    const replica = { port, child, url: `http://127.0.0.1:${port}`, output: () => out };
+    running.push(replica);
+    for (let i = 0; i < 200; i++) {
+      if (child.exitCode !== null) throw new Error(`replica on ${port} exited: ${out}`);
+      const ok = await fetch(`${replica.url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return replica;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`replica on ${port} never became ready: ${out}`);
+  }
+
+  async function stop(r: Replica, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const exited = new Promise((res) => r.child.once('exit', res));
+    r.child.kill(signal);
+    await exited;
+    running.splice(running.indexOf(r), 1);
+  }
+
+  /** `aws-mfa-bot jobs`, with the clock moved forward by `days` (faketime), as a CronJob beside the replicas runs it. */
+  function jobs(days: number): Promise<{ code: number | null; out: string }> {
+    const child = spawn(faketime, ['-f', `+${days}d`, process.execPath, cli, 'jobs'], {
+      cwd,
+      env: { ...env(0), DONT_FAKE_MONOTONIC: '1' },
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    return new Promise((res) => child.on('exit', (code) => res({ code, out })));
+  }
+
+  /** An IAM user with one key, tagged for the Slack member `slackUserId`. */
+  async function owner(slackUserId: string): Promise<{ userName: string; keyId: string }> {
+    const userName = `replica-${randomUUID().slice(0, 8)}`;
+    await iam.send(
+      new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'SlackUserId', Value: slackUserId }] }),
+    );
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { userName, keyId: key.AccessKey?.AccessKeyId ?? '' };
+  }
+
+  async function fileRequest(replica: Replica, slackUserId: string, keyId: string): Promise<string> {
+    const before = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS').length;
+    const res = await post(
+      replica.url,
+      interaction({
+        type: 'view_submission',
+        team: { id: 'T0FAKE' },
+        user: { id: slackUserId },
+        api_app_id: 'A0FAKE',
+        view: {
+          id: 'V0REQUEST',
+          type: 'modal',
+          callback_id: VIEW.rotationRequest,
+          private_metadata: JSON.stringify({ keys: [keyId] }),
+          state: {
+            values: {
+              [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
+              [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: 'quarterly' } },
+            },
+          },
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    await fake.waitFor(
+      () => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS').length > before,
+    );
+    const posted = fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === 'C0APPROVALS')
+      .at(-1);
+    const actions = ((posted?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
+    return actions?.elements?.[0]?.value ?? '';
+  }
+
+  function click(replica: Replica, userId: string, requestId: string) {
+    return post(
+      replica.url,
+      interaction({
+        type: 'block_actions',
+        team: { id: 'T0FAKE' },
+        user: { id: userId },
+        api_app_id: 'A0FAKE',
+        trigger_id: fake.issueTriggerId(),
+        container: { type: 'message', channel_id: 'C0APPROVALS', message_ts: '1.000100' },
+        channel: { id: 'C0APPROVALS' },
+        message: { ts: '1.000100', text: 'message' },
+        response_url: fake.responseUrl(),
+        actions: [
+          { type: 'button', action_id: ACTION.approve, value: requestId, block_id: 'b', action_ts: '1' },
+        ],
+      }),
+    );
+  }
+
+  const dmsTo = (channel: string, text: string) =>
+    fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.ok && c.args.channel === channel && JSON.stringify(c.args).includes(text));
+
+  const keysOf = async (userName: string) =>
+    (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+
+  let a: Replica;
+  let b: Replica;
+  const delivered: { userName: string; keyId: string; slackUserId: string }[] = [];
+
+  it('three replicas started at the same moment on a new database all come up', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    const replicas = await Promise.all(ports.map((p) => start(p)));
+    expect(replicas).toHaveLength(3);
+    [a, b] = replicas as [Replica, Replica];
+    await stop(replicas[2] as Replica);
+  }, 60_000);
+
+  it('20 approvers clicking at once on both replicas, each twice (a Slack retry): one key, one DM of each kind', async () => {
+    const o = await owner('U0REQ1');
+    const requestId = await fileRequest(a, 'U0REQ1', o.keyId);
+    const createsBefore = proxy.count('CreateAccessKey');
+    await Promise.all(
+      APPROVERS.flatMap((approver, i) => [
+        click(i % 2 ? a : b, approver, requestId),
+        click(i % 2 ? b : a, approver, requestId),
+      ]),
+    );
+    await fake.waitFor(() => dmsTo('U0REQ1', 'secretsmanager').length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    expect(proxy.count('CreateAccessKey') - createsBefore).toBe(1);
+    expect(await keysOf(o.userName)).toHaveLength(2);
+    expect(dmsTo('U0REQ1', 'secretsmanager')).toHaveLength(1);
+    expect(dmsTo('U0REQ1', 'was approved')).toHaveLength(1);
+    for (const approver of APPROVERS) expect(dmsTo(approver, 'is recorded').length).toBeLessThanOrEqual(1);
+    delivered.push({ ...o, slackUserId: 'U0REQ1' });
+  }, 60_000);
+
+  it.skipIf(!faketime && process.env.CI !== 'true')(
+    '`jobs` on two processes at once with the clock moved on: each old key deactivated once, then deleted once',
+    async () => {
+      expect(faketime, 'faketime is needed (apt-get install -y faketime)').not.toBe('');
+      // Both IAM users exist before either asks: a replica reloads its IAM user list at most every 15 seconds.
+      const owners = await Promise.all(
+        ['U0REQ2', 'U0REQ3'].map(async (id) => ({ ...(await owner(id)), slackUserId: id })),
+      );
+      for (const o of owners) {
+        const requestId = await fileRequest(b, o.slackUserId, o.keyId);
+        await click(a, APPROVERS[0] as string, requestId);
+        await fake.waitFor(() => dmsTo(o.slackUserId, 'secretsmanager').length > 0, 15_000);
+        delivered.push(o);
+      }
+      const updates = proxy.count('UpdateAccessKey');
+      const [first, second] = await Promise.all([jobs(8), jobs(8)]);
+      expect([first.code, second.code], first.out + second.out).toEqual([0, 0]);
+      expect(proxy.count('UpdateAccessKey') - updates).toBe(delivered.length);
+      for (const d of delivered) {
+        expect((await keysOf(d.userName)).find((k) => k.AccessKeyId === d.keyId)?.Status).toBe('Inactive');
+        expect(dmsTo(d.slackUserId, 'was deactivated')).toHaveLength(1);
+      }
+
+      const deletes = proxy.count('DeleteAccessKey');
+      await Promise.all([jobs(16), jobs(16)]);
+      expect(proxy.count('DeleteAccessKey') - deletes).toBe(delivered.length);
+      for (const d of delivered) {
+        expect((await keysOf(d.userName)).map((k) => k.AccessKeyId)).not.toContain(d.keyId);
+        expect(dmsTo(d.slackUserId, 'was deleted')).toHaveLength(1);
+      }
+    },
+    90_000,
+  );
+
+  it('two replicas with a scan due every few seconds: one scan and one digest per tick', async () => {
+    const fast = { NUDGE_CRON: '*/2 * * * * *' };
+    const [p1, p2] = await Promise.all([freePort(), freePort()]);
+    const before = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SECURITY').length;
+    const scanners = await Promise.all([start(p1, fast), start(p2, fast)]);
+    await new Promise((r) => setTimeout(r, 7_000));
+    await Promise.all(scanners.map((s) => stop(s)));
+    const digests =
+      fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SECURITY').length - before;
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const ticks = Number(
+      (await db.query("SELECT count(*) AS n FROM job_runs WHERE key LIKE 'scan:%'")).rows[0].n,
+    );
+    const holders = Number(
+      (await db.query("SELECT count(DISTINCT holder) AS n FROM job_runs WHERE key LIKE 'scan:%'")).rows[0].n,
+    );
+    await db.end();
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    expect(digests).toBe(ticks);
+    // Both replicas took part: each tick went to whichever inserted first.
+    expect(holders).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('a replica killed with SIGKILL while storing a new key, restarted: delivered at once, secret with its policy', async () => {
+    const o = await owner('U0REQ4');
+    const requestId = await fileRequest(a, 'U0REQ4', o.keyId);
+    const held = proxy.holdNext('CreateSecret');
+    await click(a, APPROVERS[1] as string, requestId);
+    await held;
+    await stop(a, 'SIGKILL');
+    // The same replica comes back (same host and port): it takes over its dead boot's lease without waiting.
+    a = await start(a.port);
+    await fake.waitFor(() => dmsTo('U0REQ4', 'secretsmanager').length > 0, 15_000);
+    const keys = await keysOf(o.userName);
+    expect(keys).toHaveLength(2);
+    const policy = await sm.send(
+      new GetResourcePolicyCommand({ SecretId: `aws-mfa-bot/123456789012/${o.userName}` }),
+    );
+    const ownerArn = `arn:aws:iam::123456789012:user/${o.userName}`;
+    const sts = new STSClient({
+      endpoint: motoUrl,
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const bot = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+    sts.destroy();
+    expect(JSON.parse(policy.ResourcePolicy ?? '{}')).toEqual(JSON.parse(ownerOnlyPolicy(ownerArn, bot)));
+    expect(dmsTo('U0REQ4', 'secretsmanager')).toHaveLength(1);
+    // The approval message is final: it shows the delivery.
+    await fake.waitFor(() =>
+      fake.callsTo('chat.update').some((c) => c.ok && JSON.stringify(c.args).includes('new key delivered')),
+    );
+  }, 60_000);
+});
