@@ -248,6 +248,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
       failure: expect.stringContaining('was deleted'),
     });
     expect((await keysOf(e.user.userName)).map((k) => k.id)).toEqual([e.keyId]);
+    // Told once of each: approved, then failed — each notice as of the transition that queued it.
+    await runRotationJobs(h.deps);
+    const toRequester = h.sent.filter((m) => m.channel === e.slackUserId && m.notice.requestId === id);
+    expect(toRequester.map((m) => (m.notice as { state?: string }).state)).toEqual(['approved', 'failed']);
   });
 
   it('recovers from a crash right after CreateAccessKey: the secretless key is deleted and the rotation completes', async () => {

@@ -6,9 +6,11 @@ import { ACTION } from '../../src/slack/action-ids.js';
 import { checklistBlocks, home, modal } from '../../src/slack/blocks/checklist.js';
 import { helpBlocks } from '../../src/slack/blocks/help.js';
 import { policyBlocks } from '../../src/slack/blocks/policy.js';
+import { noticeMessage } from '../../src/slack/blocks/rotation.js';
 import { sessionBlocks } from '../../src/slack/blocks/session.js';
 import { checkMessage, checkView } from '../fakes/block-kit-limits.js';
 import { completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
+import { request } from '../fixtures/rotation.js';
 
 const options = { keyMaxAgeDays: 90, keyUnusedDays: 45, checkedAt: NOW };
 const en = messagesFor('en-US');
@@ -150,5 +152,55 @@ describe('other blocks', () => {
     expect(text).not.toContain('<!here>');
     expect(text.length).toBeLessThan(1500);
     expect(checkMessage({ blocks })).toEqual([]);
+  });
+});
+
+describe('rotation notices', () => {
+  const ctx = { region: 'ap-northeast-2', deleteDays: 7 };
+  it.each([en, ko])('say what their transition did, not what the request became since ($locale)', (m) => {
+    const failed = request({ state: 'failed', failure: 'storing the new key failed' });
+    const approved = noticeMessage(
+      m,
+      { kind: 'request_decided', requestId: failed.id, state: 'approved' },
+      failed,
+      ctx,
+    );
+    const then = noticeMessage(
+      m,
+      { kind: 'request_decided', requestId: failed.id, state: 'failed' },
+      failed,
+      ctx,
+    );
+    expect(approved.text).toBe(m.rotation.decided.approved(`\`${failed.oldKeyId}\``));
+    expect(then.text).toContain('storing the new key failed');
+    for (const message of [approved, then]) expect(checkMessage(message)).toEqual([]);
+  });
+
+  it('keep a CloudTrail user agent inert in the security alert', () => {
+    const r = request({ state: 'delivered', deactivateAfter: NOW.getTime() });
+    const alert = noticeMessage(
+      en,
+      {
+        kind: 'old_key_in_use_alert',
+        requestId: r.id,
+        outcome: 'postponed',
+        events: [
+          {
+            eventTime: NOW.toISOString(),
+            eventName: 'ListUsers',
+            eventSource: 'iam.amazonaws.com',
+            region: 'us-east-1',
+            sourceIp: '203.0.113.9',
+            userAgent: 'x\n*bold* <https://evil.example|click> <!here>',
+          },
+        ],
+      },
+      r,
+      ctx,
+    );
+    const text = JSON.stringify(alert.blocks);
+    expect(text).toContain('`x *bold* &lt;https://evil.example|click&gt; &lt;!here&gt;`');
+    expect(text).not.toContain('<!here>');
+    expect(checkMessage(alert)).toEqual([]);
   });
 });
