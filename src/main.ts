@@ -8,6 +8,7 @@ import { WebClient } from '@slack/web-api';
 import { createKeyAdminAdapter } from './aws/access-keys.js';
 import { createReportAdapter } from './aws/credential-report.js';
 import { createIamAdapter } from './aws/iam.js';
+import { instrumentClient } from './aws/instrument.js';
 import { createRateLimiter } from './aws/rate-limit.js';
 import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
@@ -17,6 +18,7 @@ import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { Clock } from './domain/types.js';
 import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { cachedBy } from './services/cached.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
@@ -112,6 +114,7 @@ interface Services {
   readonly rotation: RotationDeps;
   readonly sts: STSClient;
   readonly region: string;
+  readonly metrics: Metrics;
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
@@ -134,7 +137,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   const region = await resolveRegion(sts);
   const iamClient = new IAMClient({ region });
   const iam = createIamAdapter(iamClient);
-  const keys = createKeyAdminAdapter(iamClient, new IAMClient({ region, maxAttempts: 1 }));
+  const createClient = new IAMClient({ region, maxAttempts: 1 });
+  const keys = createKeyAdminAdapter(iamClient, createClient);
   // CloudTrail allows 2 LookupEvents a second: half for people's checklists (who wait at most 5 s for a place, then
   // see "couldn't check"), half for the jobs, so neither can starve the other.
   const trailClients = [...new Set(['us-east-1', region])].map((r) => ({
@@ -165,11 +169,19 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       throw error;
     });
   };
-  const secrets = createSecretsAdapter(new SecretsManagerClient({ region }), botArn, {
-    kmsKeyId: config.secretsKmsKeyId,
-  });
+  const secretsClient = new SecretsManagerClient({ region });
+  const secrets = createSecretsAdapter(secretsClient, botArn, { kmsKeyId: config.secretsKmsKeyId });
 
   const db = await openStore(config);
+  const metrics = createMetrics(db);
+  const awsClients: [Parameters<typeof instrumentClient>[0], string][] = [
+    [sts, 'sts'],
+    [iamClient, 'iam'],
+    [createClient, 'iam'],
+    [secretsClient, 'secretsmanager'],
+    ...trailClients.map((t): [Parameters<typeof instrumentClient>[0], string] => [t.client, 'cloudtrail']),
+  ];
+  for (const [client, service] of awsClients) instrumentClient(client, service, metrics.awsCall);
   const store = createRotationStore(db, clock);
 
   // Slack's Web API for everything outside Bolt's listeners (directory, DMs, approval messages); honours SLACK_API_URL.
@@ -290,6 +302,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     signals,
     sts,
     region,
+    metrics,
   };
 }
 
@@ -303,7 +316,7 @@ async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const services = await buildServices(config, options, true);
-  const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region } = services;
+  const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region, metrics } = services;
 
   const readiness = {
     slackAuthenticated: false,
@@ -311,7 +324,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       await rotation.store.ping();
     },
   };
-  const slack = createSlackApp(config, slackDeps, readiness);
+  const slack = createSlackApp(config, slackDeps, readiness, metrics);
 
   try {
     const auth = await slackClient.auth.test();
@@ -339,30 +352,32 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const port = await slack.start();
   logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port }, 'aws-mfa-bot is running');
 
+  // Jobs under way, so that a shutdown can let them finish (bounded) before it gives its claims back.
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(job: Promise<T>): Promise<T> => {
+    inflight.add(job);
+    return job.finally(() => inflight.delete(job));
+  };
   // Start-up reconciliation: resume or compensate whatever a crash interrupted, then keep running on a schedule.
   const jobs = () =>
-    runJobsLogged(rotation).catch((error) => {
+    track(metrics.job('rotation', () => runJobsLogged(rotation))).catch((error) => {
       logger.error({ err: error }, 'rotation job failed');
       throw error;
     });
-  const first = jobs().catch(() => undefined);
-  // The scan runs on NUDGE_CRON in TZ; a run still going when the next is due is skipped, not doubled.
+  jobs().catch(() => undefined);
   const scanNow = () =>
-    runScanAndSend(scan, rotation, false).catch((error) => {
+    track(metrics.job('scan', () => runScanAndSend(scan, rotation, false))).catch((error) => {
       logger.error({ err: error }, 'scan failed');
     });
+  const signalsNow = () =>
+    track(metrics.job('cloudtrail-signals', () => runSignalsAndSend(signals, rotation))).catch((error) =>
+      logger.error({ err: error }, 'CloudTrail signals job failed'),
+    );
   const tasks =
     options.schedule === false
       ? []
       : startSchedules(
-          {
-            rotation: jobs,
-            signals: () =>
-              runSignalsAndSend(signals, rotation).catch((error) =>
-                logger.error({ err: error }, 'CloudTrail signals job failed'),
-              ),
-            scan: scanNow,
-          },
+          { rotation: jobs, signals: signalsNow, scan: scanNow },
           {
             scanCron: config.scan.cron,
             timeZone: config.scan.timeZone,
@@ -376,11 +391,27 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     runJobs: jobs,
     scan: (o) => runScanAndSend(scan, rotation, o.dryRun),
     trailSignals: () => runSignalsAndSend(signals, rotation),
+    /**
+     * Stops taking work (readiness, schedules, Slack), lets jobs under way finish for up to 8 s, gives this process's
+     * claims back so another replica can carry on at once, then closes the database.
+     */
     async stop() {
       readiness.slackAuthenticated = false;
       for (const task of tasks) await task.stop();
-      await first;
       await slack.stop();
+      const settled = await Promise.race([
+        Promise.allSettled([...inflight]).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 8_000).unref()),
+      ]);
+      if (settled) {
+        await db
+          .run(
+            'UPDATE rotation_requests SET lease_until = NULL, lease_holder = NULL WHERE lease_holder = ?',
+            [rotation.holder],
+          )
+          .catch((error) => logger.error({ err: error }, 'could not give back claims'));
+      } else
+        logger.warn({ jobs: inflight.size }, 'jobs still running at shutdown; their claims will run out');
       await db.close();
       sts.destroy();
     },

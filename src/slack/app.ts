@@ -11,16 +11,19 @@ import {
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { toSlackLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { SlackDeps } from './deps.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 
-/** What /readyz reports: Slack auth done, and the database answering. */
+/** What /readyz reports: Slack auth done, the database answering, and (Socket Mode) the connection up. */
 export interface Readiness {
   slackAuthenticated: boolean;
   database(): Promise<void>;
+  /** Set by the Socket Mode transport; undefined in HTTP mode. */
+  socketConnected?: boolean;
 }
 
 export interface SlackApp {
@@ -30,7 +33,7 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-function healthRoutes(readiness: Readiness) {
+function healthRoutes(readiness: Readiness, metrics: Metrics | undefined) {
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -52,12 +55,37 @@ function healthRoutes(readiness: Readiness) {
             () => false,
           )
           .then((database) => {
-            const checks = { slack: readiness.slackAuthenticated, database };
-            const ok = checks.slack && checks.database;
+            const socket = readiness.socketConnected;
+            const checks = {
+              slack: readiness.slackAuthenticated,
+              database,
+              ...(socket === undefined ? {} : { socket }),
+            };
+            const ok = checks.slack && checks.database && socket !== false;
             json(res, ok ? 200 : 503, { ok, checks });
           });
       },
     },
+    ...(metrics
+      ? [
+          {
+            path: '/metrics',
+            method: 'GET',
+            handler: (_req: IncomingMessage, res: ServerResponse) => {
+              metrics.registry.metrics().then(
+                (text) => {
+                  res.writeHead(200, { 'content-type': metrics.registry.contentType });
+                  res.end(text);
+                },
+                () => {
+                  res.writeHead(500);
+                  res.end();
+                },
+              );
+            },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -68,9 +96,13 @@ const MAX_CLOCK_SKEW_S = 5 * 60;
  * Bolt rejects requests older than five minutes but not ones dated in the future, which a captured signature could
  * otherwise be replayed with for as long as its date lies ahead. Refused before Bolt sees them; nothing is done.
  */
-function refuseFutureRequests(http: HTTPReceiver, deps: SlackDeps): void {
+function refuseFutureRequests(http: HTTPReceiver, deps: SlackDeps, metrics: Metrics | undefined): void {
   const inner = http.requestListener;
   http.requestListener = (req, res) => {
+    // Bolt answers once the listener acks: the time to the response is the ack latency Slack sees.
+    const started = process.hrtime.bigint();
+    if (req.method === 'POST')
+      res.once('finish', () => metrics?.ackSeconds(Number(process.hrtime.bigint() - started) / 1e9));
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (req.method === 'POST' && Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
       deps.logger.warn(
@@ -96,6 +128,25 @@ function teamOf(body: Record<string, unknown>): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** Every payload counted by type and outcome (`ok`, or `error` when a listener threw). */
+function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as { command?: string; type?: string };
+    const type = body.command
+      ? 'command'
+      : body.type === 'event_callback'
+        ? 'event'
+        : String(body.type ?? 'other');
+    try {
+      await args.next();
+      metrics.slackRequest(type, 'ok');
+    } catch (error) {
+      metrics.slackRequest(type, 'error');
+      throw error;
+    }
+  };
+}
+
 /** SLACK_TEAM_ID set: a payload from any other workspace is acknowledged, logged and otherwise ignored. */
 function onlyFromWorkspace(teamId: string, deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -114,9 +165,14 @@ function onlyFromWorkspace(teamId: string, deps: SlackDeps): Middleware<AnyMiddl
  * HTTP with `POST /slack/events` (Bolt verifies the signature and rejects requests older than five minutes).
  * Health endpoints are served on PORT in both modes.
  */
-export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readiness): SlackApp {
+export function createSlackApp(
+  config: Config,
+  deps: SlackDeps,
+  readiness: Readiness,
+  metrics?: Metrics,
+): SlackApp {
   const logger = toSlackLogger(deps.logger);
-  const customRoutes = healthRoutes(readiness);
+  const customRoutes = healthRoutes(readiness, metrics);
   let receiver: Receiver;
   let socket: SocketModeReceiver | undefined;
   let http: HTTPReceiver | undefined;
@@ -139,6 +195,13 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
         retryConfig: { retries: 100, factor: 1.3 },
       }),
     );
+    readiness.socketConnected = false;
+    socket.client.on('connected', () => {
+      readiness.socketConnected = true;
+    });
+    socket.client.on('disconnected', () => {
+      readiness.socketConnected = false;
+    });
     receiver = socket;
   } else {
     http = new HTTPReceiver({
@@ -147,7 +210,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
       customRoutes,
       logger,
     });
-    refuseFutureRequests(http, deps);
+    refuseFutureRequests(http, deps, metrics);
     receiver = http;
   }
 
@@ -164,6 +227,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, readiness: Readi
     deps.logger.error({ err: e.original ?? e, code: e.code }, 'a Slack listener failed');
   });
 
+  if (metrics) app.use(countRequests(metrics));
   if (config.slackTeamId) app.use(onlyFromWorkspace(config.slackTeamId, deps));
   registerCommands(app, deps);
   registerActions(app, deps);

@@ -53,8 +53,9 @@ describeWithMoto('Socket Mode', () => {
     expect(JSON.stringify(ack)).toContain('/aws-mfa session');
   });
 
-  it('serves health checks on PORT in Socket Mode too', async () => {
+  it('serves health checks on PORT in Socket Mode too, reporting the connection', async () => {
     const ready = await fetch(`${t.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { socket: true } });
   });
 });

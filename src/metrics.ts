@@ -1,0 +1,96 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from './store/db.js';
+
+/**
+ * The bot's Prometheus metrics, on a registry of its own (no global state, one per running bot). Labels are kinds
+ * and outcomes, never user names, e-mails, key IDs or ARNs.
+ */
+export function createMetrics(db: Db) {
+  const registry = new Registry();
+  const slackRequests = new Counter({
+    name: 'aws_mfa_bot_slack_requests_total',
+    help: 'Slack payloads received, by type (command, block_actions, view_submission, event) and outcome.',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const ackSeconds = new Histogram({
+    name: 'aws_mfa_bot_slack_ack_seconds',
+    help: 'Time from receiving a Slack request (HTTP mode) to answering it.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+    registers: [registry],
+  });
+  const jobRuns = new Counter({
+    name: 'aws_mfa_bot_job_runs_total',
+    help: 'Scheduled job runs on this replica, by job and outcome.',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobLastSuccess = new Gauge({
+    name: 'aws_mfa_bot_job_last_success_timestamp_seconds',
+    help: 'When each job last finished without error on this replica (Unix time).',
+    labelNames: ['job'] as const,
+    registers: [registry],
+  });
+  const awsCalls = new Counter({
+    name: 'aws_mfa_bot_aws_calls_total',
+    help: 'AWS API calls, by IAM-style operation and outcome (ok, or the fault kind: throttled, access_denied …).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  // Read from the database when scraped: every replica reports the shared truth.
+  new Gauge({
+    name: 'aws_mfa_bot_outbox_depth',
+    help: 'Messages waiting in the outbox (all replicas).',
+    registers: [registry],
+    async collect() {
+      const [row] = await db.all<{ n: number }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
+      this.set(Number(row?.n ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'aws_mfa_bot_outbox_oldest_age_seconds',
+    help: 'Age of the oldest message still waiting in the outbox; 0 when it is empty.',
+    registers: [registry],
+    async collect() {
+      const [row] = await db.all<{ oldest: number | null }>(
+        'SELECT min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL',
+      );
+      const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+      this.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'aws_mfa_bot_rotations',
+    help: 'Rotation requests by state (all replicas).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.all<{ state: string; n: number }>(
+        'SELECT state, count(*) AS n FROM rotation_requests GROUP BY state',
+      );
+      this.reset();
+      for (const r of rows) this.set({ state: r.state }, Number(r.n));
+    },
+  });
+
+  return {
+    registry,
+    slackRequest: (type: string, outcome: string) => slackRequests.inc({ type, outcome }),
+    ackSeconds: (seconds: number) => ackSeconds.observe(seconds),
+    awsCall: (operation: string, outcome: string) => awsCalls.inc({ operation, outcome }),
+    /** Runs a job, counting it and its last success. */
+    async job<T>(name: string, run: () => Promise<T>): Promise<T> {
+      try {
+        const result = await run();
+        jobRuns.inc({ job: name, outcome: 'ok' });
+        jobLastSuccess.set({ job: name }, Date.now() / 1000);
+        return result;
+      } catch (error) {
+        jobRuns.inc({ job: name, outcome: 'error' });
+        throw error;
+      }
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
