@@ -3,6 +3,7 @@ import type { MappingTrust } from '../../domain/identity.js';
 import type { IamUser } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { cachedBy } from '../../services/cached.js';
+import { createConcurrencyLimit } from '../../services/concurrency.js';
 import { checklistBlocks } from '../blocks/checklist.js';
 import { code, isoMinute, section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
@@ -70,10 +71,14 @@ type Rendered = { m: Messages; blocks: KnownBlock[] };
 /** Recent checklists per person, one cache per running bot (its deps). Concurrent asks share one read. */
 const recent = new WeakMap<SlackDeps, ReturnType<typeof cachedBy<Rendered>>>();
 
+/** Checklists read from AWS at once; a burst of people waits its turn rather than starving Slack's acks. */
+export const CHECKLIST_CONCURRENCY = 4;
+
 function recentChecklists(deps: SlackDeps) {
   let cache = recent.get(deps);
   if (!cache) {
-    cache = cachedBy((slackUserId) => renderChecklist(deps, slackUserId), {
+    const limit = createConcurrencyLimit(CHECKLIST_CONCURRENCY);
+    cache = cachedBy((slackUserId) => limit(() => renderChecklist(deps, slackUserId)), {
       ttlMs: CHECKLIST_REUSE_MS,
       minRefreshMs: RECHECK_MIN_MS,
       clock: deps.clock,

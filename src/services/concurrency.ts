@@ -1,0 +1,18 @@
+/**
+ * At most `limit` of the given tasks run at once; the rest wait their turn in order. Bounds heavy work (AWS reads
+ * for a burst of checklists) so that short work — acknowledging Slack within 3 seconds — still gets the event loop.
+ */
+export function createConcurrencyLimit(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
