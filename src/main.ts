@@ -20,13 +20,19 @@ import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { cachedBy } from './services/cached.js';
+import { createDelivery, type Delivery } from './services/delivery.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import { createIdentityGuard } from './services/identity-guard.js';
 import type { RotationDeps } from './services/rotation/deps.js';
-import { type JobReport, runRotationJobs, sendQueued } from './services/rotation/run-rotation-jobs.js';
+import {
+  emptyReport,
+  flushOutbox,
+  type JobReport,
+  runRotationJobs,
+} from './services/rotation/run-rotation-jobs.js';
 import { runScan, type ScanDeps, type ScanResult } from './services/scan/run-scan.js';
 import {
   runTrailSignals,
@@ -115,6 +121,7 @@ interface Services {
   readonly sts: STSClient;
   readonly region: string;
   readonly metrics: Metrics;
+  readonly delivery: Delivery;
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
@@ -203,8 +210,6 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     identities: createIdentityStore(db),
     scans,
     outbox: store,
-    // The security channel hears of a conflict at once; `rotation` exists by the time anyone is looked up.
-    flush: () => sendQueued(rotation),
     iam,
     clock,
     logger,
@@ -234,6 +239,10 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     config: { ...config.rotation, region, securityChannel: config.securityChannel },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
+
+  // The one delivery path: whatever queues a notice makes the store announce it after commit, and this sends it.
+  const delivery = createDelivery(() => flushOutbox(rotation, emptyReport()), logger);
+  store.onQueued(delivery.kick);
 
   const slackDeps: SlackDeps = {
     logger,
@@ -303,6 +312,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     sts,
     region,
     metrics,
+    delivery,
   };
 }
 
@@ -316,7 +326,8 @@ async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const services = await buildServices(config, options, true);
-  const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region, metrics } = services;
+  const { logger, slackClient, slackDeps, rotation, scan, signals, db, sts, region, metrics, delivery } =
+    services;
 
   const readiness = {
     slackAuthenticated: false,
@@ -360,17 +371,24 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
   // Start-up reconciliation: resume or compensate whatever a crash interrupted, then keep running on a schedule.
   const jobs = () =>
-    track(metrics.job('rotation', () => runJobsLogged(rotation))).catch((error) => {
+    track(
+      metrics.job('rotation', async () => {
+        const report = await runJobsLogged(rotation);
+        // What the job queued is out (or back in the outbox) when it resolves, whichever run sent it.
+        await delivery.flush();
+        return report;
+      }),
+    ).catch((error) => {
       logger.error({ err: error }, 'rotation job failed');
       throw error;
     });
   jobs().catch(() => undefined);
   const scanNow = () =>
-    track(metrics.job('scan', () => runScanAndSend(scan, rotation, false))).catch((error) => {
+    track(metrics.job('scan', () => runScanAndSend(scan, delivery, false))).catch((error) => {
       logger.error({ err: error }, 'scan failed');
     });
   const signalsNow = () =>
-    track(metrics.job('cloudtrail-signals', () => runSignalsAndSend(signals, rotation))).catch((error) =>
+    track(metrics.job('cloudtrail-signals', () => runSignalsAndSend(signals, delivery))).catch((error) =>
       logger.error({ err: error }, 'CloudTrail signals job failed'),
     );
   const tasks =
@@ -389,8 +407,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     port,
     logger,
     runJobs: jobs,
-    scan: (o) => runScanAndSend(scan, rotation, o.dryRun),
-    trailSignals: () => runSignalsAndSend(signals, rotation),
+    scan: (o) => runScanAndSend(scan, delivery, o.dryRun),
+    trailSignals: () => runSignalsAndSend(signals, delivery),
     /**
      * Stops taking work (readiness, schedules, Slack), lets jobs under way finish for up to 8 s, gives this process's
      * claims back so another replica can carry on at once, then closes the database.
@@ -400,7 +418,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       for (const task of tasks) await task.stop();
       await slack.stop();
       const settled = await Promise.race([
-        Promise.allSettled([...inflight]).then(() => true),
+        Promise.allSettled([...inflight, delivery.idle()]).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), 8_000).unref()),
       ]);
       if (settled) {
@@ -418,19 +436,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
 }
 
-async function runSignalsAndSend(
-  signals: TrailSignalDeps,
-  rotation: RotationDeps,
-): Promise<TrailSignalReport> {
+async function runSignalsAndSend(signals: TrailSignalDeps, delivery: Delivery): Promise<TrailSignalReport> {
   const report = await runTrailSignals(signals);
-  await sendQueued(rotation);
+  await delivery.flush();
   return report;
 }
 
 /** A scan, then the queued nudges and digest that may go out now. Exactly what the cron job does. */
-async function runScanAndSend(scan: ScanDeps, rotation: RotationDeps, dryRun: boolean): Promise<ScanResult> {
+async function runScanAndSend(scan: ScanDeps, delivery: Delivery, dryRun: boolean): Promise<ScanResult> {
   const result = await runScan(scan, { dryRun });
-  if (!dryRun) await sendQueued(rotation);
+  if (!dryRun) await delivery.flush();
   return result;
 }
 
@@ -439,10 +454,11 @@ export async function scanOnce(
   config: Config,
   options: StartOptions & { dryRun: boolean },
 ): Promise<ScanResult> {
-  const { scan, rotation, db, sts } = await buildServices(config, options);
+  const { scan, db, sts, delivery } = await buildServices(config, options);
   try {
-    return await runScanAndSend(scan, rotation, options.dryRun);
+    return await runScanAndSend(scan, delivery, options.dryRun);
   } finally {
+    await delivery.idle();
     await db.close();
     sts.destroy();
   }
@@ -450,15 +466,16 @@ export async function scanOnce(
 
 /** `aws-mfa-bot jobs`: every due scheduled job once, then exit — for an external scheduler (Kubernetes CronJob). */
 export async function runJobsOnce(config: Config, options: StartOptions = {}): Promise<JobReport> {
-  const { rotation, signals, db, sts } = await buildServices(config, options);
+  const { rotation, signals, db, sts, delivery } = await buildServices(config, options);
   try {
     const report = await runRotationJobs(rotation);
-    await runSignalsAndSend(signals, rotation).catch((error) => {
+    await runSignalsAndSend(signals, delivery).catch((error) => {
       rotation.logger.error({ err: error }, 'CloudTrail signals job failed');
       report.errors++;
     });
     return report;
   } finally {
+    await delivery.idle();
     await db.close();
     sts.destroy();
   }

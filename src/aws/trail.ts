@@ -53,19 +53,59 @@ function parseRecord(e: Event): TrailEvent['record'] {
   }
 }
 
-export function createTrailAdapter(deps: TrailAdapterDeps): TrailPort {
+/** How long pages of the account's GetSessionToken events serve every person's step 6. */
+const SESSION_PAGES_TTL_MS = 60_000;
+
+type Page = { readonly events: Event[]; readonly next: string | undefined };
+
+export function createTrailAdapter(deps: TrailAdapterDeps, now: () => number = Date.now): TrailPort {
   const maxPages = deps.maxPagesPerRegion ?? 4;
+  // The query is the same for everyone (the account's GetSessionToken events): its pages are read once a minute per
+  // region and shared, so a burst of people costs CloudTrail a few requests, not a few per person.
+  const cache = new Map<string, { at: number; pages: (Promise<Page> | undefined)[] }>();
+
+  function page(region: string, client: CloudTrailClient, since: Date, index: number): Promise<Page> {
+    let entry = cache.get(region);
+    if (!entry || now() - entry.at > SESSION_PAGES_TTL_MS) {
+      entry = { at: now(), pages: [] };
+      cache.set(region, entry);
+    }
+    const pages = entry.pages;
+    const cached = pages[index];
+    if (cached) return cached;
+    const loading = (async (): Promise<Page> => {
+      const token = index === 0 ? undefined : (await page(region, client, since, index - 1)).next;
+      if (index > 0 && !token) return { events: [], next: undefined };
+      if (!(await deps.limiter.take(deps.maxWaitMs))) {
+        throw new FactError({ kind: 'throttled', action: 'cloudtrail:LookupEvents', code: 'QueuedTooLong' });
+      }
+      const r = await awsCall('cloudtrail:LookupEvents', () =>
+        client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
+            StartTime: since,
+            MaxResults: 50,
+            NextToken: token,
+          }),
+        ),
+      );
+      return { events: r.Events ?? [], next: r.NextToken };
+    })();
+    pages[index] = loading;
+    // A failed page is not kept: the next person tries again.
+    loading.catch(() => {
+      if (pages[index] === loading) pages[index] = undefined;
+    });
+    return loading;
+  }
 
   async function latestIn(region: string, client: CloudTrailClient, userName: string, since: Date) {
-    const query = {
-      LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: 'GetSessionToken' }],
-      StartTime: since,
-      MaxResults: 50,
-    };
-    for await (const events of lookupPages(deps, client, query, maxPages)) {
+    for (let index = 0; index < maxPages; index++) {
+      const { events, next } = await page(region, client, since, index);
       // Events come newest first, so the first match is the latest one in this region.
       const hit = events.find((e) => e.Username === userName && e.EventTime);
       if (hit?.EventTime) return { eventTime: hit.EventTime, region };
+      if (!next) return undefined;
     }
     return undefined;
   }

@@ -7,8 +7,6 @@ export interface IdentityGuardDeps {
   readonly identities: IdentityStore;
   readonly scans: Pick<ScanStore, 'markSeen'>;
   readonly outbox: { enqueue(outgoing: Outgoing, at: number): Promise<string> };
-  /** Sends what was queued (the security channel should hear of a conflict now, not at the next job run). */
-  readonly flush: () => Promise<void>;
   readonly iam: Pick<IamPort, 'listAccessKeys'>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -28,7 +26,7 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
     if (deps.securityChannel) await deps.outbox.enqueue({ channel: deps.securityChannel, ...outgoing }, at);
   };
 
-  /** Records the claims; resolves with since-when per ARN and whether security was told of a change. */
+  /** Records the claims; resolves with since when each mapping has held. */
   async function observe(claims: readonly Claim[], now: number) {
     const { since, changed } = await deps.identities.observe(
       claims.map((c) => ({
@@ -38,7 +36,6 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
       })),
       now,
     );
-    let told = false;
     for (const change of changed) {
       const claim = claims.find((c) => c.user.arn === change.iamUserArn);
       const keys = claim
@@ -48,14 +45,12 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
       if (keys && keys.length === 0) continue;
       deps.logger.warn({ ...change }, 'an IAM user with access keys now maps to another Slack user');
       await tell({ notice: { kind: 'mapping_changed', ...change } }, now);
-      told = true;
     }
-    return { since, told };
+    return since;
   }
 
   /** Several IAM users in one account claiming the person: told to security once per set of claimants. */
   async function reportConflicts(slackUserId: string, claims: readonly Claim[], now: number) {
-    let told = false;
     for (const account of new Set(claims.map((c) => c.user.accountId))) {
       const rivals = conflictingClaims(claims.find((c) => c.user.accountId === account) as Claim, claims);
       if (rivals.length === 0) continue;
@@ -66,18 +61,14 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
           'several IAM users claim one Slack user; key actions refused',
         );
         await tell({ notice: { kind: 'identity_conflict', slackUserId, claimants: arns } }, now);
-        told = true;
       }
     }
-    return told;
   }
 
   async function assess(slackUserId: string, claims: readonly Claim[]): Promise<MappingTrust[]> {
     const now = deps.clock.now().getTime();
-    const { since, told } = await observe(claims, now);
-    const conflict = await reportConflicts(slackUserId, claims, now);
-    if (told || conflict)
-      await deps.flush().catch((error) => deps.logger.error({ err: error }, 'outbox flush failed'));
+    const since = await observe(claims, now);
+    await reportConflicts(slackUserId, claims, now);
     const trustMs = deps.trustHours * 3_600_000;
     return claims.map((c) => mappingTrust(c, claims, since.get(c.user.arn) ?? now, now, trustMs));
   }

@@ -235,6 +235,8 @@ export interface RotationStore {
   /** Requests whose approval message does not show their current state yet. */
   unsynced(): Promise<RotationRequest[]>;
   audit(id: string): Promise<AuditEntry[]>;
+  /** `listener` is called after anything queued a notice and committed: the one delivery path listens. */
+  onQueued(listener: () => void): void;
   /** Queues a DM; `notBefore` holds it until then (working hours). */
   enqueue(outgoing: Outgoing, now: number, notBefore?: number): Promise<string>;
   /** Claims up to `limit` due messages for `claimMs`; a message claimed by someone else is not returned. */

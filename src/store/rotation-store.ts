@@ -85,6 +85,11 @@ const isUniqueViolation = (error: unknown) => {
 
 export function createRotationStore(db: Db, clock: { now(): Date }): RotationStore {
   const now = () => clock.now().getTime();
+  // Told after a transaction that queued notices has committed (the delivery service listens).
+  const queuedListeners = new Set<() => void>();
+  const announce = () => {
+    for (const listener of queuedListeners) listener();
+  };
 
   async function insertOutbox(tx: Db, out: Outgoing, at: number, notBefore = at): Promise<string> {
     const id = randomUUID();
@@ -191,8 +196,11 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       return row ? toRequest(row) : undefined;
     },
 
-    transition: (id, from, to, patch, actor, options = {}) =>
-      db.transaction((tx) => moveWithin(tx, id, from, to, patch, actor, options)),
+    async transition(id, from, to, patch, actor, options = {}) {
+      const moved = await db.transaction((tx) => moveWithin(tx, id, from, to, patch, actor, options));
+      if (moved && options.notify?.length) announce();
+      return moved;
+    },
 
     async update(id, patch) {
       const set = setClause(patch);
@@ -207,22 +215,29 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
     approve: (id, approver, at, decide) =>
       // The approval and the move it completes are one transaction: a crash between them cannot strand a request
       // whose approvals are all recorded.
-      db.transaction(async (tx) => {
-        // Approvers one at a time per request (SQLite's write lock does this anyway): two at once must not each
-        // count only themselves and leave a request with all its approvals unmoved.
-        if (tx.dialect === 'postgres')
-          await tx.all('SELECT id FROM rotation_requests WHERE id = ? FOR UPDATE', [id]);
-        await tx.run(
-          'INSERT INTO rotation_approvals (request_id, approver_slack_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-          [id, approver, at],
-        );
-        const approvals = await approvalsIn(tx, id);
-        const move = decide?.(approvals);
-        const moved = move
-          ? await moveWithin(tx, id, ['requested'], 'approved', move.patch, approver, { notify: move.notify })
-          : false;
-        return { approvals, approved: moved };
-      }),
+      db
+        .transaction(async (tx) => {
+          // Approvers one at a time per request (SQLite's write lock does this anyway): two at once must not each
+          // count only themselves and leave a request with all its approvals unmoved.
+          if (tx.dialect === 'postgres')
+            await tx.all('SELECT id FROM rotation_requests WHERE id = ? FOR UPDATE', [id]);
+          await tx.run(
+            'INSERT INTO rotation_approvals (request_id, approver_slack_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+            [id, approver, at],
+          );
+          const approvals = await approvalsIn(tx, id);
+          const move = decide?.(approvals);
+          const moved = move
+            ? await moveWithin(tx, id, ['requested'], 'approved', move.patch, approver, {
+                notify: move.notify,
+              })
+            : false;
+          return { approvals, approved: moved, notified: moved && (move?.notify.length ?? 0) > 0 };
+        })
+        .then(({ notified, ...result }) => {
+          if (notified) announce();
+          return result;
+        }),
 
     approvals: (id) => approvalsIn(db, id),
 
@@ -273,7 +288,15 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
       }));
     },
 
-    enqueue: (outgoing, at, notBefore) => insertOutbox(db, outgoing, at, notBefore),
+    async enqueue(outgoing, at, notBefore) {
+      const id = await insertOutbox(db, outgoing, at, notBefore);
+      announce();
+      return id;
+    },
+
+    onQueued(listener) {
+      queuedListeners.add(listener);
+    },
 
     async claimDue(at, limit, claimMs) {
       // Claimed, not just read: two flushes at once (a click, the job, another replica) never send one row twice.

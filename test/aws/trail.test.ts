@@ -88,6 +88,40 @@ describe('CloudTrail adapter', () => {
     expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(2);
   });
 
+  it('shares the account-wide pages between people for a minute: a burst costs a few requests, not a few each', async () => {
+    mock.on(LookupEventsCommand, { NextToken: undefined }).resolves({
+      Events: [
+        sessionTokenEvent('bob', '2026-05-30T10:00:00Z'),
+        sessionTokenEvent('alice', '2026-05-29T09:00:00Z'),
+      ],
+      NextToken: 'page2',
+    });
+    mock
+      .on(LookupEventsCommand, { NextToken: 'page2' })
+      .resolves({ Events: [sessionTokenEvent('carol', '2026-05-20T08:00:00Z')] });
+    let t = Date.parse('2026-06-01T00:00:00Z');
+    const shared = createTrailAdapter(
+      {
+        clients: [{ region: 'us-east-1', client: new CloudTrailClient({ region: 'us-east-1' }) }],
+        limiter: noWait,
+      },
+      () => t,
+    );
+    const found = await Promise.all(
+      ['alice', 'bob', 'carol', 'dave'].map((u) => shared.findSessionTokenUse(u, since)),
+    );
+    expect(found.map((f) => f?.eventTime.toISOString().slice(0, 10))).toEqual([
+      '2026-05-29',
+      '2026-05-30',
+      '2026-05-20',
+      undefined,
+    ]);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(2);
+    t += 61_000;
+    await shared.findSessionTokenUse('alice', since);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(3);
+  });
+
   it('reads a bounded number of pages per region', async () => {
     mock.on(LookupEventsCommand).resolves({ Events: [], NextToken: 'more' });
     await adapter(3).findSessionTokenUse('alice', since);

@@ -140,13 +140,6 @@ async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boo
   );
 }
 
-/** Sends what a person's action queued right away, instead of at the next scheduled run. */
-export async function sendQueued(deps: RotationDeps): Promise<void> {
-  await flushOutbox(deps, emptyReport()).catch((error) =>
-    deps.logger.error({ err: error }, 'outbox flush failed'),
-  );
-}
-
 export const emptyReport = (): JobReport => ({
   expired: 0,
   resumed: 0,

@@ -3,7 +3,6 @@ import type { KnownBlock } from '@slack/types';
 import type { NudgeRecord } from '../../../domain/nudge-policy.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { createPerPersonLimit } from '../../../services/per-person-limit.js';
-import { sendQueued } from '../../../services/rotation/run-rotation-jobs.js';
 import { SNOOZE_MS } from '../../../services/scan/run-scan.js';
 import { context } from '../../blocks/mrkdwn.js';
 import type { NudgeButtonValue } from '../../blocks/scan.js';
@@ -131,7 +130,6 @@ async function reportNotMine(
       { channel, notice: { kind: 'not_my_account', reporterSlackId: reporter, iamUserArn } },
       now,
     );
-    await sendQueued(deps.rotation);
   }
   return m.nudge.reported;
 }

@@ -7,7 +7,6 @@ import {
   type OwnerActionResult,
   reactivateOldKey,
 } from '../../../services/rotation/old-key-actions.js';
-import { sendQueued } from '../../../services/rotation/run-rotation-jobs.js';
 import { code, isoMinute } from '../../blocks/mrkdwn.js';
 import { denyModal } from '../../blocks/rotation.js';
 import type { SlackDeps } from '../../deps.js';
@@ -42,7 +41,6 @@ export function createApproveButton(deps: SlackDeps) {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const result = await approveRotation(deps.rotation, action.value ?? '', body.user.id);
-    await sendQueued(deps.rotation);
     if (result.kind === 'refused') await respond(ephemeral(refusalText(m, result.why)));
     if (result.kind === 'recorded')
       await respond(ephemeral(m.rotation.approvalRecorded(result.approvals, result.required)));
@@ -81,7 +79,6 @@ export function createDeactivateOldButton(deps: SlackDeps) {
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const request = await deps.rotation.store.get(action.value ?? '');
     const result = await deactivateOldKeyNow(deps.rotation, action.value ?? '', body.user.id);
-    await sendQueued(deps.rotation);
     await respond(ephemeral(ownerText(m, result, m.rotation.deactivatedNow(code(request?.oldKeyId ?? '')))));
   };
 }
@@ -93,7 +90,6 @@ export function createReactivateOldButton(deps: SlackDeps) {
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const request = await deps.rotation.store.get(action.value ?? '');
     const result = await reactivateOldKey(deps.rotation, action.value ?? '', body.user.id);
-    await sendQueued(deps.rotation);
     const until = (await deps.rotation.store.get(action.value ?? ''))?.deactivateAfter;
     const text = m.rotation.reactivatedNow(code(request?.oldKeyId ?? ''), isoMinute(until));
     await respond(ephemeral(ownerText(m, result, text)));

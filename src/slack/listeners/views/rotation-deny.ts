@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { messagesFor } from '../../../i18n/messages.js';
 import { denyRotation } from '../../../services/rotation/decide-rotation.js';
-import { sendQueued } from '../../../services/rotation/run-rotation-jobs.js';
 import { INPUT } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
 import { refusalText } from '../actions/rotation-buttons.js';
@@ -19,7 +18,6 @@ export function createRotationDenySubmit(deps: SlackDeps) {
     }
     await ack();
     const result = await denyRotation(deps.rotation, view.private_metadata, body.user.id, reason);
-    await sendQueued(deps.rotation);
     if (result.kind === 'refused')
       await client.chat.postMessage({ channel: body.user.id, text: refusalText(m, result.why) });
   };
