@@ -64,6 +64,13 @@ export function ownerOnlyPolicy(ownerArn: string, botCallerArn: string): string 
 
 type Owner = { userName: string; arn: string; slackUserId: string };
 
+const tagsFor = (owner: Owner, requestId: string) => [
+  { Key: 'owner', Value: owner.arn },
+  { Key: 'owner-slack-user', Value: owner.slackUserId },
+  MANAGED_BY,
+  { Key: 'request-id', Value: requestId },
+];
+
 export function createSecretsAdapter(
   client: SecretsManagerClient,
   botCallerArn: () => Promise<string>,
@@ -80,8 +87,11 @@ export function createSecretsAdapter(
     }
   };
 
-  /** Puts the owner-only policy and reads it back: a secret is never given a value, or adopted, without it. */
-  async function ensureOwnerOnly(name: string, owner: Owner): Promise<void> {
+  /**
+   * Puts the owner-only policy and reads it back, then the tags: a secret is never given a value, or adopted after a
+   * crash, without every property a finished rotation leaves on it.
+   */
+  async function secure(name: string, requestId: string, owner: Owner): Promise<void> {
     const policy = ownerOnlyPolicy(owner.arn, await botCallerArn());
     await awsCall('secretsmanager:PutResourcePolicy', () =>
       client.send(
@@ -98,16 +108,14 @@ export function createSecretsAdapter(
         code: 'PolicyMismatch',
       });
     }
+    await awsCall('secretsmanager:TagResource', () =>
+      client.send(new TagResourceCommand({ SecretId: name, Tags: tagsFor(owner, requestId) })),
+    );
   }
 
   return {
     async storeAccessKey({ name, requestId, owner, key }) {
-      const tags = [
-        { Key: 'owner', Value: owner.arn },
-        { Key: 'owner-slack-user', Value: owner.slackUserId },
-        MANAGED_BY,
-        { Key: 'request-id', Value: requestId },
-      ];
+      const tags = tagsFor(owner, requestId);
       // Empty first, then the policy, then the value: the key never sits in a secret without its policy.
       let existing = await describe(name);
       if (existing) {
@@ -133,10 +141,7 @@ export function createSecretsAdapter(
         }
         existing = await describe(name);
       }
-      await ensureOwnerOnly(name, owner);
-      await awsCall('secretsmanager:TagResource', () =>
-        client.send(new TagResourceCommand({ SecretId: name, Tags: tags })),
-      );
+      await secure(name, requestId, owner);
       // A retry after a crash finds its own version already there and writes nothing twice.
       if (!Object.keys(existing?.VersionIdsToStages ?? {}).includes(requestId)) {
         await awsCall('secretsmanager:PutSecretValue', () =>
@@ -162,6 +167,6 @@ export function createSecretsAdapter(
       return Object.keys(d?.VersionIdsToStages ?? {}).includes(requestId);
     },
 
-    ensureOwnerOnly,
+    secure,
   };
 }

@@ -281,8 +281,15 @@ export interface SecretsPort {
   }): Promise<StoredSecret>;
   /** Whether the version written for `requestId` exists (start-up reconciliation). */
   hasVersion(name: string, requestId: string): Promise<boolean>;
-  /** Puts the owner-only resource policy and verifies it (recovery does this before adopting a key). */
-  ensureOwnerOnly(name: string, owner: { userName: string; arn: string; slackUserId: string }): Promise<void>;
+  /**
+   * Puts the owner-only resource policy, verifies it, and puts the tags: every property of a finished rotation
+   * (recovery does this before adopting a key a crashed attempt stored).
+   */
+  secure(
+    name: string,
+    requestId: string,
+    owner: { userName: string; arn: string; slackUserId: string },
+  ): Promise<void>;
 }
 
 /** A secret exists at the bot's name but the bot did not make it: it is not reused, and the operator must look. */

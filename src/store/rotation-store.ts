@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OPEN_STATES, type RotationRequest, type RotationState } from '../domain/rotation.js';
+import { canTransition, OPEN_STATES, type RotationRequest, type RotationState } from '../domain/rotation.js';
 import type { AuditEntry, Notice, Outgoing, RequestPatch, RotationStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
@@ -197,6 +197,11 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
     },
 
     async transition(id, from, to, patch, actor, options = {}) {
+      // The domain's table of allowed moves is checked here, where every move happens: a caller asking for one the
+      // table forbids is a bug, refused before anything changes.
+      const forbidden = from.filter((f) => !canTransition(f, to));
+      if (forbidden.length)
+        throw new Error(`rotation: ${forbidden.join('/')} → ${to} is not an allowed transition`);
       const moved = await db.transaction((tx) => moveWithin(tx, id, from, to, patch, actor, options));
       if (moved && options.notify?.length) announce();
       return moved;

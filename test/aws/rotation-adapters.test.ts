@@ -257,7 +257,7 @@ describeWithMoto('rotation adapters against moto_server', () => {
     expect((refused as Error).message).toContain('not tagged managed-by=aws-mfa-bot');
     expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('planted');
 
-    await secrets.ensureOwnerOnly(name, owner);
+    await secrets.secure(name, crypto.randomUUID(), owner);
     const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: name }));
     expect(JSON.parse(policy.ResourcePolicy ?? '{}')).toEqual(
       JSON.parse(ownerOnlyPolicy(owner.arn, BOT_ARN)),

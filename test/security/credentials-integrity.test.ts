@@ -3,6 +3,7 @@ import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-i
 import {
   CreateSecretCommand,
   DeleteResourcePolicyCommand,
+  DescribeSecretCommand,
   GetResourcePolicyCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
@@ -127,6 +128,12 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     expect((await h.store.get(id))?.state).toBe('delivered');
     expect(await policyOf(secretName)).toEqual(JSON.parse(ownerOnlyPolicy(e.user.arn, BOT_ARN)));
     expect((await h.store.audit(id)).map((a) => a.detail)).toContain('recovered after a restart');
+    const described = await h.secretsClient.send(new DescribeSecretCommand({ SecretId: secretName }));
+    expect(Object.fromEntries((described.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({
+      'managed-by': 'aws-mfa-bot',
+      owner: e.user.arn,
+      'request-id': id,
+    });
   });
 
   it('a 500 after IAM made the key, with the clean-up failing too: the request fails and the job deletes the key', async () => {
@@ -182,6 +189,43 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
       (await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '{}',
     );
     expect(listed.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toContain(stored.AccessKeyId);
+  });
+
+  it('PutResourcePolicy refused on every retry: the rotation fails and the existing secret still holds the valid key', async () => {
+    const { e, id: first, secretName } = await approvedRequest();
+    await approveRotation(h.deps, first, 'U0APPROVER1');
+    const before = await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }));
+    // The next rotation of the same user, with Secrets Manager refusing the policy every time.
+    h.clock.advance(8 * 86_400_000);
+    await runRotationJobs(h.deps);
+    const keyNow = (
+      await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }))
+    ).AccessKeyMetadata?.find((k) => k.Status === 'Active')?.AccessKeyId;
+    const again = await requestRotation(h.deps, {
+      slackUserId: e.slackUserId,
+      accessKeyId: keyNow ?? '',
+      reason: 'q',
+    });
+    if (again.kind !== 'created') throw new Error(JSON.stringify(again));
+    const refusing = new SecretsManagerClient({});
+    (refusing.middlewareStack as unknown as { add(m: unknown, o: unknown): void }).add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (context.commandName === 'PutResourcePolicyCommand')
+            throw Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: {} });
+          return next(args);
+        },
+      { step: 'initialize' },
+    );
+    await approveRotation(
+      h.restart({ secrets: createSecretsAdapter(refusing, async () => BOT_ARN) }),
+      again.requestId,
+      'U0APPROVER1',
+    );
+    expect((await h.store.get(again.requestId))?.state).toBe('failed');
+    const after = await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }));
+    expect(after.VersionId).toBe(before.VersionId);
+    expect(JSON.parse(after.SecretString ?? '{}').AccessKeyId).toBe(keyNow);
   });
 
   it('refuses a secret someone planted at the bot’s name: the rotation fails, the key is gone, the planted value stays', async () => {

@@ -240,7 +240,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
         });
       },
       hasVersion: async () => false,
-      ensureOwnerOnly: async () => {},
+      secure: async () => {},
     };
     await approveRotation(h.restart({ secrets: refusing }), id, 'U0APPROVER1');
     expect(await h.store.get(id)).toMatchObject({

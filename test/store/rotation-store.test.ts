@@ -82,6 +82,16 @@ describe.each(DATABASES)('rotation store on $name', (database) => {
     expect((await store.audit(r.id)).filter((a) => a.toState === 'approved')).toHaveLength(1);
   });
 
+  it('refuses a move the state table forbids, changing nothing', async () => {
+    const r = request({ state: 'delivered' });
+    await store.create(r, 'U0ALICE');
+    await expect(store.transition(r.id, ['delivered'], 'approved', {}, 'U0BUG')).rejects.toThrow(
+      'delivered → approved is not an allowed transition',
+    );
+    expect((await store.get(r.id))?.state).toBe('delivered');
+    expect((await store.audit(r.id)).map((a) => a.toState)).toEqual(['delivered']);
+  });
+
   it('records each approver once', async () => {
     const r = request();
     await store.create(r, 'U0ALICE');

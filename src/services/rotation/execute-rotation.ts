@@ -87,7 +87,7 @@ async function recoverEarlierAttempt(
 ): Promise<AccessKey | undefined> {
   for (const key of madeByAttempt(request, keys)) {
     if (await deps.secrets.hasVersion(secretName, request.id)) {
-      await deps.secrets.ensureOwnerOnly(secretName, ownerOf(request));
+      await deps.secrets.secure(secretName, request.id, ownerOf(request));
       return key;
     }
     deps.logger.warn(
