@@ -14,13 +14,15 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerOnlyPolicy } from '../src/aws/secrets.js';
-import { ACTION, INPUT, VIEW } from '../src/slack/action-ids.js';
+import { ACTION } from '../src/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
 import { motoUrl } from './helpers/aws.js';
+import { clickMessageButtonOn } from './helpers/bot.js';
 import { pgUrl } from './helpers/databases.js';
-import { interaction, post, SIGNING_SECRET } from './helpers/slack-requests.js';
+import { fileRotation } from './helpers/rotation-bolt.js';
+import { SIGNING_SECRET } from './helpers/slack-requests.js';
 import { freePort } from './setup/moto-server.js';
 
 // Real bot processes (`node <compiled>/cli.js start`) on one PostgreSQL database, as replicas run: clicks and jobs
@@ -172,62 +174,11 @@ interface Replica {
     return { userName, keyId: key.AccessKey?.AccessKeyId ?? '' };
   }
 
-  async function fileRequest(replica: Replica, slackUserId: string, keyId: string): Promise<string> {
-    const before = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS').length;
-    const res = await post(
-      replica.url,
-      interaction({
-        type: 'view_submission',
-        team: { id: 'T0FAKE' },
-        user: { id: slackUserId },
-        api_app_id: 'A0FAKE',
-        view: {
-          id: 'V0REQUEST',
-          type: 'modal',
-          callback_id: VIEW.rotationRequest,
-          private_metadata: JSON.stringify({ keys: [keyId] }),
-          state: {
-            values: {
-              [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
-              [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: 'quarterly' } },
-            },
-          },
-        },
-      }),
-    );
-    expect(res.status).toBe(200);
-    await fake.waitFor(
-      () => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS').length > before,
-    );
-    const posted = fake
-      .callsTo('chat.postMessage')
-      .filter((c) => c.args.channel === 'C0APPROVALS')
-      .at(-1);
-    const actions = ((posted?.args.blocks ?? []) as { type: string; elements?: { value?: string }[] }[]).find(
-      (b) => b.type === 'actions',
-    );
-    return actions?.elements?.[0]?.value ?? '';
-  }
-
-  function click(replica: Replica, userId: string, requestId: string) {
-    return post(
-      replica.url,
-      interaction({
-        type: 'block_actions',
-        team: { id: 'T0FAKE' },
-        user: { id: userId },
-        api_app_id: 'A0FAKE',
-        trigger_id: fake.issueTriggerId(),
-        container: { type: 'message', channel_id: 'C0APPROVALS', message_ts: '1.000100' },
-        channel: { id: 'C0APPROVALS' },
-        message: { ts: '1.000100', text: 'message' },
-        response_url: fake.responseUrl(),
-        actions: [
-          { type: 'button', action_id: ACTION.approve, value: requestId, block_id: 'b', action_ts: '1' },
-        ],
-      }),
-    );
-  }
+  const at = (replica: Replica) => ({ baseUrl: replica.url, fake });
+  const fileRequest = (replica: Replica, slackUserId: string, keyId: string) =>
+    fileRotation(at(replica), slackUserId, keyId);
+  const click = (replica: Replica, userId: string, requestId: string) =>
+    clickMessageButtonOn(at(replica), userId, 'C0APPROVALS', ACTION.approve, requestId).sent;
 
   const dmsTo = (channel: string, text: string) =>
     fake

@@ -1,5 +1,6 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, withBody } from './forward.js';
 
 /** The AWS action a request asks for: `Action=` of the query protocol (IAM, STS) or the JSON protocol's target. */
 function actionOf(headers: Record<string, string | string[] | undefined>, body: string): string {
@@ -25,11 +26,8 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
   const to = new URL(target);
   const counts = new Map<string, number>();
   const holds = new Map<string, () => void>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+  const server: Server = createServer(
+    withBody((req, res, body) => {
       const action = actionOf(req.headers, body.toString('utf8'));
       const held = holds.get(action);
       if (held) {
@@ -38,20 +36,9 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         return; // never answered, never forwarded: the process waits until it is killed
       }
       counts.set(action, (counts.get(action) ?? 0) + 1);
-      const upstream = request(
-        { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      upstream.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
-      upstream.end(body);
-    });
-  });
+      forward(req, res, body, to);
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

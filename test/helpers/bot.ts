@@ -38,6 +38,42 @@ export interface Engineer {
   readonly userName: string;
 }
 
+/** A bot's HTTP endpoint and the fake Slack it talks to: what the request helpers need, in or out of process. */
+export interface SlackTarget {
+  readonly baseUrl: string;
+  readonly fake: FakeSlackWebApi;
+}
+
+/**
+ * `userId` clicks a button on a message in `channelId` of the bot at `target`. Resolves once posted; `path` is the
+ * response_url path the bot's answer (ephemeral text) will arrive on.
+ */
+export function clickMessageButtonOn(
+  target: SlackTarget,
+  userId: string,
+  channelId: string,
+  actionId: string,
+  value: string,
+): { sent: Promise<{ status: number; text: string }>; path: string } {
+  const responseUrl = target.fake.responseUrl();
+  const sent = post(
+    target.baseUrl,
+    interaction({
+      type: 'block_actions',
+      team: { id: 'T0FAKE' },
+      user: { id: userId },
+      api_app_id: 'A0FAKE',
+      trigger_id: target.fake.issueTriggerId(),
+      container: { type: 'message', channel_id: channelId, message_ts: '1.000100' },
+      channel: { id: channelId },
+      message: { ts: '1.000100', text: 'message' },
+      response_url: responseUrl,
+      actions: [{ type: 'button', action_id: actionId, value, block_id: 'b', action_ts: '1' }],
+    }),
+  );
+  return { sent, path: new URL(responseUrl).pathname };
+}
+
 /** The real bot (startBot) in HTTP mode on a free port, AWS on moto, Slack's Web API faked. */
 export async function startTestBot(
   env: Record<string, string> = {},
@@ -81,25 +117,14 @@ export async function startTestBot(
 
   const enableMfa = (userName: string) => enableVirtualMfa(iam, userName);
 
-  function clickMessageButton(userId: string, channelId: string, actionId: string, value: string) {
-    const responseUrl = fake.responseUrl();
-    const sent = post(
-      `http://127.0.0.1:${bot.port}`,
-      interaction({
-        type: 'block_actions',
-        team: { id: 'T0FAKE' },
-        user: { id: userId },
-        api_app_id: 'A0FAKE',
-        trigger_id: fake.issueTriggerId(),
-        container: { type: 'message', channel_id: channelId, message_ts: '1.000100' },
-        channel: { id: channelId },
-        message: { ts: '1.000100', text: 'message' },
-        response_url: responseUrl,
-        actions: [{ type: 'button', action_id: actionId, value, block_id: 'b', action_ts: '1' }],
-      }),
+  const clickMessageButton = (userId: string, channelId: string, actionId: string, value: string) =>
+    clickMessageButtonOn(
+      { baseUrl: `http://127.0.0.1:${bot.port}`, fake },
+      userId,
+      channelId,
+      actionId,
+      value,
     );
-    return { sent, path: new URL(responseUrl).pathname };
-  }
 
   return {
     fake,

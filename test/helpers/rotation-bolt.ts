@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
-import type { TestBot } from './bot.js';
+import type { SlackTarget, TestBot } from './bot.js';
 import { interaction, post } from './slack-requests.js';
 
 /** Submits the rotation request modal as `slackUserId` would, offering `offered` keys in its metadata. */
 export function submitRotationRequest(
-  t: TestBot,
+  t: SlackTarget,
   slackUserId: string,
   keyId: string,
   reason: string,
@@ -37,7 +37,7 @@ export function submitRotationRequest(
 
 /** Files a request through the modal and resolves with the request ID its approval message carries. */
 export async function fileRotation(
-  t: TestBot,
+  t: SlackTarget,
   slackUserId: string,
   keyId: string,
   reason = 'quarterly',
@@ -53,7 +53,7 @@ export async function fileRotation(
   return actions?.elements?.[0]?.value ?? '';
 }
 
-const approvalPosts = (t: TestBot) =>
+const approvalPosts = (t: SlackTarget) =>
   t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS');
 
 /** `approverId` approves; resolves once the owner's "new key ready" DM went out. */
