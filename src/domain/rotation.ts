@@ -231,3 +231,162 @@ export function secretConsoleUrl(region: string, name: string): string {
   const q = (v: string) => encodeURIComponent(v);
   return `https://${region}.console.aws.amazon.com/secretsmanager/secret?name=${q(name)}&region=${q(region)}`;
 }
+
+/** A CloudTrail event by the old key, as a notice carries it (plain data). */
+export interface KeyUseEventJson {
+  readonly eventTime: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly region: string;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export type RotationNotice =
+  /** `state`: what the transition that queued it moved to (absent on notices queued by older versions). */
+  | { readonly kind: 'request_decided'; readonly requestId: string; readonly state?: RotationState }
+  | { readonly kind: 'decision_recorded'; readonly requestId: string; readonly state?: RotationState }
+  | { readonly kind: 'key_delivered'; readonly requestId: string }
+  | {
+      readonly kind: 'old_key_in_use';
+      readonly requestId: string;
+      readonly events: readonly KeyUseEventJson[];
+    }
+  | {
+      /** To the security channel and the approvers: the replaced key was used after the rotation. */
+      readonly kind: 'old_key_in_use_alert';
+      readonly requestId: string;
+      readonly outcome: 'postponed' | 'deactivated';
+      readonly events: readonly KeyUseEventJson[];
+    }
+  | { readonly kind: 'old_key_reactivated'; readonly requestId: string }
+  | { readonly kind: 'old_key_deactivated'; readonly requestId: string }
+  | { readonly kind: 'old_key_deleted'; readonly requestId: string };
+
+/** Something that happened to a request; `decide` says what it moves the request to and who is told. */
+export type RotationEvent =
+  | { readonly kind: 'approved'; readonly approvers: readonly string[]; readonly at: number }
+  | { readonly kind: 'denied'; readonly by: string; readonly reason: string; readonly at: number }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | {
+      readonly kind: 'key_created';
+      readonly keyId: string;
+      readonly createdAt: number;
+      readonly secretName: string;
+      readonly secretArn?: string;
+      readonly recovered?: boolean;
+    }
+  | { readonly kind: 'delivered'; readonly at: number }
+  | { readonly kind: 'old_deactivated'; readonly at: number }
+  | { readonly kind: 'old_reactivated'; readonly at: number }
+  | { readonly kind: 'old_deleted'; readonly at: number };
+
+/** Who a notice is for: a Slack user ID, or the security channel (when one is configured). */
+export const SECURITY_CHANNEL = Symbol('security channel');
+
+export interface RotationMove {
+  readonly from: readonly RotationState[];
+  readonly to: RotationState;
+  readonly patch: Partial<Omit<RotationRequest, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
+  readonly notices: readonly {
+    readonly to: string | typeof SECURITY_CHANNEL;
+    readonly notice: RotationNotice;
+  }[];
+  readonly detail?: string;
+}
+
+const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
+
+/**
+ * The rotation's state machine in one place: `(request, event) → move` — the states it may move from, the state it
+ * moves to, the fields it sets and the notices it queues (each saying the state it moved to). The store applies a
+ * move atomically and refuses one the table forbids.
+ */
+export function decide(r: RotationRequest, e: RotationEvent, s: RotationSettings): RotationMove {
+  const requestId = r.id;
+  const decided = (state: RotationState, approvers: readonly string[]) => [
+    { to: r.requesterSlackId, notice: { kind: 'request_decided', requestId, state } as RotationNotice },
+    ...approvers.map((a) => ({
+      to: a,
+      notice: { kind: 'decision_recorded', requestId, state } as RotationNotice,
+    })),
+  ];
+  const toOwner = (notice: RotationNotice) => [{ to: r.requesterSlackId, notice }];
+  switch (e.kind) {
+    case 'approved':
+      return {
+        from: ['requested'],
+        to: 'approved',
+        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at },
+        notices: decided('approved', e.approvers),
+      };
+    case 'denied':
+      return {
+        from: ['requested'],
+        to: 'denied',
+        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, REASON_MAX) },
+        notices: decided('denied', [e.by]),
+      };
+    case 'expired':
+      return { from: ['requested'], to: 'expired', patch: {}, notices: decided('expired', []) };
+    case 'failed':
+      return {
+        from: ['approved', 'key_created'],
+        to: 'failed',
+        patch: { failure: e.reason, ...RELEASED },
+        notices: decided('failed', []),
+        detail: e.reason,
+      };
+    case 'key_created':
+      return {
+        from: ['approved'],
+        to: 'key_created',
+        patch: {
+          newKeyId: e.keyId,
+          newKeyCreatedAt: e.createdAt,
+          secretName: e.secretName,
+          ...(e.secretArn ? { secretArn: e.secretArn } : {}),
+        },
+        notices: [],
+        ...(e.recovered ? { detail: 'recovered after a restart' } : {}),
+      };
+    case 'delivered':
+      return {
+        from: ['key_created'],
+        to: 'delivered',
+        patch: { deliveredAt: e.at, deactivateAfter: deactivateAfter(e.at, s), ...RELEASED },
+        notices: toOwner({ kind: 'key_delivered', requestId }),
+      };
+    case 'old_deactivated':
+      return {
+        from: ['delivered'],
+        to: 'old_deactivated',
+        patch: { deactivatedAt: e.at, deleteAfter: deleteAfter(e.at, s), ...RELEASED },
+        notices: toOwner({ kind: 'old_key_deactivated', requestId }),
+      };
+    case 'old_reactivated':
+      return {
+        from: ['old_deactivated'],
+        to: 'delivered',
+        patch: {
+          deactivatedAt: undefined,
+          deleteAfter: undefined,
+          ...RELEASED,
+          deactivateAfter: deactivateAfter(e.at, s),
+          // Use is expected while it is back on; what counts at the end is use after now, and it is not put off again.
+          postponedAt: r.postponedAt ?? e.at,
+          lastUseSeenAt: e.at,
+        },
+        notices: [{ to: SECURITY_CHANNEL, notice: { kind: 'old_key_reactivated', requestId } }],
+        detail: 'reactivated by the owner for one grace period',
+      };
+    case 'old_deleted':
+      return {
+        from: ['old_deactivated'],
+        to: 'old_deleted',
+        patch: { deletedAt: e.at, ...RELEASED },
+        notices: toOwner({ kind: 'old_key_deleted', requestId }),
+      };
+  }
+}

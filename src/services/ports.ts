@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../domain/findings.js';
 import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identity.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
-import type { RotationRequest, RotationState } from '../domain/rotation.js';
+import type { RotationNotice, RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
   AccessKey,
   AttachedPolicy,
@@ -140,28 +140,7 @@ export interface Digest {
   readonly exempt: readonly { readonly user: string; readonly reason: string }[];
 }
 
-export type RotationNotice =
-  /** `state`: what the transition that queued it moved to (absent on notices queued by older versions). */
-  | { readonly kind: 'request_decided'; readonly requestId: string; readonly state?: RotationState }
-  | { readonly kind: 'decision_recorded'; readonly requestId: string; readonly state?: RotationState }
-  | { readonly kind: 'key_delivered'; readonly requestId: string }
-  | {
-      readonly kind: 'old_key_in_use';
-      readonly requestId: string;
-      readonly events: readonly KeyUseEventJson[];
-    }
-  | {
-      /** To the security channel and the approvers: the replaced key was used after the rotation. */
-      readonly kind: 'old_key_in_use_alert';
-      readonly requestId: string;
-      readonly outcome: 'postponed' | 'deactivated';
-      readonly events: readonly KeyUseEventJson[];
-    }
-  | { readonly kind: 'old_key_reactivated'; readonly requestId: string }
-  | { readonly kind: 'old_key_deactivated'; readonly requestId: string }
-  | { readonly kind: 'old_key_deleted'; readonly requestId: string };
-
-export type KeyUseEventJson = Omit<KeyUseEvent, 'eventTime'> & { readonly eventTime: string };
+export type { KeyUseEventJson, RotationNotice } from '../domain/rotation.js';
 
 export interface OutboxMessage {
   readonly id: string;

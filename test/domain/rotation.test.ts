@@ -4,12 +4,15 @@ import {
   canTransition,
   checkDecider,
   checkReason,
+  decide,
   dueLifecycleStep,
   newRotationRequest,
   OPEN_STATES,
   oldKeyVerdict,
+  type RotationEvent,
   type RotationState,
   requiredApprovals,
+  SECURITY_CHANNEL,
   secretConsoleUrl,
   secretNameFor,
   TRANSITIONS,
@@ -218,5 +221,67 @@ describe('oldKeyVerdict', () => {
     ],
   ] as const)('%s', (_name, r, lastUsed, verdict) => {
     expect(oldKeyVerdict(r, lastUsed)).toBe(verdict);
+  });
+});
+
+describe('decide: the state machine in one function', () => {
+  const r = request({ requesterSlackId: 'U0ALICE', postponedAt: undefined });
+  const at = T0 + 1000;
+  it.each([
+    [
+      { kind: 'approved', approvers: ['U0BOB', 'U0CAROL'], at },
+      ['requested'],
+      'approved',
+      [
+        'U0ALICE:request_decided:approved',
+        'U0BOB:decision_recorded:approved',
+        'U0CAROL:decision_recorded:approved',
+      ],
+    ],
+    [
+      { kind: 'denied', by: 'U0BOB', reason: ' no ', at },
+      ['requested'],
+      'denied',
+      ['U0ALICE:request_decided:denied', 'U0BOB:decision_recorded:denied'],
+    ],
+    [{ kind: 'expired' }, ['requested'], 'expired', ['U0ALICE:request_decided:expired']],
+    [
+      { kind: 'failed', reason: 'x' },
+      ['approved', 'key_created'],
+      'failed',
+      ['U0ALICE:request_decided:failed'],
+    ],
+    [{ kind: 'key_created', keyId: 'K', createdAt: at, secretName: 's' }, ['approved'], 'key_created', []],
+    [{ kind: 'delivered', at }, ['key_created'], 'delivered', ['U0ALICE:key_delivered:']],
+    [{ kind: 'old_deactivated', at }, ['delivered'], 'old_deactivated', ['U0ALICE:old_key_deactivated:']],
+    [{ kind: 'old_reactivated', at }, ['old_deactivated'], 'delivered', ['security:old_key_reactivated:']],
+    [{ kind: 'old_deleted', at }, ['old_deactivated'], 'old_deleted', ['U0ALICE:old_key_deleted:']],
+  ] as [RotationEvent, RotationState[], RotationState, string[]][])('%o', (event, from, to, notices) => {
+    const move = decide(r, event, settings);
+    expect(move.from).toEqual(from);
+    expect(move.to).toBe(to);
+    for (const f of move.from) expect(canTransition(f, move.to)).toBe(true);
+    expect(
+      move.notices.map(
+        (n) =>
+          `${n.to === SECURITY_CHANNEL ? 'security' : n.to}:${n.notice.kind}:${'state' in n.notice ? (n.notice.state ?? '') : ''}`,
+      ),
+    ).toEqual(notices);
+  });
+
+  it('sets the schedule and releases the lease where it moves on', () => {
+    expect(decide(r, { kind: 'delivered', at }, settings).patch).toMatchObject({
+      deliveredAt: at,
+      deactivateAfter: at + 7 * DAY,
+      leaseUntil: undefined,
+    });
+    expect(decide(r, { kind: 'old_reactivated', at }, settings).patch).toMatchObject({
+      deactivateAfter: at + 7 * DAY,
+      postponedAt: at,
+      lastUseSeenAt: at,
+    });
+    expect(decide(r, { kind: 'denied', by: 'U0BOB', reason: ' no ', at }, settings).patch.denyReason).toBe(
+      'no',
+    );
   });
 });

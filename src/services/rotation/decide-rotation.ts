@@ -1,7 +1,7 @@
-import { checkDecider, type DecisionRefusal } from '../../domain/rotation.js';
+import { checkDecider, type DecisionRefusal, decide } from '../../domain/rotation.js';
 import type { RotationDeps } from './deps.js';
 import { executeRotation } from './execute-rotation.js';
-import { decisionNotices } from './notify.js';
+import { apply, outgoing } from './notify.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
 export type DecisionResult =
@@ -28,14 +28,11 @@ export async function approveRotation(
     return { kind: 'refused', why: refusal };
   }
   const now = deps.clock.now().getTime();
-  const { approvals, approved } = await deps.store.approve(requestId, approverId, now, (all) =>
-    all.length >= request.requiredApprovals
-      ? {
-          patch: { decidedBy: all.join(','), decidedAt: now },
-          notify: decisionNotices(request, all, 'approved'),
-        }
-      : undefined,
-  );
+  const { approvals, approved } = await deps.store.approve(requestId, approverId, now, (all) => {
+    if (all.length < request.requiredApprovals) return undefined;
+    const move = decide(request, { kind: 'approved', approvers: all, at: now }, deps.config);
+    return { patch: move.patch, notify: outgoing(move, deps.config.securityChannel) };
+  });
   if (!approved) {
     if (approvals.length >= request.requiredApprovals) return { kind: 'refused', why: 'closed' };
     await syncApprovalMessage(deps, requestId);
@@ -61,13 +58,11 @@ export async function denyRotation(
     deps.logger.info({ requestId, slackUserId: approverId, refusal }, 'denial refused');
     return { kind: 'refused', why: refusal };
   }
-  const moved = await deps.store.transition(
-    requestId,
-    ['requested'],
-    'denied',
-    { decidedBy: approverId, decidedAt: deps.clock.now().getTime(), denyReason: reason.trim().slice(0, 500) },
+  const moved = await apply(
+    deps,
+    request,
+    { kind: 'denied', by: approverId, reason, at: deps.clock.now().getTime() },
     approverId,
-    { notify: decisionNotices(request, [approverId], 'denied') },
   );
   if (!moved) return { kind: 'refused', why: 'closed' };
   deps.logger.info({ requestId, slackUserId: approverId }, 'rotation denied');

@@ -1,8 +1,8 @@
-import { deactivateAfter, type RotationRequest, secretNameFor } from '../../domain/rotation.js';
+import { type RotationRequest, secretNameFor } from '../../domain/rotation.js';
 import type { AccessKey } from '../../domain/types.js';
 import { FactError, type NewAccessKey, type StoredSecret, UnmanagedSecretError } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
-import { decisionNotices, toOwner } from './notify.js';
+import { apply } from './notify.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
 /** Long enough for CreateAccessKey and Secrets Manager with retries; another worker waits this long. */
@@ -17,37 +17,14 @@ class RotationFailure extends Error {}
 
 async function fail(deps: RotationDeps, request: RotationRequest, reason: string): Promise<ExecuteResult> {
   deps.logger.error({ requestId: request.id, iamUser: request.iamUser, reason }, 'rotation failed');
-  await deps.store.transition(
-    request.id,
-    ['approved', 'key_created'],
-    'failed',
-    { failure: reason, leaseUntil: undefined, leaseHolder: undefined },
-    SYSTEM,
-    {
-      detail: reason,
-      notify: decisionNotices(request, [], 'failed'),
-    },
-  );
+  await apply(deps, request, { kind: 'failed', reason }, SYSTEM);
   await syncApprovalMessage(deps, request.id);
   return 'failed';
 }
 
 /** Moves a created key to `delivered` and queues the owner's DM in the same transaction: the DM cannot be lost. */
 export async function deliverKey(deps: RotationDeps, request: RotationRequest): Promise<ExecuteResult> {
-  const now = deps.clock.now().getTime();
-  const moved = await deps.store.transition(
-    request.id,
-    ['key_created'],
-    'delivered',
-    {
-      deliveredAt: now,
-      deactivateAfter: deactivateAfter(now, deps.config),
-      leaseUntil: undefined,
-      leaseHolder: undefined,
-    },
-    SYSTEM,
-    { notify: [toOwner(request, { kind: 'key_delivered', requestId: request.id })] },
-  );
+  const moved = await apply(deps, request, { kind: 'delivered', at: deps.clock.now().getTime() }, SYSTEM);
   // The approval message says "delivered" now, not at the next job run.
   if (moved) await syncApprovalMessage(deps, request.id);
   return 'delivered';
@@ -220,17 +197,17 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     const keys = await deps.keys.listAccessKeys(request.iamUser);
     const adopted = await recoverEarlierAttempt(deps, request, keys, secretName);
     if (adopted) {
-      await deps.store.transition(
-        request.id,
-        ['approved'],
-        'key_created',
+      await apply(
+        deps,
+        request,
         {
-          newKeyId: adopted.accessKeyId,
-          newKeyCreatedAt: adopted.createDate.getTime(),
+          kind: 'key_created',
+          keyId: adopted.accessKeyId,
+          createdAt: adopted.createDate.getTime(),
           secretName,
+          recovered: true,
         },
         SYSTEM,
-        { detail: 'recovered after a restart' },
       );
       return deliverKey(deps, request);
     }
@@ -250,15 +227,15 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     }
     if (!stored) return fail(deps, request, await discardKey(deps, request, key.accessKeyId));
 
-    await deps.store.transition(
-      request.id,
-      ['approved'],
-      'key_created',
+    await apply(
+      deps,
+      request,
       {
-        newKeyId: key.accessKeyId,
-        newKeyCreatedAt: key.createDate.getTime(),
-        secretArn: stored.arn,
+        kind: 'key_created',
+        keyId: key.accessKeyId,
+        createdAt: key.createDate.getTime(),
         secretName,
+        secretArn: stored.arn,
       },
       SYSTEM,
     );

@@ -1,26 +1,40 @@
-import type { RotationRequest, RotationState } from '../../domain/rotation.js';
+import {
+  decide,
+  type RotationEvent,
+  type RotationMove,
+  type RotationRequest,
+  SECURITY_CHANNEL,
+} from '../../domain/rotation.js';
 import type { Notice, Outgoing } from '../ports.js';
-
-/**
- * The requester, told of a decision; approvers who took part, told it was recorded. Each notice carries the state its
- * transition moved to, so it says what happened then ("approved"), not what the request became by the time it is sent.
- */
-export function decisionNotices(
-  request: RotationRequest,
-  approvers: readonly string[],
-  state: RotationState,
-): Outgoing[] {
-  const requestId = request.id;
-  return [
-    { channel: request.requesterSlackId, notice: { kind: 'request_decided', requestId, state } },
-    ...approvers.map((a) => ({
-      channel: a,
-      notice: { kind: 'decision_recorded', requestId, state } as Notice,
-    })),
-  ];
-}
+import type { RotationDeps } from './deps.js';
 
 export const toOwner = (request: RotationRequest, notice: Notice): Outgoing => ({
   channel: request.requesterSlackId,
   notice,
 });
+
+/** A move's notices as outbox entries: the security channel's only when one is configured. */
+export function outgoing(move: RotationMove, securityChannel: string | undefined): Outgoing[] {
+  return move.notices.flatMap(({ to, notice }) => {
+    const channel = to === SECURITY_CHANNEL ? securityChannel : to;
+    return channel ? [{ channel, notice }] : [];
+  });
+}
+
+/**
+ * Applies what the domain decides for `event`: one atomic, conditional move with its audit entry and its notices.
+ * Resolves `false` when the request was no longer in a state the move starts from (someone else moved it first).
+ */
+export async function apply(
+  deps: RotationDeps,
+  request: RotationRequest,
+  event: RotationEvent,
+  actor: string,
+  also: readonly Outgoing[] = [],
+): Promise<boolean> {
+  const move = decide(request, event, deps.config);
+  return deps.store.transition(request.id, move.from, move.to, move.patch, actor, {
+    ...(move.detail ? { detail: move.detail } : {}),
+    notify: [...outgoing(move, deps.config.securityChannel), ...also],
+  });
+}

@@ -1,12 +1,7 @@
-import {
-  deactivateAfter,
-  deleteAfter,
-  type RotationRequest,
-  type RotationState,
-} from '../../domain/rotation.js';
+import type { RotationRequest, RotationState } from '../../domain/rotation.js';
 import { FactError, type Outgoing } from '../ports.js';
 import type { RotationDeps } from './deps.js';
-import { toOwner } from './notify.js';
+import { apply } from './notify.js';
 
 export type OwnerActionResult = 'done' | 'not_owner' | 'not_now' | 'failed';
 
@@ -67,14 +62,12 @@ export async function deactivateOldKey(
       return 'failed';
     }
   }
-  const now = deps.clock.now().getTime();
-  const moved = await deps.store.transition(
-    requestId,
-    ['delivered'],
-    'old_deactivated',
-    { deactivatedAt: now, deleteAfter: deleteAfter(now, deps.config), ...RELEASED },
+  const moved = await apply(
+    deps,
+    r,
+    { kind: 'old_deactivated', at: deps.clock.now().getTime() },
     actor,
-    { notify: [toOwner(r, { kind: 'old_key_deactivated', requestId }), ...alsoNotify] },
+    alsoNotify,
   );
   if (moved) deps.logger.info({ requestId, oldKeyId: r.oldKeyId }, 'old key deactivated');
   return moved ? 'done' : 'not_now';
@@ -99,26 +92,11 @@ export async function reactivateOldKey(
     await release(deps, r);
     return 'failed';
   }
-  const now = deps.clock.now().getTime();
-  const channel = deps.config.securityChannel;
-  const moved = await deps.store.transition(
-    requestId,
-    ['old_deactivated'],
-    'delivered',
-    {
-      deactivatedAt: undefined,
-      deleteAfter: undefined,
-      ...RELEASED,
-      deactivateAfter: deactivateAfter(now, deps.config),
-      // Use is expected while it is back on; what counts at the end is use after now, and it is not put off again.
-      postponedAt: r.postponedAt ?? now,
-      lastUseSeenAt: now,
-    },
+  const moved = await apply(
+    deps,
+    r,
+    { kind: 'old_reactivated', at: deps.clock.now().getTime() },
     slackUserId,
-    {
-      detail: 'reactivated by the owner for one grace period',
-      notify: channel ? [{ channel, notice: { kind: 'old_key_reactivated', requestId } }] : [],
-    },
   );
   return moved ? 'done' : 'not_now';
 }

@@ -9,7 +9,7 @@ import {
 import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outgoing } from '../ports.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
-import { decisionNotices, toOwner } from './notify.js';
+import { apply, toOwner } from './notify.js';
 import { claim, deactivateOldKey, RELEASED, release } from './old-key-actions.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
@@ -35,9 +35,7 @@ const OUTBOX_MAX_BATCHES = 200;
 const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
 
 async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
-  const moved = await deps.store.transition(r.id, ['requested'], 'expired', {}, SYSTEM, {
-    notify: decisionNotices(r, [], 'expired'),
-  });
+  const moved = await apply(deps, r, { kind: 'expired' }, SYSTEM);
   if (moved) await syncApprovalMessage(deps, r.id);
   return moved;
 }
@@ -128,16 +126,7 @@ async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boo
       throw error;
     }
   }
-  return deps.store.transition(
-    r.id,
-    ['old_deactivated'],
-    'old_deleted',
-    { deletedAt: deps.clock.now().getTime(), ...RELEASED },
-    SYSTEM,
-    {
-      notify: [toOwner(r, { kind: 'old_key_deleted', requestId: r.id })],
-    },
-  );
+  return apply(deps, r, { kind: 'old_deleted', at: deps.clock.now().getTime() }, SYSTEM);
 }
 
 export const emptyReport = (): JobReport => ({
