@@ -117,15 +117,17 @@ export function createSecretsAdapter(
     async storeAccessKey({ name, requestId, owner, key }) {
       const tags = tagsFor(owner, requestId);
       // Empty first, then the policy, then the value: the key never sits in a secret without its policy.
-      let existing = await describe(name);
-      if (existing) {
-        const managed = (existing.Tags ?? []).some(
+      let existing: { ARN?: string | undefined; VersionIdsToStages?: Record<string, string[]> } | undefined;
+      const found = await describe(name);
+      if (found) {
+        existing = found;
+        const managed = (found.Tags ?? []).some(
           (t) => t.Key === MANAGED_BY.Key && t.Value === MANAGED_BY.Value,
         );
         if (!managed) throw new UnmanagedSecretError(name);
       } else {
         try {
-          await awsCall('secretsmanager:CreateSecret', () =>
+          const created = await awsCall('secretsmanager:CreateSecret', () =>
             client.send(
               new CreateSecretCommand({
                 Name: name,
@@ -135,11 +137,13 @@ export function createSecretsAdapter(
               }),
             ),
           );
+          // Created empty: no versions yet, no need to ask again.
+          existing = { ARN: created.ARN, VersionIdsToStages: {} };
         } catch (error) {
           // Another attempt created it in between: carry on with that one.
           if (!(error instanceof FactError && error.reason.code === 'ResourceExistsException')) throw error;
+          existing = await describe(name);
         }
-        existing = await describe(name);
       }
       await secure(name, requestId, owner);
       // A retry after a crash finds its own version already there and writes nothing twice.

@@ -61,19 +61,21 @@ async function recoverEarlierAttempt(
   request: RotationRequest,
   keys: AccessKey[],
   secretName: string,
-): Promise<AccessKey | undefined> {
+): Promise<{ adopted?: AccessKey; remaining: AccessKey[] }> {
+  let remaining = keys;
   for (const key of madeByAttempt(request, keys)) {
     if (await deps.secrets.hasVersion(secretName, request.id)) {
       await deps.secrets.secure(secretName, request.id, ownerOf(request));
-      return key;
+      return { adopted: key, remaining };
     }
     deps.logger.warn(
       { requestId: request.id, accessKeyId: key.accessKeyId },
       'deleting a key whose secret was never stored',
     );
     await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
+    remaining = remaining.filter((k) => k !== key);
   }
-  return undefined;
+  return { remaining };
 }
 
 /**
@@ -117,12 +119,16 @@ export async function cleanUpUnheldKeys(
   return leftovers.length;
 }
 
-/** IAM allows two keys: make room by deleting an inactive one, never an active one. */
-async function makeRoom(deps: RotationDeps, request: RotationRequest, keys: AccessKey[]): Promise<void> {
+/** IAM allows two keys: make room by deleting an inactive one, never an active one. Resolves with the keys left. */
+async function makeRoom(
+  deps: RotationDeps,
+  request: RotationRequest,
+  keys: AccessKey[],
+): Promise<AccessKey[]> {
   if (!keys.some((k) => k.accessKeyId === request.oldKeyId)) {
     throw new RotationFailure(`the key ${request.oldKeyId} no longer exists`);
   }
-  if (keys.length < 2) return;
+  if (keys.length < 2) return keys;
   const inactive = keys.find((k) => k.accessKeyId !== request.oldKeyId && k.status === 'Inactive');
   if (!inactive) {
     throw new RotationFailure(
@@ -134,6 +140,7 @@ async function makeRoom(deps: RotationDeps, request: RotationRequest, keys: Acce
     { requestId: request.id, accessKeyId: inactive.accessKeyId },
     'deleted an inactive key to make room',
   );
+  return keys.filter((k) => k !== inactive);
 }
 
 async function storeWithRetries(
@@ -194,8 +201,13 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
   const secretName = secretNameFor(deps.config.secretPrefix, request.accountId, request.iamUser);
 
   try {
-    const keys = await deps.keys.listAccessKeys(request.iamUser);
-    const adopted = await recoverEarlierAttempt(deps, request, keys, secretName);
+    // One listing serves recovery, making room and the attempt's record of the keys that existed before it.
+    const { adopted, remaining } = await recoverEarlierAttempt(
+      deps,
+      request,
+      await deps.keys.listAccessKeys(request.iamUser),
+      secretName,
+    );
     if (adopted) {
       await apply(
         deps,
@@ -211,9 +223,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
       );
       return deliverKey(deps, request);
     }
-    await makeRoom(deps, request, await deps.keys.listAccessKeys(request.iamUser));
-
-    const keysBefore = (await deps.keys.listAccessKeys(request.iamUser)).map((k) => k.accessKeyId).join(',');
+    const keysBefore = (await makeRoom(deps, request, remaining)).map((k) => k.accessKeyId).join(',');
     const attempt = { ...request, attemptStartedAt: deps.clock.now().getTime(), keysBefore };
     await deps.store.update(request.id, { attemptStartedAt: attempt.attemptStartedAt, keysBefore });
     const key = await createKeyOrCleanUp(deps, attempt, secretName);
