@@ -296,7 +296,8 @@ export interface RotationMove {
   readonly detail?: string;
 }
 
-const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
+/** The fields that give a request's lease back. */
+export const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
 
 /**
  * The rotation's state machine in one place: `(request, event) → move` — the states it may move from, the state it

@@ -1,4 +1,4 @@
-import type { RotationRequest, RotationState } from '../../domain/rotation.js';
+import { RELEASED, type RotationRequest, type RotationState } from '../../domain/rotation.js';
 import { FactError, type Outgoing } from '../ports.js';
 import type { RotationDeps } from './deps.js';
 import { apply } from './notify.js';
@@ -7,7 +7,6 @@ export type OwnerActionResult = 'done' | 'not_owner' | 'not_now' | 'failed';
 
 /** How long one step on the old key may take before another runner may try it. */
 const STEP_LEASE_MS = 2 * 60_000;
-export const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
 
 /** The right to act on the old key in `state`, for this process alone, for a short while. */
 export async function claim(deps: RotationDeps, r: RotationRequest, state: RotationState): Promise<boolean> {

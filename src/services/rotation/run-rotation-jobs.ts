@@ -2,6 +2,7 @@ import {
   deactivateAfter,
   dueLifecycleStep,
   oldKeyVerdict,
+  RELEASED,
   type RotationRequest,
   secretNameFor,
   usedSince,
@@ -10,7 +11,7 @@ import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outg
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
 import { apply, toOwner } from './notify.js';
-import { claim, deactivateOldKey, RELEASED, release } from './old-key-actions.js';
+import { claim, deactivateOldKey, release } from './old-key-actions.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
 export interface JobReport {
@@ -53,6 +54,9 @@ async function whereStillUsed(deps: RotationDeps, r: RotationRequest, since: num
   }
 }
 
+const asJson = (events: readonly KeyUseEvent[]) =>
+  events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() }));
+
 /** An old key still in use after a rotation may be in a thief's hands: security and the approvers see the evidence. */
 function inUseAlerts(
   deps: RotationDeps,
@@ -60,12 +64,7 @@ function inUseAlerts(
   events: readonly KeyUseEvent[],
   outcome: 'postponed' | 'deactivated',
 ): Outgoing[] {
-  const notice: Notice = {
-    kind: 'old_key_in_use_alert',
-    requestId: r.id,
-    outcome,
-    events: events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() })),
-  };
+  const notice: Notice = { kind: 'old_key_in_use_alert', requestId: r.id, outcome, events: asJson(events) };
   const approvers = (r.decidedBy ?? '').split(',').filter((a) => a && a !== r.requesterSlackId);
   const channel = deps.config.securityChannel;
   return [...(channel ? [channel] : []), ...approvers].map((to) => ({ channel: to, notice }));
@@ -93,11 +92,7 @@ async function deactivateOrPostpone(
       lastUseSeenAt: last?.date.getTime(),
       ...RELEASED,
     });
-    const owner = toOwner(r, {
-      kind: 'old_key_in_use',
-      requestId: r.id,
-      events: events.map((e) => ({ ...e, eventTime: e.eventTime.toISOString() })),
-    });
+    const owner = toOwner(r, { kind: 'old_key_in_use', requestId: r.id, events: asJson(events) });
     for (const out of [owner, ...inUseAlerts(deps, r, events, 'postponed')])
       await deps.store.enqueue(out, now);
     deps.logger.warn(
