@@ -269,14 +269,9 @@ interface Replica {
     const ticks = Number(
       (await db.query("SELECT count(*) AS n FROM job_runs WHERE key LIKE 'scan:%'")).rows[0].n,
     );
-    const holders = Number(
-      (await db.query("SELECT count(DISTINCT holder) AS n FROM job_runs WHERE key LIKE 'scan:%'")).rows[0].n,
-    );
     await db.end();
     expect(ticks).toBeGreaterThanOrEqual(2);
     expect(digests).toBe(ticks);
-    // Both replicas took part: each tick went to whichever inserted first.
-    expect(holders).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   // Kill -9 at each AWS step of a rotation (the request is held at the proxy, so the step has not reached AWS), then
