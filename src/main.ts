@@ -9,6 +9,7 @@ import { createKeyAdminAdapter } from './aws/access-keys.js';
 import { createReportAdapter } from './aws/credential-report.js';
 import { createIamAdapter } from './aws/iam.js';
 import { instrumentClient } from './aws/instrument.js';
+import { createKeyLookupAdapter } from './aws/key-lookup.js';
 import { createRateLimiter } from './aws/rate-limit.js';
 import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
@@ -26,6 +27,7 @@ import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import { createIdentityGuard } from './services/identity-guard.js';
+import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import {
   emptyReport,
@@ -47,6 +49,7 @@ import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
 import { migrate } from './store/migrations.js';
+import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
 import { createScanStore } from './store/scan-store.js';
 
@@ -69,7 +72,7 @@ export interface RunningBot {
   readonly port: number;
   readonly logger: Logger;
   /** Runs the rotation job now (what the schedule does); for tests and operators. */
-  runJobs(): Promise<JobReport>;
+  runJobs(): Promise<JobsReport>;
   /** Runs one scan now (what NUDGE_CRON does). */
   scan(options: { dryRun: boolean }): Promise<ScanResult>;
   /** Runs the CloudTrail signals job now (what the 15-minute schedule does). */
@@ -122,6 +125,7 @@ interface Services {
   readonly region: string;
   readonly metrics: Metrics;
   readonly delivery: Delivery;
+  readonly retire: RetireDeps;
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
@@ -190,6 +194,9 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   ];
   for (const [client, service] of awsClients) instrumentClient(client, service, metrics.awsCall);
   const store = createRotationStore(db, clock);
+  // Told after a retirement queued a DM: the one delivery path (set once it exists, below) sends it.
+  let kick = () => {};
+  const retirements = createRetirementStore(db, { now: () => clock.now().getTime(), announce: () => kick() });
 
   // Slack's Web API for everything outside Bolt's listeners (directory, DMs, approval messages); honours SLACK_API_URL.
   const slackClient = new WebClient(config.slack.botToken, {
@@ -227,6 +234,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     board: createApprovalBoard(slackClient),
     messenger: createMessenger(deliveryClient, {
       store,
+      retirements,
       directory,
       context: { region, deleteDays: config.rotation.deleteDays },
     }),
@@ -243,6 +251,18 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   // The one delivery path: whatever queues a notice makes the store announce it after commit, and this sends it.
   const delivery = createDelivery(() => flushOutbox(rotation, emptyReport()), logger);
   store.onQueued(delivery.kick);
+  kick = delivery.kick;
+  const retire: RetireDeps = {
+    retirements,
+    rotations: store,
+    keys,
+    findIamUser,
+    botArn,
+    clock,
+    logger,
+    holder: rotation.holder,
+    config: { deleteDays: config.rotation.deleteDays },
+  };
 
   const slackDeps: SlackDeps = {
     logger,
@@ -261,6 +281,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     getPolicyVerdict: createGetPolicyVerdict({ iam, logger }),
     rotation,
     keys,
+    retire,
+    keyLookup: createKeyLookupAdapter(iamClient, sts),
     settings: {
       keyMaxAgeDays: config.keyMaxAgeDays,
       keyUnusedDays: config.keyUnusedDays,
@@ -313,11 +335,26 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     region,
     metrics,
     delivery,
+    retire,
   };
 }
 
-async function runJobsLogged(rotation: RotationDeps): Promise<JobReport> {
-  const report = await runRotationJobs(rotation);
+/** What one run of the jobs did: rotations, retired keys, queued DMs. */
+export type JobsReport = JobReport & RetirementReport;
+
+/** Every scheduled step but the scan and CloudTrail: rotations, retired keys, then the DMs they queued. */
+async function runAllJobs(services: Pick<Services, 'rotation' | 'retire' | 'delivery'>): Promise<JobsReport> {
+  const rotations = await runRotationJobs(services.rotation);
+  const retired = await runRetirementJobs(services.retire, rotations);
+  await services.delivery.flush();
+  return { ...rotations, ...retired };
+}
+
+async function runJobsLogged(
+  services: Pick<Services, 'rotation' | 'retire' | 'delivery'>,
+): Promise<JobsReport> {
+  const { rotation } = services;
+  const report = await runAllJobs(services);
   const busy = Object.values(report).some((n) => n > 0);
   // Quiet when nothing happened: a line only when something moved or failed.
   if (busy) rotation.logger.info({ report }, 'rotation job ran');
@@ -373,7 +410,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobs = () =>
     track(
       metrics.job('rotation', async () => {
-        const report = await runJobsLogged(rotation);
+        const report = await runJobsLogged(services);
         // What the job queued is out (or back in the outbox) when it resolves, whichever run sent it.
         await delivery.flush();
         return report;
@@ -422,12 +459,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         new Promise<boolean>((r) => setTimeout(() => r(false), 8_000).unref()),
       ]);
       if (settled) {
-        await db
-          .run(
-            'UPDATE rotation_requests SET lease_until = NULL, lease_holder = NULL WHERE lease_holder = ?',
-            [rotation.holder],
-          )
-          .catch((error) => logger.error({ err: error }, 'could not give back claims'));
+        for (const table of ['rotation_requests', 'key_retirements'])
+          await db
+            .run(`UPDATE ${table} SET lease_until = NULL, lease_holder = NULL WHERE lease_holder = ?`, [
+              rotation.holder,
+            ])
+            .catch((error) => logger.error({ err: error, table }, 'could not give back claims'));
       } else
         logger.warn({ jobs: inflight.size }, 'jobs still running at shutdown; their claims will run out');
       await db.close();
@@ -465,10 +502,11 @@ export async function scanOnce(
 }
 
 /** `aws-mfa-bot jobs`: every due scheduled job once, then exit — for an external scheduler (Kubernetes CronJob). */
-export async function runJobsOnce(config: Config, options: StartOptions = {}): Promise<JobReport> {
-  const { rotation, signals, db, sts, delivery } = await buildServices(config, options);
+export async function runJobsOnce(config: Config, options: StartOptions = {}): Promise<JobsReport> {
+  const services = await buildServices(config, options);
+  const { rotation, signals, db, sts, delivery } = services;
   try {
-    const report = await runRotationJobs(rotation);
+    const report = await runAllJobs(services);
     await runSignalsAndSend(signals, delivery).catch((error) => {
       rotation.logger.error({ err: error }, 'CloudTrail signals job failed');
       report.errors++;

@@ -247,6 +247,8 @@ const en = {
       root_used_recently: () => 'The root account was used in the last day.',
     },
     forUser: (user: string) => `IAM user ${user}`,
+    summary: (n: number) => `${n} things to fix in AWS`,
+    more: (n: number, rules: string) => `…and ${n} more (${rules}): open your checklist with /aws-mfa.`,
     rotate: 'Request rotation',
     checklist: 'Open checklist',
     snooze: 'Snooze 7 days',
@@ -277,6 +279,56 @@ const en = {
       `:warning: IAM user ${user}, which has access keys, now maps to ${to} (was ${from}) through ${rule}. If that is not expected, fix its tags: an e-mail change in Slack must not hand over keys.`,
     identityConflict: (who: string, users: string) =>
       `:no_entry: Several IAM users claim ${who}: ${users}. Key actions on them are refused until an administrator removes the wrong SlackUserId/e-mail tag or confirms each with \`aws-mfa-bot:owner-confirmed\`.`,
+  },
+  retire: {
+    button: 'Deactivate this key',
+    modalTitle: 'Deactivate key',
+    submit: 'Deactivate',
+    confirm: (id: string, user: string, lastUse: string) =>
+      `Deactivate access key ${id} of IAM user ${user}?\n*Last used:* ${lastUse}`,
+    consequence: (del: string) =>
+      `Anything still using this key stops working at once. You can reactivate it until it is deleted on ${del} UTC. No approval is needed: it only removes access.`,
+    otherStays: (id: string) => `Your other key ${id} stays active.`,
+    done: (id: string, user: string, del: string) =>
+      `Your access key ${id} of IAM user ${user} is now inactive. It will be deleted on ${del} UTC. If something broke, reactivate it before then:`,
+    reactivate: 'Reactivate',
+    switchedOff: (id: string, user: string) =>
+      `The key ${id} of IAM user ${user} is now inactive. Its owner has a DM with the deletion date and a Reactivate button.`,
+    reactivated: (id: string) => `The key ${id} is active again and will not be deleted.`,
+    deleted: (id: string) => `Your inactive access key ${id} was deleted, as scheduled.`,
+    refused: {
+      not_owner: 'Only the person this IAM user maps to can deactivate its keys. Nothing was changed.',
+      not_active: 'That key is already inactive or gone. Nothing was changed.',
+      bot_principal:
+        "That key belongs to the bot's own AWS principal: the bot never switches off its own keys. Nothing was changed.",
+      in_rotation:
+        'That key is being replaced by a rotation: use the rotation message\'s "deactivate now" button instead.',
+      untrusted: 'Your mapping to this IAM user is not trusted yet, so the bot does not act on its keys.',
+    },
+    already: 'That key is already being deactivated.',
+    failed: "The key couldn't be deactivated; the operator has been told in the logs. Try again later.",
+    notNow: 'This key is no longer waiting for deletion.',
+  },
+  pasted: {
+    thread: (user: string) =>
+      `:warning: This message contains an AWS access key ID of IAM user ${user}. Delete the message, and treat the key as leaked: its owner has been sent the steps (deactivate it, request a new one). Never paste keys into Slack or code.`,
+    threadOther:
+      ':warning: This message contains an AWS access key ID. Delete the message and treat the key as leaked; the security team has been told. Never paste keys into Slack or code.',
+    threadTemporary:
+      ':warning: This message contains a temporary AWS access key ID (ASIA…). Delete the message; the security team has been told. Temporary credentials expire, but until they do anyone with the secret and session token can use them.',
+    ownerDm: (id: string, user: string, link: string, secret: boolean) =>
+      `:rotating_light: Your access key ${id} (IAM user ${user}) was pasted into Slack: ${link}.${secret ? ' A secret access key was pasted next to it.' : ''} Treat it as leaked: deactivate it now, and request a new key if you still need one. Delete the message too.`,
+    deactivateNow: 'Deactivate now',
+    requestRotation: 'Request rotation',
+    alert: (id: string, where: string, poster: string, link: string, secret: boolean, owner: string) =>
+      `:rotating_light: AWS access key ${id} was pasted in ${where} by ${poster}: ${link}. ${secret ? '*A secret access key was pasted next to it.*' : 'No secret was seen next to it.'} ${owner}`,
+    alertOwner: (user: string, owner: string) => `IAM user ${user} (${owner}) has been sent the steps.`,
+    alertUnmapped: (user: string) => `IAM user ${user} has no Slack owner: deactivate it yourselves.`,
+    alertOtherAccount: (account: string) => `It belongs to another AWS account (${account}), not this bot's.`,
+    alertUnknown: 'The bot could not tell whose key it is.',
+    alertTemporary:
+      "It is a temporary key (ASIA…): it cannot be deactivated. To cut it off, revoke the role's active sessions (IAM console → Roles → Revoke active sessions) or, for a GetSessionToken key, deactivate the long-term key that made it.",
+    noLink: 'link unavailable',
   },
   trail: {
     rootActivity: (event: string, time: string, region: string, ip: string) =>
@@ -523,6 +575,8 @@ const ko: Messages = {
       root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
     },
     forUser: (user) => `IAM 사용자 ${user}`,
+    summary: (n) => `AWS에서 고칠 것 ${n}가지`,
+    more: (n, rules) => `…외 ${n}건 (${rules}): /aws-mfa로 체크리스트를 여세요.`,
     rotate: '키 교체 요청',
     checklist: '체크리스트 열기',
     snooze: '7일 미루기',
@@ -551,6 +605,55 @@ const ko: Messages = {
       `:warning: Access Key가 있는 IAM 사용자 ${user}가 이제 ${to}에 매핑됩니다(이전: ${from}, 규칙: ${rule}). 예상한 변경이 아니라면 태그를 고치세요. Slack의 e-mail 변경으로 키가 넘어가면 안 됩니다.`,
     identityConflict: (who, users) =>
       `:no_entry: 여러 IAM 사용자가 ${who}로 매핑됩니다: ${users}. 관리자가 잘못된 SlackUserId/e-mail 태그를 지우거나 각 사용자를 \`aws-mfa-bot:owner-confirmed\`로 확인할 때까지 키 작업을 거부합니다.`,
+  },
+  retire: {
+    button: '이 키 비활성화',
+    modalTitle: '키 비활성화',
+    submit: '비활성화',
+    confirm: (id, user, lastUse) =>
+      `IAM 사용자 ${user}의 Access Key ${id}를 비활성화할까요?\n*마지막 사용:* ${lastUse}`,
+    consequence: (del) =>
+      `이 키를 쓰는 것은 즉시 동작을 멈춥니다. ${del} UTC에 삭제되기 전까지는 다시 활성화할 수 있습니다. 접근을 없애기만 하므로 승인이 필요 없습니다.`,
+    otherStays: (id) => `다른 키 ${id}는 그대로 활성 상태입니다.`,
+    done: (id, user, del) =>
+      `IAM 사용자 ${user}의 Access Key ${id}가 비활성화되었습니다. ${del} UTC에 삭제됩니다. 문제가 생기면 그 전에 다시 활성화하세요:`,
+    reactivate: '다시 활성화',
+    switchedOff: (id, user) =>
+      `IAM 사용자 ${user}의 키 ${id}가 비활성화되었습니다. 소유자에게 삭제 날짜와 다시 활성화 버튼이 담긴 DM을 보냈습니다.`,
+    reactivated: (id) => `키 ${id}가 다시 활성화되었고 삭제되지 않습니다.`,
+    deleted: (id) => `비활성 Access Key ${id}가 예정대로 삭제되었습니다.`,
+    refused: {
+      not_owner: '이 IAM 사용자에 매핑된 사람만 키를 비활성화할 수 있습니다. 아무것도 바뀌지 않았습니다.',
+      not_active: '이미 비활성 상태이거나 없는 키입니다. 아무것도 바뀌지 않았습니다.',
+      bot_principal:
+        '봇 자신의 AWS 주체의 키입니다. 봇은 자신의 키를 끄지 않습니다. 아무것도 바뀌지 않았습니다.',
+      in_rotation: '교체 중인 키입니다. 교체 메시지의 "지금 비활성화" 버튼을 사용하세요.',
+      untrusted: '이 IAM 사용자와의 매핑을 아직 신뢰할 수 없어 봇이 키 작업을 하지 않습니다.',
+    },
+    already: '이 키는 이미 비활성화 중입니다.',
+    failed: '키를 비활성화하지 못했습니다. 운영자에게 로그로 알렸습니다. 나중에 다시 시도하세요.',
+    notNow: '이 키는 더 이상 삭제 대기 중이 아닙니다.',
+  },
+  pasted: {
+    thread: (user) =>
+      `:warning: 이 메시지에 IAM 사용자 ${user}의 AWS Access Key ID가 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 키 소유자에게 조치 방법(비활성화, 새 키 요청)을 보냈습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.`,
+    threadOther:
+      ':warning: 이 메시지에 AWS Access Key ID가 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 보안 팀에 알렸습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.',
+    threadTemporary:
+      ':warning: 이 메시지에 임시 AWS Access Key ID(ASIA…)가 있습니다. 메시지를 지우세요. 보안 팀에 알렸습니다. 임시 자격 증명은 만료되지만, 그 전까지는 Secret과 세션 토큰을 가진 누구나 쓸 수 있습니다.',
+    ownerDm: (id, user, link, secret) =>
+      `:rotating_light: Access Key ${id}(IAM 사용자 ${user})가 Slack에 붙여 넣어졌습니다: ${link}.${secret ? ' 옆에 Secret Access Key도 있었습니다.' : ''} 유출된 것으로 보고 지금 비활성화하세요. 키가 계속 필요하면 새 키를 요청하세요. 메시지도 지우세요.`,
+    deactivateNow: '지금 비활성화',
+    requestRotation: '키 교체 요청',
+    alert: (id, where, poster, link, secret, owner) =>
+      `:rotating_light: AWS Access Key ${id}가 ${where}에 ${poster}에 의해 붙여 넣어졌습니다: ${link}. ${secret ? '*옆에 Secret Access Key도 있었습니다.*' : '옆에 Secret은 없었습니다.'} ${owner}`,
+    alertOwner: (user, owner) => `IAM 사용자 ${user}(${owner})에게 조치 방법을 보냈습니다.`,
+    alertUnmapped: (user) => `IAM 사용자 ${user}는 Slack 소유자가 없습니다. 직접 비활성화하세요.`,
+    alertOtherAccount: (account) => `이 봇의 계정이 아닌 다른 AWS 계정(${account})의 키입니다.`,
+    alertUnknown: '누구의 키인지 알 수 없었습니다.',
+    alertTemporary:
+      '임시 키(ASIA…)라 비활성화할 수 없습니다. 끊으려면 역할의 활성 세션을 취소하거나(IAM 콘솔 → 역할 → 활성 세션 취소), GetSessionToken 키라면 그것을 만든 장기 키를 비활성화하세요.',
+    noLink: '링크 없음',
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

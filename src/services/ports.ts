@@ -34,6 +34,14 @@ export interface IamPort {
   listPolicies(userName: string): Promise<AttachedPolicy[]>;
 }
 
+/** Whose an access key ID is. */
+export interface KeyLookupPort {
+  /** The account the key belongs to, whichever account that is. */
+  accountOf(accessKeyId: string): Promise<string | undefined>;
+  /** The IAM user (with tags) of a key of this account; undefined when there is no such key here. */
+  userOf(accessKeyId: string): Promise<IamUser | undefined>;
+}
+
 export interface TrailPort {
   /**
    * The latest `GetSessionToken` call by the user since `since`, across the regions given. Throws {@link FactError}
@@ -72,7 +80,37 @@ export type Notice =
   | DigestNotice
   | NotMineNotice
   | TrailNotice
-  | IdentityNotice;
+  | IdentityNotice
+  | KeyNotice
+  | PastedKeyNotice;
+
+/** A key its owner retired: switched off (with Reactivate and the deletion date), then deleted. */
+export interface KeyNotice {
+  readonly kind: 'key_retired' | 'key_retired_deleted';
+  readonly keyId: string;
+  readonly requestId?: undefined;
+}
+
+/**
+ * An AWS access key ID seen in a Slack message. Carries the key ID and the message's permalink only — never the
+ * message's text, and never a secret.
+ */
+export interface PastedKeyNotice {
+  /** `key_pasted`: to the key's owner, with Deactivate now and Request rotation. `key_pasted_alert`: to security. */
+  readonly kind: 'key_pasted' | 'key_pasted_alert';
+  readonly keyId: string;
+  /** Whose account the key belongs to (sts:GetAccessKeyInfo); the IAM user when it is this account's. */
+  readonly accountId: string | undefined;
+  readonly iamUser: string | undefined;
+  readonly ownerSlackId: string | undefined;
+  readonly permalink: string | undefined;
+  /** A 40-character secret-shaped string was next to it. */
+  readonly secretToo: boolean;
+  /** Where it was pasted: channel ID, and who pasted it. */
+  readonly channel: string;
+  readonly poster: string | undefined;
+  readonly requestId?: undefined;
+}
 
 /** To the security channel: an IAM user with keys changed person, or several IAM users claim one person. */
 export type IdentityNotice =
@@ -105,12 +143,13 @@ export interface TrailNotice {
   readonly requestId?: undefined;
 }
 
-/** A finding, as carried in a nudge: only what the message and its buttons need. */
-export interface NudgeNotice {
-  readonly kind: 'nudge';
-  readonly finding: Finding;
-  readonly requestId?: undefined;
-}
+/**
+ * A scan's nudge to one person: every finding of theirs that is due, most severe first, each with its own buttons.
+ * (`nudge`, one finding per message, is what earlier versions queued; such rows are still sent.)
+ */
+export type NudgeNotice =
+  | { readonly kind: 'nudges'; readonly findings: readonly Finding[]; readonly requestId?: undefined }
+  | { readonly kind: 'nudge'; readonly finding: Finding; readonly requestId?: undefined };
 
 export interface DigestNotice {
   readonly kind: 'digest';

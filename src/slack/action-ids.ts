@@ -11,6 +11,11 @@ export const ACTION = {
   nudgeChecklist: 'nudge_open_checklist',
   nudgeSnooze: 'nudge_snooze',
   nudgeNotMine: 'nudge_not_mine',
+  nudgeRetire: 'nudge_deactivate_key',
+  retireOpen: 'checklist_deactivate_key',
+  retireReactivate: 'retired_key_reactivate',
+  pastedDeactivate: 'pasted_key_deactivate',
+  pastedRotate: 'pasted_key_rotate',
 } as const;
 
 export const VIEW = {
@@ -18,6 +23,7 @@ export const VIEW = {
   session: 'aws_mfa_session',
   rotationRequest: 'rotation_request',
   rotationDeny: 'rotation_deny_reason',
+  retireConfirm: 'retire_key_confirm',
 } as const;
 
 /** Block and action IDs of the rotation modals' inputs. */

@@ -4,7 +4,8 @@ import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
-import type { KeyAdminPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
+import type { RetireDeps } from '../services/keys/retire-key.js';
+import type { KeyAdminPort, KeyLookupPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
 import type { RotationDeps } from '../services/rotation/deps.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
@@ -19,6 +20,10 @@ export interface SlackDeps {
   /** Key rotation: requests, decisions, the old key's schedule. */
   readonly rotation: RotationDeps;
   readonly keys: KeyAdminPort;
+  /** Keys their owners switch off (unused, surplus, pasted into Slack). */
+  readonly retire: RetireDeps;
+  /** Whose an access key ID is (pasted keys). */
+  readonly keyLookup: KeyLookupPort;
   /** Nudge records: snooze and answers from the nudge buttons. */
   readonly scans?: ScanStore;
   readonly settings: {

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { KeyRetirement } from '../domain/key-retirement.js';
 import type { Clock } from '../domain/types.js';
 import { messagesFor } from '../i18n/messages.js';
 import { cached } from '../services/cached.js';
@@ -10,8 +11,22 @@ import type {
   RotationStore,
   SlackDirectoryPort,
 } from '../services/ports.js';
+import type { WorkflowTable } from '../services/workflow.js';
+import {
+  pastedAlertMessage,
+  pastedOwnerMessage,
+  retiredDeletedMessage,
+  retiredMessage,
+} from './blocks/keys.js';
 import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
-import { digestMessage, identityMessage, notMineMessage, nudgeMessage, trailMessage } from './blocks/scan.js';
+import {
+  digestMessage,
+  identityMessage,
+  notMineMessage,
+  nudgeMessage,
+  nudgesMessage,
+  trailMessage,
+} from './blocks/scan.js';
 
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
@@ -41,7 +56,12 @@ export function createApprovalBoard(client: WebClient): ApprovalBoard {
  */
 export function createMessenger(
   client: WebClient,
-  deps: { store: RotationStore; directory: SlackDirectoryPort; context: NoticeContext },
+  deps: {
+    store: RotationStore;
+    retirements: Pick<WorkflowTable<KeyRetirement>, 'get'>;
+    directory: SlackDirectoryPort;
+    context: NoticeContext;
+  },
 ): Messenger {
   return {
     async send(channel, notice) {
@@ -61,6 +81,9 @@ export function createMessenger(
         case 'nudge':
           message = nudgeMessage(m, notice.finding);
           break;
+        case 'nudges':
+          message = nudgesMessage(m, notice.findings);
+          break;
         case 'root_activity':
         case 'key_created_outside':
           message = trailMessage(m, notice);
@@ -68,6 +91,21 @@ export function createMessenger(
         case 'mapping_changed':
         case 'identity_conflict':
           message = identityMessage(m, notice);
+          break;
+        case 'key_retired': {
+          const retirement = await deps.retirements.get(notice.keyId);
+          if (!retirement) return;
+          message = retiredMessage(m, retirement);
+          break;
+        }
+        case 'key_retired_deleted':
+          message = retiredDeletedMessage(m, notice.keyId);
+          break;
+        case 'key_pasted':
+          message = pastedOwnerMessage(m, notice);
+          break;
+        case 'key_pasted_alert':
+          message = pastedAlertMessage(m, notice);
           break;
         default: {
           const request = await deps.store.get(notice.requestId);

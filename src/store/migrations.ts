@@ -139,6 +139,30 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'ALTER TABLE rotation_requests ADD COLUMN keys_before TEXT',
     ],
   },
+  {
+    id: 6,
+    statements: [
+      // Keys their owners retired (unused, surplus, pasted into Slack): one row per key, deleted on a schedule.
+      `CREATE TABLE key_retirements (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        iam_user TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        owner_slack_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        source TEXT NOT NULL,
+        deactivated_at BIGINT,
+        delete_after BIGINT,
+        deleted_at BIGINT,
+        lease_until BIGINT,
+        lease_holder TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX key_retirements_by_state ON key_retirements (state)',
+    ],
+  },
 ];
 
 /** The schema is newer than this code: an older replica must not run against it. */

@@ -83,6 +83,32 @@ const isUniqueViolation = (error: unknown) => {
   );
 };
 
+/** Queues a notice inside the caller's transaction. */
+export async function insertOutbox(tx: Db, out: Outgoing, at: number, notBefore = at): Promise<string> {
+  const id = randomUUID();
+  await tx.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+    id,
+    out.channel,
+    JSON.stringify(out.notice),
+    notBefore,
+    at,
+  ]);
+  return id;
+}
+
+/** An audit entry, inside the caller's transaction; `requestId` may name any audited thing (`key:<id>`, a reset). */
+export async function writeAudit(
+  tx: Db,
+  e: Omit<AuditEntry, 'fromState' | 'toState'> & { fromState: string | undefined; toState: string },
+) {
+  // seq orders a request's entries even when the clock gives two moves the same millisecond.
+  await tx.run(
+    `INSERT INTO audit_log (id, request_id, seq, actor, from_state, to_state, at, detail)
+     VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log WHERE request_id = ?), ?, ?, ?, ?, ?)`,
+    [randomUUID(), e.requestId, e.requestId, e.actor, e.fromState ?? null, e.toState, e.at, e.detail ?? null],
+  );
+}
+
 export function createRotationStore(db: Db, clock: { now(): Date }): RotationStore {
   const now = () => clock.now().getTime();
   // Told after a transaction that queued notices has committed (the delivery service listens).
@@ -90,36 +116,6 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
   const announce = () => {
     for (const listener of queuedListeners) listener();
   };
-
-  async function insertOutbox(tx: Db, out: Outgoing, at: number, notBefore = at): Promise<string> {
-    const id = randomUUID();
-    await tx.run('INSERT INTO outbox (id, channel, message, next_at, created_at) VALUES (?, ?, ?, ?, ?)', [
-      id,
-      out.channel,
-      JSON.stringify(out.notice),
-      notBefore,
-      at,
-    ]);
-    return id;
-  }
-
-  async function writeAudit(tx: Db, e: AuditEntry) {
-    // seq orders a request's entries even when the clock gives two moves the same millisecond.
-    await tx.run(
-      `INSERT INTO audit_log (id, request_id, seq, actor, from_state, to_state, at, detail)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log WHERE request_id = ?), ?, ?, ?, ?, ?)`,
-      [
-        randomUUID(),
-        e.requestId,
-        e.requestId,
-        e.actor,
-        e.fromState ?? null,
-        e.toState,
-        e.at,
-        e.detail ?? null,
-      ],
-    );
-  }
 
   /** The conditional move, its audit entry and the notices it causes, inside the caller's transaction. */
   async function moveWithin(

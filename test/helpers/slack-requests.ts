@@ -90,3 +90,27 @@ export function buttonClick(
     ],
   });
 }
+
+/** A signed view_submission: `userId` submits the modal `callbackId` carrying `privateMetadata` and input `values`. */
+export function viewSubmission(
+  userId: string,
+  triggerId: string,
+  callbackId: string,
+  privateMetadata: string,
+  values: Record<string, Record<string, unknown>> = {},
+): Signed {
+  return interaction({
+    type: 'view_submission',
+    team: { id: 'T0FAKE' },
+    user: { id: userId },
+    api_app_id: 'A0FAKE',
+    trigger_id: triggerId,
+    view: {
+      id: 'V0SUBMIT',
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: privateMetadata,
+      state: { values },
+    },
+  });
+}

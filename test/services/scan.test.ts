@@ -134,7 +134,7 @@ describe('runScan', () => {
       emptyReport(),
     );
   const nudgesTo = (channel: string) =>
-    sent.filter((s) => s.channel === channel && s.notice.kind === 'nudge');
+    sent.filter((s) => s.channel === channel && s.notice.kind === 'nudges');
 
   it('nudges mapped owners, lists the unmapped and the exempt, and sends root findings only to the digest', async () => {
     const result = await runScan(deps, { dryRun: false });
@@ -162,9 +162,11 @@ describe('runScan', () => {
     expect(nudgesTo('U0ALICE')).toHaveLength(1);
     expect(sent.filter((s) => s.channel === 'C0SECURITY').map((s) => s.notice.kind)).toEqual(['digest']);
     // Root findings never go to a person.
-    expect(sent.filter((s) => s.notice.kind === 'nudge' && s.notice.finding.audience === 'security')).toEqual(
-      [],
-    );
+    expect(
+      sent.filter(
+        (s) => s.notice.kind === 'nudges' && s.notice.findings.some((f) => f.audience === 'security'),
+      ),
+    ).toEqual([]);
   });
 
   it('sends nothing new on a second scan right after, but a new digest with the change', async () => {

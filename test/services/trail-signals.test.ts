@@ -143,7 +143,7 @@ describe('CloudTrail signals job', () => {
       .on(LookupEventsCommand, lookups('ConsoleLogin'))
       .resolves({ Events: [consoleLogin('e1', 'No'), consoleLogin('e2', 'Yes')] });
     expect(await runTrailSignals(deps)).toMatchObject({ signals: 1, notified: 1 });
-    expect(await queued()).toEqual([['U0ALICE', 'nudge']]);
+    expect(await queued()).toEqual([['U0ALICE', 'nudges']]);
 
     now += 15 * 60_000;
     expect(await runTrailSignals(deps)).toMatchObject({ notified: 0 });

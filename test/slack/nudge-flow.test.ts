@@ -15,13 +15,15 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
   // 100 days from now, at 10:00 UTC: every key created today is past KEY_MAX_AGE_DAYS, and it is working hours.
   const later = new Date(Date.now() + 100 * 86_400_000);
   later.setUTCHours(10, 0, 0, 0);
-  const clock = { now: () => later };
+  let now = later.getTime();
+  const clock = { now: () => new Date(now) };
 
   beforeEach(async () => {
     trail.reset();
     trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
-    const who = await t.engineer({ mfa: true });
+    now = later.getTime();
+    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', NUDGE_REPEAT_DAYS: '1' }, { clock });
+    const who = await t.engineer({ mfa: false });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '' };
   });
@@ -42,25 +44,40 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
   const click = (actionId: string, value: string) =>
     t.clickMessageButton(owner.slackUserId, owner.slackUserId, actionId, value);
 
-  it('DMs the owner with working buttons, sends nothing new on a second scan, and posts a digest', async () => {
+  /** The findings a nudge DM lists, in order: the rule of each section followed by an actions block. */
+  const actionBlocks = (args: Json | undefined) =>
+    ((args?.blocks ?? []) as Json[]).filter((b) => b.type === 'actions') as {
+      elements: { action_id: string; value: string }[];
+    }[];
+  const ruleOf = (value: string) => (JSON.parse(value) as { subject: string }).subject.split(':')[0];
+
+  it('DMs the owner once listing every finding, most severe first, with working buttons; a second scan sends nothing', async () => {
     const first = await t.bot.scan({ dryRun: false });
     const mine = first.items.filter((i) => i.finding.user === owner.userName);
-    // The new key is past KEY_MAX_AGE_DAYS and was never used: two findings, two DMs.
+    // The new key is past KEY_MAX_AGE_DAYS and was never used, and the user has no MFA: three findings, one DM.
     expect(mine.map((i) => [i.finding.ruleId, i.outcome]).sort()).toEqual([
       ['key_rotation_due', 'send'],
       ['key_unused', 'send'],
+      ['keys_without_mfa', 'send'],
     ]);
+    expect(first.messagesQueued).toBe(1);
 
     const dms = nudgesTo(owner.slackUserId);
-    expect(dms).toHaveLength(2);
-    const rotationDm = dms.find((d) => String(d.args.text).includes('time to rotate'));
-    const elements = buttonsOf(rotationDm?.args);
-    expect(elements.map((e) => e.action_id)).toEqual([
-      ACTION.nudgeRotate,
-      ACTION.nudgeChecklist,
-      ACTION.nudgeSnooze,
-      ACTION.nudgeNotMine,
+    expect(dms).toHaveLength(1);
+    const groups = actionBlocks(dms[0]?.args);
+    expect(groups.map((g) => ruleOf(g.elements[0]?.value ?? ''))).toEqual(['rotation', 'unused', 'keys_mfa']);
+    expect(groups.map((g) => g.elements.map((e) => e.action_id))).toEqual([
+      [ACTION.nudgeRotate, ACTION.nudgeChecklist, ACTION.nudgeSnooze, ACTION.nudgeNotMine],
+      [
+        ACTION.nudgeRotate,
+        ACTION.nudgeRetire,
+        ACTION.nudgeChecklist,
+        ACTION.nudgeSnooze,
+        ACTION.nudgeNotMine,
+      ],
+      [ACTION.nudgeChecklist, ACTION.nudgeSnooze, ACTION.nudgeNotMine],
     ]);
+    const elements = groups[0]?.elements ?? [];
     const digest = t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SECURITY');
     expect(digest).toHaveLength(1);
     expect(JSON.stringify(digest[0]?.args.blocks)).toContain('key_rotation_due');
@@ -69,8 +86,9 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
     expect(second.items.filter((i) => i.finding.user === owner.userName).map((i) => i.outcome)).toEqual([
       'recently_sent',
       'recently_sent',
+      'recently_sent',
     ]);
-    expect(nudgesTo(owner.slackUserId)).toHaveLength(2);
+    expect(nudgesTo(owner.slackUserId)).toHaveLength(1);
 
     // Request rotation: the rotation modal, with the nudged key preselected.
     const rotate = elements.find((e) => e.action_id === ACTION.nudgeRotate);
@@ -93,6 +111,36 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
       response_type: 'ephemeral',
       text: expect.stringContaining('Snoozed until'),
     });
+  });
+
+  it('snoozing one finding leaves the others due: the next DM lists only those', async () => {
+    await t.bot.scan({ dryRun: false });
+    const unused = actionBlocks(nudgesTo(owner.slackUserId)[0]?.args).find(
+      (g) => ruleOf(g.elements[0]?.value ?? '') === 'unused',
+    );
+    const snooze = unused?.elements.find((e) => e.action_id === ACTION.nudgeSnooze);
+    const clicked = click(ACTION.nudgeSnooze, snooze?.value ?? '');
+    await clicked.sent;
+    await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === clicked.path));
+
+    now += 2 * 86_400_000; // past NUDGE_REPEAT_DAYS (1 here), inside the 7-day snooze
+    const third = await t.bot.scan({ dryRun: false });
+    expect(
+      third.items
+        .filter((i) => i.finding.user === owner.userName)
+        .map((i) => [i.finding.ruleId, i.outcome])
+        .sort(),
+    ).toEqual([
+      ['key_rotation_due', 'send'],
+      ['key_unused', 'snoozed'],
+      ['keys_without_mfa', 'send'],
+    ]);
+    const dms = nudgesTo(owner.slackUserId);
+    expect(dms).toHaveLength(2);
+    expect(actionBlocks(dms[1]?.args).map((g) => ruleOf(g.elements[0]?.value ?? ''))).toEqual([
+      'rotation',
+      'keys_mfa',
+    ]);
   });
 
   it('--dry-run finds the same and sends nothing', async () => {

@@ -1,29 +1,40 @@
-import type { Finding } from '../../domain/findings.js';
+import { type Finding, SEVERITY_RANK } from '../../domain/findings.js';
 import { nextWorkingTime } from '../../domain/nudge-policy.js';
 import type { ScanStore, SlackDirectoryPort } from '../ports.js';
 import type { OutboxPort } from './run-scan.js';
 
-/** Queues a nudge for the owner's next working hours and records it, for dedupe and escalation. */
-export async function queueNudge(
+/** Most severe first; within a severity, by IAM user and rule, so a message reads the same every time. */
+export const bySeverity = (a: Finding, b: Finding) =>
+  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+  a.user.localeCompare(b.user) ||
+  a.ruleId.localeCompare(b.ruleId);
+
+/**
+ * Queues one message for the owner's next working hours listing every finding due for them, and records each finding
+ * on its own (dedupe, snooze and escalation stay per finding).
+ */
+export async function queueNudges(
   deps: { directory: SlackDirectoryPort; outbox: OutboxPort; scans: ScanStore },
-  finding: Finding,
+  findings: readonly Finding[],
   slackUserId: string,
   at: number,
 ): Promise<void> {
+  if (findings.length === 0) return;
   const person = await deps.directory.person(slackUserId).catch(() => undefined);
   await deps.outbox.enqueue(
-    { channel: slackUserId, notice: { kind: 'nudge', finding } },
+    { channel: slackUserId, notice: { kind: 'nudges', findings: [...findings].sort(bySeverity) } },
     at,
     nextWorkingTime(at, person?.tz),
   );
-  await deps.scans.recordNudge(
-    {
-      subject: finding.subject,
-      ruleId: finding.ruleId,
-      severity: finding.severity,
-      iamUserArn: finding.arn,
-      slackUserId,
-    },
-    at,
-  );
+  for (const finding of findings)
+    await deps.scans.recordNudge(
+      {
+        subject: finding.subject,
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        iamUserArn: finding.arn,
+        slackUserId,
+      },
+      at,
+    );
 }

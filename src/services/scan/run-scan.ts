@@ -10,7 +10,7 @@ import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { IdentityGuard } from '../identity-guard.js';
 import type { Digest, IamPort, Outgoing, ScanStore, SlackDirectoryPort } from '../ports.js';
-import { queueNudge } from './queue-nudge.js';
+import { queueNudges } from './queue-nudge.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
 export const EXEMPT_TAG = 'aws-mfa-bot:exempt';
@@ -56,7 +56,10 @@ export interface ScanResult {
   readonly scannedAt: string;
   readonly items: readonly ScanItem[];
   readonly digest: Digest;
+  /** Findings sent (each counted; they go out as one message per person). */
   readonly nudgesQueued: number;
+  /** Messages queued: one per person with findings due. */
+  readonly messagesQueued: number;
 }
 
 function tagValue(user: IamUser | undefined, key: string): string | undefined {
@@ -117,6 +120,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const exempt = new Map<string, string>();
   let nudgesQueued = 0;
   const owners = new Map<string, Claim>();
+  const due = new Map<string, Finding[]>();
 
   for (const finding of findings) {
     if (finding.audience === 'security') {
@@ -143,9 +147,11 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     const decision = decideNudge(finding, record, at, deps.config.repeatDays);
     items.push({ finding, slackUserId: mapping.slackUserId, outcome: decision });
     if (decision !== 'send' || options.dryRun) continue;
-    await queueNudge(deps, finding, mapping.slackUserId, at);
+    due.set(mapping.slackUserId, [...(due.get(mapping.slackUserId) ?? []), finding]);
     nudgesQueued++;
   }
+  // One message per person per scan, listing all their due findings.
+  for (const [slackUserId, theirs] of due) await queueNudges(deps, theirs, slackUserId, at);
 
   const counts: Record<string, number> = {};
   for (const item of items) {
@@ -171,9 +177,15 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
         at,
       );
     deps.logger.info(
-      { findings: findings.length, nudgesQueued, unmapped: unmapped.size, exempt: exempt.size },
+      {
+        findings: findings.length,
+        nudgesQueued,
+        messagesQueued: due.size,
+        unmapped: unmapped.size,
+        exempt: exempt.size,
+      },
       'scan finished',
     );
   }
-  return { scannedAt: now.toISOString(), items, digest, nudgesQueued };
+  return { scannedAt: now.toISOString(), items, digest, nudgesQueued, messagesQueued: due.size };
 }

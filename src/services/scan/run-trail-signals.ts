@@ -11,7 +11,7 @@ import {
   type SlackDirectoryPort,
   type TrailNotice,
 } from '../ports.js';
-import { queueNudge } from './queue-nudge.js';
+import { queueNudges } from './queue-nudge.js';
 import type { OutboxPort } from './run-scan.js';
 
 export const TRAIL_CURSOR = 'cloudtrail_signals';
@@ -130,7 +130,7 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
         decideNudge(finding, await deps.scans.nudge(finding.subject), at, deps.config.repeatDays) !== 'send'
       )
         continue;
-      await queueNudge(deps, finding, owner, at);
+      await queueNudges(deps, [finding], owner, at);
       report.notified++;
     }
   }

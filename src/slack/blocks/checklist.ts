@@ -109,6 +109,22 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
   }
 }
 
+/** Buttons that act on one step: switching off each unused active key (at most two exist). */
+function stepActions(m: Messages, step: Step) {
+  if (step.id !== 'keys') return [];
+  return step.keys
+    .filter((k) => k.active && k.unused)
+    .map((k) => ({
+      type: 'button' as const,
+      action_id: `${ACTION.retireOpen}:${k.accessKeyId}`,
+      text: {
+        type: 'plain_text' as const,
+        text: clamp(`${m.retire.button} ${k.accessKeyId}`, LIMITS.buttonText),
+      },
+      value: k.accessKeyId,
+    }));
+}
+
 /** The checklist's blocks, shared by the modal and the App Home tab. Stays well inside 100 blocks (about 20). */
 export function checklistBlocks(
   m: Messages,
@@ -133,6 +149,8 @@ export function checklistBlocks(
   for (const step of c.steps) {
     const title = `${ICON[step.status]} *${m.steps[step.id]}* — ${m.statusLabel[step.status]}`;
     blocks.push(section([title, ...stepBody(m, c, step, options.keyMaxAgeDays)].join('\n')));
+    const actions = stepActions(m, step);
+    if (actions.length) blocks.push({ type: 'actions', elements: actions });
   }
   blocks.push(divider, section(`*${m.practicesTitle}*`));
   const practiceLines = c.practices.map((p) => {

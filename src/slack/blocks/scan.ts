@@ -26,32 +26,60 @@ export function ruleText(m: Messages, f: Finding): string {
   return m.nudge.rules[f.ruleId](f.days ?? 0);
 }
 
-/** A DM about one finding, with buttons that act on it. */
-export function nudgeMessage(m: Messages, f: Finding): { text: string; blocks: KnownBlock[] } {
+const ROTATABLE = new Set(['key_rotation_due', 'key_rotation_soon', 'key_unused']);
+/** Findings about a key nobody needs: the owner may switch it off at once. */
+const RETIRABLE = new Set(['key_unused', 'two_active_keys']);
+
+/** The buttons that act on one finding. */
+function findingActions(m: Messages, f: Finding): KnownBlock {
   const value: NudgeButtonValue = {
     subject: f.subject,
     arn: f.arn,
     ...(f.key?.lastRotated ? { lastRotated: f.key.lastRotated } : {}),
   };
-  const text = ruleText(m, f);
-  const rotatable =
-    f.ruleId === 'key_rotation_due' || f.ruleId === 'key_rotation_soon' || f.ruleId === 'key_unused';
   return {
-    text,
-    blocks: [
-      section(`:bell: ${text}`),
-      context(m.nudge.forUser(code(f.user))),
-      {
-        type: 'actions',
-        elements: [
-          ...(rotatable ? [button(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
-          button(m.nudge.checklist, ACTION.nudgeChecklist, value),
-          button(m.nudge.snooze, ACTION.nudgeSnooze, value),
-          button(m.nudge.notMine, ACTION.nudgeNotMine, value),
-        ],
-      },
+    type: 'actions',
+    elements: [
+      ...(ROTATABLE.has(f.ruleId) ? [button(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
+      ...(RETIRABLE.has(f.ruleId) ? [button(m.retire.button, ACTION.nudgeRetire, value)] : []),
+      button(m.nudge.checklist, ACTION.nudgeChecklist, value),
+      button(m.nudge.snooze, ACTION.nudgeSnooze, value),
+      button(m.nudge.notMine, ACTION.nudgeNotMine, value),
     ],
   };
+}
+
+/** A DM about one finding, with buttons that act on it (what earlier versions queued). */
+export function nudgeMessage(m: Messages, f: Finding): { text: string; blocks: KnownBlock[] } {
+  return nudgesMessage(m, [f]);
+}
+
+/** Findings shown with their own buttons in one message (two blocks each); the rest are summarised. */
+export const NUDGE_FINDINGS_SHOWN = 15;
+
+/**
+ * One DM per person per scan: every due finding, most severe first, each with its own buttons. Past
+ * {@link NUDGE_FINDINGS_SHOWN} the rest are named in one line (Slack allows 50 blocks a message).
+ */
+export function nudgesMessage(
+  m: Messages,
+  findings: readonly Finding[],
+): { text: string; blocks: KnownBlock[] } {
+  const shown = findings.slice(0, NUDGE_FINDINGS_SHOWN);
+  const rest = findings.slice(NUDGE_FINDINGS_SHOWN);
+  const first = findings[0];
+  const text = findings.length === 1 && first ? ruleText(m, first) : m.nudge.summary(findings.length);
+  const blocks: KnownBlock[] =
+    findings.length > 1 ? [section(`:bell: *${m.nudge.summary(findings.length)}*`)] : [];
+  for (const f of shown) {
+    blocks.push(
+      section(`${findings.length > 1 ? '•' : ':bell:'} ${ruleText(m, f)}\n${m.nudge.forUser(code(f.user))}`),
+    );
+    blocks.push(findingActions(m, f));
+  }
+  if (rest.length)
+    blocks.push(context(m.nudge.more(rest.length, rest.map((f) => code(f.ruleId)).join(', '))));
+  return { text, blocks };
 }
 
 const LIST_MAX = 30;

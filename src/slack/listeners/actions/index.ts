@@ -4,6 +4,12 @@ import type { SlackDeps } from '../../deps.js';
 import { createNudgeButtons } from './nudge-buttons.js';
 import { createRecheck } from './recheck.js';
 import {
+  createPastedDeactivateButton,
+  createPastedRotateButton,
+  createRetireOpenButton,
+  createRetireReactivateButton,
+} from './retire-buttons.js';
+import {
   createApproveButton,
   createDeactivateOldButton,
   createDenyButton,
@@ -25,4 +31,13 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION.nudgeChecklist, nudge.checklist);
   app.action<BlockAction<ButtonAction>>(ACTION.nudgeSnooze, nudge.snooze);
   app.action<BlockAction<ButtonAction>>(ACTION.nudgeNotMine, nudge.notMine);
+  app.action<BlockAction<ButtonAction>>(ACTION.nudgeRetire, nudge.retire);
+  // One button per unused key, each with its own action_id (IDs must differ within a block).
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${ACTION.retireOpen}(:|$)`),
+    createRetireOpenButton(deps),
+  );
+  app.action<BlockAction<ButtonAction>>(ACTION.retireReactivate, createRetireReactivateButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.pastedDeactivate, createPastedDeactivateButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.pastedRotate, createPastedRotateButton(deps));
 }

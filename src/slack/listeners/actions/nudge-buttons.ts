@@ -8,6 +8,7 @@ import { context } from '../../blocks/mrkdwn.js';
 import type { NudgeButtonValue } from '../../blocks/scan.js';
 import type { SlackDeps } from '../../deps.js';
 import { openChecklistModal } from '../commands/aws-mfa.js';
+import { openRetireModal } from '../retire-modal.js';
 import { openRotationModal } from '../rotation-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -79,6 +80,18 @@ export function createNudgeButtons(deps: SlackDeps) {
         slackUserId: args.body.user.id,
         push: false,
         ...(answer.value.lastRotated ? { preselectCreatedAt: answer.value.lastRotated } : {}),
+      });
+    },
+
+    /** "Deactivate this key": the nudged key (by creation time), or for two keys the one used least. */
+    async retire(args: Args): Promise<void> {
+      const answer = await answered(args);
+      if (!answer) return;
+      await openRetireModal(deps, args.client, {
+        triggerId: args.body.trigger_id,
+        slackUserId: args.body.user.id,
+        push: false,
+        choice: answer.value.lastRotated ? { createdAt: answer.value.lastRotated } : { leastUsed: true },
       });
     },
 

@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
 import { VIEW } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
+import { createRetireConfirmSubmit } from './retire-confirm.js';
 import { createRotationDenySubmit } from './rotation-deny.js';
 import { createRotationRequestSubmit } from './rotation-request.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.view(VIEW.rotationRequest, createRotationRequestSubmit(deps));
   app.view(VIEW.rotationDeny, createRotationDenySubmit(deps));
+  app.view(VIEW.retireConfirm, createRetireConfirmSubmit(deps));
 }

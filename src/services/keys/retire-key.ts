@@ -1,0 +1,269 @@
+import {
+  iamUserNameOf,
+  type KeyRetirement,
+  type RetireRefusal,
+  retirementDeleteAfter,
+} from '../../domain/key-retirement.js';
+import type { AccessKey, Clock, FaultReason, IamUser } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import type { FindIamUser } from '../find-iam-user.js';
+import { FactError, type KeyAdminPort, type Outgoing, type RotationStore } from '../ports.js';
+import type { WorkflowTable } from '../workflow.js';
+
+export interface RetireDeps {
+  readonly retirements: WorkflowTable<KeyRetirement>;
+  readonly rotations: Pick<RotationStore, 'openRequestForKey'>;
+  readonly keys: KeyAdminPort;
+  readonly findIamUser: FindIamUser;
+  /** The bot's own principal ARN: its keys are never switched off by it. */
+  readonly botArn: () => Promise<string>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly holder: string;
+  readonly config: { readonly deleteDays: number };
+}
+
+export type OwnedKey =
+  | {
+      readonly kind: 'ok';
+      readonly user: IamUser;
+      readonly key: AccessKey;
+      readonly keys: readonly AccessKey[];
+    }
+  | { readonly kind: 'refused'; readonly why: RetireRefusal }
+  | { readonly kind: 'failed'; readonly reason: FaultReason };
+
+export type RetireResult = 'done' | 'already' | RetireRefusal | 'failed';
+
+/** How long switching one key off or on may take before another runner may try it. */
+const STEP_LEASE_MS = 2 * 60_000;
+const SYSTEM = 'aws-mfa-bot';
+
+const faultOf = (error: unknown): FaultReason | undefined =>
+  error instanceof FactError ? error.reason : undefined;
+
+/** Whether `user` is the principal the bot itself runs as. */
+async function isBotPrincipal(deps: RetireDeps, user: IamUser): Promise<boolean> {
+  const arn = await deps.botArn();
+  return iamUserNameOf(arn) === user.userName && arn.split(':')[4] === user.accountId;
+}
+
+/** Why `user`'s key `key` may not be switched off, whoever asks; undefined when it may. */
+async function keyRefusal(
+  deps: RetireDeps,
+  user: IamUser,
+  key: AccessKey,
+): Promise<RetireRefusal | undefined> {
+  if (await isBotPrincipal(deps, user)) return 'bot_principal';
+  if (key.status !== 'Active') return 'not_active';
+  if (await deps.rotations.openRequestForKey(key.accessKeyId)) return 'in_rotation';
+  return undefined;
+}
+
+/**
+ * The key, if `slackUserId` owns it now: their IAM user (a trusted mapping) lists it, it is active, it is not the bot's,
+ * and no rotation is replacing it. Checked on every click: what a button carries only names the key.
+ */
+export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: string): Promise<OwnedKey> {
+  try {
+    const found = await deps.findIamUser(slackUserId);
+    if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
+    if (found.kind !== 'found') return { kind: 'refused', why: 'not_owner' };
+    if (found.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
+    const keys = await deps.keys.listAccessKeys(found.user.userName);
+    const key = keys.find((k) => k.accessKeyId === keyId);
+    if (!key) return { kind: 'refused', why: 'not_owner' };
+    const why = await keyRefusal(deps, found.user, key);
+    return why ? { kind: 'refused', why } : { kind: 'ok', user: found.user, key, keys };
+  } catch (error) {
+    const reason = faultOf(error);
+    if (reason) return { kind: 'failed', reason };
+    throw error;
+  }
+}
+
+/**
+ * The key of a user given by IAM (a key pasted into Slack), for an approver: active, not the bot's, not in rotation.
+ */
+export async function keyOfUser(deps: RetireDeps, user: IamUser, keyId: string): Promise<OwnedKey> {
+  try {
+    const keys = await deps.keys.listAccessKeys(user.userName);
+    const key = keys.find((k) => k.accessKeyId === keyId);
+    if (!key) return { kind: 'refused', why: 'not_active' };
+    const why = await keyRefusal(deps, user, key);
+    return why ? { kind: 'refused', why } : { kind: 'ok', user, key, keys };
+  } catch (error) {
+    const reason = faultOf(error);
+    if (reason) return { kind: 'failed', reason };
+    throw error;
+  }
+}
+
+/**
+ * Switches a key off now and schedules its deletion. The claim is written first (a crash before AWS answers is resumed
+ * by the jobs), then AWS, then the record with the owner's DM — so a retried click or a second replica does it once.
+ */
+export async function retireKey(
+  deps: RetireDeps,
+  input: {
+    readonly user: IamUser;
+    readonly keyId: string;
+    readonly ownerSlackId: string;
+    readonly actor: string;
+    readonly source: KeyRetirement['source'];
+  },
+): Promise<RetireResult> {
+  const at = deps.clock.now().getTime();
+  const claim = { leaseUntil: at + STEP_LEASE_MS, leaseHolder: deps.holder };
+  const fields = {
+    iamUser: input.user.userName,
+    iamUserArn: input.user.arn,
+    accountId: input.user.accountId,
+    ownerSlackId: input.ownerSlackId,
+    actor: input.actor,
+    source: input.source,
+    deactivatedAt: undefined,
+    deleteAfter: undefined,
+    deletedAt: undefined,
+    ...claim,
+  };
+  const inserted = await deps.retirements.insert(
+    { id: input.keyId, state: 'deactivating', createdAt: at, updatedAt: at, ...fields },
+    input.actor,
+  );
+  if (inserted === 'duplicate') {
+    // Retired before and switched back on since: it starts over. Anything else is under way or done.
+    const again = await deps.retirements.transition(
+      input.keyId,
+      ['reactivated'],
+      'deactivating',
+      fields,
+      input.actor,
+    );
+    if (!again) return 'already';
+  }
+  const row = await deps.retirements.get(input.keyId);
+  return row ? finishDeactivation(deps, row) : 'failed';
+}
+
+/** AWS, then the record: after a crash in between, doing it again is harmless. */
+async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
+  try {
+    await deps.keys.setAccessKeyStatus(row.iamUser, row.id, 'Inactive');
+  } catch (error) {
+    deps.logger.error({ err: error, accessKeyId: row.id }, 'could not deactivate the key');
+    await deps.retirements.update(row.id, { leaseUntil: undefined, leaseHolder: undefined });
+    return 'failed';
+  }
+  const at = deps.clock.now().getTime();
+  const notify: Outgoing[] = [{ channel: row.ownerSlackId, notice: { kind: 'key_retired', keyId: row.id } }];
+  const moved = await deps.retirements.transition(
+    row.id,
+    ['deactivating'],
+    'deactivated',
+    {
+      deactivatedAt: at,
+      deleteAfter: retirementDeleteAfter(at, deps.config.deleteDays),
+      leaseUntil: undefined,
+      leaseHolder: undefined,
+    },
+    row.actor,
+    { notify },
+  );
+  if (moved)
+    deps.logger.info({ accessKeyId: row.id, iamUser: row.iamUser, source: row.source }, 'key retired');
+  return moved ? 'done' : 'already';
+}
+
+export type ReactivateResult = 'done' | 'not_owner' | 'not_now' | 'failed';
+
+/** The owner switches a retired key back on, any time before it is deleted. */
+export async function reactivateRetiredKey(
+  deps: RetireDeps,
+  slackUserId: string,
+  keyId: string,
+): Promise<ReactivateResult> {
+  const row = await deps.retirements.get(keyId);
+  if (row?.state !== 'deactivated') return 'not_now';
+  const found = await deps.findIamUser(slackUserId);
+  if (found.kind !== 'found' || found.trust.kind !== 'trusted' || found.user.arn !== row.iamUserArn)
+    return found.kind === 'failed' ? 'failed' : 'not_owner';
+  const at = deps.clock.now().getTime();
+  if (!(await deps.retirements.lease(keyId, 'deactivated', at, at + STEP_LEASE_MS, deps.holder)))
+    return 'not_now';
+  try {
+    await deps.keys.setAccessKeyStatus(row.iamUser, keyId, 'Active');
+  } catch (error) {
+    deps.logger.error({ err: error, accessKeyId: keyId }, 'could not reactivate the key');
+    await deps.retirements.update(keyId, { leaseUntil: undefined, leaseHolder: undefined });
+    return 'failed';
+  }
+  const moved = await deps.retirements.transition(
+    keyId,
+    ['deactivated'],
+    'reactivated',
+    { leaseUntil: undefined, leaseHolder: undefined },
+    slackUserId,
+  );
+  return moved ? 'done' : 'not_now';
+}
+
+export interface RetirementReport {
+  retiredDeleted: number;
+  retirementsResumed: number;
+}
+
+/**
+ * The jobs' part: deletes retired keys whose time has come — unless the key was switched back on outside the bot, which
+ * is recorded and left alone — and finishes switching off keys whose runner died.
+ */
+export async function runRetirementJobs(
+  deps: RetireDeps,
+  report: { errors: number },
+): Promise<RetirementReport> {
+  const out: RetirementReport = { retiredDeleted: 0, retirementsResumed: 0 };
+  const now = deps.clock.now().getTime();
+  const lease = (row: KeyRetirement) =>
+    deps.retirements.lease(row.id, row.state, now, now + STEP_LEASE_MS, deps.holder);
+  for (const row of await deps.retirements.inStates(['deactivating', 'deactivated'])) {
+    try {
+      if (row.state === 'deactivating') {
+        if (!(await lease(row))) continue;
+        if ((await finishDeactivation(deps, row)) === 'done') out.retirementsResumed++;
+        continue;
+      }
+      if (row.deleteAfter === undefined || row.deleteAfter > now || !(await lease(row))) continue;
+      if (await deleteRetiredKey(deps, row)) out.retiredDeleted++;
+    } catch (error) {
+      report.errors++;
+      deps.logger.error({ err: error, accessKeyId: row.id }, 'retired key step failed');
+      await deps.retirements.update(row.id, { leaseUntil: undefined, leaseHolder: undefined });
+    }
+  }
+  return out;
+}
+
+async function deleteRetiredKey(deps: RetireDeps, row: KeyRetirement): Promise<boolean> {
+  const released = { leaseUntil: undefined, leaseHolder: undefined };
+  const key = (await deps.keys.listAccessKeys(row.iamUser)).find((k) => k.accessKeyId === row.id);
+  if (key?.status === 'Active') {
+    await deps.retirements.transition(row.id, ['deactivated'], 'reactivated', released, SYSTEM, {
+      detail: 'switched back on outside the bot: not deleted',
+    });
+    deps.logger.warn(
+      { accessKeyId: row.id },
+      'a retired key was switched back on outside the bot; not deleted',
+    );
+    return false;
+  }
+  if (key) await deps.keys.deleteAccessKey(row.iamUser, row.id);
+  const at = deps.clock.now().getTime();
+  return deps.retirements.transition(
+    row.id,
+    ['deactivated'],
+    'deleted',
+    { deletedAt: at, ...released },
+    SYSTEM,
+    { notify: [{ channel: row.ownerSlackId, notice: { kind: 'key_retired_deleted', keyId: row.id } }] },
+  );
+}

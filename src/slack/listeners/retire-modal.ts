@@ -1,0 +1,65 @@
+import type { WebClient } from '@slack/web-api';
+import { retirementDeleteAfter } from '../../domain/key-retirement.js';
+import type { AccessKey } from '../../domain/types.js';
+import { type Messages, messagesFor } from '../../i18n/messages.js';
+import { ownedKey } from '../../services/keys/retire-key.js';
+import { loadingBlocks, modal } from '../blocks/checklist.js';
+import { leastUsedActiveKey, retireModal } from '../blocks/keys.js';
+import { section } from '../blocks/mrkdwn.js';
+import type { SlackDeps } from '../deps.js';
+
+/** Which key a button means: named by ID (checklist), by creation time (a nudge), or the least used (two keys). */
+export type KeyChoice =
+  | { readonly keyId: string }
+  | { readonly createdAt: string }
+  | { readonly leastUsed: true };
+
+function pick(keys: readonly AccessKey[], choice: KeyChoice): AccessKey | undefined {
+  if ('keyId' in choice) return keys.find((k) => k.accessKeyId === choice.keyId);
+  if ('createdAt' in choice) {
+    // The credential report names a key by its creation time (no key IDs); seconds are enough.
+    const at = choice.createdAt.slice(0, 19);
+    return keys.find((k) => k.status === 'Active' && k.createDate.toISOString().slice(0, 19) === at);
+  }
+  return leastUsedActiveKey(keys);
+}
+
+export const refusalText = (m: Messages, why: keyof Messages['retire']['refused'] | 'failed') =>
+  why === 'failed' ? m.retire.failed : m.retire.refused[why];
+
+/**
+ * The confirmation modal for switching off one of the caller's keys: loading at once (the trigger_id lives 3 s), then
+ * the key's last use and the consequence — or why not. Ownership is checked here and again on submit.
+ */
+export async function openRetireModal(
+  deps: SlackDeps,
+  client: WebClient,
+  how: { triggerId: string; slackUserId: string; push: boolean; choice: KeyChoice },
+): Promise<void> {
+  const m0 = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
+  const loading = modal(m0, loadingBlocks(m0), { title: m0.retire.modalTitle });
+  const opened = how.push
+    ? await client.views.push({ trigger_id: how.triggerId, view: loading })
+    : await client.views.open({ trigger_id: how.triggerId, view: loading });
+  const viewId = opened.view?.id;
+  if (!viewId) return;
+  const found = await deps.findIamUser(how.slackUserId);
+  const m = messagesFor(found.kind === 'failed' ? m0.locale : found.person?.locale);
+  const notice = (text: string) => modal(m, [section(text)], { title: m.retire.modalTitle });
+  let view = notice(m.retire.refused.not_owner);
+  if (found.kind === 'failed') view = notice(m.couldNotCheck(m.fault(found.reason)));
+  else if (found.kind === 'found') {
+    const keys = await deps.keys.listAccessKeys(found.user.userName).catch(() => undefined);
+    const key = keys && pick(keys, how.choice);
+    const owned = key ? await ownedKey(deps.retire, how.slackUserId, key.accessKeyId) : undefined;
+    if (!keys) view = notice(m.retire.failed);
+    else if (!owned) view = notice(m.retire.refused.not_active);
+    else if (owned.kind === 'failed') view = notice(m.couldNotCheck(m.fault(owned.reason)));
+    else if (owned.kind === 'refused') view = notice(refusalText(m, owned.why));
+    else {
+      const deleteOn = retirementDeleteAfter(deps.clock.now().getTime(), deps.retire.config.deleteDays);
+      view = retireModal(m, owned.user.userName, owned.key, owned.keys, deleteOn);
+    }
+  }
+  await client.views.update({ view_id: viewId, view });
+}
