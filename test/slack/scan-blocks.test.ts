@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type Finding, RULES, type RuleId } from '../../src/domain/findings.js';
 import { messagesFor } from '../../src/i18n/messages.js';
 import { ACTION } from '../../src/slack/action-ids.js';
-import { digestMessage, nudgeMessage, trailMessage } from '../../src/slack/blocks/scan.js';
+import {
+  digestMessage,
+  NUDGE_FINDINGS_SHOWN,
+  nudgeMessage,
+  nudgesMessage,
+  trailMessage,
+} from '../../src/slack/blocks/scan.js';
 import { checkMessage } from '../fakes/block-kit-limits.js';
 
 const finding = (ruleId: RuleId, user = 'alice'): Finding => ({
@@ -29,6 +35,18 @@ describe('nudge and digest messages', () => {
       }
     },
   );
+
+  it("lists a person's findings in one message, and summarises past what Slack allows", () => {
+    const many = Array.from({ length: 40 }, (_, i) => finding('key_unused', `user${i}`));
+    for (const locale of ['en', 'ko-KR']) {
+      const message = nudgesMessage(messagesFor(locale), many);
+      expect(checkMessage(message)).toEqual([]);
+      expect(message.blocks.filter((b) => b.type === 'actions')).toHaveLength(NUDGE_FINDINGS_SHOWN);
+      expect(JSON.stringify(message.blocks.at(-1))).toContain(String(40 - NUDGE_FINDINGS_SHOWN));
+    }
+    const three = nudgesMessage(messagesFor('en'), [finding('key_rotation_due'), finding('key_unused')]);
+    expect(three.text).toContain('2 things');
+  });
 
   it('offers Request rotation only for key findings', () => {
     const ids = (ruleId: RuleId) =>

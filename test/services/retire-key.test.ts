@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccessKey, IamUser } from '../../src/domain/types.js';
+import { createLogger } from '../../src/logger.js';
+import type { FindIamUser } from '../../src/services/find-iam-user.js';
+import {
+  ownedKey,
+  type RetireDeps,
+  retireKey,
+  runRetirementJobs,
+} from '../../src/services/keys/retire-key.js';
+import type { KeyAdminPort } from '../../src/services/ports.js';
+import type { Db } from '../../src/store/db.js';
+import { createRetirementStore } from '../../src/store/retirement-store.js';
+import { DATABASES } from '../helpers/databases.js';
+
+const DAY = 86_400_000;
+const alice: IamUser = {
+  userName: 'alice',
+  arn: 'arn:aws:iam::123456789012:user/alice',
+  accountId: '123456789012',
+  tags: {},
+};
+
+/** An in-memory IAM with one user's keys; calls counted. */
+function fakeKeys(initial: AccessKey[]) {
+  const keys = new Map(initial.map((k) => [k.accessKeyId, { ...k }]));
+  const calls: string[] = [];
+  const port: KeyAdminPort = {
+    listAccessKeys: async () => [...keys.values()],
+    createAccessKey: async () => {
+      throw new Error('not used');
+    },
+    async setAccessKeyStatus(_user, id, status) {
+      calls.push(`${status}:${id}`);
+      const k = keys.get(id);
+      if (k) keys.set(id, { ...k, status });
+    },
+    async deleteAccessKey(_user, id) {
+      calls.push(`delete:${id}`);
+      keys.delete(id);
+    },
+    lastUsed: async () => undefined,
+  };
+  return { port, keys, calls };
+}
+
+describe.each(DATABASES)('key retirement on $name', (database) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let now = Date.parse('2026-06-01T10:00:00Z');
+  let iam: ReturnType<typeof fakeKeys>;
+  let deps: RetireDeps;
+  let botArn = 'arn:aws:iam::123456789012:user/aws-mfa-bot';
+  let openRotation = false;
+
+  beforeEach(async () => {
+    ({ db, drop } = await database.open());
+    now = Date.parse('2026-06-01T10:00:00Z');
+    botArn = 'arn:aws:iam::123456789012:user/aws-mfa-bot';
+    openRotation = false;
+    iam = fakeKeys([
+      { accessKeyId: 'AKIAALICE0000000001', status: 'Active', createDate: new Date(0), lastUsed: undefined },
+    ]);
+    const findIamUser: FindIamUser = async () => ({
+      kind: 'found',
+      user: alice,
+      person: undefined,
+      others: [],
+      trust: { kind: 'trusted' },
+    });
+    deps = {
+      retirements: createRetirementStore(db, { now: () => now, announce: () => {} }),
+      rotations: { openRequestForKey: async () => (openRotation ? ({} as never) : undefined) },
+      keys: iam.port,
+      findIamUser,
+      botArn: async () => botArn,
+      clock: { now: () => new Date(now) },
+      logger: createLogger('silent'),
+      holder: 'host:1#boot',
+      config: { deleteDays: 7 },
+    };
+  });
+  afterEach(() => drop());
+
+  const retire = () =>
+    retireKey(deps, {
+      user: alice,
+      keyId: 'AKIAALICE0000000001',
+      ownerSlackId: 'U0ALICE',
+      actor: 'U0ALICE',
+      source: 'owner',
+    });
+
+  it("never switches off a key of the bot's own principal, and says why", async () => {
+    botArn = 'arn:aws:iam::123456789012:user/alice';
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).toEqual({
+      kind: 'refused',
+      why: 'bot_principal',
+    });
+    // The same name in another account is someone else.
+    botArn = 'arn:aws:iam::999999999999:user/alice';
+    expect((await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).kind).toBe('ok');
+  });
+
+  it('leaves a key a rotation is replacing to that rotation', async () => {
+    openRotation = true;
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).toEqual({
+      kind: 'refused',
+      why: 'in_rotation',
+    });
+  });
+
+  it('finishes a deactivation whose runner died, once its claim has run out', async () => {
+    // The claim was written, then the process died before AWS answered.
+    await deps.retirements.insert(
+      {
+        id: 'AKIAALICE0000000001',
+        state: 'deactivating',
+        iamUser: 'alice',
+        iamUserArn: alice.arn,
+        accountId: alice.accountId,
+        ownerSlackId: 'U0ALICE',
+        actor: 'U0ALICE',
+        source: 'owner',
+        deactivatedAt: undefined,
+        deleteAfter: undefined,
+        deletedAt: undefined,
+        leaseUntil: now + 120_000,
+        leaseHolder: 'other:2#dead',
+        createdAt: now,
+        updatedAt: now,
+      },
+      'U0ALICE',
+    );
+    expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
+      retiredDeleted: 0,
+      retirementsResumed: 0,
+    });
+    now += 180_000;
+    expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
+      retiredDeleted: 0,
+      retirementsResumed: 1,
+    });
+    expect(iam.keys.get('AKIAALICE0000000001')?.status).toBe('Inactive');
+    expect((await deps.retirements.get('AKIAALICE0000000001'))?.deleteAfter).toBe(now + 7 * DAY);
+  });
+
+  it('does not delete a retired key someone switched back on outside the bot', async () => {
+    expect(await retire()).toBe('done');
+    expect(await retire()).toBe('already');
+    await iam.port.setAccessKeyStatus('alice', 'AKIAALICE0000000001', 'Active');
+    now += 8 * DAY;
+    expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
+      retiredDeleted: 0,
+      retirementsResumed: 0,
+    });
+    expect(iam.keys.has('AKIAALICE0000000001')).toBe(true);
+    expect((await deps.retirements.get('AKIAALICE0000000001'))?.state).toBe('reactivated');
+    expect(iam.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
+  });
+});
