@@ -42,6 +42,7 @@ import {
   type TrailSignalReport,
 } from './services/scan/run-trail-signals.js';
 import { createSlackApp } from './slack/app.js';
+import { createConversation } from './slack/conversation.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createApprovalBoard, createApprovers, createMessenger } from './slack/rotation-adapters.js';
@@ -252,6 +253,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   const delivery = createDelivery(() => flushOutbox(rotation, emptyReport()), logger);
   store.onQueued(delivery.kick);
   kick = delivery.kick;
+  const keyLookup = createKeyLookupAdapter(iamClient, sts);
   const retire: RetireDeps = {
     retirements,
     rotations: store,
@@ -282,7 +284,18 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     rotation,
     keys,
     retire,
-    keyLookup: createKeyLookupAdapter(iamClient, sts),
+    keyLookup,
+    pasted: {
+      lookup: keyLookup,
+      conversation: createConversation(slackClient),
+      directory,
+      scans,
+      outbox: store,
+      botAccount: async () => (await botArn()).split(':')[4] ?? '',
+      clock,
+      logger,
+      config: { emailTagKey: config.emailTagKey, securityChannel: config.securityChannel },
+    },
     settings: {
       keyMaxAgeDays: config.keyMaxAgeDays,
       keyUnusedDays: config.keyUnusedDays,

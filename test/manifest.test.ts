@@ -28,16 +28,32 @@ describe('manifest.yml', () => {
     },
   );
 
-  it('declares what the bot uses: /aws-mfa, the Home tab, interactivity, Socket Mode, app_home_opened', () => {
+  it('declares what the bot uses: /aws-mfa, the Home tab, interactivity, Socket Mode, its events and scopes', () => {
     expect(manifest.features.slash_commands).toEqual([
       expect.objectContaining({ command: '/aws-mfa', usage_hint: expect.any(String) }),
     ]);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    // Message events (and the history scopes they need) are for pasted AWS keys; nothing more is read.
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      'message.channels',
+      'message.groups',
+      'message.im',
+    ]);
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
-      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
+      [
+        'chat:write',
+        'commands',
+        'im:write',
+        'usergroups:read',
+        'users:read',
+        'users:read.email',
+        'channels:history',
+        'groups:history',
+        'im:history',
+      ].sort(),
     );
   });
 });

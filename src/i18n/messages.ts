@@ -312,10 +312,6 @@ const en = {
   pasted: {
     thread: (user: string) =>
       `:warning: This message contains an AWS access key ID of IAM user ${user}. Delete the message, and treat the key as leaked: its owner has been sent the steps (deactivate it, request a new one). Never paste keys into Slack or code.`,
-    threadOther:
-      ':warning: This message contains an AWS access key ID. Delete the message and treat the key as leaked; the security team has been told. Never paste keys into Slack or code.',
-    threadTemporary:
-      ':warning: This message contains a temporary AWS access key ID (ASIA…). Delete the message; the security team has been told. Temporary credentials expire, but until they do anyone with the secret and session token can use them.',
     ownerDm: (id: string, user: string, link: string, secret: boolean) =>
       `:rotating_light: Your access key ${id} (IAM user ${user}) was pasted into Slack: ${link}.${secret ? ' A secret access key was pasted next to it.' : ''} Treat it as leaked: deactivate it now, and request a new key if you still need one. Delete the message too.`,
     deactivateNow: 'Deactivate now',
@@ -637,10 +633,6 @@ const ko: Messages = {
   pasted: {
     thread: (user) =>
       `:warning: 이 메시지에 IAM 사용자 ${user}의 AWS Access Key ID가 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 키 소유자에게 조치 방법(비활성화, 새 키 요청)을 보냈습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.`,
-    threadOther:
-      ':warning: 이 메시지에 AWS Access Key ID가 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 보안 팀에 알렸습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.',
-    threadTemporary:
-      ':warning: 이 메시지에 임시 AWS Access Key ID(ASIA…)가 있습니다. 메시지를 지우세요. 보안 팀에 알렸습니다. 임시 자격 증명은 만료되지만, 그 전까지는 Secret과 세션 토큰을 가진 누구나 쓸 수 있습니다.',
     ownerDm: (id, user, link, secret) =>
       `:rotating_light: Access Key ${id}(IAM 사용자 ${user})가 Slack에 붙여 넣어졌습니다: ${link}.${secret ? ' 옆에 Secret Access Key도 있었습니다.' : ''} 유출된 것으로 보고 지금 비활성화하세요. 키가 계속 필요하면 새 키를 요청하세요. 메시지도 지우세요.`,
     deactivateNow: '지금 비활성화',

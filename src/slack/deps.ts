@@ -4,6 +4,7 @@ import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
+import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
 import type { KeyAdminPort, KeyLookupPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
 import type { RotationDeps } from '../services/rotation/deps.js';
@@ -24,6 +25,8 @@ export interface SlackDeps {
   readonly retire: RetireDeps;
   /** Whose an access key ID is (pasted keys). */
   readonly keyLookup: KeyLookupPort;
+  /** AWS keys pasted into conversations the bot is in. */
+  readonly pasted: PastedKeyDeps;
   /** Nudge records: snooze and answers from the nudge buttons. */
   readonly scans?: ScanStore;
   readonly settings: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateSecretCommand,
@@ -10,8 +10,10 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyAdminAdapter, newAccessKey } from '../../src/aws/access-keys.js';
+import { createKeyLookupAdapter } from '../../src/aws/key-lookup.js';
 import { createSecretsAdapter, ownerOnlyPolicy, principalArnPatterns } from '../../src/aws/secrets.js';
 import { FactError, UnmanagedSecretError } from '../../src/services/ports.js';
 import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../helpers/aws.js';
@@ -105,6 +107,7 @@ describe('ownerOnlyPolicy', () => {
 describeWithMoto('rotation adapters against moto_server', () => {
   let iam: IAMClient;
   let sm: SecretsManagerClient;
+  let sts: STSClient;
 
   const called = new Set<string>();
   beforeAll(() => {
@@ -113,6 +116,8 @@ describeWithMoto('rotation adapters against moto_server', () => {
     sm = new SecretsManagerClient({});
     recordActions(iam, 'iam', called);
     recordActions(sm, 'secretsmanager', called);
+    sts = new STSClient({});
+    recordActions(sts, 'sts', called);
   });
 
   afterAll(() => {
@@ -127,6 +132,24 @@ describeWithMoto('rotation adapters against moto_server', () => {
       'secretsmanager:ListSecretVersionIds',
     ]);
     expect([...called].filter((a) => !allowed.has(a) && !setup.has(a))).toEqual([]);
+  });
+
+  it('says whose a key ID is: its account, and here its IAM user with the tags that map it', async () => {
+    const name = unique('pasted');
+    await iam.send(
+      new CreateUserCommand({ UserName: name, Tags: [{ Key: 'SlackUserId', Value: 'U0PASTED' }] }),
+    );
+    const created = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+    const keyId = created.AccessKey?.AccessKeyId ?? '';
+    const lookup = createKeyLookupAdapter(iam, sts);
+    expect(await lookup.accountOf(keyId)).toBe('123456789012');
+    expect(await lookup.userOf(keyId)).toEqual({
+      userName: name,
+      arn: `arn:aws:iam::123456789012:user/${name}`,
+      accountId: '123456789012',
+      tags: { SlackUserId: 'U0PASTED' },
+    });
+    expect(await lookup.userOf('AKIAZZZZZZZZZZZZZZZZ')).toBeUndefined();
   });
 
   it('creates, deactivates and deletes keys, and IAM refuses a third key', async () => {

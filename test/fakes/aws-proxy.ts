@@ -13,6 +13,8 @@ export interface AwsProxy {
   readonly url: string;
   /** How many times each action reached AWS through this proxy. */
   count(action: string): number;
+  /** Every request that reached AWS through this proxy. */
+  total(): number;
   /** Holds the next request for `action` (it never reaches AWS) and resolves when one arrives. */
   holdNext(action: string): Promise<void>;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: (action) => counts.get(action) ?? 0,
+    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     holdNext: (action) => new Promise<void>((resolve) => holds.set(action, resolve)),
     stop: () =>
       new Promise((resolve) => {

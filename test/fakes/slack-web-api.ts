@@ -330,6 +330,15 @@ export class FakeSlackWebApi {
         if (errors.length) return this.invalid(errors);
         return { ok: true, view: this.storeView(args.view as Json, `HOME-${String(args.user_id)}`) };
       }
+      case 'chat.getPermalink': {
+        if (!args.channel || !args.message_ts) return { ok: false, error: 'invalid_arguments' };
+        const ts = String(args.message_ts).replace('.', '');
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://fake.slack.com/archives/${String(args.channel)}/p${ts}`,
+        };
+      }
       case 'chat.postMessage':
       case 'chat.postEphemeral': {
         const errors = checkMessage(args);

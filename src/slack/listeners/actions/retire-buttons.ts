@@ -64,7 +64,13 @@ export function createPastedDeactivateButton(deps: SlackDeps) {
     if (
       owned.kind === 'refused' &&
       owned.why === 'not_owner' &&
-      (await deps.rotation.approvers.isApprover(clicker))
+      (await deps.rotation.approvers.isApprover(clicker).catch((error) => {
+        deps.logger.error(
+          { err: error, slackUserId: clicker },
+          'could not tell whether the clicker is an approver',
+        );
+        return false;
+      }))
     ) {
       const user = await deps.keyLookup.userOf(keyId).catch(() => undefined);
       owned = user ? await keyOfUser(deps.retire, user, keyId) : { kind: 'refused', why: 'not_active' };

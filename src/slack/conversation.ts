@@ -1,0 +1,19 @@
+import type { WebClient } from '@slack/web-api';
+import { messagesFor } from '../i18n/messages.js';
+import type { ConversationPort } from '../services/keys/pasted-keys.js';
+import { code } from './blocks/mrkdwn.js';
+
+/** Where a key was pasted: its permalink, and a reply in its thread that never repeats the key. */
+export function createConversation(client: WebClient): ConversationPort {
+  return {
+    async permalink(channel, ts) {
+      const r = await client.chat.getPermalink({ channel, message_ts: ts });
+      return r.permalink;
+    },
+    async replyInThread(channel, threadTs, what, locale) {
+      const m = messagesFor(locale);
+      const text = m.pasted.thread(code(what.iamUser));
+      await client.chat.postMessage({ channel, thread_ts: threadTs, text, unfurl_links: false });
+    },
+  };
+}
