@@ -50,6 +50,13 @@ export interface Config {
     readonly deleteDays: number;
     readonly secretPrefix: string;
   };
+  /** Resets of a lost or broken MFA device (`/aws-mfa lost-device`). */
+  readonly mfaReset: {
+    /** Approvals needed (each approver confirms they verified the person outside Slack). */
+    readonly approvals: number;
+    /** After a reset, the owner is nudged and security told if no device is enabled by then. */
+    readonly reenrolHours: number;
+  };
   readonly scan: {
     /** When the scan runs (cron syntax, in `timeZone`). */
     readonly cron: string;
@@ -161,6 +168,8 @@ const schema = z.object({
   REQUEST_TTL_HOURS: positiveInt(24, 'must be a whole number of hours between 1 and 3650'),
   ROTATION_GRACE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
   OLD_KEY_DELETE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
+  MFA_RESET_APPROVALS: wholeNumber(2, 1, 10, 'must be a whole number of approvals between 1 and 10'),
+  MFA_REENROL_HOURS: positiveInt(24, 'must be a whole number of hours between 1 and 3650'),
   SECRET_NAME_PREFIX: z.preprocess(
     (v) => (v === undefined || v === '' ? 'aws-mfa-bot/' : v),
     z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, {
@@ -235,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deleteDays: e.OLD_KEY_DELETE_DAYS,
       secretPrefix: e.SECRET_NAME_PREFIX,
     }),
+    mfaReset: Object.freeze({ approvals: e.MFA_RESET_APPROVALS, reenrolHours: e.MFA_REENROL_HOURS }),
   });
 }
 

@@ -10,6 +10,7 @@ import { createReportAdapter } from './aws/credential-report.js';
 import { createIamAdapter } from './aws/iam.js';
 import { instrumentClient } from './aws/instrument.js';
 import { createKeyLookupAdapter } from './aws/key-lookup.js';
+import { createMfaAdminAdapter } from './aws/mfa-devices.js';
 import { createRateLimiter } from './aws/rate-limit.js';
 import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
@@ -28,6 +29,7 @@ import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
+import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import {
   emptyReport,
@@ -45,10 +47,16 @@ import { createSlackApp } from './slack/app.js';
 import { createConversation } from './slack/conversation.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
-import { createApprovalBoard, createApprovers, createMessenger } from './slack/rotation-adapters.js';
+import {
+  createApprovalBoard,
+  createApprovers,
+  createMessenger,
+  createResetBoard,
+} from './slack/rotation-adapters.js';
 import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
+import { createMfaResetStore } from './store/mfa-reset-store.js';
 import { migrate } from './store/migrations.js';
 import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
@@ -127,6 +135,7 @@ interface Services {
   readonly metrics: Metrics;
   readonly delivery: Delivery;
   readonly retire: RetireDeps;
+  readonly mfaReset: MfaResetDeps;
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
@@ -197,7 +206,9 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   const store = createRotationStore(db, clock);
   // Told after a retirement queued a DM: the one delivery path (set once it exists, below) sends it.
   let kick = () => {};
-  const retirements = createRetirementStore(db, { now: () => clock.now().getTime(), announce: () => kick() });
+  const workflowClock = { now: () => clock.now().getTime(), announce: () => kick() };
+  const retirements = createRetirementStore(db, workflowClock);
+  const resets = createMfaResetStore(db, workflowClock);
 
   // Slack's Web API for everything outside Bolt's listeners (directory, DMs, approval messages); honours SLACK_API_URL.
   const slackClient = new WebClient(config.slack.botToken, {
@@ -236,6 +247,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     messenger: createMessenger(deliveryClient, {
       store,
       retirements,
+      resets,
       directory,
       context: { region, deleteDays: config.rotation.deleteDays },
     }),
@@ -254,6 +266,26 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   store.onQueued(delivery.kick);
   kick = delivery.kick;
   const keyLookup = createKeyLookupAdapter(iamClient, sts);
+  const mfaReset: MfaResetDeps = {
+    resets,
+    iam,
+    devices: createMfaAdminAdapter(iamClient),
+    board: createResetBoard(slackClient),
+    approvers: rotation.approvers,
+    findIamUser,
+    clock,
+    logger,
+    newId: randomUUID,
+    holder: rotation.holder,
+    config: {
+      approvals: config.mfaReset.approvals,
+      privilegedApprovals: config.rotation.privilegedApprovals,
+      requestTtlHours: config.rotation.requestTtlHours,
+      reenrolHours: config.mfaReset.reenrolHours,
+      approvalChannel: config.rotation.approvalChannel,
+      securityChannel: config.securityChannel,
+    },
+  };
   const retire: RetireDeps = {
     retirements,
     rotations: store,
@@ -285,6 +317,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     keys,
     retire,
     keyLookup,
+    mfaReset,
+    iam,
     pasted: {
       lookup: keyLookup,
       conversation: createConversation(slackClient),
@@ -349,23 +383,25 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     metrics,
     delivery,
     retire,
+    mfaReset,
   };
 }
 
+type JobServices = Pick<Services, 'rotation' | 'retire' | 'mfaReset' | 'delivery'>;
+
 /** What one run of the jobs did: rotations, retired keys, queued DMs. */
-export type JobsReport = JobReport & RetirementReport;
+export type JobsReport = JobReport & RetirementReport & MfaResetReport;
 
 /** Every scheduled step but the scan and CloudTrail: rotations, retired keys, then the DMs they queued. */
-async function runAllJobs(services: Pick<Services, 'rotation' | 'retire' | 'delivery'>): Promise<JobsReport> {
+async function runAllJobs(services: JobServices): Promise<JobsReport> {
   const rotations = await runRotationJobs(services.rotation);
   const retired = await runRetirementJobs(services.retire, rotations);
+  const resets = await runMfaResetJobs(services.mfaReset, rotations);
   await services.delivery.flush();
-  return { ...rotations, ...retired };
+  return { ...rotations, ...retired, ...resets };
 }
 
-async function runJobsLogged(
-  services: Pick<Services, 'rotation' | 'retire' | 'delivery'>,
-): Promise<JobsReport> {
+async function runJobsLogged(services: JobServices): Promise<JobsReport> {
   const { rotation } = services;
   const report = await runAllJobs(services);
   const busy = Object.values(report).some((n) => n > 0);
@@ -472,7 +508,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         new Promise<boolean>((r) => setTimeout(() => r(false), 8_000).unref()),
       ]);
       if (settled) {
-        for (const table of ['rotation_requests', 'key_retirements'])
+        for (const table of ['rotation_requests', 'key_retirements', 'mfa_resets'])
           await db
             .run(`UPDATE ${table} SET lease_until = NULL, lease_holder = NULL WHERE lease_holder = ?`, [
               rotation.holder,

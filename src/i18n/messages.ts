@@ -124,6 +124,7 @@ const en = {
     '*`/aws-mfa session`* — your commands for MFA-backed temporary credentials',
     '*`/aws-mfa policy`* — the MFA-required policy and whether it applies to you',
     '*`/aws-mfa rotate`* — ask approvers to replace one of your access keys',
+    '*`/aws-mfa lost-device`* — lost or broken MFA device: ask approvers for a verified reset',
     '*`/aws-mfa help`* — this help',
   ].join('\n'),
   unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
@@ -326,6 +327,83 @@ const en = {
       "It is a temporary key (ASIA…): it cannot be deactivated. To cut it off, revoke the role's active sessions (IAM console → Roles → Revoke active sessions) or, for a GetSessionToken key, deactivate the long-term key that made it.",
     noLink: 'link unavailable',
   },
+  lostDevice: {
+    button: 'Lost or broken device?',
+    modalTitle: 'Lost MFA device',
+    submit: 'Ask for a reset',
+    intro: (user: string) =>
+      `Ask approvers to remove an MFA device of IAM user ${user} so you can enrol a new one. They will verify it is you outside Slack (a video call or in person) before approving.`,
+    noDevice:
+      'You have no MFA device assigned, so there is nothing to reset: set one up (step 1 of /aws-mfa).',
+    deviceLabel: 'Which device',
+    deviceOption: (serial: string, type: string, enabled: string) =>
+      `${serial} · ${type} · enabled ${enabled}`,
+    whatLabel: 'What happened',
+    what: { lost: 'Lost', broken: 'Broken', replaced: 'Replaced (new phone)' },
+    noteLabel: 'Note for the approvers',
+    noteHint: 'When and how, and how approvers can reach you for a video call. At most 500 characters.',
+    errors: {
+      note_required: 'Please add a note for the approvers.',
+      note_too_long: 'At most 500 characters, please.',
+      device_not_yours: 'That device is not one of yours.',
+      open_request: 'There is already an open reset request for your IAM user.',
+    },
+    submitted: (serial: string) =>
+      `Your request to reset ${serial} was sent to the approvers. Expect a video call or a visit from one of them; you'll get a DM when it is decided.`,
+    submitFailed: (reason: string) => `Your reset request could not be filed: ${reason}.`,
+    message: {
+      title: 'MFA device reset request',
+      device: 'Device',
+      what: 'What happened',
+      note: 'Note',
+      verify:
+        ':warning: "I lost my phone" is the classic way into someone else\'s account. Approve only after verifying this person\'s identity *outside Slack* (video call or in person).',
+      state: {
+        requested: 'Waiting for approval',
+        approved: 'Approved — removing the device',
+        removed: 'Device removed — waiting for re-enrolment',
+        reenrolled: 'Done — a new device is enabled',
+        overdue: 'Device removed — no new device yet',
+        denied: 'Denied',
+        expired: 'Expired',
+        failed: 'Failed',
+      },
+    },
+    confirmTitle: 'Approve MFA reset',
+    confirmBody: (who: string, user: string, serial: string) =>
+      `You are approving the removal of ${serial} from IAM user ${user} (${who}). Whoever holds this Slack account will be able to enrol a new device.`,
+    confirmLabel: 'Identity check',
+    confirmOption: "I verified this person's identity outside Slack (video call or in person)",
+    confirmRequired: 'Verify the person outside Slack and tick this first. Nothing was changed.',
+    approve: 'Approve',
+    denyTitle: 'Deny MFA reset',
+    recorded: (n: number, of: number) => `Approval recorded (${n} of ${of}).`,
+    refused: {
+      self: "You can't approve your own reset. Nothing was changed.",
+      not_approver: "You're not allowed to decide this reset. Nothing was changed.",
+      closed: 'This reset was already decided.',
+      already_approved: 'You already approved this reset; it needs another approver.',
+      not_verified: 'Verify the person outside Slack and tick the box first. Nothing was changed.',
+      not_found: 'This reset no longer exists.',
+    },
+    decided: {
+      approved: (serial: string) => `Your reset of ${serial} was approved; the device is being removed.`,
+      denied: (serial: string, by: string, reason: string) =>
+        `Your reset of ${serial} was denied by ${by}: ${reason}`,
+      expired: (serial: string) =>
+        `Your reset of ${serial} expired before enough approvers decided. Ask again with /aws-mfa lost-device.`,
+      failed: (serial: string) =>
+        `The reset of ${serial} failed; the operator has been told in the logs. Ask in the approvals channel.`,
+    },
+    done: (serial: string, user: string, until: string) =>
+      `Your MFA device ${serial} was removed from IAM user ${user}. *Enrol a new one now* (steps 1–2 of /aws-mfa): while you have none, the Deny-unless-MFA policy lets you do nothing but enrol. If no device is enabled by ${until} UTC, the security team will be told.`,
+    enrol: (serial: string) =>
+      `IAM console → Users → your user → Security credentials → Assign MFA device → Virtual MFA device; name it so its ARN is ${serial}, scan the QR code and enter two consecutive codes.`,
+    overdue: (user: string) =>
+      `:warning: IAM user ${user} still has no MFA device since the reset. Enrol one now (steps 1–2 of /aws-mfa).`,
+    overdueAlert: (owner: string, user: string, serial: string, since: string) =>
+      `:warning: ${owner}'s MFA device ${serial} (IAM user ${user}) was reset at ${since} UTC and no new device has been enabled since.`,
+  },
   trail: {
     rootActivity: (event: string, time: string, region: string, ip: string) =>
       `:rotating_light: The *root account* was used: ${event} at ${time} UTC in ${region} from ${ip}.`,
@@ -455,6 +533,7 @@ const ko: Messages = {
     '*`/aws-mfa session`* — MFA 기반 임시 자격 증명 명령',
     '*`/aws-mfa policy`* — MFA 필수 정책과 나에게 적용되는지 여부',
     '*`/aws-mfa rotate`* — 승인을 받아 Access Key 교체',
+    '*`/aws-mfa lost-device`* — MFA 디바이스 분실·고장: 본인 확인을 거친 재설정을 승인자에게 요청',
     '*`/aws-mfa help`* — 도움말',
   ].join('\n'),
   unknownCommand: (text) => `\`${text}\` 명령은 알 수 없습니다. 다음 중 하나를 사용하세요:`,
@@ -646,6 +725,80 @@ const ko: Messages = {
     alertTemporary:
       '임시 키(ASIA…)라 비활성화할 수 없습니다. 끊으려면 역할의 활성 세션을 취소하거나(IAM 콘솔 → 역할 → 활성 세션 취소), GetSessionToken 키라면 그것을 만든 장기 키를 비활성화하세요.',
     noLink: '링크 없음',
+  },
+  lostDevice: {
+    button: '디바이스를 잃어버렸거나 고장났나요?',
+    modalTitle: 'MFA 디바이스 분실',
+    submit: '재설정 요청',
+    intro: (user) =>
+      `IAM 사용자 ${user}의 MFA 디바이스를 제거해 새 디바이스를 등록할 수 있도록 승인자에게 요청합니다. 승인자는 승인 전에 Slack 밖에서(화상 통화나 대면으로) 본인임을 확인합니다.`,
+    noDevice: '등록된 MFA 디바이스가 없어 재설정할 것이 없습니다. 새로 설정하세요(/aws-mfa 1단계).',
+    deviceLabel: '디바이스',
+    deviceOption: (serial, type, enabled) => `${serial} · ${type} · ${enabled} 활성화`,
+    whatLabel: '무슨 일이 있었나요',
+    what: { lost: '분실', broken: '고장', replaced: '교체(새 휴대폰)' },
+    noteLabel: '승인자에게 남길 메모',
+    noteHint: '언제, 어떻게, 그리고 화상 통화로 연락할 방법. 500자 이내.',
+    errors: {
+      note_required: '승인자에게 남길 메모를 적어 주세요.',
+      note_too_long: '500자 이내로 적어 주세요.',
+      device_not_yours: '본인의 디바이스가 아닙니다.',
+      open_request: '이 IAM 사용자에 대해 이미 진행 중인 재설정 요청이 있습니다.',
+    },
+    submitted: (serial) =>
+      `${serial} 재설정 요청을 승인자에게 보냈습니다. 승인자가 화상 통화나 대면으로 확인할 것입니다. 결정되면 DM으로 알려 드립니다.`,
+    submitFailed: (reason) => `재설정 요청을 접수하지 못했습니다: ${reason}.`,
+    message: {
+      title: 'MFA 디바이스 재설정 요청',
+      device: '디바이스',
+      what: '무슨 일',
+      note: '메모',
+      verify:
+        ':warning: "휴대폰을 잃어버렸어요"는 남의 계정에 들어가는 전형적인 방법입니다. *Slack 밖에서*(화상 통화나 대면으로) 본인임을 확인한 뒤에만 승인하세요.',
+      state: {
+        requested: '승인 대기 중',
+        approved: '승인됨 — 디바이스 제거 중',
+        removed: '디바이스 제거됨 — 재등록 대기 중',
+        reenrolled: '완료 — 새 디바이스 활성화됨',
+        overdue: '디바이스 제거됨 — 아직 새 디바이스 없음',
+        denied: '거부됨',
+        expired: '만료됨',
+        failed: '실패',
+      },
+    },
+    confirmTitle: 'MFA 재설정 승인',
+    confirmBody: (who, user, serial) =>
+      `IAM 사용자 ${user}(${who})에서 ${serial}를 제거하는 것을 승인합니다. 이 Slack 계정을 가진 사람이 새 디바이스를 등록할 수 있게 됩니다.`,
+    confirmLabel: '본인 확인',
+    confirmOption: 'Slack 밖에서(화상 통화나 대면으로) 본인임을 확인했습니다',
+    confirmRequired: '먼저 Slack 밖에서 본인을 확인하고 체크하세요. 아무것도 바뀌지 않았습니다.',
+    approve: '승인',
+    denyTitle: 'MFA 재설정 거부',
+    recorded: (n, of) => `승인이 기록되었습니다 (${n}/${of}).`,
+    refused: {
+      self: '자신의 재설정은 승인할 수 없습니다. 아무것도 바뀌지 않았습니다.',
+      not_approver: '이 재설정을 결정할 권한이 없습니다. 아무것도 바뀌지 않았습니다.',
+      closed: '이미 결정된 재설정입니다.',
+      already_approved: '이미 승인하셨습니다. 다른 승인자가 필요합니다.',
+      not_verified: '먼저 Slack 밖에서 본인을 확인하고 체크하세요. 아무것도 바뀌지 않았습니다.',
+      not_found: '더 이상 없는 재설정입니다.',
+    },
+    decided: {
+      approved: (serial) => `${serial} 재설정이 승인되었습니다. 디바이스를 제거하는 중입니다.`,
+      denied: (serial, by, reason) => `${serial} 재설정이 ${by}에 의해 거부되었습니다: ${reason}`,
+      expired: (serial) =>
+        `${serial} 재설정 요청이 충분한 승인 없이 만료되었습니다. /aws-mfa lost-device로 다시 요청하세요.`,
+      failed: (serial) =>
+        `${serial} 재설정에 실패했습니다. 운영자에게 로그로 알렸습니다. 승인 채널에 문의하세요.`,
+    },
+    done: (serial, user, until) =>
+      `IAM 사용자 ${user}에서 MFA 디바이스 ${serial}를 제거했습니다. *지금 새 디바이스를 등록하세요*(/aws-mfa 1–2단계). 디바이스가 없는 동안 Deny-unless-MFA 정책은 등록 말고는 아무것도 허용하지 않습니다. ${until} UTC까지 활성화된 디바이스가 없으면 보안 팀에 알립니다.`,
+    enrol: (serial) =>
+      `IAM 콘솔 → 사용자 → 내 사용자 → 보안 자격 증명 → MFA 디바이스 할당 → 가상 MFA 디바이스. ARN이 ${serial}가 되도록 이름을 정하고, QR 코드를 스캔한 뒤 연속된 코드 두 개를 입력하세요.`,
+    overdue: (user) =>
+      `:warning: IAM 사용자 ${user}에 재설정 이후 아직 MFA 디바이스가 없습니다. 지금 등록하세요(/aws-mfa 1–2단계).`,
+    overdueAlert: (owner, user, serial, since) =>
+      `:warning: ${owner}의 MFA 디바이스 ${serial}(IAM 사용자 ${user})가 ${since} UTC에 재설정된 뒤 새 디바이스가 활성화되지 않았습니다.`,
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

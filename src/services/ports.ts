@@ -34,6 +34,14 @@ export interface IamPort {
   listPolicies(userName: string): Promise<AttachedPolicy[]>;
 }
 
+/** The bot's role removes a lost device: the person, without MFA under the Deny-unless-MFA policy, cannot. */
+export interface MfaAdminPort {
+  /** `iam:DeactivateMFADevice`; a device already gone is not an error. */
+  deactivate(userName: string, serialNumber: string): Promise<void>;
+  /** `iam:DeleteVirtualMFADevice`; a device already gone is not an error. */
+  deleteVirtual(serialNumber: string): Promise<void>;
+}
+
 /** Whose an access key ID is. */
 export interface KeyLookupPort {
   /** The account the key belongs to, whichever account that is. */
@@ -82,7 +90,20 @@ export type Notice =
   | TrailNotice
   | IdentityNotice
   | KeyNotice
-  | PastedKeyNotice;
+  | PastedKeyNotice
+  | MfaResetNotice;
+
+/** About a reset of a lost or broken MFA device; rendered from the reset's record when sent. */
+export interface MfaResetNotice {
+  /**
+   * `mfa_reset_decided`: to the requester (approved, denied, expired, failed — `state`). `mfa_reset_done`: the device is
+   * removed, re-enrol now. `mfa_reenrol_overdue`: to the owner, no device yet. `mfa_reenrol_overdue_alert`: to security.
+   */
+  readonly kind: 'mfa_reset_decided' | 'mfa_reset_done' | 'mfa_reenrol_overdue' | 'mfa_reenrol_overdue_alert';
+  readonly resetId: string;
+  readonly state?: string;
+  readonly requestId?: undefined;
+}
 
 /** A key its owner retired: switched off (with Reactivate and the deletion date), then deleted. */
 export interface KeyNotice {

@@ -16,6 +16,9 @@ export const ACTION = {
   retireReactivate: 'retired_key_reactivate',
   pastedDeactivate: 'pasted_key_deactivate',
   pastedRotate: 'pasted_key_rotate',
+  lostDeviceOpen: 'checklist_lost_device',
+  resetApprove: 'mfa_reset_approve',
+  resetDeny: 'mfa_reset_deny',
 } as const;
 
 export const VIEW = {
@@ -24,6 +27,9 @@ export const VIEW = {
   rotationRequest: 'rotation_request',
   rotationDeny: 'rotation_deny_reason',
   retireConfirm: 'retire_key_confirm',
+  lostDevice: 'mfa_lost_device',
+  resetConfirm: 'mfa_reset_confirm',
+  resetDeny: 'mfa_reset_deny_reason',
 } as const;
 
 /** Block and action IDs of the rotation modals' inputs. */
@@ -31,4 +37,8 @@ export const INPUT = {
   key: 'key',
   reason: 'reason',
   denyReason: 'deny_reason',
+  device: 'device',
+  what: 'what',
+  note: 'note',
+  verified: 'verified',
 } as const;

@@ -6,7 +6,14 @@ import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
 import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
-import type { KeyAdminPort, KeyLookupPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
+import type { MfaResetDeps } from '../services/mfa-reset/mfa-reset.js';
+import type {
+  IamPort,
+  KeyAdminPort,
+  KeyLookupPort,
+  ScanStore,
+  SlackDirectoryPort,
+} from '../services/ports.js';
 import type { RotationDeps } from '../services/rotation/deps.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
@@ -27,6 +34,9 @@ export interface SlackDeps {
   readonly keyLookup: KeyLookupPort;
   /** AWS keys pasted into conversations the bot is in. */
   readonly pasted: PastedKeyDeps;
+  /** Approved resets of lost or broken MFA devices. */
+  readonly mfaReset: MfaResetDeps;
+  readonly iam: Pick<IamPort, 'listMfaDevices'>;
   /** Nudge records: snooze and answers from the nudge buttons. */
   readonly scans?: ScanStore;
   readonly settings: {

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { KeyRetirement } from '../domain/key-retirement.js';
+import type { MfaReset } from '../domain/mfa-reset.js';
 import type { Clock } from '../domain/types.js';
 import { messagesFor } from '../i18n/messages.js';
 import { cached } from '../services/cached.js';
+import type { ResetBoard } from '../services/mfa-reset/mfa-reset.js';
 import type {
   ApprovalBoard,
   ApproversPort,
@@ -18,6 +20,7 @@ import {
   retiredDeletedMessage,
   retiredMessage,
 } from './blocks/keys.js';
+import { resetApprovalMessage, resetNoticeMessage } from './blocks/mfa-reset.js';
 import { approvalMessage, type NoticeContext, noticeMessage } from './blocks/rotation.js';
 import {
   digestMessage,
@@ -50,6 +53,26 @@ export function createApprovalBoard(client: WebClient): ApprovalBoard {
   };
 }
 
+/** The reset's approval message: posted once, then updated (in English, like rotations). */
+export function createResetBoard(client: WebClient): ResetBoard {
+  return {
+    async publish(reset, approvedBy) {
+      const { text, blocks } = resetApprovalMessage(channelMessages, reset, approvedBy);
+      if (reset.approvalTs) {
+        await client.chat.update({ channel: reset.approvalChannel, ts: reset.approvalTs, text, blocks });
+        return reset.approvalTs;
+      }
+      const posted = await client.chat.postMessage({
+        channel: reset.approvalChannel,
+        text,
+        blocks,
+        unfurl_links: false,
+      });
+      return String(posted.ts);
+    },
+  };
+}
+
 /**
  * DMs go to `channel` = the user's ID (no conversations.open needed), rendered in the recipient's language; digests and
  * security notices go to the security channel, in English.
@@ -59,6 +82,7 @@ export function createMessenger(
   deps: {
     store: RotationStore;
     retirements: Pick<WorkflowTable<KeyRetirement>, 'get'>;
+    resets: Pick<WorkflowTable<MfaReset>, 'get'>;
     directory: SlackDirectoryPort;
     context: NoticeContext;
   },
@@ -107,6 +131,15 @@ export function createMessenger(
         case 'key_pasted_alert':
           message = pastedAlertMessage(m, notice);
           break;
+        case 'mfa_reset_decided':
+        case 'mfa_reset_done':
+        case 'mfa_reenrol_overdue':
+        case 'mfa_reenrol_overdue_alert': {
+          const reset = await deps.resets.get(notice.resetId);
+          if (!reset) return;
+          message = resetNoticeMessage(m, notice, reset);
+          break;
+        }
         default: {
           const request = await deps.store.get(notice.requestId);
           if (!request) return;

@@ -163,6 +163,52 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE INDEX key_retirements_by_state ON key_retirements (state)',
     ],
   },
+  {
+    id: 7,
+    statements: [
+      // Resets of a lost or broken MFA device: approved like rotations, with an identity check by each approver.
+      `CREATE TABLE mfa_resets (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        requester_slack_id TEXT NOT NULL,
+        iam_user TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        serial_number TEXT NOT NULL,
+        device_type TEXT NOT NULL,
+        device_enabled_at BIGINT,
+        what TEXT NOT NULL,
+        note TEXT NOT NULL,
+        required_approvals INTEGER NOT NULL,
+        privileged INTEGER NOT NULL,
+        approval_channel TEXT NOT NULL,
+        approval_ts TEXT,
+        message_synced INTEGER NOT NULL DEFAULT 0,
+        decided_by TEXT,
+        decided_at BIGINT,
+        deny_reason TEXT,
+        removed_at BIGINT,
+        reenrol_due BIGINT,
+        reenrolled_at BIGINT,
+        failure TEXT,
+        lease_until BIGINT,
+        lease_holder TEXT,
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      // One open reset per IAM user: a second request while one waits is refused by the database itself.
+      `CREATE UNIQUE INDEX mfa_resets_one_open_per_user ON mfa_resets (iam_user_arn)
+        WHERE state IN ('requested', 'approved')`,
+      'CREATE INDEX mfa_resets_by_state ON mfa_resets (state)',
+      `CREATE TABLE mfa_reset_approvals (
+        reset_id TEXT NOT NULL REFERENCES mfa_resets (id),
+        approver_slack_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (reset_id, approver_slack_id)
+      )`,
+    ],
+  },
 ];
 
 /** The schema is newer than this code: an older replica must not run against it. */

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListMFADevicesCommand,
+  ListVirtualMFADevicesCommand,
+} from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateSecretCommand,
@@ -14,9 +20,16 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyAdminAdapter, newAccessKey } from '../../src/aws/access-keys.js';
 import { createKeyLookupAdapter } from '../../src/aws/key-lookup.js';
+import { createMfaAdminAdapter } from '../../src/aws/mfa-devices.js';
 import { createSecretsAdapter, ownerOnlyPolicy, principalArnPatterns } from '../../src/aws/secrets.js';
 import { FactError, UnmanagedSecretError } from '../../src/services/ports.js';
-import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../helpers/aws.js';
+import {
+  describeWithMoto,
+  enableVirtualMfa,
+  recordActions,
+  unique,
+  useMotoEnvironment,
+} from '../helpers/aws.js';
 
 const BOT_ARN = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/session-1';
 
@@ -128,10 +141,28 @@ describeWithMoto('rotation adapters against moto_server', () => {
     const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
     const setup = new Set([
       'iam:CreateUser',
+      'iam:ListMFADevices',
+      'iam:ListVirtualMFADevices',
       'secretsmanager:GetSecretValue',
       'secretsmanager:ListSecretVersionIds',
     ]);
     expect([...called].filter((a) => !allowed.has(a) && !setup.has(a))).toEqual([]);
+  });
+
+  it('removes a lost virtual MFA device (deactivate, then delete), and doing it again is harmless', async () => {
+    const name = unique('lost');
+    await iam.send(new CreateUserCommand({ UserName: name }));
+    const admin = new IAMClient({});
+    const serial = await enableVirtualMfa(admin, name);
+    admin.destroy();
+    const devices = createMfaAdminAdapter(iam);
+    for (let i = 0; i < 2; i++) {
+      await devices.deactivate(name, serial);
+      await devices.deleteVirtual(serial);
+    }
+    expect((await iam.send(new ListMFADevicesCommand({ UserName: name }))).MFADevices).toEqual([]);
+    const virtual = await iam.send(new ListVirtualMFADevicesCommand({}));
+    expect((virtual.VirtualMFADevices ?? []).map((d) => d.SerialNumber)).not.toContain(serial);
   });
 
   it('says whose a key ID is: its account, and here its IAM user with the tags that map it', async () => {

@@ -109,8 +109,16 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
   }
 }
 
-/** Buttons that act on one step: switching off each unused active key (at most two exist). */
+/** Buttons that act on one step: a lost device (step 1); switching off each unused active key (step 3, two at most). */
 function stepActions(m: Messages, step: Step) {
+  if (step.id === 'mfa' && step.devices.length > 0)
+    return [
+      {
+        type: 'button' as const,
+        action_id: ACTION.lostDeviceOpen,
+        text: { type: 'plain_text' as const, text: clamp(m.lostDevice.button, LIMITS.buttonText) },
+      },
+    ];
   if (step.id !== 'keys') return [];
   return step.keys
     .filter((k) => k.active && k.unused)

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
+import { createLostDeviceButton, createResetApproveButton, createResetDenyButton } from '../mfa-reset.js';
 import { createNudgeButtons } from './nudge-buttons.js';
 import { createRecheck } from './recheck.js';
 import {
@@ -40,4 +41,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION.retireReactivate, createRetireReactivateButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.pastedDeactivate, createPastedDeactivateButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.pastedRotate, createPastedRotateButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.lostDeviceOpen, createLostDeviceButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.resetApprove, createResetApproveButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.resetDeny, createResetDenyButton(deps));
 }

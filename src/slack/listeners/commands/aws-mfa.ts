@@ -7,6 +7,7 @@ import { policyBlocks } from '../../blocks/policy.js';
 import { sessionBlocks } from '../../blocks/session.js';
 import type { SlackDeps } from '../../deps.js';
 import { renderChecklistSafely, resolveCaller } from '../caller.js';
+import { openLostDeviceModal } from '../mfa-reset.js';
 import { openRotationModal } from '../rotation-modal.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -53,7 +54,7 @@ export async function openChecklistModal(
 }
 
 /**
- * `/aws-mfa [setup|session|policy|rotate|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
+ * `/aws-mfa [setup|session|policy|rotate|lost-device|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
  * The checklist opens a loading modal with the trigger_id straight away and fills it with `views.update`.
  */
 export function createAwsMfaCommand(deps: SlackDeps) {
@@ -84,6 +85,14 @@ export function createAwsMfaCommand(deps: SlackDeps) {
       case 'rotate':
         await ack();
         await openRotationModal(deps, client, {
+          triggerId: command.trigger_id,
+          slackUserId: command.user_id,
+          push: false,
+        });
+        return;
+      case 'lost-device':
+        await ack();
+        await openLostDeviceModal(deps, client, {
           triggerId: command.trigger_id,
           slackUserId: command.user_id,
           push: false,
