@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         deleteDays: 7,
         secretPrefix: 'aws-mfa-bot/',
       },
+      mfaReset: { approvals: 2, reenrolHours: 24 },
     });
   });
 
@@ -79,6 +80,8 @@ describe('loadConfig', () => {
       NUDGE_CRON: '30 9 * * *',
       NUDGE_REPEAT_DAYS: '3',
       TZ: 'Asia/Seoul',
+      MFA_RESET_APPROVALS: '3',
+      MFA_REENROL_HOURS: '48',
     });
     expect(c).toMatchObject({
       slack: { appToken: 'xapp-1-abc', apiUrl: 'https://slack-gov.com/api/' },
@@ -98,6 +101,7 @@ describe('loadConfig', () => {
         deleteDays: 14,
         secretPrefix: 'team/keys/',
       },
+      mfaReset: { approvals: 3, reenrolHours: 48 },
     });
   });
 
@@ -117,6 +121,8 @@ describe('loadConfig', () => {
     [{ SECURITY_CHANNEL: '#security' }, /^SECURITY_CHANNEL must be a Slack channel ID/],
     [{ KEY_MAX_AGE_DAYS: '0' }, /^KEY_MAX_AGE_DAYS must be a whole number of days/],
     [{ KEY_UNUSED_DAYS: '1.5' }, /^KEY_UNUSED_DAYS must be a whole number of days/],
+    [{ MFA_RESET_APPROVALS: '0' }, /^MFA_RESET_APPROVALS must be a whole number of approvals between 1 and 10/],
+    [{ MFA_REENROL_HOURS: 'a day' }, /^MFA_REENROL_HOURS must be a whole number of hours/],
     [{ SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ APPROVAL_CHANNEL: undefined }, /^APPROVAL_CHANNEL is required: the ID of the channel/],

@@ -253,7 +253,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const { viewId, view } = await openChecklist(who);
     const actions = (
       view.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[]
-    ).find((b) => b.type === 'actions');
+    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.showSession));
     const button = actions?.elements?.find((e) => e.action_id === ACTION.showSession);
     expect(button?.value).toBeDefined();
     await post(

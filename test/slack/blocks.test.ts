@@ -26,6 +26,8 @@ describe('checklist blocks', () => {
       'section',
       'divider',
       'section',
+      // Step 1 with a device assigned: "Lost or broken device?"
+      'actions',
       'section',
       'section',
       'section',
@@ -37,9 +39,11 @@ describe('checklist blocks', () => {
       'actions',
       'context',
     ]);
-    const actions = blocks.find((b) => b.type === 'actions') as {
+    const [lost, actions] = blocks.filter((b) => b.type === 'actions') as {
       elements: { action_id: string; value?: string }[];
-    };
+    }[];
+    expect(lost?.elements.map((e) => e.action_id)).toEqual([ACTION.lostDeviceOpen]);
+    if (!actions) throw new Error('no actions block');
     expect(actions.elements.map((e) => e.action_id)).toEqual([
       ACTION.recheck,
       ACTION.showSession,
@@ -118,7 +122,9 @@ describe('checklist blocks', () => {
     for (const title of Object.values(ko.steps)) expect(text).toContain(title);
     expect(text).toContain('Assign MFA device');
     expect(modal(ko, blocks).title.text).toBe('AWS MFA 체크리스트');
-    expect(blocks.length).toBe(render().length);
+    expect(blocks.map((b) => b.type)).toEqual(
+      render(completeFacts({ mfaDevices: { state: 'ok', value: [] } })).map((b) => b.type),
+    );
   });
 });
 
