@@ -121,7 +121,10 @@ describe('loadConfig', () => {
     [{ SECURITY_CHANNEL: '#security' }, /^SECURITY_CHANNEL must be a Slack channel ID/],
     [{ KEY_MAX_AGE_DAYS: '0' }, /^KEY_MAX_AGE_DAYS must be a whole number of days/],
     [{ KEY_UNUSED_DAYS: '1.5' }, /^KEY_UNUSED_DAYS must be a whole number of days/],
-    [{ MFA_RESET_APPROVALS: '0' }, /^MFA_RESET_APPROVALS must be a whole number of approvals between 1 and 10/],
+    [
+      { MFA_RESET_APPROVALS: '0' },
+      /^MFA_RESET_APPROVALS must be a whole number of approvals between 1 and 10/,
+    ],
     [{ MFA_REENROL_HOURS: 'a day' }, /^MFA_REENROL_HOURS must be a whole number of hours/],
     [{ SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],

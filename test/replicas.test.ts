@@ -8,21 +8,22 @@ import {
   CreateUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListMFADevicesCommand,
 } from '@aws-sdk/client-iam';
 import { GetResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerOnlyPolicy } from '../src/aws/secrets.js';
-import { ACTION } from '../src/slack/action-ids.js';
+import { ACTION, INPUT, VIEW } from '../src/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
-import { motoUrl } from './helpers/aws.js';
+import { enableVirtualMfa, motoUrl } from './helpers/aws.js';
 import { clickMessageButtonOn } from './helpers/bot.js';
 import { pgUrl } from './helpers/databases.js';
 import { fileRotation } from './helpers/rotation-bolt.js';
-import { SIGNING_SECRET } from './helpers/slack-requests.js';
+import { eventCallback, post, SIGNING_SECRET, viewSubmission } from './helpers/slack-requests.js';
 import { freePort } from './setup/moto-server.js';
 
 // Real bot processes (`node <compiled>/cli.js start`) on one PostgreSQL database, as replicas run: clicks and jobs
@@ -70,7 +71,7 @@ interface Replica {
       outDir,
     ]);
     await fake.start();
-    for (const id of ['U0REQ1', 'U0REQ2', 'U0REQ3', 'U0REQ4'])
+    for (const id of ['U0REQ1', 'U0REQ2', 'U0REQ3', 'U0REQ4', 'U0REQ9', 'U0REQ10'])
       fake.members.push({
         id,
         name: id.toLowerCase(),
@@ -188,11 +189,56 @@ interface Replica {
   const keysOf = async (userName: string) =>
     (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
 
+  /** Files a lost-device reset through the modal's submission on `replica`; resolves with its ID. */
+  async function fileReset(replica: Replica, slackUserId: string, serial: string): Promise<string> {
+    const filed = await post(
+      replica.url,
+      viewSubmission(
+        slackUserId,
+        fake.issueTriggerId(),
+        VIEW.lostDevice,
+        JSON.stringify({ serials: [serial] }),
+        {
+          [INPUT.device]: { [INPUT.device]: { type: 'static_select', selected_option: { value: serial } } },
+          [INPUT.what]: { [INPUT.what]: { type: 'radio_buttons', selected_option: { value: 'lost' } } },
+          [INPUT.note]: { [INPUT.note]: { type: 'plain_text_input', value: 'phone lost' } },
+        },
+      ),
+    );
+    expect(filed.status).toBe(200);
+    const message = () =>
+      fake
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.channel === 'C0APPROVALS' && String(c.args.text).includes(serial));
+    await fake.waitFor(() => message() !== undefined, 15_000);
+    return String(
+      (JSON.stringify(message()?.args.blocks).match(/"action_id":"mfa_reset_approve","value":"([^"]+)"/) ??
+        [])[1],
+    );
+  }
+
+  /** An approver ticks "I verified this person outside Slack" and confirms, on `replica`. */
+  const confirmReset = (resetId: string) => (replica: Replica, approver: string) =>
+    post(
+      replica.url,
+      viewSubmission(approver, fake.issueTriggerId(), VIEW.resetConfirm, resetId, {
+        [INPUT.verified]: {
+          [INPUT.verified]: { type: 'checkboxes', selected_options: [{ value: 'verified' }] },
+        },
+      }),
+    );
+
   let a: Replica;
   let b: Replica;
   const delivered: { userName: string; keyId: string; slackUserId: string }[] = [];
 
+  /** Owners later tests use, made before any replica loads IAM users (it reloads them at most every 15 seconds). */
+  const earlyOwners = new Map<string, { userName: string; keyId: string }>();
+  const KILL_STEPS = ['CreateAccessKey', 'CreateSecret', 'PutResourcePolicy', 'PutSecretValue'];
+
   it('three replicas started at the same moment on a new database all come up', async () => {
+    for (const id of [...KILL_STEPS.map((_, i) => `U0REQ${5 + i}`), 'U0REQ9', 'U0REQ10'])
+      earlyOwners.set(id, await owner(id));
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     const replicas = await Promise.all(ports.map((p) => start(p)));
     expect(replicas).toHaveLength(3);
@@ -219,6 +265,45 @@ interface Replica {
     expect(dmsTo('U0REQ1', 'was approved')).toHaveLength(1);
     for (const approver of APPROVERS) expect(dmsTo(approver, 'is recorded').length).toBeLessThanOrEqual(1);
     delivered.push({ ...o, slackUserId: 'U0REQ1' });
+  }, 60_000);
+
+  it('a pasted key seen by both replicas, and an MFA reset approved on both: one alert, one DM, one device removal', async () => {
+    const o = earlyOwners.get('U0REQ9') ?? (await owner('U0REQ9'));
+    const serial = await enableVirtualMfa(iam, o.userName);
+
+    // Slack delivers the same message to both replicas (a retry, an edit): the key is handled once.
+    const pasted = {
+      type: 'message',
+      channel: 'C0GENERAL1',
+      channel_type: 'channel',
+      user: 'U0POSTER1',
+      text: `creds: ${o.keyId}`,
+      ts: '1700000000.000100',
+    };
+    const deliveries = [a, b, a, b].map((r) => post(r.url, eventCallback(pasted)));
+    expect((await Promise.all(deliveries)).map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    const alerts = () => dmsTo('C0SECURITY', o.keyId);
+    await fake.waitFor(() => alerts().length > 0 && dmsTo('U0REQ9', o.keyId).length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(alerts()).toHaveLength(1);
+    expect(dmsTo('U0REQ9', o.keyId)).toHaveLength(1);
+    expect(proxy.count('GetAccessKeyInfo')).toBe(1);
+
+    // The reset is filed on one replica; two approvers confirm on both, twice each.
+    const resetId = await fileReset(a, 'U0REQ9', serial);
+    const confirm = confirmReset(resetId);
+    await Promise.all([
+      confirm(a, APPROVERS[0] as string),
+      confirm(b, APPROVERS[0] as string),
+      confirm(a, APPROVERS[1] as string),
+      confirm(b, APPROVERS[1] as string),
+    ]);
+    await fake.waitFor(() => dmsTo('U0REQ9', 'was removed').length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(proxy.count('DeactivateMFADevice')).toBe(1);
+    expect(proxy.count('DeleteVirtualMFADevice')).toBe(1);
+    expect((await iam.send(new ListMFADevicesCommand({ UserName: o.userName }))).MFADevices).toEqual([]);
+    expect(dmsTo('U0REQ9', 'was removed')).toHaveLength(1);
   }, 60_000);
 
   it.skipIf(!faketime && process.env.CI !== 'true')(
@@ -276,12 +361,7 @@ interface Replica {
 
   // Kill -9 at each AWS step of a rotation (the request is held at the proxy, so the step has not reached AWS), then
   // restart the same replica: it takes over its dead boot's lease at once and finishes the rotation.
-  it.each(
-    ['CreateAccessKey', 'CreateSecret', 'PutResourcePolicy', 'PutSecretValue'].map((step, i) => [
-      step,
-      `U0REQ${5 + i}`,
-    ]),
-  )(
+  it.each(KILL_STEPS.map((step, i) => [step, `U0REQ${5 + i}`]))(
     'a replica killed with SIGKILL at %s, restarted: one new key, delivered at once, secret with its policy',
     async (step, slackUserId) => {
       fake.members.push({
@@ -289,7 +369,7 @@ interface Replica {
         name: slackUserId.toLowerCase(),
         profile: { email: `${slackUserId}@example.com` },
       });
-      const o = await owner(slackUserId);
+      const o = earlyOwners.get(slackUserId) ?? (await owner(slackUserId));
       const requestId = await fileRequest(a, slackUserId, o.keyId);
       const creates = proxy.count('CreateAccessKey');
       const held = proxy.holdNext(step);
@@ -322,4 +402,24 @@ interface Replica {
     },
     60_000,
   );
+
+  it('a replica killed with SIGKILL at DeactivateMFADevice, restarted: the device is removed once, the owner told once', async () => {
+    const o = earlyOwners.get('U0REQ10') ?? (await owner('U0REQ10'));
+    const serial = await enableVirtualMfa(iam, o.userName);
+    const resetId = await fileReset(a, 'U0REQ10', serial);
+    const confirm = confirmReset(resetId);
+    const deactivations = proxy.count('DeactivateMFADevice');
+    await confirm(a, APPROVERS[0] as string);
+    const held = proxy.holdNext('DeactivateMFADevice');
+    await confirm(a, APPROVERS[1] as string);
+    await held;
+    await stop(a, 'SIGKILL');
+    a = await start(a.port);
+    await fake.waitFor(() => dmsTo('U0REQ10', 'was removed').length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await iam.send(new ListMFADevicesCommand({ UserName: o.userName }))).MFADevices).toEqual([]);
+    // The held call never reached AWS (the proxy counts only what it forwards): the restarted replica made the one.
+    expect(proxy.count('DeactivateMFADevice') - deactivations).toBe(1);
+    expect(dmsTo('U0REQ10', 'was removed')).toHaveLength(1);
+  }, 60_000);
 });
