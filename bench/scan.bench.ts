@@ -1,7 +1,9 @@
 /**
- * bench/scan: seeds N IAM users (each with an access key) in moto_server and N Slack users in the fake Web API, runs
- * one real scan and reports wall time, IAM calls, Slack calls and peak memory. Run on demand: `npm run bench`.
- * Sizes come from BENCH_SIZES (default 100,1000,5000); a full run also writes bench/results.md.
+ * bench/scan: seeds N IAM users in moto_server and N Slack users in the fake Web API, runs one real scan and reports
+ * wall time, IAM calls, Slack calls, peak memory, and the findings and DMs it queued. Typical findings: each user has
+ * one access key, 100 days old on the scan's clock and never used (rotation due, unused), and three in four have no
+ * MFA device — 2.75 findings a person. Run on demand: `npm run bench`. Sizes come from BENCH_SIZES (default
+ * 100,1000,5000); a full run also writes bench/results.md.
  */
 import { writeFileSync } from 'node:fs';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -10,6 +12,7 @@ import { runScan } from '../src/services/scan/run-scan.js';
 import { openSqlite } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
+import { enableVirtualMfa } from '../test/helpers/aws.js';
 import { realScanDeps } from '../test/helpers/scan.js';
 import { startMoto } from './moto.js';
 
@@ -38,10 +41,15 @@ it('scan benchmark', async () => {
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       });
       const names = Array.from({ length: n }, (_, i) => `bench-${i}@example.com`);
-      await pool(names, 16, async (name) => {
-        await iam.send(new CreateUserCommand({ UserName: name }));
-        await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-      });
+      await pool(
+        names.map((name, i) => ({ name, mfa: i % 4 === 0 })),
+        16,
+        async ({ name, mfa }) => {
+          await iam.send(new CreateUserCommand({ UserName: name }));
+          await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+          if (mfa) await enableVirtualMfa(iam, name);
+        },
+      );
       fake.members = names.map((email, i) => ({ id: `U0BENCH${i}`, tz: 'UTC', profile: { email } }));
       fake.calls.length = 0;
 
@@ -55,7 +63,10 @@ it('scan benchmark', async () => {
       );
       const db = openSqlite(':memory:');
       await migrate(db);
-      const clock = { now: () => new Date('2026-06-01T10:00:00Z') };
+      // 100 days on, at 10:00 UTC (working hours): every key is past KEY_MAX_AGE_DAYS and KEY_UNUSED_DAYS.
+      const later = new Date(Date.now() + 100 * 86_400_000);
+      later.setUTCHours(10, 0, 0, 0);
+      const clock = { now: () => later };
       global.gc?.();
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => {
@@ -66,7 +77,7 @@ it('scan benchmark', async () => {
       const ms = performance.now() - started;
       clearInterval(sampler);
       expect(result.items.length).toBeGreaterThanOrEqual(n);
-      const row = `| ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${iamCalls} | ${fake.calls.length} | ${Math.round(peak / 1048576)} MiB | ${result.nudgesQueued} |`;
+      const row = `| ${n.toLocaleString('en')} | ${result.nudgesQueued.toLocaleString('en')} | ${result.messagesQueued.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${iamCalls} | ${fake.calls.length} | ${Math.round(peak / 1048576)} MiB |`;
       rows.push(row);
       process.stdout.write(`${row}\n`);
       await db.close();
@@ -76,8 +87,8 @@ it('scan benchmark', async () => {
     }
   }
   const table = [
-    '| IAM users | scan wall time | IAM calls | Slack calls | peak RSS | nudges queued |',
-    '|---|---|---|---|---|---|',
+    '| IAM users | findings to nudge (DMs before: one each) | DMs queued (one per person) | scan wall time | IAM calls | Slack calls | peak RSS |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   // Only a full run replaces the table the README quotes.
