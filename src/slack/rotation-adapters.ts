@@ -34,42 +34,43 @@ import {
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
 
+/** Posts an approval message (no `ts` yet) or updates it in place; resolves with its ts. */
+async function postOrUpdate(
+  client: WebClient,
+  channel: string,
+  ts: string | undefined,
+  message: { text: string; blocks: KnownBlock[] },
+): Promise<string> {
+  if (ts) {
+    await client.chat.update({ channel, ts, ...message });
+    return ts;
+  }
+  const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false });
+  return String(posted.ts);
+}
+
 export function createApprovalBoard(client: WebClient): ApprovalBoard {
   return {
-    async publish(request, approvedBy) {
-      const { text, blocks } = approvalMessage(channelMessages, request, approvedBy);
-      if (request.approvalTs) {
-        await client.chat.update({ channel: request.approvalChannel, ts: request.approvalTs, text, blocks });
-        return request.approvalTs;
-      }
-      const posted = await client.chat.postMessage({
-        channel: request.approvalChannel,
-        text,
-        blocks,
-        unfurl_links: false,
-      });
-      return String(posted.ts);
-    },
+    publish: (request, approvedBy) =>
+      postOrUpdate(
+        client,
+        request.approvalChannel,
+        request.approvalTs,
+        approvalMessage(channelMessages, request, approvedBy),
+      ),
   };
 }
 
 /** The reset's approval message: posted once, then updated (in English, like rotations). */
 export function createResetBoard(client: WebClient): ResetBoard {
   return {
-    async publish(reset, approvedBy) {
-      const { text, blocks } = resetApprovalMessage(channelMessages, reset, approvedBy);
-      if (reset.approvalTs) {
-        await client.chat.update({ channel: reset.approvalChannel, ts: reset.approvalTs, text, blocks });
-        return reset.approvalTs;
-      }
-      const posted = await client.chat.postMessage({
-        channel: reset.approvalChannel,
-        text,
-        blocks,
-        unfurl_links: false,
-      });
-      return String(posted.ts);
-    },
+    publish: (reset, approvedBy) =>
+      postOrUpdate(
+        client,
+        reset.approvalChannel,
+        reset.approvalTs,
+        resetApprovalMessage(channelMessages, reset, approvedBy),
+      ),
   };
 }
 

@@ -1,13 +1,12 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { expectedVirtualMfaArn } from '../../domain/checklist.js';
 import { LOST_DEVICE_WHAT, type MfaReset, NOTE_MAX } from '../../domain/mfa-reset.js';
-import { REASON_MAX } from '../../domain/rotation.js';
 import type { MfaDevice } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
 import type { MfaResetNotice } from '../../services/ports.js';
 import { ACTION, INPUT, VIEW } from '../action-ids.js';
 import { clamp, code, context, header, isoDate, isoMinute, LIMITS, section } from './mrkdwn.js';
-import { userText } from './rotation.js';
+import { decisionStatus, userText } from './rotation.js';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, 75) });
 const title = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.modalTitle) });
@@ -101,30 +100,6 @@ export function resetConfirmModal(m: Messages, r: MfaReset): ModalView {
   };
 }
 
-export function resetDenyModal(m: Messages, resetId: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW.resetDeny,
-    private_metadata: resetId,
-    title: title(m.lostDevice.denyTitle),
-    submit: { type: 'plain_text', text: m.rotation.denySubmit },
-    close: { type: 'plain_text', text: m.rotation.cancel },
-    blocks: [
-      {
-        type: 'input',
-        block_id: INPUT.denyReason,
-        label: { type: 'plain_text', text: m.rotation.denyLabel },
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT.denyReason,
-          multiline: true,
-          max_length: REASON_MAX,
-        },
-      },
-    ],
-  };
-}
-
 /** The reset's message in APPROVAL_CHANNEL: the facts, the note as plain text, the warning, buttons while open. */
 export function resetApprovalMessage(
   m: Messages,
@@ -154,15 +129,7 @@ export function resetApprovalMessage(
     userText(r.note),
   ];
   if (r.privileged) blocks.push(context(`:shield: ${rot.privileged}`));
-  const approvers = approvedBy.map((a) => `<@${a}>`).join(', ');
-  let status = `*${msg.state[r.state]}*`;
-  if (r.state === 'requested')
-    status += ` — ${rot.approvals(approvedBy.length, r.requiredApprovals)}${approvers ? ` (${approvers})` : ''}`;
-  else if (r.decidedBy) {
-    const deciders = r.state === 'denied' ? `<@${r.decidedBy}>` : approvers || `<@${r.decidedBy}>`;
-    status += ` ${rot.decidedBy(deciders, isoMinute(r.decidedAt ?? r.updatedAt))}`;
-  } else status += ` (${isoMinute(r.updatedAt)} UTC)`;
-  blocks.push(section(status));
+  blocks.push(section(decisionStatus(m, msg.state[r.state], r, approvedBy)));
   if (r.state === 'denied' && r.denyReason) blocks.push(userText(r.denyReason));
   if (r.state === 'requested') {
     blocks.push(section(msg.verify), {

@@ -103,12 +103,17 @@ export function rotationRequestModal(
   };
 }
 
-export function denyModal(m: Messages, requestId: string): ModalView {
+/** The reason for a denial (a rotation, or with `callbackId` and `title` an MFA reset): the requester reads it. */
+export function denyModal(
+  m: Messages,
+  requestId: string,
+  as: { callbackId: string; title: string } = { callbackId: VIEW.rotationDeny, title: m.rotation.denyTitle },
+): ModalView {
   return {
     type: 'modal',
-    callback_id: VIEW.rotationDeny,
+    callback_id: as.callbackId,
     private_metadata: requestId,
-    title: { type: 'plain_text', text: clamp(m.rotation.denyTitle, LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: clamp(as.title, LIMITS.modalTitle) },
     submit: { type: 'plain_text', text: m.rotation.denySubmit },
     close: { type: 'plain_text', text: m.rotation.cancel },
     blocks: [
@@ -125,6 +130,34 @@ export function denyModal(m: Messages, requestId: string): ModalView {
       },
     ],
   };
+}
+
+/**
+ * An approval message's status line: while waiting, the approvals so far and by whom; once decided, by whom and when
+ * (a denial names its one decider); otherwise when it last moved. Shared by rotations and MFA resets.
+ */
+export function decisionStatus(
+  m: Messages,
+  stateText: string,
+  r: {
+    readonly state: string;
+    readonly requiredApprovals: number;
+    readonly decidedBy: string | undefined;
+    readonly decidedAt: number | undefined;
+    readonly updatedAt: number;
+  },
+  approvedBy: readonly string[],
+): string {
+  const msg = m.rotation.message;
+  const approvers = approvedBy.map((a) => `<@${a}>`).join(', ');
+  const status = `*${stateText}*`;
+  if (r.state === 'requested')
+    return `${status} — ${msg.approvals(approvedBy.length, r.requiredApprovals)}${approvers ? ` (${approvers})` : ''}`;
+  if (r.decidedBy) {
+    const deciders = r.state === 'denied' ? `<@${r.decidedBy}>` : approvers || `<@${r.decidedBy}>`;
+    return `${status} ${msg.decidedBy(deciders, when(r.decidedAt ?? r.updatedAt))}`;
+  }
+  return `${status} (${when(r.updatedAt)} UTC)`;
 }
 
 /** The approval message in APPROVAL_CHANNEL: the facts, the reason as plain text, and buttons only while open. */
@@ -155,15 +188,7 @@ export function approvalMessage(
     userText(r.reason),
   ];
   if (r.privileged) blocks.push(context(`:shield: ${msg.privileged}`));
-  const approvers = approvedBy.map((a) => `<@${a}>`).join(', ');
-  let status = `*${msg.state[r.state]}*`;
-  if (r.state === 'requested')
-    status += ` — ${msg.approvals(approvedBy.length, r.requiredApprovals)}${approvers ? ` (${approvers})` : ''}`;
-  else if (r.decidedBy) {
-    const deciders = r.state === 'denied' ? `<@${r.decidedBy}>` : approvers || `<@${r.decidedBy}>`;
-    status += ` ${msg.decidedBy(deciders, when(r.decidedAt ?? r.updatedAt))}`;
-  } else status += ` (${when(r.updatedAt)} UTC)`;
-  blocks.push(section(status));
+  blocks.push(section(decisionStatus(m, msg.state[r.state], r, approvedBy)));
   if (r.state === 'denied' && r.denyReason) blocks.push(userText(r.denyReason));
   if (r.state === 'failed' && r.failure) blocks.push(context(r.failure.replace(/[<>&]/g, '')));
   if (r.state === 'requested') {

@@ -11,17 +11,15 @@ import { LOST_DEVICE_WHAT, type LostDeviceWhat, type ResetRefusal } from '../../
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { approveReset, denyReset, requestReset, resetRefusal } from '../../services/mfa-reset/mfa-reset.js';
 import { FactError } from '../../services/ports.js';
-import { INPUT } from '../action-ids.js';
-import { loadingBlocks, modal } from '../blocks/checklist.js';
-import {
-  type LostDeviceMetadata,
-  lostDeviceModal,
-  resetConfirmModal,
-  resetDenyModal,
-} from '../blocks/mfa-reset.js';
+import { INPUT, VIEW } from '../action-ids.js';
+import { modal } from '../blocks/checklist.js';
+import { type LostDeviceMetadata, lostDeviceModal, resetConfirmModal } from '../blocks/mfa-reset.js';
 import { code, section } from '../blocks/mrkdwn.js';
+import { denyModal } from '../blocks/rotation.js';
 import type { SlackDeps } from '../deps.js';
 import { distrustText, resolveCaller } from './caller.js';
+import { openLoadingModal } from './loading-modal.js';
+import { createDenySubmit } from './views/rotation-deny.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -36,11 +34,7 @@ export async function openLostDeviceModal(
   how: { triggerId: string; slackUserId: string; push: boolean },
 ): Promise<void> {
   const m0 = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
-  const loading = modal(m0, loadingBlocks(m0), { title: m0.lostDevice.modalTitle });
-  const opened = how.push
-    ? await client.views.push({ trigger_id: how.triggerId, view: loading })
-    : await client.views.open({ trigger_id: how.triggerId, view: loading });
-  const viewId = opened.view?.id;
+  const viewId = await openLoadingModal(client, m0, m0.lostDevice.modalTitle, how);
   if (!viewId) return;
   const caller = await resolveCaller(deps, how.slackUserId);
   const { m } = caller;
@@ -184,21 +178,15 @@ export function createResetDenyButton(deps: SlackDeps) {
       await respond(ephemeral(refusalText(m, refusal)));
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: resetDenyModal(m, id) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: denyModal(m, id, { callbackId: VIEW.resetDeny, title: m.lostDevice.denyTitle }),
+    });
   };
 }
 
-export function createResetDenySubmit(deps: SlackDeps) {
-  return async function resetDenySubmit({ ack, body, view, client }: ViewArgs): Promise<void> {
-    const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const reason = (view.state.values[INPUT.denyReason]?.[INPUT.denyReason]?.value ?? '').trim();
-    if (!reason) {
-      await ack({ response_action: 'errors', errors: { [INPUT.denyReason]: m.rotation.denyReasonRequired } });
-      return;
-    }
-    await ack();
-    const result = await denyReset(deps.mfaReset, view.private_metadata, body.user.id, reason);
-    if (result.kind === 'refused')
-      await client.chat.postMessage({ channel: body.user.id, text: refusalText(m, result.why) });
-  };
-}
+export const createResetDenySubmit = (deps: SlackDeps) =>
+  createDenySubmit(deps, async (id, approver, reason, m) => {
+    const result = await denyReset(deps.mfaReset, id, approver, reason);
+    return result.kind === 'refused' ? refusalText(m, result.why) : undefined;
+  });

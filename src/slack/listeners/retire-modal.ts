@@ -3,10 +3,11 @@ import { retirementDeleteAfter } from '../../domain/key-retirement.js';
 import type { AccessKey } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { ownedKey } from '../../services/keys/retire-key.js';
-import { loadingBlocks, modal } from '../blocks/checklist.js';
+import { modal } from '../blocks/checklist.js';
 import { leastUsedActiveKey, retireModal } from '../blocks/keys.js';
 import { section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
+import { openLoadingModal } from './loading-modal.js';
 
 /** Which key a button means: named by ID (checklist), by creation time (a nudge), or the least used (two keys). */
 export type KeyChoice =
@@ -37,11 +38,7 @@ export async function openRetireModal(
   how: { triggerId: string; slackUserId: string; push: boolean; choice: KeyChoice },
 ): Promise<void> {
   const m0 = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
-  const loading = modal(m0, loadingBlocks(m0), { title: m0.retire.modalTitle });
-  const opened = how.push
-    ? await client.views.push({ trigger_id: how.triggerId, view: loading })
-    : await client.views.open({ trigger_id: how.triggerId, view: loading });
-  const viewId = opened.view?.id;
+  const viewId = await openLoadingModal(client, m0, m0.retire.modalTitle, how);
   if (!viewId) return;
   const found = await deps.findIamUser(how.slackUserId);
   const m = messagesFor(found.kind === 'failed' ? m0.locale : found.person?.locale);

@@ -1,11 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import { messagesFor } from '../../i18n/messages.js';
 import { FactError } from '../../services/ports.js';
-import { loadingBlocks, modal } from '../blocks/checklist.js';
+import { modal } from '../blocks/checklist.js';
 import { section } from '../blocks/mrkdwn.js';
 import { rotationRequestModal } from '../blocks/rotation.js';
 import type { SlackDeps } from '../deps.js';
 import { distrustText, resolveCaller } from './caller.js';
+import { openLoadingModal } from './loading-modal.js';
 
 /**
  * Opens the rotation request modal: a loading view at once (the trigger_id lives 3 s), then the caller's keys from
@@ -23,11 +24,7 @@ export async function openRotationModal(
   },
 ): Promise<void> {
   const m = messagesFor(deps.directory.peek(how.slackUserId)?.locale);
-  const loading = modal(m, loadingBlocks(m), { title: m.rotation.modalTitle });
-  const opened = how.push
-    ? await client.views.push({ trigger_id: how.triggerId, view: loading })
-    : await client.views.open({ trigger_id: how.triggerId, view: loading });
-  const viewId = opened.view?.id;
+  const viewId = await openLoadingModal(client, m, m.rotation.modalTitle, how);
   if (!viewId) return;
   const caller = await resolveCaller(deps, how.slackUserId);
   let view = modal(caller.m, [section(caller.kind === 'refused' ? caller.text : '')], {

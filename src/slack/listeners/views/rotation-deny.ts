@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { messagesFor } from '../../../i18n/messages.js';
+import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { denyRotation } from '../../../services/rotation/decide-rotation.js';
 import { INPUT } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
@@ -7,9 +7,15 @@ import { refusalText } from '../actions/rotation-buttons.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** The deny modal's reason is required; the decision itself is checked again (the modal may have sat open). */
-export function createRotationDenySubmit(deps: SlackDeps) {
-  return async function rotationDenySubmit({ ack, body, view, client }: Args): Promise<void> {
+/**
+ * A deny modal's submit: the reason is required; the decision itself is checked again (the modal may have sat open),
+ * and a refusal reaches the approver by DM. `deny` resolves with the refusal's text, or undefined when it went through.
+ */
+export function createDenySubmit(
+  deps: SlackDeps,
+  deny: (id: string, approver: string, reason: string, m: Messages) => Promise<string | undefined>,
+) {
+  return async function denySubmit({ ack, body, view, client }: Args): Promise<void> {
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const reason = (view.state.values[INPUT.denyReason]?.[INPUT.denyReason]?.value ?? '').trim();
     if (!reason) {
@@ -17,8 +23,13 @@ export function createRotationDenySubmit(deps: SlackDeps) {
       return;
     }
     await ack();
-    const result = await denyRotation(deps.rotation, view.private_metadata, body.user.id, reason);
-    if (result.kind === 'refused')
-      await client.chat.postMessage({ channel: body.user.id, text: refusalText(m, result.why) });
+    const refused = await deny(view.private_metadata, body.user.id, reason, m);
+    if (refused) await client.chat.postMessage({ channel: body.user.id, text: refused });
   };
 }
+
+export const createRotationDenySubmit = (deps: SlackDeps) =>
+  createDenySubmit(deps, async (id, approver, reason, m) => {
+    const result = await denyRotation(deps.rotation, id, approver, reason);
+    return result.kind === 'refused' ? refusalText(m, result.why) : undefined;
+  });
