@@ -1,4 +1,4 @@
-import type { MfaReset } from '../domain/mfa-reset.js';
+import { MFA_RESET_TRANSITIONS, type MfaReset } from '../domain/mfa-reset.js';
 import type { MfaResetStorePort } from '../services/mfa-reset/mfa-reset.js';
 import type { Db } from './db.js';
 import { insertOutbox, writeAudit } from './rotation-store.js';
@@ -12,6 +12,7 @@ export function createMfaResetStore(db: Db, deps: { now(): number; announce(): v
     {
       table: 'mfa_resets',
       auditPrefix: 'mfa-reset:',
+      transitions: MFA_RESET_TRANSITIONS,
       booleans: ['privileged', 'messageSynced'],
       columns: {
         requesterSlackId: 'requester_slack_id',

@@ -1,4 +1,4 @@
-import type { KeyRetirement } from '../domain/key-retirement.js';
+import { type KeyRetirement, RETIREMENT_TRANSITIONS } from '../domain/key-retirement.js';
 import type { WorkflowTable } from '../services/workflow.js';
 import type { Db } from './db.js';
 import { createWorkflowTable } from './workflow-table.js';
@@ -11,6 +11,7 @@ export function createRetirementStore(db: Db, deps: { now(): number; announce():
     {
       table: 'key_retirements',
       auditPrefix: 'key:',
+      transitions: RETIREMENT_TRANSITIONS,
       columns: {
         iamUser: 'iam_user',
         iamUserArn: 'iam_user_arn',

@@ -7,6 +7,8 @@ export interface TableSpec<R extends WorkflowRow> {
   /** Field → column, for every field but id, state, createdAt and updatedAt. */
   readonly columns: Readonly<Record<keyof Patch<R>, string>>;
   readonly booleans?: readonly string[];
+  /** The workflow's allowed moves: a move the table forbids is a bug, refused before anything changes. */
+  readonly transitions: Readonly<Record<string, readonly string[]>>;
   /** Prefix of the audit entries' request ID, so every workflow shares one audit log (`key:`, `mfa-reset:`). */
   readonly auditPrefix: string;
 }
@@ -102,6 +104,9 @@ export function createWorkflowTable<R extends WorkflowRow>(
     },
 
     async transition(id, from, to, patch, actor, options = {}) {
+      const forbidden = from.filter((f) => !spec.transitions[f]?.includes(to));
+      if (forbidden.length)
+        throw new Error(`${spec.table}: ${forbidden.join('/')} → ${to} is not an allowed transition`);
       const set = setClause(patch);
       const moved = await db.transaction(async (tx) => {
         const [row] = await tx.all<{ state: string }>(`SELECT state FROM ${spec.table} WHERE id = ?`, [id]);

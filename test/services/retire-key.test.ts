@@ -102,6 +102,14 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     expect((await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).kind).toBe('ok');
   });
 
+  it("refuses a move the retirement's table forbids, before anything changes", async () => {
+    expect(await retire()).toBe('done');
+    await expect(
+      deps.retirements.transition('AKIAALICE0000000001', ['deactivated'], 'deactivating', {}, 'U0ALICE'),
+    ).rejects.toThrow(/not an allowed transition/);
+    expect((await deps.retirements.get('AKIAALICE0000000001'))?.state).toBe('deactivated');
+  });
+
   it('leaves a key a rotation is replacing to that rotation', async () => {
     openRotation = true;
     expect(await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).toEqual({
