@@ -59,7 +59,7 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
     await opened.sent;
     await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
     const modal = t.fake.callsTo('views.update').at(-1)?.args.view as Json;
-    expect(modal.callback_id).toBe(VIEW.retireConfirm);
+    expect(modal.callback_id, JSON.stringify(modal.blocks)).toBe(VIEW.retireConfirm);
     expect(modal.private_metadata).toBe(owner.keyId);
     // The key's last use ("never", in Korean) and the consequence.
     expect(JSON.stringify(modal.blocks)).toContain('사용 기록 없음');
