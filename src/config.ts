@@ -57,6 +57,16 @@ export interface Config {
     /** After a reset, the owner is nudged and security told if no device is enabled by then. */
     readonly reenrolHours: number;
   };
+  /** Which AWS accounts the bot looks after, and how it reaches the ones other than its own. */
+  readonly accounts: {
+    /** `own`: the bot's own account only; `list`: these IDs (and its own); `organization`: every ACTIVE account. */
+    readonly mode: 'own' | 'list' | 'organization';
+    readonly ids: readonly string[];
+    readonly exclude: readonly string[];
+    readonly roleName: string;
+    readonly externalId: string | undefined;
+    readonly concurrency: number;
+  };
   readonly scan: {
     /** When the scan runs (cron syntax, in `timeZone`). */
     readonly cron: string;
@@ -132,6 +142,28 @@ const schema = z.object({
         error: 'must be a KMS key ID, key ARN, alias name (alias/…) or alias ARN',
       }),
   ),
+  AWS_ACCOUNTS: optional(
+    z.string().regex(/^(organization|\s*\d{12}\s*(,\s*\d{12}\s*)*)$/, {
+      error: 'must be `organization` or comma-separated 12-digit AWS account IDs',
+    }),
+  ),
+  AWS_ACCOUNTS_EXCLUDE: optional(
+    z
+      .string()
+      .regex(/^\s*\d{12}\s*(,\s*\d{12}\s*)*$/, { error: 'must be comma-separated 12-digit AWS account IDs' }),
+  ),
+  AWS_ROLE_NAME: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'aws-mfa-bot' : v),
+    z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)' }),
+  ),
+  AWS_EXTERNAL_ID: optional(
+    z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, {
+      error: 'must be an STS external ID (2-1224 of A-Z a-z 0-9 +=,.@:/_-)',
+    }),
+  ),
+  ACCOUNT_CONCURRENCY: wholeNumber(5, 1, 50, 'must be a whole number between 1 and 50'),
   DATABASE_URL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'sqlite:./data/aws-mfa-bot.db' : v),
     z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
@@ -194,6 +226,9 @@ const schema = z.object({
 /** Every environment variable the bot itself reads (the AWS SDK reads its own). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
+const accountIds = (list: string | undefined) =>
+  [...new Set((list ?? '').split(',').map((id) => id.trim()))].filter(Boolean);
+
 /** Reads and validates the configuration; throws {@link ConfigError} listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -245,6 +280,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretPrefix: e.SECRET_NAME_PREFIX,
     }),
     mfaReset: Object.freeze({ approvals: e.MFA_RESET_APPROVALS, reenrolHours: e.MFA_REENROL_HOURS }),
+    accounts: Object.freeze({
+      mode:
+        e.AWS_ACCOUNTS === undefined ? 'own' : e.AWS_ACCOUNTS === 'organization' ? 'organization' : 'list',
+      ids: Object.freeze(accountIds(e.AWS_ACCOUNTS === 'organization' ? undefined : e.AWS_ACCOUNTS)),
+      exclude: Object.freeze(accountIds(e.AWS_ACCOUNTS_EXCLUDE)),
+      roleName: e.AWS_ROLE_NAME,
+      externalId: e.AWS_EXTERNAL_ID,
+      concurrency: e.ACCOUNT_CONCURRENCY,
+    } as const),
   });
 }
 
@@ -260,6 +304,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
     },
     // A PostgreSQL URL may carry a password.
     databaseUrl: config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:*****@'),
+    accounts: { ...config.accounts, externalId: config.accounts.externalId ? '*****' : undefined },
     mode: config.slack.appToken ? 'socket' : 'http',
   };
 }

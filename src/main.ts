@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
-import { createKeyAdminAdapter } from './aws/access-keys.js';
-import { createReportAdapter } from './aws/credential-report.js';
-import { createIamAdapter } from './aws/iam.js';
+import { createAccountPorts, mapLimit } from './aws/account-ports.js';
+import { createAccounts } from './aws/accounts.js';
 import { instrumentClient } from './aws/instrument.js';
-import { createKeyLookupAdapter } from './aws/key-lookup.js';
-import { createMfaAdminAdapter } from './aws/mfa-devices.js';
-import { createRateLimiter } from './aws/rate-limit.js';
-import { createSecretsAdapter } from './aws/secrets.js';
 import { getCallerIdentity } from './aws/sts.js';
-import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } from './aws/trail.js';
 import type { Config } from './config.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { Clock } from './domain/types.js';
@@ -131,6 +122,7 @@ interface Services {
   readonly slackDeps: SlackDeps;
   readonly rotation: RotationDeps;
   readonly sts: STSClient;
+  readonly accounts: { destroy(): void };
   readonly region: string;
   readonly metrics: Metrics;
   readonly delivery: Delivery;
@@ -156,53 +148,41 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
 
   const sts = new STSClient({});
   const region = await resolveRegion(sts);
-  const iamClient = new IAMClient({ region });
-  const iam = createIamAdapter(iamClient);
-  const createClient = new IAMClient({ region, maxAttempts: 1 });
-  const keys = createKeyAdminAdapter(iamClient, createClient);
-  // CloudTrail allows 2 LookupEvents a second: half for people's checklists (who wait at most 5 s for a place, then
-  // see "couldn't check"), half for the jobs, so neither can starve the other.
-  const trailClients = [...new Set(['us-east-1', region])].map((r) => ({
-    region: r,
-    client: new CloudTrailClient({ region: r }),
-  }));
-  const trailDeps = { clients: trailClients, limiter: createRateLimiter(1) };
-  const checklistTrail = createTrailAdapter({
-    clients: trailClients,
-    limiter: createRateLimiter(1),
-    maxWaitMs: 5_000,
-  });
-  // A person's temporary-credential use, answered from the last look for ten minutes.
-  const sessionUse = cachedBy(
-    (userName) =>
-      checklistTrail.findSessionTokenUse(
-        userName,
-        new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000),
-      ),
-    { ttlMs: 10 * 60_000, clock },
-  );
-  // Who the bot is, asked once (and again after a failure): for the secrets' policy and to spot its own keys.
-  let callerArn: Promise<string> | undefined;
-  const botArn = () => {
-    callerArn ??= getCallerIdentity(sts).then((id) => id.arn);
-    return callerArn.catch((error) => {
-      callerArn = undefined;
-      throw error;
-    });
-  };
-  const secretsClient = new SecretsManagerClient({ region });
-  const secrets = createSecretsAdapter(secretsClient, botArn, { kmsKeyId: config.secretsKmsKeyId });
-
   const db = await openStore(config);
   const metrics = createMetrics(db);
-  const awsClients: [Parameters<typeof instrumentClient>[0], string][] = [
-    [sts, 'sts'],
-    [iamClient, 'iam'],
-    [createClient, 'iam'],
-    [secretsClient, 'secretsmanager'],
-    ...trailClients.map((t): [Parameters<typeof instrumentClient>[0], string] => [t.client, 'cloudtrail']),
-  ];
-  for (const [client, service] of awsClients) instrumentClient(client, service, metrics.awsCall);
+  instrumentClient(sts, 'sts', metrics.awsCall);
+  // Every account the bot looks after (AWS_ACCOUNTS), and the ports that route each call to the account it is about.
+  const accounts = createAccounts({
+    settings: config.accounts,
+    region,
+    clock,
+    logger,
+    onClient: (client, service) =>
+      instrumentClient(client as Parameters<typeof instrumentClient>[0], service, metrics.awsCall),
+  });
+  const aws = createAccountPorts({
+    accounts,
+    concurrency: config.accounts.concurrency,
+    logger,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    kmsKeyId: config.secretsKmsKeyId,
+  });
+  const { iam, keys, secrets } = aws;
+  // A person's temporary-credential use, answered from the last look for ten minutes.
+  const sessionUse = cachedBy(
+    (key) => {
+      const [accountId, userName] = key.split('\n') as [string, string];
+      return aws.sessionTrail.findSessionTokenUse(
+        userName,
+        new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000),
+        accountId || undefined,
+      );
+    },
+    { ttlMs: 10 * 60_000, clock },
+  );
+  // Who the bot is, asked once (and again after a failure): to spot its own keys.
+  const botArn = () => accounts.own().then((me) => me.arn);
+
   const store = createRotationStore(db, clock);
   // Told after a retirement queued a DM: the one delivery path (set once it exists, below) sends it.
   let kick = () => {};
@@ -242,7 +222,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     iam,
     keys,
     secrets,
-    keyTrail: createKeyTrailAdapter(trailDeps),
+    keyTrail: aws.keyTrail,
     board: createApprovalBoard(slackClient),
     messenger: createMessenger(deliveryClient, {
       store,
@@ -265,11 +245,11 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   const delivery = createDelivery(() => flushOutbox(rotation, emptyReport()), logger);
   store.onQueued(delivery.kick);
   kick = delivery.kick;
-  const keyLookup = createKeyLookupAdapter(iamClient, sts);
+  const keyLookup = aws.lookup;
   const mfaReset: MfaResetDeps = {
     resets,
     iam,
-    devices: createMfaAdminAdapter(iamClient),
+    devices: aws.devices,
     board: createResetBoard(slackClient),
     approvers: rotation.approvers,
     findIamUser,
@@ -305,7 +285,10 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     findIamUser,
     getChecklist: createGetChecklist({
       iam,
-      trail: { findSessionTokenUse: (userName) => sessionUse.get(userName) },
+      trail: {
+        findSessionTokenUse: (userName, _since, accountId) =>
+          sessionUse.get(`${accountId ?? ''}\n${userName}`),
+      },
       clock,
       logger,
       region,
@@ -338,7 +321,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     },
   };
   const scan: ScanDeps = {
-    reports: createReportAdapter(iamClient, rotation.sleep),
+    reports: aws.reports,
     iam,
     directory,
     scans,
@@ -356,7 +339,23 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     },
   };
   const signals: TrailSignalDeps = {
-    events: createSignalsTrailAdapter(trailDeps),
+    events: {
+      // Every account's events, one account at a time; one that cannot be read is logged and left out.
+      async eventsBetween(since, until) {
+        const ids = await accounts.list();
+        const errors: unknown[] = [];
+        const lists = await mapLimit(ids, config.accounts.concurrency, async (id) =>
+          (await aws.signals(id)).eventsBetween(since, until).catch((error: unknown) => {
+            errors.push(error);
+            if (ids.length > 1)
+              logger.warn({ err: error, accountId: id }, 'could not read CloudTrail of an account');
+            return [];
+          }),
+        );
+        if (errors.length === ids.length) throw errors[0];
+        return lists.flat().sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+      },
+    },
     iam,
     directory,
     scans: scan.scans,
@@ -379,6 +378,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     scan,
     signals,
     sts,
+    accounts,
     region,
     metrics,
     delivery,
@@ -518,6 +518,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         logger.warn({ jobs: inflight.size }, 'jobs still running at shutdown; their claims will run out');
       await db.close();
       sts.destroy();
+      services.accounts.destroy();
+      services.accounts.destroy();
     },
   };
 }
@@ -540,13 +542,15 @@ export async function scanOnce(
   config: Config,
   options: StartOptions & { dryRun: boolean },
 ): Promise<ScanResult> {
-  const { scan, db, sts, delivery } = await buildServices(config, options);
+  const services = await buildServices(config, options);
+  const { scan, db, sts, delivery } = services;
   try {
     return await runScanAndSend(scan, delivery, options.dryRun);
   } finally {
     await delivery.idle();
     await db.close();
     sts.destroy();
+    services.accounts.destroy();
   }
 }
 
@@ -565,5 +569,6 @@ export async function runJobsOnce(config: Config, options: StartOptions = {}): P
     await delivery.idle();
     await db.close();
     sts.destroy();
+    services.accounts.destroy();
   }
 }

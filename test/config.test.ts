@@ -50,6 +50,14 @@ describe('loadConfig', () => {
         secretPrefix: 'aws-mfa-bot/',
       },
       mfaReset: { approvals: 2, reenrolHours: 24 },
+      accounts: {
+        mode: 'own',
+        ids: [],
+        exclude: [],
+        roleName: 'aws-mfa-bot',
+        externalId: undefined,
+        concurrency: 5,
+      },
     });
   });
 
@@ -82,6 +90,11 @@ describe('loadConfig', () => {
       TZ: 'Asia/Seoul',
       MFA_RESET_APPROVALS: '3',
       MFA_REENROL_HOURS: '48',
+      AWS_ACCOUNTS: '111111111111, 222222222222,111111111111',
+      AWS_ACCOUNTS_EXCLUDE: '222222222222',
+      AWS_ROLE_NAME: 'mfa-bot-member',
+      AWS_EXTERNAL_ID: 'our-external-id',
+      ACCOUNT_CONCURRENCY: '3',
     });
     expect(c).toMatchObject({
       slack: { appToken: 'xapp-1-abc', apiUrl: 'https://slack-gov.com/api/' },
@@ -102,6 +115,18 @@ describe('loadConfig', () => {
         secretPrefix: 'team/keys/',
       },
       mfaReset: { approvals: 3, reenrolHours: 48 },
+      accounts: {
+        mode: 'list',
+        ids: ['111111111111', '222222222222'],
+        exclude: ['222222222222'],
+        roleName: 'mfa-bot-member',
+        externalId: 'our-external-id',
+        concurrency: 3,
+      },
+    });
+    expect(loadConfig({ ...base, AWS_ACCOUNTS: 'organization' }).accounts).toMatchObject({
+      mode: 'organization',
+      ids: [],
     });
   });
 
@@ -126,6 +151,13 @@ describe('loadConfig', () => {
       /^MFA_RESET_APPROVALS must be a whole number of approvals between 1 and 10/,
     ],
     [{ MFA_REENROL_HOURS: 'a day' }, /^MFA_REENROL_HOURS must be a whole number of hours/],
+    [
+      { AWS_ACCOUNTS: 'all' },
+      /^AWS_ACCOUNTS must be `organization` or comma-separated 12-digit AWS account IDs/,
+    ],
+    [{ AWS_ACCOUNTS: '1234' }, /^AWS_ACCOUNTS must be/],
+    [{ AWS_ROLE_NAME: 'role/with/slashes' }, /^AWS_ROLE_NAME must be an IAM role name/],
+    [{ ACCOUNT_CONCURRENCY: '0' }, /^ACCOUNT_CONCURRENCY must be a whole number between 1 and 50/],
     [{ SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ APPROVAL_CHANNEL: undefined }, /^APPROVAL_CHANNEL is required: the ID of the channel/],
@@ -189,7 +221,9 @@ describe('documentation of the configuration', () => {
   const exampleVars = [...example.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] ?? '');
 
   it('.env.example lists every variable the bot reads, and nothing it does not', () => {
-    expect(exampleVars.filter((v) => !v.startsWith('AWS_')).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    // AWS_REGION, AWS_PROFILE … are the SDK's own; AWS_ACCOUNTS and its kin are the bot's.
+    const ours = exampleVars.filter((v) => !v.startsWith('AWS_') || CONFIG_VARIABLES.includes(v));
+    expect(ours.sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
   it('the README documents every variable', () => {

@@ -27,12 +27,18 @@ export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
     const now = deps.clock.now();
     const since = new Date(now.getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000);
     const [mfaDevices, accessKeys, policies, sessionTokenUse] = await Promise.all([
-      readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName)),
-      readFact(deps.logger, 'keys', user, () => deps.iam.listAccessKeys(user.userName)),
-      readFact(deps.logger, 'policy', user, () => deps.iam.listPolicies(user.userName)),
-      readFact(deps.logger, 'session', user, () => deps.trail.findSessionTokenUse(user.userName, since), {
-        deniedIsUnknown: true,
-      }),
+      readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName, user.accountId)),
+      readFact(deps.logger, 'keys', user, () => deps.iam.listAccessKeys(user.userName, user.accountId)),
+      readFact(deps.logger, 'policy', user, () => deps.iam.listPolicies(user.userName, user.accountId)),
+      readFact(
+        deps.logger,
+        'session',
+        user,
+        () => deps.trail.findSessionTokenUse(user.userName, since, user.accountId),
+        {
+          deniedIsUnknown: true,
+        },
+      ),
     ]);
     return evaluateChecklist(
       { user, region: deps.region, mfaDevices, accessKeys, policies, sessionTokenUse },

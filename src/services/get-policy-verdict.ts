@@ -9,7 +9,9 @@ export type GetPolicyVerdict = (user: IamUser) => Promise<Checked<PolicyVerdict>
 /** Whether a Deny-unless-MFA statement reaches the user, and through which policies. */
 export function createGetPolicyVerdict(deps: { iam: IamPort; logger: Logger }): GetPolicyVerdict {
   return async (user) => {
-    const policies = await readFact(deps.logger, 'policy', user, () => deps.iam.listPolicies(user.userName));
+    const policies = await readFact(deps.logger, 'policy', user, () =>
+      deps.iam.listPolicies(user.userName, user.accountId),
+    );
     return policies.state === 'ok' ? { state: 'ok', value: evaluateMfaPolicies(policies.value) } : policies;
   };
 }

@@ -20,7 +20,9 @@ export function createGetSessionDevice(deps: {
   region: string;
 }): GetSessionDevice {
   return async (user) => {
-    const devices = await readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName));
+    const devices = await readFact(deps.logger, 'mfa', user, () =>
+      deps.iam.listMfaDevices(user.userName, user.accountId),
+    );
     if (devices.state !== 'ok') return devices;
     const first = devices.value[0];
     return {

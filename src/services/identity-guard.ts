@@ -39,7 +39,7 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
     for (const change of changed) {
       const claim = claims.find((c) => c.user.arn === change.iamUserArn);
       const keys = claim
-        ? await deps.iam.listAccessKeys(claim.user.userName).catch(() => undefined)
+        ? await deps.iam.listAccessKeys(claim.user.userName, claim.user.accountId).catch(() => undefined)
         : undefined;
       // A person change on a user without keys moves nothing of value; with keys (or unknown), security looks.
       if (keys && keys.length === 0) continue;

@@ -25,29 +25,33 @@ export class FactError extends Error {
 }
 
 export interface IamPort {
-  /** Every IAM user of the account with its tags, in as few calls as IAM allows. */
+  /**
+   * Every IAM user with its tags, in as few calls as IAM allows: of every account the bot looks after (each user
+   * carries its `accountId`). An account that cannot be read is logged and left out.
+   */
   listUsers(): Promise<IamUser[]>;
-  listMfaDevices(userName: string): Promise<MfaDevice[]>;
+  /** `accountId`, in every method of the AWS ports: the account the user or key is in (unset: the bot's own). */
+  listMfaDevices(userName: string, accountId?: string): Promise<MfaDevice[]>;
   /** Access keys with their last use. */
-  listAccessKeys(userName: string): Promise<AccessKey[]>;
+  listAccessKeys(userName: string, accountId?: string): Promise<AccessKey[]>;
   /** Every identity policy that reaches the user: managed and inline, directly and through groups. */
-  listPolicies(userName: string): Promise<AttachedPolicy[]>;
+  listPolicies(userName: string, accountId?: string): Promise<AttachedPolicy[]>;
 }
 
 /** The bot's role removes a lost device: the person, without MFA under the Deny-unless-MFA policy, cannot. */
 export interface MfaAdminPort {
   /** `iam:DeactivateMFADevice`; a device already gone is not an error. */
-  deactivate(userName: string, serialNumber: string): Promise<void>;
+  deactivate(userName: string, serialNumber: string, accountId?: string): Promise<void>;
   /** `iam:DeleteVirtualMFADevice`; a device already gone is not an error. */
-  deleteVirtual(serialNumber: string): Promise<void>;
+  deleteVirtual(serialNumber: string, accountId?: string): Promise<void>;
 }
 
 /** Whose an access key ID is. */
 export interface KeyLookupPort {
   /** The account the key belongs to, whichever account that is. */
   accountOf(accessKeyId: string): Promise<string | undefined>;
-  /** The IAM user (with tags) of a key of this account; undefined when there is no such key here. */
-  userOf(accessKeyId: string): Promise<IamUser | undefined>;
+  /** The IAM user (with tags) of a key of `accountId` (one the bot looks after); undefined when there is none. */
+  userOf(accessKeyId: string, accountId?: string): Promise<IamUser | undefined>;
 }
 
 export interface TrailPort {
@@ -55,7 +59,11 @@ export interface TrailPort {
    * The latest `GetSessionToken` call by the user since `since`, across the regions given. Throws {@link FactError}
    * with kind `access_denied` when the bot may not read CloudTrail.
    */
-  findSessionTokenUse(userName: string, since: Date): Promise<SessionTokenUse | undefined>;
+  findSessionTokenUse(
+    userName: string,
+    since: Date,
+    accountId?: string,
+  ): Promise<SessionTokenUse | undefined>;
 }
 
 export interface SlackDirectoryPort {
@@ -295,11 +303,16 @@ export interface NewAccessKey {
 }
 
 export interface KeyAdminPort {
-  listAccessKeys(userName: string): Promise<AccessKey[]>;
-  createAccessKey(userName: string): Promise<NewAccessKey>;
-  setAccessKeyStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
-  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
-  lastUsed(accessKeyId: string): Promise<AccessKey['lastUsed']>;
+  listAccessKeys(userName: string, accountId?: string): Promise<AccessKey[]>;
+  createAccessKey(userName: string, accountId?: string): Promise<NewAccessKey>;
+  setAccessKeyStatus(
+    userName: string,
+    accessKeyId: string,
+    status: 'Active' | 'Inactive',
+    accountId?: string,
+  ): Promise<void>;
+  deleteAccessKey(userName: string, accessKeyId: string, accountId?: string): Promise<void>;
+  lastUsed(accessKeyId: string, accountId?: string): Promise<AccessKey['lastUsed']>;
 }
 
 export interface StoredSecret {
@@ -317,9 +330,11 @@ export interface SecretsPort {
     requestId: string;
     owner: { userName: string; arn: string; slackUserId: string };
     key: NewAccessKey;
+    /** The key's own account: the secret and its policy are made there. */
+    accountId?: string;
   }): Promise<StoredSecret>;
   /** Whether the version written for `requestId` exists (start-up reconciliation). */
-  hasVersion(name: string, requestId: string): Promise<boolean>;
+  hasVersion(name: string, requestId: string, accountId?: string): Promise<boolean>;
   /**
    * Puts the owner-only resource policy, verifies it, and puts the tags: every property of a finished rotation
    * (recovery does this before adopting a key a crashed attempt stored).
@@ -328,6 +343,7 @@ export interface SecretsPort {
     name: string,
     requestId: string,
     owner: { userName: string; arn: string; slackUserId: string },
+    accountId?: string,
   ): Promise<void>;
 }
 
@@ -353,7 +369,7 @@ export interface KeyUseEvent {
 
 export interface KeyTrailPort {
   /** Recent calls made with one access key, newest first (a few at most). */
-  recentUseOfKey(accessKeyId: string, since: Date, limit: number): Promise<KeyUseEvent[]>;
+  recentUseOfKey(accessKeyId: string, since: Date, limit: number, accountId?: string): Promise<KeyUseEvent[]>;
 }
 
 export interface MappingChange {

@@ -70,7 +70,7 @@ export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: str
     if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
     if (found.kind !== 'found') return { kind: 'refused', why: 'not_owner' };
     if (found.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
-    const keys = await deps.keys.listAccessKeys(found.user.userName);
+    const keys = await deps.keys.listAccessKeys(found.user.userName, found.user.accountId);
     const key = keys.find((k) => k.accessKeyId === keyId);
     if (!key) return { kind: 'refused', why: 'not_owner' };
     const why = await keyRefusal(deps, found.user, key);
@@ -87,7 +87,7 @@ export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: str
  */
 export async function keyOfUser(deps: RetireDeps, user: IamUser, keyId: string): Promise<OwnedKey> {
   try {
-    const keys = await deps.keys.listAccessKeys(user.userName);
+    const keys = await deps.keys.listAccessKeys(user.userName, user.accountId);
     const key = keys.find((k) => k.accessKeyId === keyId);
     if (!key) return { kind: 'refused', why: 'not_active' };
     const why = await keyRefusal(deps, user, key);
@@ -149,7 +149,7 @@ export async function retireKey(
 /** AWS, then the record: after a crash in between, doing it again is harmless. */
 async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
   try {
-    await deps.keys.setAccessKeyStatus(row.iamUser, row.id, 'Inactive');
+    await deps.keys.setAccessKeyStatus(row.iamUser, row.id, 'Inactive', row.accountId);
   } catch (error) {
     deps.logger.error({ err: error, accessKeyId: row.id }, 'could not deactivate the key');
     await deps.retirements.update(row.id, { leaseUntil: undefined, leaseHolder: undefined });
@@ -192,7 +192,7 @@ export async function reactivateRetiredKey(
   if (!(await deps.retirements.lease(keyId, 'deactivated', at, at + STEP_LEASE_MS, deps.holder)))
     return 'not_now';
   try {
-    await deps.keys.setAccessKeyStatus(row.iamUser, keyId, 'Active');
+    await deps.keys.setAccessKeyStatus(row.iamUser, keyId, 'Active', row.accountId);
   } catch (error) {
     deps.logger.error({ err: error, accessKeyId: keyId }, 'could not reactivate the key');
     await deps.retirements.update(keyId, { leaseUntil: undefined, leaseHolder: undefined });
@@ -245,7 +245,9 @@ export async function runRetirementJobs(
 
 async function deleteRetiredKey(deps: RetireDeps, row: KeyRetirement): Promise<boolean> {
   const released = { leaseUntil: undefined, leaseHolder: undefined };
-  const key = (await deps.keys.listAccessKeys(row.iamUser)).find((k) => k.accessKeyId === row.id);
+  const key = (await deps.keys.listAccessKeys(row.iamUser, row.accountId)).find(
+    (k) => k.accessKeyId === row.id,
+  );
   if (key?.status === 'Active') {
     await deps.retirements.transition(row.id, ['deactivated'], 'reactivated', released, SYSTEM, {
       detail: 'switched back on outside the bot: not deleted',
@@ -256,7 +258,7 @@ async function deleteRetiredKey(deps: RetireDeps, row: KeyRetirement): Promise<b
     );
     return false;
   }
-  if (key) await deps.keys.deleteAccessKey(row.iamUser, row.id);
+  if (key) await deps.keys.deleteAccessKey(row.iamUser, row.id, row.accountId);
   const at = deps.clock.now().getTime();
   return deps.retirements.transition(
     row.id,

@@ -90,8 +90,8 @@ export async function requestReset(
   const user = found.user;
   try {
     const [devices, policies] = await Promise.all([
-      deps.iam.listMfaDevices(user.userName),
-      deps.iam.listPolicies(user.userName),
+      deps.iam.listMfaDevices(user.userName, user.accountId),
+      deps.iam.listPolicies(user.userName, user.accountId),
     ]);
     const device = devices.find((d) => d.serialNumber === input.serialNumber);
     if (!device) return { kind: 'invalid', problem: 'device_not_yours' };
@@ -251,8 +251,8 @@ export async function executeReset(
   const reset = await deps.resets.get(id);
   if (!reset) return 'skipped';
   try {
-    await deps.devices.deactivate(reset.iamUser, reset.serialNumber);
-    if (reset.deviceType === 'virtual') await deps.devices.deleteVirtual(reset.serialNumber);
+    await deps.devices.deactivate(reset.iamUser, reset.serialNumber, reset.accountId);
+    if (reset.deviceType === 'virtual') await deps.devices.deleteVirtual(reset.serialNumber, reset.accountId);
   } catch (error) {
     const kind = error instanceof FactError ? error.reason.kind : 'other';
     deps.logger.error({ err: error, resetId: id }, 'could not remove the MFA device');
@@ -341,7 +341,7 @@ export async function runMfaResetJobs(
 
 async function followUp(deps: MfaResetDeps, r: MfaReset, out: MfaResetReport): Promise<void> {
   const at = deps.clock.now().getTime();
-  if (reenrolled(await deps.iam.listMfaDevices(r.iamUser))) {
+  if (reenrolled(await deps.iam.listMfaDevices(r.iamUser, r.accountId))) {
     if (
       await deps.resets.transition(
         r.id,

@@ -64,15 +64,15 @@ async function recoverEarlierAttempt(
 ): Promise<{ adopted?: AccessKey; remaining: AccessKey[] }> {
   let remaining = keys;
   for (const key of madeByAttempt(request, keys)) {
-    if (await deps.secrets.hasVersion(secretName, request.id)) {
-      await deps.secrets.secure(secretName, request.id, ownerOf(request));
+    if (await deps.secrets.hasVersion(secretName, request.id, request.accountId)) {
+      await deps.secrets.secure(secretName, request.id, ownerOf(request), request.accountId);
       return { adopted: key, remaining };
     }
     deps.logger.warn(
       { requestId: request.id, accessKeyId: key.accessKeyId },
       'deleting a key whose secret was never stored',
     );
-    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
+    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId, request.accountId);
     remaining = remaining.filter((k) => k !== key);
   }
   return { remaining };
@@ -88,7 +88,7 @@ async function createKeyOrCleanUp(
   secretName: string,
 ): Promise<NewAccessKey> {
   try {
-    return await deps.keys.createAccessKey(request.iamUser);
+    return await deps.keys.createAccessKey(request.iamUser, request.accountId);
   } catch (error) {
     deps.logger.warn(
       { requestId: request.id, kind: error instanceof FactError ? error.reason.kind : 'other' },
@@ -110,10 +110,14 @@ export async function cleanUpUnheldKeys(
   request: RotationRequest,
   secretName: string,
 ): Promise<number> {
-  const leftovers = madeByAttempt(request, await deps.keys.listAccessKeys(request.iamUser));
-  if (leftovers.length === 0 || (await deps.secrets.hasVersion(secretName, request.id))) return 0;
+  const leftovers = madeByAttempt(
+    request,
+    await deps.keys.listAccessKeys(request.iamUser, request.accountId),
+  );
+  if (leftovers.length === 0 || (await deps.secrets.hasVersion(secretName, request.id, request.accountId)))
+    return 0;
   for (const key of leftovers) {
-    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId);
+    await deps.keys.deleteAccessKey(request.iamUser, key.accessKeyId, request.accountId);
     deps.logger.warn({ requestId: request.id, accessKeyId: key.accessKeyId }, 'deleted a key nobody holds');
   }
   return leftovers.length;
@@ -135,7 +139,7 @@ async function makeRoom(
       'the user already has two active access keys; deactivate the one not being replaced first',
     );
   }
-  await deps.keys.deleteAccessKey(request.iamUser, inactive.accessKeyId);
+  await deps.keys.deleteAccessKey(request.iamUser, inactive.accessKeyId, request.accountId);
   deps.logger.info(
     { requestId: request.id, accessKeyId: inactive.accessKeyId },
     'deleted an inactive key to make room',
@@ -156,6 +160,7 @@ async function storeWithRetries(
         requestId: request.id,
         owner: { userName: request.iamUser, arn: request.iamUserArn, slackUserId: request.requesterSlackId },
         key,
+        accountId: request.accountId,
       });
     } catch (error) {
       // Only AWS faults are retried; anything else is a bug or a dying process, for start-up recovery to handle.
@@ -179,10 +184,12 @@ async function discardKey(
   accessKeyId: string,
 ): Promise<string> {
   try {
-    await deps.keys.deleteAccessKey(request.iamUser, accessKeyId);
+    await deps.keys.deleteAccessKey(request.iamUser, accessKeyId, request.accountId);
     return `storing the new key in Secrets Manager failed; the new key ${accessKeyId} was deleted`;
   } catch {
-    await deps.keys.setAccessKeyStatus(request.iamUser, accessKeyId, 'Inactive').catch(() => undefined);
+    await deps.keys
+      .setAccessKeyStatus(request.iamUser, accessKeyId, 'Inactive', request.accountId)
+      .catch(() => undefined);
     return `storing the new key in Secrets Manager failed and the new key ${accessKeyId} could not be deleted: delete it by hand`;
   }
 }
@@ -205,7 +212,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     const { adopted, remaining } = await recoverEarlierAttempt(
       deps,
       request,
-      await deps.keys.listAccessKeys(request.iamUser),
+      await deps.keys.listAccessKeys(request.iamUser, request.accountId),
       secretName,
     );
     if (adopted) {

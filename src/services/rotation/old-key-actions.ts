@@ -53,7 +53,7 @@ export async function deactivateOldKey(
   // Claimed like a rotation: a second runner (another replica, `jobs`, a click) sees the claim and does nothing.
   if (!(await claim(deps, r, 'delivered'))) return 'not_now';
   try {
-    await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Inactive');
+    await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Inactive', r.accountId);
   } catch (error) {
     if (!(error instanceof FactError) || error.reason.kind !== 'not_found') {
       deps.logger.error({ err: error, requestId }, 'could not deactivate the old key');
@@ -85,7 +85,7 @@ export async function reactivateOldKey(
   if (typeof r === 'string') return r;
   if (!(await claim(deps, r, 'old_deactivated'))) return 'not_now';
   try {
-    await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Active');
+    await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Active', r.accountId);
   } catch (error) {
     deps.logger.error({ err: error, requestId }, 'could not reactivate the old key');
     await release(deps, r);

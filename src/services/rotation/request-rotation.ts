@@ -41,8 +41,8 @@ export async function requestRotation(
   const user = found.user;
   try {
     const [keys, policies] = await Promise.all([
-      deps.keys.listAccessKeys(user.userName),
-      deps.iam.listPolicies(user.userName),
+      deps.keys.listAccessKeys(user.userName, user.accountId),
+      deps.iam.listPolicies(user.userName, user.accountId),
     ]);
     const key = keys.find((k) => k.accessKeyId === input.accessKeyId);
     if (!key) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };

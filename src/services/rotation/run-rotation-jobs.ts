@@ -43,7 +43,7 @@ async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> 
 
 async function whereStillUsed(deps: RotationDeps, r: RotationRequest, since: number): Promise<KeyUseEvent[]> {
   try {
-    return await deps.keyTrail.recentUseOfKey(r.oldKeyId, new Date(since), 5);
+    return await deps.keyTrail.recentUseOfKey(r.oldKeyId, new Date(since), 5, r.accountId);
   } catch (error) {
     // Without CloudTrail the owner still learns that the key is in use, just not where.
     deps.logger.warn(
@@ -79,7 +79,7 @@ async function deactivateOrPostpone(
   deps: RotationDeps,
   r: RotationRequest,
 ): Promise<'deactivated' | 'postponed' | 'none'> {
-  const last = await deps.keys.lastUsed(r.oldKeyId);
+  const last = await deps.keys.lastUsed(r.oldKeyId, r.accountId);
   const verdict = oldKeyVerdict(r, last?.date.getTime());
   if (verdict === 'postpone' && !(await claim(deps, r, 'delivered'))) return 'none';
   const since = usedSince(r);
@@ -114,7 +114,7 @@ async function deactivateOrPostpone(
 async function deleteOldKey(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
   if (!(await claim(deps, r, 'old_deactivated'))) return false;
   try {
-    await deps.keys.deleteAccessKey(r.iamUser, r.oldKeyId);
+    await deps.keys.deleteAccessKey(r.iamUser, r.oldKeyId, r.accountId);
   } catch (error) {
     if (!(error instanceof FactError) || error.reason.kind !== 'not_found') {
       await release(deps, r);

@@ -114,7 +114,7 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
       report.notified++;
     } else {
       const user = byArn.get(signal.userArn);
-      if (!user || (await deps.iam.listMfaDevices(user.userName)).length > 0) continue;
+      if (!user || (await deps.iam.listMfaDevices(user.userName, user.accountId)).length > 0) continue;
       const owner = await ownerOf(signal.userArn);
       if (!owner) continue;
       const finding: Finding = {

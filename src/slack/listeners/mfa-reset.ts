@@ -45,7 +45,11 @@ export async function openLostDeviceModal(
     if (refusal) view = notice(refusal);
     else {
       try {
-        view = lostDeviceModal(m, caller.user.userName, await deps.iam.listMfaDevices(caller.user.userName));
+        view = lostDeviceModal(
+          m,
+          caller.user.userName,
+          await deps.iam.listMfaDevices(caller.user.userName, caller.user.accountId),
+        );
       } catch (error) {
         if (!(error instanceof FactError)) throw error;
         view = notice(m.couldNotCheck(m.fault(error.reason)));

@@ -46,7 +46,9 @@ export async function openRetireModal(
   let view = notice(m.retire.refused.not_owner);
   if (found.kind === 'failed') view = notice(m.couldNotCheck(m.fault(found.reason)));
   else if (found.kind === 'found') {
-    const keys = await deps.keys.listAccessKeys(found.user.userName).catch(() => undefined);
+    const keys = await deps.keys
+      .listAccessKeys(found.user.userName, found.user.accountId)
+      .catch(() => undefined);
     const key = keys && pick(keys, how.choice);
     const owned = key ? await ownedKey(deps.retire, how.slackUserId, key.accessKeyId) : undefined;
     if (!keys) view = notice(m.retire.failed);

@@ -35,7 +35,7 @@ export async function openRotationModal(
     view = modal(caller.m, [section(refusal)], { title: caller.m.rotation.modalTitle });
   } else if (caller.kind === 'found') {
     try {
-      const keys = await deps.keys.listAccessKeys(caller.user.userName);
+      const keys = await deps.keys.listAccessKeys(caller.user.userName, caller.user.accountId);
       // A nudge names its key by creation time (the credential report has no key IDs); seconds are enough.
       const byDate = how.preselectCreatedAt?.slice(0, 19);
       const preselect =
