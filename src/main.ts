@@ -302,6 +302,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     keyLookup,
     mfaReset,
     iam,
+    accountLabel: (accountId) => accounts.label(accountId),
     pasted: {
       lookup: keyLookup,
       conversation: createConversation(slackClient),

@@ -13,6 +13,8 @@ const en = {
   header: 'Your AWS MFA setup',
   summary: (done: number, total: number, user: string, account: string) =>
     `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
+  moreAccounts: (n: number) => `${n} more AWS accounts`,
+  pickAccount: 'Show an account first',
   alsoMapped: (names: string) =>
     `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
   identity: {
@@ -431,6 +433,8 @@ const ko: Messages = {
   header: 'AWS MFA 설정 현황',
   summary: (done, total, user, account) =>
     `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
+  moreAccounts: (n) => `AWS 계정 ${n}개 더`,
+  pickAccount: '먼저 볼 계정 선택',
   alsoMapped: (names) =>
     `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
   identity: {

@@ -9,16 +9,31 @@ const TRUSTED: MappingTrust = { kind: 'trusted' };
 export type FindIamUserResult =
   | {
       readonly kind: 'found';
+      /** The first of `users`: the person's IAM user when they have one account. */
       readonly user: IamUser;
       readonly person: SlackPerson | undefined;
+      /** Further IAM users claiming the person in an account where another already does (a conflict, or confirmed). */
       readonly others: string[];
       /** Whether key and device actions may go through this mapping (see the identity guard). */
       readonly trust: MappingTrust;
+      /** One IAM user per account the person has one in (AWS_ACCOUNTS), each with its own trust. */
+      readonly users: readonly OwnedUser[];
+      /** Every IAM user claiming the person, each with its trust: where a key or device is looked for. */
+      readonly claims: readonly OwnedUser[];
     }
   | { readonly kind: 'unmapped'; readonly person: SlackPerson | undefined }
   | { readonly kind: 'failed'; readonly reason: FaultReason };
 
+export interface OwnedUser {
+  readonly user: IamUser;
+  readonly trust: MappingTrust;
+}
+
 export type FindIamUser = (slackUserId: string) => Promise<FindIamUserResult>;
+
+/** The person's IAM user in `accountId`, if they have one there. */
+export const userIn = (users: readonly OwnedUser[], accountId: string) =>
+  users.find((u) => u.user.accountId === accountId);
 
 export interface FindIamUserDeps {
   readonly iam: IamPort;
@@ -48,10 +63,26 @@ export function createFindIamUser(deps: FindIamUserDeps): FindIamUser {
       for (const refresh of [false, true]) {
         const [list, index] = await Promise.all([users.get({ refresh }), deps.directory.index({ refresh })]);
         const claims = claimsFor(list, slackUserId, index, deps.emailTagKey);
-        const [first, ...others] = claims;
-        if (!first) continue;
-        const trust = deps.guard ? ((await deps.guard.assess(slackUserId, claims))[0] ?? TRUSTED) : TRUSTED;
-        return { kind: 'found', user: first.user, person, others: others.map((o) => o.user.userName), trust };
+        if (claims.length === 0) continue;
+        const trusts = deps.guard ? await deps.guard.assess(slackUserId, claims) : [];
+        // The first claim in each account is the person's user there; the rest are rivals (or confirmed extras).
+        const all = claims.map((claim, i) => ({ user: claim.user, trust: trusts[i] ?? TRUSTED }));
+        const owned: OwnedUser[] = [];
+        const others: string[] = [];
+        for (const claim of all) {
+          if (owned.some((u) => u.user.accountId === claim.user.accountId)) others.push(claim.user.userName);
+          else owned.push(claim);
+        }
+        const [first] = owned as [OwnedUser, ...OwnedUser[]];
+        return {
+          kind: 'found',
+          user: first.user,
+          person,
+          others,
+          trust: first.trust,
+          users: owned,
+          claims: all,
+        };
       }
       return { kind: 'unmapped', person };
     } catch (error) {

@@ -1,6 +1,7 @@
 /** Shared by the block builders and the listeners, so a renamed button cannot silently stop working. */
 export const ACTION = {
   recheck: 'checklist_recheck',
+  checklistAccount: 'checklist_pick_account',
   showSession: 'checklist_show_session',
   requestRotation: 'checklist_request_rotation',
   approve: 'rotation_approve',

@@ -37,6 +37,8 @@ export interface SlackDeps {
   /** Approved resets of lost or broken MFA devices. */
   readonly mfaReset: MfaResetDeps;
   readonly iam: Pick<IamPort, 'listMfaDevices'>;
+  /** `123456789012 (prod)`: an account as people read it, with its alias. */
+  readonly accountLabel: (accountId: string) => Promise<string>;
   /** Nudge records: snooze and answers from the nudge buttons. */
   readonly scans?: ScanStore;
   readonly settings: {

@@ -109,7 +109,15 @@ export function rotationHarness(
     findIamUser: async (slackUserId) => {
       const user = options.users.get(slackUserId);
       return user
-        ? { kind: 'found', user, person: undefined, others: [], trust: { kind: 'trusted' } }
+        ? {
+            kind: 'found',
+            user,
+            person: undefined,
+            others: [],
+            trust: { kind: 'trusted' },
+            users: [{ user, trust: { kind: 'trusted' } }],
+            claims: [{ user, trust: { kind: 'trusted' } }],
+          }
         : { kind: 'unmapped', person: undefined };
     },
     clock,

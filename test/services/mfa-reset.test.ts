@@ -43,6 +43,8 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
       person: undefined,
       others: [],
       trust: { kind: 'trusted' },
+      users: [{ user: alice, trust: { kind: 'trusted' } }],
+      claims: [{ user: alice, trust: { kind: 'trusted' } }],
     });
     let ids = 0;
     deps = {

@@ -67,6 +67,8 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       person: undefined,
       others: [],
       trust: { kind: 'trusted' },
+      users: [{ user: alice, trust: { kind: 'trusted' } }],
+      claims: [{ user: alice, trust: { kind: 'trusted' } }],
     });
     deps = {
       retirements: createRetirementStore(db, { now: () => now, announce: () => {} }),

@@ -7,6 +7,7 @@ import {
 import type { AccessKey, Clock, FaultReason, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser } from '../find-iam-user.js';
+import { findKeyOwner } from '../owned-keys.js';
 import { FactError, type KeyAdminPort, type Outgoing, type RotationStore } from '../ports.js';
 import type { WorkflowTable } from '../workflow.js';
 
@@ -69,12 +70,12 @@ export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: str
     const found = await deps.findIamUser(slackUserId);
     if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
     if (found.kind !== 'found') return { kind: 'refused', why: 'not_owner' };
-    if (found.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
-    const keys = await deps.keys.listAccessKeys(found.user.userName, found.user.accountId);
-    const key = keys.find((k) => k.accessKeyId === keyId);
-    if (!key) return { kind: 'refused', why: 'not_owner' };
-    const why = await keyRefusal(deps, found.user, key);
-    return why ? { kind: 'refused', why } : { kind: 'ok', user: found.user, key, keys };
+    const held = await findKeyOwner(deps.keys, found.claims, keyId);
+    if (!held) return { kind: 'refused', why: 'not_owner' };
+    if (held.owner.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
+    const user = held.owner.user;
+    const why = await keyRefusal(deps, user, held.key);
+    return why ? { kind: 'refused', why } : { kind: 'ok', user, key: held.key, keys: held.keys };
   } catch (error) {
     const reason = faultOf(error);
     if (reason) return { kind: 'failed', reason };
@@ -186,8 +187,8 @@ export async function reactivateRetiredKey(
   const row = await deps.retirements.get(keyId);
   if (row?.state !== 'deactivated') return 'not_now';
   const found = await deps.findIamUser(slackUserId);
-  if (found.kind !== 'found' || found.trust.kind !== 'trusted' || found.user.arn !== row.iamUserArn)
-    return found.kind === 'failed' ? 'failed' : 'not_owner';
+  const mine = found.kind === 'found' ? found.claims.find((u) => u.user.arn === row.iamUserArn) : undefined;
+  if (mine?.trust.kind !== 'trusted') return found.kind === 'failed' ? 'failed' : 'not_owner';
   const at = deps.clock.now().getTime();
   if (!(await deps.retirements.lease(keyId, 'deactivated', at, at + STEP_LEASE_MS, deps.holder)))
     return 'not_now';

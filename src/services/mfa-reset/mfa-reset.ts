@@ -13,9 +13,9 @@ import {
   resetExpiresAt,
 } from '../../domain/mfa-reset.js';
 import { isPrivileged } from '../../domain/privilege.js';
-import type { Clock, FaultReason } from '../../domain/types.js';
+import type { Clock, FaultReason, MfaDevice } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import type { FindIamUser } from '../find-iam-user.js';
+import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
 import { type ApproversPort, FactError, type IamPort, type MfaAdminPort, type Outgoing } from '../ports.js';
 import type { WorkflowTable } from '../workflow.js';
 
@@ -80,21 +80,28 @@ export async function requestReset(
   const found = await deps.findIamUser(input.slackUserId);
   if (found.kind === 'unmapped') return { kind: 'unmapped' };
   if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
-  if (found.trust.kind !== 'trusted') {
-    deps.logger.warn(
-      { slackUserId: input.slackUserId, iamUser: found.user.userName, trust: found.trust.kind },
-      'MFA reset request refused: the mapping may not act on devices',
-    );
-    return { kind: 'untrusted' };
-  }
-  const user = found.user;
   try {
-    const [devices, policies] = await Promise.all([
-      deps.iam.listMfaDevices(user.userName, user.accountId),
-      deps.iam.listPolicies(user.userName, user.accountId),
-    ]);
-    const device = devices.find((d) => d.serialNumber === input.serialNumber);
-    if (!device) return { kind: 'invalid', problem: 'device_not_yours' };
+    // The device may belong to the person's IAM user in any of their accounts.
+    let owner: OwnedUser | undefined;
+    let device: MfaDevice | undefined;
+    for (const candidate of found.claims) {
+      const devices = await deps.iam.listMfaDevices(candidate.user.userName, candidate.user.accountId);
+      device = devices.find((d) => d.serialNumber === input.serialNumber);
+      if (device) {
+        owner = candidate;
+        break;
+      }
+    }
+    if (!owner || !device) return { kind: 'invalid', problem: 'device_not_yours' };
+    const user = owner.user;
+    if (owner.trust.kind !== 'trusted') {
+      deps.logger.warn(
+        { slackUserId: input.slackUserId, iamUser: user.userName, trust: owner.trust.kind },
+        'MFA reset request refused: the mapping may not act on devices',
+      );
+      return { kind: 'untrusted' };
+    }
+    const policies = await deps.iam.listPolicies(user.userName, user.accountId);
     const privileged = isPrivileged(policies);
     const now = deps.clock.now().getTime();
     const reset: MfaReset = {

@@ -2,6 +2,7 @@ import type { MappingTrust } from '../../domain/identity.js';
 import { isPrivileged } from '../../domain/privilege.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
 import type { FaultReason } from '../../domain/types.js';
+import { findKeyOwner } from '../owned-keys.js';
 import { FactError } from '../ports.js';
 import type { RotationDeps } from './deps.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
@@ -31,21 +32,22 @@ export async function requestRotation(
   const found = await deps.findIamUser(input.slackUserId);
   if (found.kind === 'unmapped') return { kind: 'unmapped' };
   if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
-  if (found.trust.kind !== 'trusted') {
-    deps.logger.warn(
-      { slackUserId: input.slackUserId, iamUser: found.user.userName, trust: found.trust.kind },
-      'rotation request refused: the mapping may not act on keys',
-    );
-    return { kind: 'untrusted', trust: found.trust };
-  }
-  const user = found.user;
+  let user = found.user;
   try {
-    const [keys, policies] = await Promise.all([
-      deps.keys.listAccessKeys(user.userName, user.accountId),
-      deps.iam.listPolicies(user.userName, user.accountId),
-    ]);
-    const key = keys.find((k) => k.accessKeyId === input.accessKeyId);
-    if (!key) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };
+    // The key may be in any of the person's accounts: the request, its new key and its secret go to that one.
+    const held = await findKeyOwner(deps.keys, found.claims, input.accessKeyId);
+    if (!held) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };
+    user = held.owner.user;
+    const trust = held.owner.trust;
+    if (trust.kind !== 'trusted') {
+      deps.logger.warn(
+        { slackUserId: input.slackUserId, iamUser: user.userName, trust: trust.kind },
+        'rotation request refused: the mapping may not act on keys',
+      );
+      return { kind: 'untrusted', trust };
+    }
+    const key = held.key;
+    const policies = await deps.iam.listPolicies(user.userName, user.accountId);
     if (key.status !== 'Active') return { kind: 'invalid', field: 'key', problem: 'key_inactive' };
     const privileged = isPrivileged(policies);
     const now = deps.clock.now().getTime();

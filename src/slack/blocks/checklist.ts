@@ -144,11 +144,20 @@ export function checklistBlocks(
     otherUsers?: readonly string[];
     /** Why key actions are refused for this person right now (a contested or too recent mapping). */
     warning?: string | undefined;
+    /** The account as people read it, with its alias: `123456789012 (prod)`. */
+    accountLabel?: string;
   },
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [
     header(m.header),
-    section(m.summary(c.doneCount, c.steps.length, code(c.user.userName), code(c.user.accountId))),
+    section(
+      m.summary(
+        c.doneCount,
+        c.steps.length,
+        code(c.user.userName),
+        code(options.accountLabel ?? c.user.accountId),
+      ),
+    ),
   ];
   if (options.warning) blocks.push(section(options.warning));
   else if (options.otherUsers?.length)

@@ -47,6 +47,8 @@ export function rotationRequestModal(
   keys: readonly AccessKey[],
   now: Date,
   preselect?: string,
+  /** Key ID → the account it is in, as people read it: set when the person has IAM users in several accounts. */
+  accountOf?: ReadonlyMap<string, string>,
 ): ModalView {
   const active = keys
     .filter((k) => k.status === 'Active')
@@ -63,8 +65,10 @@ export function rotationRequestModal(
     const used = k.lastUsed
       ? m.keyLastUsed(isoDate(k.lastUsed.date), k.lastUsed.serviceName, k.lastUsed.region)
       : m.keyNeverUsed;
+    const account = accountOf?.get(k.accessKeyId);
+    const text = m.rotation.keyOption(k.accessKeyId, age, used);
     return {
-      text: { type: 'plain_text' as const, text: clamp(m.rotation.keyOption(k.accessKeyId, age, used), 75) },
+      text: { type: 'plain_text' as const, text: clamp(account ? `${account} · ${text}` : text, 75) },
       value: k.accessKeyId,
     };
   });

@@ -4,8 +4,10 @@ import type { IamUser } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { cachedBy } from '../../services/cached.js';
 import { createConcurrencyLimit } from '../../services/concurrency.js';
+import type { OwnedUser } from '../../services/find-iam-user.js';
+import { ACTION } from '../action-ids.js';
 import { checklistBlocks } from '../blocks/checklist.js';
-import { code, isoMinute, section } from '../blocks/mrkdwn.js';
+import { clamp, code, divider, isoMinute, section } from '../blocks/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
 
 export type Caller =
@@ -15,6 +17,8 @@ export type Caller =
       readonly user: IamUser;
       readonly others: readonly string[];
       readonly trust: MappingTrust;
+      /** One IAM user per account the person has one in. */
+      readonly users: readonly OwnedUser[];
     }
   | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
 
@@ -25,7 +29,14 @@ export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promi
     found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale,
   );
   if (found.kind === 'found')
-    return { kind: 'found', m, user: found.user, others: found.others, trust: found.trust };
+    return {
+      kind: 'found',
+      m,
+      user: found.user,
+      others: found.others,
+      trust: found.trust,
+      users: found.users,
+    };
   if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
   const channel = deps.settings.securityChannel;
   return {
@@ -42,24 +53,89 @@ export function distrustText(m: Messages, trust: MappingTrust): string | undefin
   return undefined;
 }
 
-/** The caller's checklist as blocks, or a single block saying why it can't be shown. */
+/** Blocks a checklist section may use in a modal or the Home tab (Slack allows 100; a few are kept for the summary). */
+const SECTION_BUDGET = 94;
+
+/**
+ * The caller's checklist as blocks, or a single block saying why it can't be shown. A person with IAM users in
+ * several accounts gets one section per account, the one with most to do first; sections that do not fit Slack's
+ * 100 blocks are summarised in one line each, with a picker that shows that account's section first.
+ */
 export async function renderChecklist(
   deps: SlackDeps,
   slackUserId: string,
+  first?: string,
 ): Promise<{ m: Messages; blocks: KnownBlock[] }> {
   const caller = await resolveCaller(deps, slackUserId);
   if (caller.kind === 'refused') return { m: caller.m, blocks: [section(caller.text)] };
-  const checklist = await deps.getChecklist(caller.user);
-  return {
-    m: caller.m,
-    blocks: checklistBlocks(caller.m, checklist, {
+  const { m } = caller;
+  const checked = await Promise.all(
+    caller.users.map(async (owned) => ({
+      owned,
+      checklist: await deps.getChecklist(owned.user),
+      label: await deps.accountLabel(owned.user.accountId),
+    })),
+  );
+  // Most to do first; the account asked for (the picker) before all.
+  checked.sort(
+    (a, b) =>
+      Number(b.owned.user.accountId === first) - Number(a.owned.user.accountId === first) ||
+      a.checklist.doneCount - b.checklist.doneCount ||
+      a.owned.user.accountId.localeCompare(b.owned.user.accountId),
+  );
+  const blocks: KnownBlock[] = [];
+  const summarised: typeof checked = [];
+  for (const { owned, checklist, label } of checked) {
+    const sectionBlocks = checklistBlocks(m, checklist, {
       keyMaxAgeDays: deps.settings.keyMaxAgeDays,
       keyUnusedDays: deps.settings.keyUnusedDays,
       checkedAt: deps.clock.now(),
       otherUsers: caller.others,
-      warning: distrustText(caller.m, caller.trust),
-    }),
-  };
+      warning: distrustText(m, owned.trust),
+      accountLabel: label,
+    });
+    if (blocks.length > 0 && blocks.length + sectionBlocks.length > SECTION_BUDGET) {
+      summarised.push({ owned, checklist, label });
+      continue;
+    }
+    if (blocks.length > 0) blocks.push(divider);
+    blocks.push(...sectionBlocks);
+  }
+  if (summarised.length) blocks.push(...accountSummary(m, summarised));
+  return { m, blocks };
+}
+
+/** One line per account not shown in full, and a picker to show one of them first. */
+function accountSummary(
+  m: Messages,
+  rest: readonly {
+    owned: OwnedUser;
+    checklist: { doneCount: number; steps: readonly unknown[] };
+    label: string;
+  }[],
+): KnownBlock[] {
+  const lines = rest.map(
+    (r) =>
+      `• ${code(r.label)} — ${m.summary(r.checklist.doneCount, r.checklist.steps.length, code(r.owned.user.userName), code(r.label))}`,
+  );
+  return [
+    divider,
+    section(`*${m.moreAccounts(rest.length)}*\n${lines.slice(0, 40).join('\n')}`),
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'static_select',
+          action_id: ACTION.checklistAccount,
+          placeholder: { type: 'plain_text', text: clamp(m.pickAccount, 150) },
+          options: rest.slice(0, 100).map((r) => ({
+            text: { type: 'plain_text' as const, text: clamp(r.label, 75) },
+            value: r.owned.user.accountId,
+          })),
+        },
+      ],
+    },
+  ];
 }
 
 /** A person asking again within this long gets the answer they just had: one person cannot crowd out the rest. */
@@ -95,9 +171,11 @@ function recentChecklists(deps: SlackDeps) {
 export async function renderChecklistSafely(
   deps: SlackDeps,
   slackUserId: string,
-  options: { recheck?: boolean } = {},
+  options: { recheck?: boolean; first?: string } = {},
 ): Promise<Rendered> {
   try {
+    // An account picked in the summary: drawn with that account first (read through the same limits).
+    if (options.first) return await renderChecklist(deps, slackUserId, options.first);
     return await recentChecklists(deps).get(slackUserId, { refresh: options.recheck ?? false });
   } catch (error) {
     deps.logger.error({ err: error, slackUserId }, 'checklist could not be rendered');

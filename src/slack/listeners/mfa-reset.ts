@@ -41,15 +41,16 @@ export async function openLostDeviceModal(
   const notice = (text: string) => modal(m, [section(text)], { title: m.lostDevice.modalTitle });
   let view = notice(caller.kind === 'refused' ? caller.text : '');
   if (caller.kind === 'found') {
-    const refusal = distrustText(m, caller.trust);
+    // The devices of every IAM user of theirs whose mapping may act (one, unless AWS_ACCOUNTS names several).
+    const owners = caller.users.filter((u) => u.trust.kind === 'trusted');
+    const refusal = owners.length === 0 ? distrustText(m, caller.trust) : undefined;
     if (refusal) view = notice(refusal);
     else {
       try {
-        view = lostDeviceModal(
-          m,
-          caller.user.userName,
-          await deps.iam.listMfaDevices(caller.user.userName, caller.user.accountId),
+        const devices = await Promise.all(
+          owners.map((o) => deps.iam.listMfaDevices(o.user.userName, o.user.accountId)),
         );
+        view = lostDeviceModal(m, owners.map((o) => o.user.userName).join(', '), devices.flat());
       } catch (error) {
         if (!(error instanceof FactError)) throw error;
         view = notice(m.couldNotCheck(m.fault(error.reason)));

@@ -3,6 +3,7 @@ import { retirementDeleteAfter } from '../../domain/key-retirement.js';
 import type { AccessKey } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { ownedKey } from '../../services/keys/retire-key.js';
+import { keysOfAll } from '../../services/owned-keys.js';
 import { modal } from '../blocks/checklist.js';
 import { leastUsedActiveKey, retireModal } from '../blocks/keys.js';
 import { section } from '../blocks/mrkdwn.js';
@@ -12,8 +13,9 @@ import { openLoadingModal } from './loading-modal.js';
 /** Which key a button means: named by ID (checklist), by creation time (a nudge), or the least used (two keys). */
 export type KeyChoice =
   | { readonly keyId: string }
-  | { readonly createdAt: string }
-  | { readonly leastUsed: true };
+  /** A nudge names the IAM user (its ARN, so its account) and the key's creation time, or the user alone. */
+  | { readonly arn: string; readonly createdAt: string }
+  | { readonly arn: string; readonly leastUsed: true };
 
 function pick(keys: readonly AccessKey[], choice: KeyChoice): AccessKey | undefined {
   if ('keyId' in choice) return keys.find((k) => k.accessKeyId === choice.keyId);
@@ -46,9 +48,9 @@ export async function openRetireModal(
   let view = notice(m.retire.refused.not_owner);
   if (found.kind === 'failed') view = notice(m.couldNotCheck(m.fault(found.reason)));
   else if (found.kind === 'found') {
-    const keys = await deps.keys
-      .listAccessKeys(found.user.userName, found.user.accountId)
-      .catch(() => undefined);
+    const held = await keysOfAll(deps.keys, found.claims).catch(() => undefined);
+    const arn = 'arn' in how.choice ? how.choice.arn : undefined;
+    const keys = held?.filter((h) => arn === undefined || h.owner.user.arn === arn).map((h) => h.key);
     const key = keys && pick(keys, how.choice);
     const owned = key ? await ownedKey(deps.retire, how.slackUserId, key.accessKeyId) : undefined;
     if (!keys) view = notice(m.retire.failed);

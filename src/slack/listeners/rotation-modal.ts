@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { messagesFor } from '../../i18n/messages.js';
+import { keysOfAll } from '../../services/owned-keys.js';
 import { FactError } from '../../services/ports.js';
 import { modal } from '../blocks/checklist.js';
 import { section } from '../blocks/mrkdwn.js';
@@ -30,18 +31,34 @@ export async function openRotationModal(
   let view = modal(caller.m, [section(caller.kind === 'refused' ? caller.text : '')], {
     title: caller.m.rotation.modalTitle,
   });
-  const refusal = caller.kind === 'found' ? distrustText(caller.m, caller.trust) : undefined;
+  // Refused only when no account's mapping may act on keys (a contested account does not block another).
+  const owners = caller.kind === 'found' ? caller.users.filter((u) => u.trust.kind === 'trusted') : [];
+  const refusal =
+    caller.kind === 'found' && owners.length === 0 ? distrustText(caller.m, caller.trust) : undefined;
   if (caller.kind === 'found' && refusal) {
     view = modal(caller.m, [section(refusal)], { title: caller.m.rotation.modalTitle });
   } else if (caller.kind === 'found') {
     try {
-      const keys = await deps.keys.listAccessKeys(caller.user.userName, caller.user.accountId);
+      // Every account the person has an IAM user in (one, unless AWS_ACCOUNTS names several), trusted ones only.
+      const held = await keysOfAll(deps.keys, owners);
+      const keys = held.map((h) => h.key);
+      const accountOf =
+        caller.users.length > 1
+          ? new Map(
+              await Promise.all(
+                held.map(
+                  async (h) => [h.key.accessKeyId, await deps.accountLabel(h.owner.user.accountId)] as const,
+                ),
+              ),
+            )
+          : undefined;
       // A nudge names its key by creation time (the credential report has no key IDs); seconds are enough.
       const byDate = how.preselectCreatedAt?.slice(0, 19);
       const preselect =
         how.preselect ??
         keys.find((k) => byDate && k.createDate.toISOString().slice(0, 19) === byDate)?.accessKeyId;
-      view = rotationRequestModal(caller.m, caller.user.userName, keys, deps.clock.now(), preselect);
+      const names = [...new Set(held.map((h) => h.owner.user.userName))].join(', ') || caller.user.userName;
+      view = rotationRequestModal(caller.m, names, keys, deps.clock.now(), preselect, accountOf);
     } catch (error) {
       if (!(error instanceof FactError)) throw error;
       view = modal(caller.m, [section(caller.m.couldNotCheck(caller.m.fault(error.reason)))], {

@@ -21,6 +21,7 @@ import { createShowSession } from './show-session.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION.recheck, createRecheck(deps));
+  app.action<BlockAction>(ACTION.checklistAccount, createRecheck(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.showSession, createShowSession(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.requestRotation, createRequestRotationButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.approve, createApproveButton(deps));

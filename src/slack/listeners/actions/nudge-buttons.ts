@@ -91,7 +91,9 @@ export function createNudgeButtons(deps: SlackDeps) {
         triggerId: args.body.trigger_id,
         slackUserId: args.body.user.id,
         push: false,
-        choice: answer.value.lastRotated ? { createdAt: answer.value.lastRotated } : { leastUsed: true },
+        choice: answer.value.lastRotated
+          ? { arn: answer.record.iamUserArn, createdAt: answer.value.lastRotated }
+          : { arn: answer.record.iamUserArn, leastUsed: true },
       });
     },
 

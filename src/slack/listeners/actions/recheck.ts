@@ -6,14 +6,20 @@ import { renderChecklistSafely } from '../caller.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-/** Re-check: reads AWS again and redraws the same surface in place (the modal, or the Home tab). */
+/**
+ * Re-check: reads AWS again and redraws the same surface in place (the modal, or the Home tab). The account picker
+ * (a person with IAM users in more accounts than fit) redraws it with the picked account first.
+ */
 export function createRecheck(deps: SlackDeps) {
-  return async function recheck({ ack, body, client }: Args): Promise<void> {
+  return async function recheck({ ack, body, client, action }: Args): Promise<void> {
     await ack();
     const userId = body.user.id;
     const view = body.view;
+    const picked =
+      action && 'selected_option' in action ? (action.selected_option?.value ?? undefined) : undefined;
+    const options = picked && /^\d{12}$/.test(picked) ? { first: picked } : { recheck: true };
     if (view?.type === 'home') {
-      const filled = await renderChecklistSafely(deps, userId, { recheck: true });
+      const filled = await renderChecklistSafely(deps, userId, options);
       await client.views.publish({ user_id: userId, view: home(filled.blocks) });
       return;
     }
@@ -21,7 +27,7 @@ export function createRecheck(deps: SlackDeps) {
     const m = messagesFor(deps.directory.peek(userId)?.locale);
     // Show that something is happening: AWS can take a few seconds.
     await client.views.update({ view_id: view.id, view: modal(m, loadingBlocks(m)) });
-    const filled = await renderChecklistSafely(deps, userId, { recheck: true });
+    const filled = await renderChecklistSafely(deps, userId, options);
     await client.views.update({ view_id: view.id, view: modal(filled.m, filled.blocks) });
   };
 }
