@@ -62,7 +62,7 @@ function printScan(result: ScanResult, json: boolean, dryRun: boolean): void {
       outcome: i.outcome,
     }));
     process.stdout.write(
-      `${JSON.stringify({ scannedAt: result.scannedAt, dryRun, findings: items, digest: result.digest, nudgesQueued: result.nudgesQueued })}\n`,
+      `${JSON.stringify({ scannedAt: result.scannedAt, dryRun, findings: items, digest: result.digest, nudgesQueued: result.nudgesQueued, unreadableAccounts: result.unreadable })}\n`,
     );
     return;
   }
@@ -83,6 +83,14 @@ async function scan(args: string[]): Promise<void> {
     exitOnStartupError,
   );
   printScan(result, json, dryRun);
+  // An account that could not be read is a failed scan for whoever runs it (a CronJob, CI): the others were scanned.
+  if (result.unreadable.length > 0) {
+    if (!json)
+      process.stderr.write(
+        `${result.unreadable.map((u) => `account ${u.label} could not be read: ${u.reason}`).join('\n')}\n`,
+      );
+    process.exitCode = 3;
+  }
 }
 
 async function jobs(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
-import { createAccountPorts, mapLimit } from './aws/account-ports.js';
+import { createAccountPorts } from './aws/account-ports.js';
 import { createAccounts } from './aws/accounts.js';
 import { instrumentClient } from './aws/instrument.js';
 import { getCallerIdentity } from './aws/sts.js';
@@ -13,6 +13,7 @@ import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { cachedBy } from './services/cached.js';
+import { mapLimit } from './services/concurrency.js';
 import { createDelivery, type Delivery } from './services/delivery.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
@@ -309,7 +310,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       directory,
       scans,
       outbox: store,
-      botAccount: async () => (await botArn()).split(':')[4] ?? '',
+      ourAccounts: () => accounts.list(),
       clock,
       logger,
       config: { emailTagKey: config.emailTagKey, securityChannel: config.securityChannel },
@@ -331,6 +332,16 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     logger,
     newId: randomUUID,
     identities: guard,
+    // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
+    ...(config.accounts.mode === 'own'
+      ? {}
+      : {
+          accounts: {
+            list: () => accounts.list(),
+            label: (id: string) => accounts.label(id),
+            concurrency: config.accounts.concurrency,
+          },
+        }),
     config: {
       keyMaxAgeDays: config.keyMaxAgeDays,
       keyUnusedDays: config.keyUnusedDays,

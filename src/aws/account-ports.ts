@@ -1,6 +1,7 @@
 import type { ReportRow } from '../domain/findings.js';
 import type { IamUser } from '../domain/types.js';
 import type { Logger } from '../logger.js';
+import { mapLimit } from '../services/concurrency.js';
 import type {
   IamPort,
   KeyAdminPort,
@@ -35,24 +36,6 @@ export interface AccountPorts {
   readonly keyTrail: KeyTrailPort;
   readonly sessionTrail: TrailPort;
   readonly signals: ReturnType<typeof createSignalsTrailAdapter>;
-}
-
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await task(items[i] as T);
-      }
-    }),
-  );
-  return out;
 }
 
 /**

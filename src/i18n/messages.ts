@@ -273,6 +273,9 @@ const en = {
     escalations: 'Unanswered after 3 nudges',
     escalation: (who: string, user: string, rule: string, n: number) =>
       `${who} — ${user}: ${rule} (${n} nudges)`,
+    byAccount: 'Findings by account (worst first)',
+    unreadable: (n: number) =>
+      `Accounts that could not be read (${n}): the role could not be assumed, an SCP denies it, or AWS throttled`,
     unmapped: (n: number) => `IAM users with findings but no Slack owner (${n})`,
     exempt: (n: number) => `Exempt users (${n})`,
     more: (n: number) => `…and ${n} more`,
@@ -675,6 +678,9 @@ const ko: Messages = {
     root: '루트 계정',
     escalations: '3번 알림 후에도 응답 없음',
     escalation: (who, user, rule, n) => `${who} — ${user}: ${rule} (알림 ${n}회)`,
+    byAccount: '계정별 발견 사항 (많은 순)',
+    unreadable: (n) =>
+      `읽지 못한 계정 (${n}): 역할을 맡지 못했거나, SCP가 막았거나, AWS가 요청을 제한했습니다`,
     unmapped: (n) => `Slack 소유자가 없는 발견 사항 IAM 사용자 (${n})`,
     exempt: (n) => `예외 사용자 (${n})`,
     more: (n) => `…외 ${n}명`,

@@ -16,3 +16,22 @@ export function createConcurrencyLimit(limit: number) {
     }
   };
 }
+
+/** `task` over every item, at most `limit` at once; the results in the items' order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await task(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}

@@ -197,6 +197,18 @@ export interface NotMineNotice {
 export interface Digest {
   readonly scannedAt: string;
   readonly counts: Readonly<Record<string, number>>;
+  /** With several accounts: findings per account, worst first, and the accounts that could not be read. */
+  readonly accounts?: readonly {
+    readonly accountId: string;
+    readonly label: string;
+    readonly counts: Readonly<Record<string, number>>;
+    readonly total: number;
+  }[];
+  readonly unreadable?: readonly {
+    readonly accountId: string;
+    readonly label: string;
+    readonly reason: string;
+  }[];
   readonly previous: Readonly<Record<string, number>> | undefined;
   readonly root: readonly Finding[];
   readonly escalations: readonly {

@@ -23,8 +23,8 @@ export interface PastedKeyDeps {
   readonly directory: SlackDirectoryPort;
   readonly scans: Pick<ScanStore, 'markSeen'>;
   readonly outbox: { enqueue(outgoing: Outgoing, at: number): Promise<string> };
-  /** The bot's own account: only its keys have an IAM user the bot can name and act on. */
-  readonly botAccount: () => Promise<string>;
+  /** The accounts the bot looks after: only their keys have an IAM user the bot can name and act on. */
+  readonly ourAccounts: () => Promise<readonly string[]>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config: { readonly emailTagKey: string; readonly securityChannel: string | undefined };
@@ -80,8 +80,10 @@ async function handleKey(deps: PastedKeyDeps, message: SeenMessage, key: PastedK
     );
     return undefined;
   });
-  const own = accountId !== undefined && accountId === (await deps.botAccount().catch(() => undefined));
-  const user: IamUser | undefined = own && !key.temporary ? await deps.lookup.userOf(key.keyId) : undefined;
+  const ours = await deps.ourAccounts().catch(() => [] as readonly string[]);
+  const own = accountId !== undefined && ours.includes(accountId);
+  const user: IamUser | undefined =
+    own && !key.temporary ? await deps.lookup.userOf(key.keyId, accountId) : undefined;
   const index = user ? await deps.directory.index().catch(() => undefined) : undefined;
   const owner =
     user && index ? mapIamUserToSlack(user, index, deps.config.emailTagKey)?.slackUserId : undefined;

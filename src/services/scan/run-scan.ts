@@ -8,8 +8,16 @@ import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../domain
 import { decideNudge, type NudgeDecision, shouldEscalate } from '../../domain/nudge-policy.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
+import { mapLimit } from '../concurrency.js';
 import type { IdentityGuard } from '../identity-guard.js';
-import type { Digest, IamPort, Outgoing, ScanStore, SlackDirectoryPort } from '../ports.js';
+import {
+  type Digest,
+  FactError,
+  type IamPort,
+  type Outgoing,
+  type ScanStore,
+  type SlackDirectoryPort,
+} from '../ports.js';
 import { queueNudges } from './queue-nudge.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
@@ -19,8 +27,18 @@ const SNOOZE_DAYS = 7;
 export const SNOOZE_MS = SNOOZE_DAYS * DAY_MS;
 
 export interface ReportPort {
-  /** The credential report (reused under 4 hours, else generated) and the account summary. */
-  read(now: Date): Promise<{ rows: ReportRow[]; rootMfaEnabled: boolean; rootAccessKeysPresent: boolean }>;
+  /** An account's credential report (reused under 4 hours, else generated) and summary (unset: the bot's own). */
+  read(
+    now: Date,
+    accountId?: string,
+  ): Promise<{ rows: ReportRow[]; rootMfaEnabled: boolean; rootAccessKeysPresent: boolean }>;
+}
+
+/** The accounts a scan covers (AWS_ACCOUNTS); without it, the bot's own. */
+export interface ScanAccounts {
+  list(): Promise<string[]>;
+  label(accountId: string): Promise<string>;
+  readonly concurrency: number;
 }
 
 export interface OutboxPort {
@@ -38,6 +56,8 @@ export interface ScanDeps {
   readonly newId: () => string;
   /** Remembers the owners seen, so a change of person on an IAM user with keys reaches security without anyone acting. */
   readonly identities?: Pick<IdentityGuard, 'watch'>;
+  /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
+  readonly accounts?: ScanAccounts;
   readonly config: FindingThresholds & {
     readonly repeatDays: number;
     readonly emailTagKey: string;
@@ -60,6 +80,8 @@ export interface ScanResult {
   readonly nudgesQueued: number;
   /** Messages queued: one per person with findings due. */
   readonly messagesQueued: number;
+  /** Accounts whose report could not be read (role not assumable, SCP, throttled), with why. */
+  readonly unreadable: readonly UnreadableAccount[];
 }
 
 function tagValue(user: IamUser | undefined, key: string): string | undefined {
@@ -67,16 +89,23 @@ function tagValue(user: IamUser | undefined, key: string): string | undefined {
   return Object.entries(user?.tags ?? {}).find(([k]) => k.toLowerCase() === wanted)?.[1];
 }
 
+export interface UnreadableAccount {
+  readonly accountId: string;
+  readonly label: string;
+  readonly reason: string;
+}
+
 /** Root findings from the account summary when the report has no root row (GetAccountSummary always answers). */
 function rootFromSummary(
   rows: ReportRow[],
   summary: { rootMfaEnabled: boolean; rootAccessKeysPresent: boolean },
+  accountId: string | undefined,
 ): ReportRow[] {
   if (rows.some((r) => r.isRoot)) return [];
   return [
     {
       user: '<root_account>',
-      arn: 'root',
+      arn: accountId ? `arn:aws:iam::${accountId}:root` : 'root',
       isRoot: true,
       createdAt: undefined,
       passwordEnabled: true,
@@ -104,8 +133,7 @@ function rootFromSummary(
 export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Promise<ScanResult> {
   const now = deps.clock.now();
   const at = now.getTime();
-  const report = await deps.reports.read(now);
-  const rows = [...report.rows, ...rootFromSummary(report.rows, report)];
+  const { rows, unreadable } = await readReports(deps, now);
   const findings = evaluateReport(rows, now, deps.config);
 
   const ownerFindings = findings.filter((f) => f.audience === 'owner');
@@ -160,6 +188,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const digest: Digest = {
     scannedAt: now.toISOString(),
     counts,
+    ...(deps.accounts ? { accounts: await perAccount(deps.accounts, items), unreadable } : {}),
     previous: await deps.scans.lastScanCounts(),
     root: findings.filter((f) => f.audience === 'security'),
     escalations,
@@ -183,9 +212,71 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
         messagesQueued: due.size,
         unmapped: unmapped.size,
         exempt: exempt.size,
+        unreadable: unreadable.length,
       },
       'scan finished',
     );
   }
-  return { scannedAt: now.toISOString(), items, digest, nudgesQueued, messagesQueued: due.size };
+  return { scannedAt: now.toISOString(), items, digest, nudgesQueued, messagesQueued: due.size, unreadable };
+}
+
+const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
+
+/**
+ * Every account's report rows (with root from the summary where the report has none). One account that cannot be read
+ * is reported, not fatal; with no `accounts` (the bot's own only) a failure fails the scan, as it always has.
+ */
+async function readReports(
+  deps: ScanDeps,
+  now: Date,
+): Promise<{ rows: ReportRow[]; unreadable: UnreadableAccount[] }> {
+  if (!deps.accounts) {
+    const report = await deps.reports.read(now);
+    return { rows: [...report.rows, ...rootFromSummary(report.rows, report, undefined)], unreadable: [] };
+  }
+  const accounts = deps.accounts;
+  const ids = await accounts.list();
+  const unreadable: UnreadableAccount[] = [];
+  const reads = await mapLimit(ids, accounts.concurrency, async (accountId) => {
+    try {
+      const report = await deps.reports.read(now, accountId);
+      return [...report.rows, ...rootFromSummary(report.rows, report, accountId)];
+    } catch (error) {
+      const reason =
+        error instanceof FactError
+          ? `${error.reason.action}: ${error.reason.kind}${error.reason.code ? ` (${error.reason.code})` : ''}`
+          : 'unexpected error';
+      deps.logger.warn({ err: error, accountId }, 'could not read the credential report of an account');
+      unreadable.push({ accountId, label: await accounts.label(accountId), reason });
+      return [];
+    }
+  });
+  return {
+    rows: reads.flat(),
+    unreadable: unreadable.sort((a, b) => a.accountId.localeCompare(b.accountId)),
+  };
+}
+
+/** Findings per account (exempt users aside), worst first: most findings, then most severe. */
+async function perAccount(accounts: ScanAccounts, items: readonly ScanItem[]) {
+  const by = new Map<string, Record<string, number>>();
+  for (const item of items) {
+    if (item.outcome === 'exempt') continue;
+    const id = accountOfArn(item.finding.arn);
+    const counts = by.get(id) ?? {};
+    counts[item.finding.ruleId] = (counts[item.finding.ruleId] ?? 0) + 1;
+    by.set(id, counts);
+  }
+  const out = await Promise.all(
+    [...(await accounts.list())].map(async (accountId) => {
+      const counts = by.get(accountId) ?? {};
+      return {
+        accountId,
+        label: await accounts.label(accountId),
+        counts,
+        total: Object.values(counts).reduce((a, b) => a + b, 0),
+      };
+    }),
+  );
+  return out.sort((a, b) => b.total - a.total || a.accountId.localeCompare(b.accountId));
 }

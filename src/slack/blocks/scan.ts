@@ -102,6 +102,24 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     context(d.scannedAt.slice(0, 16).replace('T', ' ')),
     section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
   ];
+  if (d.accounts && d.accounts.length > 1) {
+    const lines = d.accounts.slice(0, LIST_MAX).map(
+      (a) =>
+        `• ${code(a.label)}: *${a.total}*${
+          a.total
+            ? ` (${Object.entries(a.counts)
+                .sort(([x], [y]) => x.localeCompare(y))
+                .map(([rule, n]) => `${code(rule)} ${n}`)
+                .join(', ')})`
+            : ''
+        }`,
+    );
+    blocks.push(section(`*${m.digest.byAccount}*\n${lines.join('\n')}`));
+  }
+  if (d.unreadable?.length) {
+    const lines = d.unreadable.slice(0, LIST_MAX).map((u) => `• ${code(u.label)} — ${inert(u.reason, 200)}`);
+    blocks.push(section(`:warning: *${m.digest.unreadable(d.unreadable.length)}*\n${lines.join('\n')}`));
+  }
   if (d.root.length)
     blocks.push(
       section(`*${m.digest.root}*\n${d.root.map((f) => `:rotating_light: ${ruleText(m, f)}`).join('\n')}`),

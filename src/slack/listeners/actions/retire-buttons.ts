@@ -72,7 +72,13 @@ export function createPastedDeactivateButton(deps: SlackDeps) {
         return false;
       }))
     ) {
-      const user = await deps.keyLookup.userOf(keyId).catch(() => undefined);
+      // The key's own account (any the bot looks after), then its IAM user there.
+      const accountId = await deps.keyLookup.accountOf(keyId).catch(() => undefined);
+      const ours = accountId ? await deps.pasted.ourAccounts().catch(() => [] as readonly string[]) : [];
+      const user =
+        accountId && ours.includes(accountId)
+          ? await deps.keyLookup.userOf(keyId, accountId).catch(() => undefined)
+          : undefined;
       owned = user ? await keyOfUser(deps.retire, user, keyId) : { kind: 'refused', why: 'not_active' };
       if (user) {
         const index = await deps.directory.index().catch(() => undefined);
