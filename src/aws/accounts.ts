@@ -54,6 +54,30 @@ const ORG_REFRESH_MS = 3_600_000;
 /** Names the bot in the member account's CloudTrail: every call it makes there is signed by this session. */
 export const ROLE_SESSION_NAME = 'aws-mfa-bot';
 
+type Provider = ReturnType<typeof fromTemporaryCredentials>;
+/** Credentials are fetched again this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One set of temporary credentials for all of an account's clients: each SDK client memoizes its own provider, so
+ * without this every client (IAM, Secrets Manager, STS, CloudTrail …) would assume the role once. Single-flight, and
+ * fetched again shortly before expiry (or after a failure).
+ */
+function shared(provider: Provider): Provider {
+  let current: Promise<Awaited<ReturnType<Provider>>> | undefined;
+  return async (options) => {
+    // Real time, not the bot's clock: the credentials expire by AWS's clock.
+    const now = Date.now();
+    if (current) {
+      const held = await current.catch(() => undefined);
+      const expires = held?.expiration?.getTime();
+      if (held && (expires === undefined || expires - REFRESH_BEFORE_MS > now)) return held;
+    }
+    current = provider(options);
+    return current;
+  };
+}
+
 export function roleArn(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
@@ -120,14 +144,16 @@ export function createAccounts(deps: {
     if (accountId === me.accountId) return ownClients;
     let c = roles.get(accountId);
     if (!c) {
-      const credentials = fromTemporaryCredentials({
-        params: {
-          RoleArn: roleArn(me.partition, accountId, deps.settings.roleName),
-          RoleSessionName: ROLE_SESSION_NAME,
-          ...(deps.settings.externalId ? { ExternalId: deps.settings.externalId } : {}),
-        },
-        clientConfig: { region: deps.region },
-      });
+      const credentials = shared(
+        fromTemporaryCredentials({
+          params: {
+            RoleArn: roleArn(me.partition, accountId, deps.settings.roleName),
+            RoleSessionName: ROLE_SESSION_NAME,
+            ...(deps.settings.externalId ? { ExternalId: deps.settings.externalId } : {}),
+          },
+          clientConfig: { region: deps.region },
+        }),
+      );
       c = build(accountId, credentials);
       roles.set(accountId, c);
     }

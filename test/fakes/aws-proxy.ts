@@ -15,6 +15,11 @@ export interface AwsProxy {
   count(action: string): number;
   /** Every request that reached AWS through this proxy. */
   total(): number;
+  /**
+   * Refuses every `action` request whose body matches `pattern`, as AWS does: 403 AccessDenied (an SCP, a trust
+   * policy that does not name the bot). It never reaches moto.
+   */
+  deny(action: string, pattern: RegExp): void;
   /** Holds the next request for `action` (it never reaches AWS) and resolves when one arrives. */
   holdNext(action: string): Promise<void>;
   stop(): Promise<void>;
@@ -28,9 +33,19 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
   const to = new URL(target);
   const counts = new Map<string, number>();
   const holds = new Map<string, () => void>();
+  const denials: { action: string; pattern: RegExp }[] = [];
   const server: Server = createServer(
     withBody((req, res, body) => {
-      const action = actionOf(req.headers, body.toString('utf8'));
+      const text = body.toString('utf8');
+      const action = actionOf(req.headers, text);
+      if (denials.some((d) => d.action === action && d.pattern.test(decodeURIComponent(text)))) {
+        counts.set(`${action}:denied`, (counts.get(`${action}:denied`) ?? 0) + 1);
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied by the test</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       const held = holds.get(action);
       if (held) {
         holds.delete(action);
@@ -46,6 +61,9 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: (action) => counts.get(action) ?? 0,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
+    deny: (action, pattern) => {
+      denials.push({ action, pattern });
+    },
     holdNext: (action) => new Promise<void>((resolve) => holds.set(action, resolve)),
     stop: () =>
       new Promise((resolve) => {

@@ -1,0 +1,163 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
+import { describeWithMoto, motoUrl, unique } from './helpers/aws.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { approveUntilDelivered, fileRotation } from './helpers/rotation-bolt.js';
+import { post, slashCommand } from './helpers/slack-requests.js';
+
+const trail = mockClient(CloudTrailClient);
+type Json = Record<string, unknown>;
+const OWN = '123456789012';
+// Accounts of this file only: moto's state is shared by the whole run.
+const A = '444444444444';
+const B = '555555555555';
+const DENIED = '666666666666';
+
+/** Admin clients acting in `accountId`, as moto does after AssumeRole into that account. */
+async function inAccount(accountId: string) {
+  const sts = new STSClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+  const r = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test' }),
+  );
+  sts.destroy();
+  const credentials = {
+    accessKeyId: r.Credentials?.AccessKeyId ?? '',
+    secretAccessKey: r.Credentials?.SecretAccessKey ?? '',
+    sessionToken: r.Credentials?.SessionToken ?? '',
+  };
+  const config = { endpoint: motoUrl, region: 'ap-northeast-2', credentials };
+  return { iam: new IAMClient(config), secrets: new SecretsManagerClient(config) };
+}
+
+describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', () => {
+  let proxy: AwsProxy;
+  let t: TestBot;
+  let now = Date.now();
+  const clock = { now: () => new Date(now) };
+
+  beforeAll(async () => {
+    proxy = await startAwsProxy(motoUrl);
+    // The third account's role does not trust the bot: AssumeRole is refused there.
+    proxy.deny('AssumeRole', new RegExp(`arn:aws:iam::${DENIED}:role/`));
+  });
+  afterAll(() => proxy.stop());
+  afterEach(() => t.stop());
+
+  async function start(env: Record<string, string>) {
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    now = Date.now();
+    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', ...env }, { awsEndpoint: proxy.url, clock });
+  }
+
+  /** An IAM user with one key in `accountId`, tagged for `slackUserId`. */
+  async function userIn(accountId: string, slackUserId: string) {
+    const { iam, secrets } = await inAccount(accountId);
+    const userName = unique('multi');
+    await iam.send(
+      new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'SlackUserId', Value: slackUserId }] }),
+    );
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { iam, secrets, userName, keyId: key.AccessKey?.AccessKeyId ?? '' };
+  }
+
+  it('a person mapped in two accounts gets one checklist with both, and rotates a key in the other account', async () => {
+    await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}` });
+    const assumed = proxy.count('AssumeRole');
+    const person = await t.engineer({ mfa: true });
+    const there = await userIn(A, person.slackUserId);
+
+    await post(t.baseUrl, slashCommand({ user_id: person.slackUserId, trigger_id: t.fake.issueTriggerId() }));
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
+    const blocks = ((t.fake.callsTo('views.update').at(-1)?.args.view as Json | undefined)?.blocks ??
+      []) as Json[];
+    const text = JSON.stringify(blocks);
+    expect(blocks.filter((b) => b.type === 'header')).toHaveLength(2);
+    expect(text).toContain(`\`${OWN}\``);
+    expect(text).toContain(`\`${A}\``);
+    expect(text).toContain(person.userName);
+    expect(text).toContain(there.userName);
+
+    const requestId = await fileRotation(t, person.slackUserId, there.keyId);
+    const approval = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0APPROVALS');
+    expect(JSON.stringify(approval?.args.blocks)).toContain(A);
+    await approveUntilDelivered(t, 'U0APPROVER1', requestId, person.slackUserId);
+
+    // The new key, its secret and its policy are in account A; nothing in the bot's own account.
+    const keys = await there.iam.send(new ListAccessKeysCommand({ UserName: there.userName }));
+    expect(keys.AccessKeyMetadata).toHaveLength(2);
+    const name = `aws-mfa-bot/${A}/${there.userName}`;
+    const inA = await there.secrets.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }),
+    );
+    expect(inA.SecretList?.map((s) => s.Name)).toEqual([name]);
+    const own = new SecretsManagerClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+    const inOwn = await own.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }));
+    own.destroy();
+    expect(inOwn.SecretList ?? []).toEqual([]);
+    // The bot reached accounts A and B (listing people) through the role it assumes there: once each, however many
+    // calls followed — the SDK's provider caches the credentials until shortly before they expire.
+    expect(proxy.count('AssumeRole') - assumed).toBe(2);
+  });
+
+  it('scans every account; one whose role cannot be assumed is listed as unreadable while the others are scanned', async () => {
+    await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}` });
+    const ownPerson = await t.engineer({ mfa: false });
+    await t.iam.send(new CreateAccessKeyCommand({ UserName: ownPerson.userName }));
+    const inA = await userIn(A, ownPerson.slackUserId);
+    const other = await t.engineer({ mfa: false });
+    const inB = await userIn(B, other.slackUserId);
+
+    const result = await t.bot.scan({ dryRun: false });
+    expect(result.unreadable.map((u) => u.accountId)).toEqual([DENIED]);
+    expect(result.unreadable[0]?.reason).toContain('AccessDenied');
+    const arns = new Set(result.items.map((i) => i.finding.arn));
+    expect(arns).toContain(`arn:aws:iam::${A}:user/${inA.userName}`);
+    expect(arns).toContain(`arn:aws:iam::${B}:user/${inB.userName}`);
+    expect([...arns].some((a) => a.endsWith(`:user/${ownPerson.userName}`))).toBe(true);
+    // The person with users in two accounts gets one DM for both.
+    const dms = t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === ownPerson.slackUserId);
+    expect(dms).toHaveLength(1);
+    expect(JSON.stringify(dms[0]?.args)).toContain(inA.userName);
+    expect(JSON.stringify(dms[0]?.args)).toContain(ownPerson.userName);
+
+    const digest = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0SECURITY');
+    const text = JSON.stringify(digest?.args.blocks);
+    expect(text).toContain('Findings by account');
+    expect(text).toContain('could not be read');
+    expect(text).toContain(DENIED);
+  });
+
+  it('AWS_ACCOUNTS=organization discovers the ACTIVE accounts of the Organization', async () => {
+    const org = new OrganizationsClient({ endpoint: motoUrl, region: 'us-east-1' });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const created: string[] = [];
+    for (const n of [1, 2]) {
+      const r = await org.send(
+        new CreateAccountCommand({ AccountName: `member-${n}`, Email: `member-${n}@example.com` }),
+      );
+      created.push(r.CreateAccountStatus?.AccountId ?? '');
+    }
+    org.destroy();
+    await start({ AWS_ACCOUNTS: 'organization', AWS_ACCOUNTS_EXCLUDE: DENIED });
+    const result = await t.bot.scan({ dryRun: true });
+    const listed = (result.digest.accounts ?? []).map((a) => a.accountId);
+    expect(listed).toEqual(expect.arrayContaining([OWN, ...created]));
+    expect(result.unreadable).toEqual([]);
+  });
+});
