@@ -93,6 +93,23 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     expect(text).toContain(person.userName);
     expect(text).toContain(there.userName);
 
+    // `/aws-mfa session` answers for both accounts, each named.
+    const responseUrl = t.fake.responseUrl();
+    await post(
+      t.baseUrl,
+      slashCommand({
+        user_id: person.slackUserId,
+        text: 'session',
+        trigger_id: t.fake.issueTriggerId(),
+        response_url: responseUrl,
+      }),
+    );
+    const path = new URL(responseUrl).pathname;
+    await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === path));
+    const session = JSON.stringify(t.fake.responses.find((r) => r.path === path)?.body);
+    expect(session).toContain(`Account \`${OWN}\``);
+    expect(session).toContain(`Account \`${A}\``);
+
     const requestId = await fileRotation(t, person.slackUserId, there.keyId);
     const approval = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0APPROVALS');
     expect(JSON.stringify(approval?.args.blocks)).toContain(A);

@@ -51,6 +51,8 @@ export interface Accounts {
 }
 
 const ORG_REFRESH_MS = 3_600_000;
+/** Attempts of IAM calls in member accounts (the SDK's default is 3). */
+const MEMBER_ATTEMPTS = 6;
 /** Names the bot in the member account's CloudTrail: every call it makes there is signed by this session. */
 export const ROLE_SESSION_NAME = 'aws-mfa-bot';
 
@@ -110,7 +112,8 @@ export function createAccounts(deps: {
     const base = { region: deps.region, ...(credentials ? { credentials } : {}) };
     return {
       accountId,
-      iam: watch(new IAMClient(base), 'iam'),
+      // Many accounts read at once meet IAM's throttling more often: the SDK's standard retry, with more attempts.
+      iam: watch(new IAMClient(credentials ? { ...base, maxAttempts: MEMBER_ATTEMPTS } : base), 'iam'),
       create: watch(new IAMClient({ ...base, maxAttempts: 1 }), 'iam'),
       secrets: watch(new SecretsManagerClient(base), 'secretsmanager'),
       sts: watch(new STSClient(base), 'sts'),

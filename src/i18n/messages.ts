@@ -14,6 +14,7 @@ const en = {
   summary: (done: number, total: number, user: string, account: string) =>
     `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
   moreAccounts: (n: number) => `${n} more AWS accounts`,
+  forAccount: (account: string, user: string) => `Account ${account}, IAM user ${user}`,
   pickAccount: 'Show an account first',
   alsoMapped: (names: string) =>
     `You are also mapped to: ${names}. Ask an administrator if that is a mistake.`,
@@ -184,9 +185,10 @@ const en = {
       `Your decision on ${requester}'s rotation of ${id} is recorded: ${state}.`,
     delivered: {
       header: 'Your new AWS access key is ready',
-      body: (id: string, user: string) =>
-        `A new access key ${id} was created for IAM user ${user} and stored in AWS Secrets Manager. Only you can read it — it is not in Slack.`,
+      body: (id: string, user: string, account: string) =>
+        `A new access key ${id} was created for IAM user ${user} in account ${account} and stored in AWS Secrets Manager there. Only you can read it — it is not in Slack.`,
       open: 'Open in the Secrets Manager console',
+      signIn: (account: string) => `Sign in to account ${account} first.`,
       cli: 'Or read it with the AWS CLI:',
       configure:
         'Then put the new key into `aws configure` (or your secret store) and test it with `aws sts get-caller-identity`.',
@@ -437,6 +439,7 @@ const ko: Messages = {
   summary: (done, total, user, account) =>
     `계정 ${account}의 IAM 사용자 ${user}: *${total}단계 중 ${done}단계 완료*.`,
   moreAccounts: (n) => `AWS 계정 ${n}개 더`,
+  forAccount: (account, user) => `계정 ${account}, IAM 사용자 ${user}`,
   pickAccount: '먼저 볼 계정 선택',
   alsoMapped: (names) =>
     `다음 IAM 사용자에도 연결되어 있습니다: ${names}. 잘못된 경우 관리자에게 문의하세요.`,
@@ -593,9 +596,10 @@ const ko: Messages = {
     recorded: (requester, id, state) => `${requester}의 ${id} 교체에 대한 결정이 기록되었습니다: ${state}.`,
     delivered: {
       header: '새 AWS Access Key가 준비되었습니다',
-      body: (id, user) =>
-        `IAM 사용자 ${user}의 새 Access Key ${id}를 만들어 AWS Secrets Manager에 저장했습니다. 본인만 읽을 수 있으며 Slack에는 없습니다.`,
+      body: (id, user, account) =>
+        `계정 ${account}의 IAM 사용자 ${user}에 새 Access Key ${id}를 만들어 그 계정의 AWS Secrets Manager에 저장했습니다. 본인만 읽을 수 있으며 Slack에는 없습니다.`,
       open: 'Secrets Manager 콘솔에서 열기',
+      signIn: (account) => `먼저 계정 ${account}에 로그인하세요.`,
       cli: '또는 AWS CLI로 읽기:',
       configure:
         '그다음 새 키를 `aws configure`(또는 비밀 저장소)에 넣고 `aws sts get-caller-identity`로 확인하세요.',

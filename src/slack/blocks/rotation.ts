@@ -258,8 +258,8 @@ export function noticeMessage(
         text,
         blocks: [
           header(R.delivered.header),
-          section(R.delivered.body(code(r.newKeyId ?? ''), code(r.iamUser))),
-          section(`<${url}|${R.delivered.open}>`),
+          section(R.delivered.body(code(r.newKeyId ?? ''), code(r.iamUser), code(r.accountId))),
+          section(`<${url}|${R.delivered.open}> — ${R.delivered.signIn(code(r.accountId))}`),
           section(`${R.delivered.cli}\n${codeBlock(cli)}`),
           section(R.delivered.configure),
           section(R.delivered.schedule(oldKey, when(r.deactivateAfter), ctx.deleteDays)),

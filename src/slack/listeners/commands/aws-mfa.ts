@@ -1,40 +1,64 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { IamUser } from '../../../domain/types.js';
 import { messagesFor } from '../../../i18n/messages.js';
 import { loadingBlocks, modal } from '../../blocks/checklist.js';
 import { helpBlocks } from '../../blocks/help.js';
+import { code, context, LIMITS, section } from '../../blocks/mrkdwn.js';
 import { policyBlocks } from '../../blocks/policy.js';
 import { sessionBlocks } from '../../blocks/session.js';
 import type { SlackDeps } from '../../deps.js';
-import { renderChecklistSafely, resolveCaller } from '../caller.js';
+import { type Caller, renderChecklistSafely, resolveCaller } from '../caller.js';
 import { openLostDeviceModal } from '../mfa-reset.js';
 import { openRotationModal } from '../rotation-modal.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
+/**
+ * One answer per account the person has an IAM user in (one, unless AWS_ACCOUNTS names several); with several, each
+ * part starts with the account it is about. Slack allows 50 blocks a message: parts past that are left out.
+ */
+async function perAccount(
+  deps: SlackDeps,
+  caller: Extract<Caller, { kind: 'found' }>,
+  render: (user: IamUser) => Promise<KnownBlock[]>,
+): Promise<KnownBlock[]> {
+  if (caller.users.length <= 1) return render(caller.user);
+  const parts = await Promise.all(
+    caller.users.map(async ({ user }) => [
+      context(caller.m.forAccount(code(await deps.accountLabel(user.accountId)), code(user.userName))),
+      ...(await render(user)),
+    ]),
+  );
+  const blocks: KnownBlock[] = [];
+  for (const part of parts) if (blocks.length + part.length <= LIMITS.messageBlocks) blocks.push(...part);
+  return blocks;
+}
+
 async function answerSession(deps: SlackDeps, userId: string, respond: RespondFn) {
   const caller = await resolveCaller(deps, userId);
   if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
-  const device = await deps.getSessionDevice(caller.user);
   const { m } = caller;
-  if (device.state !== 'ok')
-    return respond({ response_type: 'ephemeral', text: m.couldNotCheck(m.fault(device.reason)) });
-  return respond({
-    response_type: 'ephemeral',
-    text: m.sessionTitle,
-    blocks: sessionBlocks(m, device.value),
+  const blocks = await perAccount(deps, caller, async (user) => {
+    const device = await deps.getSessionDevice(user);
+    return device.state === 'ok'
+      ? sessionBlocks(m, device.value)
+      : [section(m.couldNotCheck(m.fault(device.reason)))];
   });
+  return respond({ response_type: 'ephemeral', text: m.sessionTitle, blocks });
 }
 
 async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn) {
   const caller = await resolveCaller(deps, userId);
   if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
   const { m } = caller;
-  const verdict = await deps.getPolicyVerdict(caller.user);
-  const blocks =
-    verdict.state === 'ok'
+  const blocks = await perAccount(deps, caller, async (user) => {
+    const verdict = await deps.getPolicyVerdict(user);
+    return verdict.state === 'ok'
       ? policyBlocks(m, verdict.value)
       : policyBlocks(m, undefined, m.fault(verdict.reason));
+  });
   return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
 }
 
