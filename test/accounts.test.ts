@@ -1,6 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CreateAccessKeyCommand,
+  CreateAccountAliasCommand,
   CreateUserCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -81,6 +82,7 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     const assumed = proxy.count('AssumeRole');
     const person = await t.engineer({ mfa: true });
     const there = await userIn(A, person.slackUserId);
+    await there.iam.send(new CreateAccountAliasCommand({ AccountAlias: 'team-a' }));
 
     await post(t.baseUrl, slashCommand({ user_id: person.slackUserId, trigger_id: t.fake.issueTriggerId() }));
     await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
@@ -89,7 +91,8 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     const text = JSON.stringify(blocks);
     expect(blocks.filter((b) => b.type === 'header')).toHaveLength(2);
     expect(text).toContain(`\`${OWN}\``);
-    expect(text).toContain(`\`${A}\``);
+    // Account A is named with its alias wherever a person reads it.
+    expect(text).toContain(`\`${A} (team-a)\``);
     expect(text).toContain(person.userName);
     expect(text).toContain(there.userName);
 
@@ -108,11 +111,11 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === path));
     const session = JSON.stringify(t.fake.responses.find((r) => r.path === path)?.body);
     expect(session).toContain(`Account \`${OWN}\``);
-    expect(session).toContain(`Account \`${A}\``);
+    expect(session).toContain(`Account \`${A} (team-a)\``);
 
     const requestId = await fileRotation(t, person.slackUserId, there.keyId);
     const approval = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0APPROVALS');
-    expect(JSON.stringify(approval?.args.blocks)).toContain(A);
+    expect(JSON.stringify(approval?.args.blocks)).toContain(`${A} (team-a)`);
     await approveUntilDelivered(t, 'U0APPROVER1', requestId, person.slackUserId);
 
     // The new key, its secret and its policy are in account A; nothing in the bot's own account.

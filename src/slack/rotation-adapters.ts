@@ -49,27 +49,31 @@ async function postOrUpdate(
   return String(posted.ts);
 }
 
-export function createApprovalBoard(client: WebClient): ApprovalBoard {
+/** An account as people read it: `123456789012 (prod)`. */
+type AccountLabel = (accountId: string) => Promise<string>;
+const byId: AccountLabel = async (accountId) => accountId;
+
+export function createApprovalBoard(client: WebClient, label: AccountLabel = byId): ApprovalBoard {
   return {
-    publish: (request, approvedBy) =>
+    publish: async (request, approvedBy) =>
       postOrUpdate(
         client,
         request.approvalChannel,
         request.approvalTs,
-        approvalMessage(channelMessages, request, approvedBy),
+        approvalMessage(channelMessages, request, approvedBy, await label(request.accountId)),
       ),
   };
 }
 
 /** The reset's approval message: posted once, then updated (in English, like rotations). */
-export function createResetBoard(client: WebClient): ResetBoard {
+export function createResetBoard(client: WebClient, label: AccountLabel = byId): ResetBoard {
   return {
-    publish: (reset, approvedBy) =>
+    publish: async (reset, approvedBy) =>
       postOrUpdate(
         client,
         reset.approvalChannel,
         reset.approvalTs,
-        resetApprovalMessage(channelMessages, reset, approvedBy),
+        resetApprovalMessage(channelMessages, reset, approvedBy, await label(reset.accountId)),
       ),
   };
 }
@@ -86,6 +90,7 @@ export function createMessenger(
     resets: Pick<WorkflowTable<MfaReset>, 'get'>;
     directory: SlackDirectoryPort;
     context: NoticeContext;
+    accountLabel?: AccountLabel;
   },
 ): Messenger {
   return {
@@ -144,7 +149,8 @@ export function createMessenger(
         default: {
           const request = await deps.store.get(notice.requestId);
           if (!request) return;
-          message = noticeMessage(m, notice, request, deps.context);
+          const accountLabel = await (deps.accountLabel ?? byId)(request.accountId);
+          message = noticeMessage(m, notice, request, { ...deps.context, accountLabel });
         }
       }
       await client.chat.postMessage({ channel, ...message, unfurl_links: false });

@@ -105,6 +105,7 @@ export function resetApprovalMessage(
   m: Messages,
   r: MfaReset,
   approvedBy: readonly string[],
+  accountLabel: string = r.accountId,
 ): { text: string; blocks: KnownBlock[] } {
   const msg = m.lostDevice.message;
   const rot = m.rotation.message;
@@ -115,7 +116,7 @@ export function resetApprovalMessage(
       fields: [
         { type: 'mrkdwn', text: `*${rot.requester}*\n<@${r.requesterSlackId}>` },
         { type: 'mrkdwn', text: `*${rot.user}*\n${code(r.iamUser)}` },
-        { type: 'mrkdwn', text: `*${rot.account}*\n${code(r.accountId)}` },
+        { type: 'mrkdwn', text: `*${rot.account}*\n${code(accountLabel)}` },
         {
           type: 'mrkdwn',
           text: `*${msg.device}*\n${code(r.serialNumber)} (${m.deviceType[r.deviceType]}, ${isoDate(

@@ -169,6 +169,7 @@ export function approvalMessage(
   m: Messages,
   r: RotationRequest,
   approvedBy: readonly string[],
+  accountLabel: string = r.accountId,
 ): { text: string; blocks: KnownBlock[] } {
   const msg = m.rotation.message;
   const age = Math.floor((r.createdAt - r.oldKeyCreatedAt) / DAY_MS);
@@ -182,7 +183,7 @@ export function approvalMessage(
       fields: [
         { type: 'mrkdwn', text: `*${msg.requester}*\n<@${r.requesterSlackId}>` },
         { type: 'mrkdwn', text: `*${msg.user}*\n${code(r.iamUser)}` },
-        { type: 'mrkdwn', text: `*${msg.account}*\n${code(r.accountId)}` },
+        { type: 'mrkdwn', text: `*${msg.account}*\n${code(accountLabel)}` },
         { type: 'mrkdwn', text: `*${msg.key}*\n${code(r.oldKeyId)}` },
         { type: 'mrkdwn', text: `*${msg.age}*\n${age}` },
         { type: 'mrkdwn', text: `*${msg.lastUsed}*\n${lastUsed}` },
@@ -222,6 +223,8 @@ function eventLine(m: Messages, e: KeyUseEventJson): string {
 export interface NoticeContext {
   readonly region: string;
   readonly deleteDays: number;
+  /** The request's account as people read it (`123456789012 (prod)`); its ID when unset. */
+  readonly accountLabel?: string;
 }
 
 /** A DM for one notice, in the recipient's language. Shows where the secret is, never the secret. */
@@ -258,8 +261,12 @@ export function noticeMessage(
         text,
         blocks: [
           header(R.delivered.header),
-          section(R.delivered.body(code(r.newKeyId ?? ''), code(r.iamUser), code(r.accountId))),
-          section(`<${url}|${R.delivered.open}> — ${R.delivered.signIn(code(r.accountId))}`),
+          section(
+            R.delivered.body(code(r.newKeyId ?? ''), code(r.iamUser), code(ctx.accountLabel ?? r.accountId)),
+          ),
+          section(
+            `<${url}|${R.delivered.open}> — ${R.delivered.signIn(code(ctx.accountLabel ?? r.accountId))}`,
+          ),
           section(`${R.delivered.cli}\n${codeBlock(cli)}`),
           section(R.delivered.configure),
           section(R.delivered.schedule(oldKey, when(r.deactivateAfter), ctx.deleteDays)),
