@@ -96,12 +96,20 @@ export function createAccounts(deps: {
   readonly region: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Called once for every client made (metrics). */
-  readonly onClient?: (client: { middlewareStack: unknown }, service: string) => void;
+  /** Called once for every client made (metrics); `accountId` unset for the bot's own account's clients. */
+  readonly onClient?: (
+    client: { middlewareStack: unknown },
+    service: string,
+    accountId: string | undefined,
+  ) => void;
 }): Accounts {
   const made: { destroy(): void }[] = [];
-  const watch = <T extends { middlewareStack: unknown; destroy(): void }>(client: T, service: string): T => {
-    deps.onClient?.(client, service);
+  const watch = <T extends { middlewareStack: unknown; destroy(): void }>(
+    client: T,
+    service: string,
+    accountId?: string,
+  ): T => {
+    deps.onClient?.(client, service, accountId);
     made.push(client);
     return client;
   };
@@ -113,13 +121,17 @@ export function createAccounts(deps: {
     return {
       accountId,
       // Many accounts read at once meet IAM's throttling more often: the SDK's standard retry, with more attempts.
-      iam: watch(new IAMClient(credentials ? { ...base, maxAttempts: MEMBER_ATTEMPTS } : base), 'iam'),
-      create: watch(new IAMClient({ ...base, maxAttempts: 1 }), 'iam'),
-      secrets: watch(new SecretsManagerClient(base), 'secretsmanager'),
-      sts: watch(new STSClient(base), 'sts'),
+      iam: watch(
+        new IAMClient(credentials ? { ...base, maxAttempts: MEMBER_ATTEMPTS } : base),
+        'iam',
+        accountId,
+      ),
+      create: watch(new IAMClient({ ...base, maxAttempts: 1 }), 'iam', accountId),
+      secrets: watch(new SecretsManagerClient(base), 'secretsmanager', accountId),
+      sts: watch(new STSClient(base), 'sts', accountId),
       trail: [...new Set(['us-east-1', deps.region])].map((region) => ({
         region,
-        client: watch(new CloudTrailClient({ ...base, region }), 'cloudtrail'),
+        client: watch(new CloudTrailClient({ ...base, region }), 'cloudtrail', accountId),
       })),
     };
   };
