@@ -19,7 +19,7 @@ import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from './helpers/aws.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';
 import { approveUntilDelivered, fileRotation } from './helpers/rotation-bolt.js';
-import { post, slashCommand } from './helpers/slack-requests.js';
+import { interaction, post, slashCommand } from './helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 type Json = Record<string, unknown>;
@@ -179,5 +179,65 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     const listed = (result.digest.accounts ?? []).map((a) => a.accountId);
     expect(listed).toEqual(expect.arrayContaining([OWN, ...created]));
     expect(result.unreadable).toEqual([]);
+  });
+
+  it('past what one modal holds, the other accounts are summarised with a picker that shows the picked one first', async () => {
+    const many = [
+      '710000000001',
+      '710000000002',
+      '710000000003',
+      '710000000004',
+      '710000000005',
+      '710000000006',
+    ];
+    await start({ AWS_ACCOUNTS: many.join(',') });
+    const person = await t.engineer({ mfa: true });
+    for (const id of many) await userIn(id, person.slackUserId);
+
+    await post(t.baseUrl, slashCommand({ user_id: person.slackUserId, trigger_id: t.fake.issueTriggerId() }));
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
+    const first = t.fake.callsTo('views.update').at(-1);
+    const view = first?.args.view as Json | undefined;
+    const blocks = (view?.blocks ?? []) as Json[];
+    expect(first?.ok).toBe(true); // the fake enforces Slack's 100 blocks a modal
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    const picker = blocks
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements as { type: string; action_id: string; options?: { value: string }[] }[])
+      .find((e) => e.type === 'static_select');
+    expect(picker?.action_id).toBe('checklist_pick_account');
+    const summarised = picker?.options?.map((o) => o.value) ?? [];
+    expect(summarised.length).toBeGreaterThan(0);
+    // Every account is there: in full, or in the summary.
+    for (const id of [OWN, ...many]) expect(JSON.stringify(blocks)).toContain(id);
+
+    const picked = summarised.at(-1) ?? '';
+    const viewId = String(first?.args.view_id);
+    const updates = t.fake.callsTo('views.update').length;
+    await post(
+      t.baseUrl,
+      interaction({
+        type: 'block_actions',
+        user: { id: person.slackUserId },
+        team: { id: 'T0FAKE' },
+        api_app_id: 'A0FAKE',
+        trigger_id: t.fake.issueTriggerId(),
+        view: { id: viewId, type: 'modal' },
+        actions: [
+          {
+            type: 'static_select',
+            action_id: 'checklist_pick_account',
+            block_id: 'b',
+            action_ts: '1',
+            selected_option: { text: { type: 'plain_text', text: picked }, value: picked },
+          },
+        ],
+      }),
+    );
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').length >= updates + 2);
+    const redrawn = ((t.fake.callsTo('views.update').at(-1)?.args.view as Json | undefined)?.blocks ??
+      []) as Json[];
+    const summary = redrawn.find((b) => b.type === 'section');
+    expect(JSON.stringify(summary)).toContain(picked);
   });
 });
