@@ -5,7 +5,6 @@
  * BENCH_ACCOUNTS (default `20x250,5x1000`); a full run writes bench/accounts-results.md.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -23,21 +22,12 @@ import { createScanStore } from '../src/store/scan-store.js';
 import { startAwsProxy } from '../test/fakes/aws-proxy.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { SCAN_TEST_CONFIG } from '../test/helpers/scan.js';
-import { startMoto } from './moto.js';
+import { peakRss, pool, startMoto, writeTable } from './moto.js';
 
 const SHAPES = (process.env.BENCH_ACCOUNTS ?? '20x250,5x1000')
   .split(',')
   .map((s) => s.split('x').map(Number) as [number, number]);
 const OWN = '123456789012';
-
-async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>) {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-    }),
-  );
-}
 
 /** An IAM client acting in `accountId` (moto switches account after AssumeRole). */
 async function adminIn(url: string, accountId: string): Promise<IAMClient> {
@@ -137,11 +127,7 @@ it('accounts benchmark', async () => {
       });
       const db = openSqlite(':memory:');
       await migrate(db);
-      global.gc?.();
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 20);
+      const rss = peakRss();
       const started = performance.now();
       const result = await runScan(
         {
@@ -161,7 +147,7 @@ it('accounts benchmark', async () => {
         { dryRun: false },
       );
       const ms = performance.now() - started;
-      clearInterval(sampler);
+      const peak = rss.stop();
       expect(result.unreadable).toEqual([]);
       expect(result.items.length).toBeGreaterThanOrEqual(accountCount * usersPerAccount);
       const perAccount = [...byAccount.values()].map((m) => [...m.values()].reduce((a, b) => a + b, 0));
@@ -171,7 +157,7 @@ it('accounts benchmark', async () => {
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k.replace(/^iam:/, '')} ${v}`)
         .join(', ');
-      const row = `| ${accountCount} × ${usersPerAccount.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${Math.min(...perAccount)}–${Math.max(...perAccount)} | ${byAction} | ${proxy.count('AssumeRole')} | ${fake.calls.length} | ${Math.round(peak / 1048576)} MiB | ${result.messagesQueued.toLocaleString('en')} |`;
+      const row = `| ${accountCount} × ${usersPerAccount.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${Math.min(...perAccount)}–${Math.max(...perAccount)} | ${byAction} | ${proxy.count('AssumeRole')} | ${fake.calls.length} | ${peak} MiB | ${result.messagesQueued.toLocaleString('en')} |`;
       rows.push(row);
       process.stdout.write(`${row}\n`);
       await db.close();
@@ -183,11 +169,11 @@ it('accounts benchmark', async () => {
       await moto.stop();
     }
   }
-  const table = [
+  // Only a full run replaces the table the README quotes.
+  writeTable(
     '| accounts × users | scan wall time | AWS calls per account | calls by action (all accounts) | AssumeRole | Slack calls | peak RSS | DMs queued |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-  if (!process.env.BENCH_ACCOUNTS) writeFileSync('bench/accounts-results.md', `${table}\n`);
-  process.stdout.write(`\n${table}\n`);
+    rows,
+    'bench/accounts-results.md',
+    !process.env.BENCH_ACCOUNTS,
+  );
 }, 1_800_000);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { findMotoServer, freePort } from '../test/setup/moto-server.js';
 
 /** A moto_server of its own for one benchmark size. */
@@ -21,4 +22,37 @@ export async function startMoto(): Promise<{ url: string; stop(): Promise<void> 
   }
   child.kill('SIGKILL');
   throw new Error('moto_server did not start');
+}
+
+/** `task` over `items`, `limit` at a time (seeding moto quickly without flooding it). */
+export async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+/** Samples the process's RSS every 20 ms until `stop()`, which resolves with the peak in MiB. */
+export function peakRss(): { stop(): number } {
+  global.gc?.();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(sampler);
+      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576);
+    },
+  };
+}
+
+/** Prints a benchmark's table and, on a full run (no size override), writes it where the README quotes it from. */
+export function writeTable(header: string, rows: readonly string[], file: string, full: boolean): void {
+  const columns = header.split('|').length - 2;
+  const table = [header, `|${'---|'.repeat(columns)}`, ...rows].join('\n');
+  if (full) writeFileSync(file, `${table}\n`);
+  process.stdout.write(`\n${table}\n`);
 }

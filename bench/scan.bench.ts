@@ -5,7 +5,6 @@
  * MFA device — 2.75 findings a person. Run on demand: `npm run bench`. Sizes come from BENCH_SIZES (default
  * 100,1000,5000); a full run also writes bench/results.md.
  */
-import { writeFileSync } from 'node:fs';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, it } from 'vitest';
 import { runScan } from '../src/services/scan/run-scan.js';
@@ -14,18 +13,9 @@ import { migrate } from '../src/store/migrations.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { enableVirtualMfa } from '../test/helpers/aws.js';
 import { realScanDeps } from '../test/helpers/scan.js';
-import { startMoto } from './moto.js';
+import { peakRss, pool, startMoto, writeTable } from './moto.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
-
-async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>) {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-    }),
-  );
-}
 
 it('scan benchmark', async () => {
   const rows: string[] = [];
@@ -67,17 +57,13 @@ it('scan benchmark', async () => {
       const later = new Date(Date.now() + 100 * 86_400_000);
       later.setUTCHours(10, 0, 0, 0);
       const clock = { now: () => later };
-      global.gc?.();
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 20);
+      const rss = peakRss();
       const started = performance.now();
       const result = await runScan(realScanDeps(iam, fake, db, clock), { dryRun: false });
       const ms = performance.now() - started;
-      clearInterval(sampler);
+      const peak = rss.stop();
       expect(result.items.length).toBeGreaterThanOrEqual(n);
-      const row = `| ${n.toLocaleString('en')} | ${result.nudgesQueued.toLocaleString('en')} | ${result.messagesQueued.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${iamCalls} | ${fake.calls.length} | ${Math.round(peak / 1048576)} MiB |`;
+      const row = `| ${n.toLocaleString('en')} | ${result.nudgesQueued.toLocaleString('en')} | ${result.messagesQueued.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s | ${iamCalls} | ${fake.calls.length} | ${peak} MiB |`;
       rows.push(row);
       process.stdout.write(`${row}\n`);
       await db.close();
@@ -86,12 +72,11 @@ it('scan benchmark', async () => {
       await moto.stop();
     }
   }
-  const table = [
-    '| IAM users | findings to nudge (DMs before: one each) | DMs queued (one per person) | scan wall time | IAM calls | Slack calls | peak RSS |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
   // Only a full run replaces the table the README quotes.
-  if (!process.env.BENCH_SIZES) writeFileSync('bench/results.md', `${table}\n`);
-  process.stdout.write(`\n${table}\n`);
+  writeTable(
+    '| IAM users | findings to nudge (DMs before: one each) | DMs queued (one per person) | scan wall time | IAM calls | Slack calls | peak RSS |',
+    rows,
+    'bench/results.md',
+    !process.env.BENCH_SIZES,
+  );
 }, 1_800_000);
