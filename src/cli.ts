@@ -10,7 +10,8 @@ const USAGE = `Usage: aws-mfa-bot <command>
 
 Commands:
   start     run the bot (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)
-  scan      one scan now, exactly what the schedule runs, nudges and digest included
+  scan      one scan now, exactly what the schedule runs, nudges and digest included (exit 3: an account
+            in AWS_ACCOUNTS could not be read; the others were scanned)
               --dry-run  print the findings instead of sending anything
               --json     machine-readable output
   jobs      run every due scheduled job once (key rotations, old keys, queued DMs), print a JSON report, exit

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
 import { describeWithMoto, motoUrl } from './helpers/aws.js';
@@ -143,6 +144,26 @@ describeWithMoto('aws-mfa-bot start', () => {
       }),
     );
     expect(fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+  }, 60_000);
+
+  it('scan exits 3 and names the account in --json when one account cannot be read; the others are scanned', async () => {
+    const proxy = await startAwsProxy(motoUrl);
+    proxy.deny('AssumeRole', /arn:aws:iam::777777777777:role\//);
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-scan-'));
+    const { code, stdout } = await run(['scan', '--dry-run', '--json'], {
+      ...env(await freePort()),
+      AWS_ENDPOINT_URL: proxy.url,
+      AWS_ACCOUNTS: '777777777777',
+      DATABASE_URL: `sqlite:${dir}/bot.db`,
+    }).done;
+    await proxy.stop();
+    expect(code).toBe(3);
+    const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(out.unreadableAccounts).toEqual([
+      expect.objectContaining({ accountId: '777777777777', reason: expect.stringContaining('AccessDenied') }),
+    ]);
+    // The bot's own account was scanned all the same.
+    expect(out.findings.some((f: { arn: string }) => f.arn.includes(':123456789012:'))).toBe(true);
   }, 60_000);
 
   it('says which token Slack rejected and exits', async () => {
