@@ -14,7 +14,8 @@ Commands:
             in AWS_ACCOUNTS could not be read; the others were scanned)
               --dry-run  print the findings instead of sending anything
               --json     machine-readable output
-  jobs      run every due scheduled job once (key rotations, old keys, queued DMs), print a JSON report, exit
+  jobs      run every due scheduled job once (key rotations, old keys, retired keys, MFA resets, CloudTrail
+            signals, queued DMs), print a JSON report, exit
   help      show this help
   version   print the version
 
