@@ -53,11 +53,16 @@ export function createAccountPorts(deps: {
   readonly now?: () => number;
 }) {
   const made = new Map<string, Promise<AccountPorts>>();
-  const portsOf = (accountId?: string): Promise<AccountPorts> => {
-    const key = accountId ?? '';
+  /**
+   * One adapter set per account: the bot's own account is the same set whether a call names it or not, so its
+   * CloudTrail budgets (2 LookupEvents a second per account) are not counted twice.
+   */
+  const portsOf = async (accountId?: string): Promise<AccountPorts> => {
+    const own = accountId === undefined || accountId === (await deps.accounts.own()).accountId;
+    const key = own ? '' : accountId;
     let ports = made.get(key);
     if (!ports) {
-      ports = build(accountId);
+      ports = build(own ? undefined : accountId);
       made.set(key, ports);
       ports.catch(() => made.delete(key));
     }
