@@ -37,7 +37,7 @@ describe('docs/member-role.cfn.yaml', () => {
 
   it("names the role as the bot assumes it by default, and the bot's own principal may assume it", () => {
     const defaults = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_BOT_TOKEN: 'xoxb-fake-test-token',
       SLACK_SIGNING_SECRET: 'signing-secret-value',
       APPROVAL_CHANNEL: 'C0APPROVALS',
       APPROVERS: 'U0ALICE',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findPastedKeys, MAX_KEYS_PER_MESSAGE } from '../../src/domain/pasted-keys.js';
 
-// AWS's own documentation examples: never real keys.
-const KEY = 'AKIAIOSFODNN7EXAMPLE';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+// Obviously fake: shaped like keys, spelled like test data.
+const KEY = 'AKIAFAKEKEYFORTESTS1';
+const SECRET = 'FAKEsecretKEYforTESTSonly/not+REAL/00000';
 
 describe('keys pasted into Slack', () => {
   it('finds an access key ID, word-bounded, and a secret next to it', () => {
@@ -15,8 +15,8 @@ describe('keys pasted into Slack', () => {
   });
 
   it('tells temporary keys apart', () => {
-    expect(findPastedKeys('ASIAIOSFODNN7EXAMPLE')).toEqual([
-      { keyId: 'ASIAIOSFODNN7EXAMPLE', temporary: true, secretToo: false },
+    expect(findPastedKeys('ASIAFAKEKEYFORTESTS1')).toEqual([
+      { keyId: 'ASIAFAKEKEYFORTESTS1', temporary: true, secretToo: false },
     ]);
   });
 
@@ -24,7 +24,7 @@ describe('keys pasted into Slack', () => {
     expect(findPastedKeys(`X${KEY}`)).toEqual([]);
     expect(findPastedKeys(`${KEY}X`)).toEqual([]);
     expect(findPastedKeys(KEY.toLowerCase())).toEqual([]);
-    expect(findPastedKeys('AKIAIOSFODNN7EXAMPL')).toEqual([]);
+    expect(findPastedKeys('AKIAFAKEKEYFORTESTS')).toEqual([]);
     expect(findPastedKeys(SECRET)).toEqual([]);
     expect(findPastedKeys('nothing to see here')).toEqual([]);
   });
@@ -36,7 +36,7 @@ describe('keys pasted into Slack', () => {
   });
 
   it(`acts on at most ${MAX_KEYS_PER_MESSAGE} keys of one message`, () => {
-    const many = Array.from({ length: 12 }, (_, i) => `AKIA${String(i).padStart(16, '0')}`).join(' ');
+    const many = Array.from({ length: 12 }, (_, i) => `AKIAFAKE${String(i).padStart(12, '0')}`).join(' ');
     expect(findPastedKeys(many)).toHaveLength(MAX_KEYS_PER_MESSAGE);
   });
 });

@@ -13,8 +13,8 @@ describe('the policies the README tells operators to apply', () => {
     expect(stmt.Effect).toBe('Deny');
     expect(stmt.Action).toEqual(['iam:TagUser', 'iam:UntagUser']);
     const defaultEmailTag = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_BOT_TOKEN: 'xoxb-fake-test-token',
+      SLACK_APP_TOKEN: 'xapp-fake-test-token',
       APPROVAL_CHANNEL: 'C0APPROVALS',
       APPROVERS: 'U0ALICE',
     }).emailTagKey;

@@ -59,7 +59,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     botArn = 'arn:aws:iam::123456789012:user/aws-mfa-bot';
     openRotation = false;
     iam = fakeKeys([
-      { accessKeyId: 'AKIAALICE0000000001', status: 'Active', createDate: new Date(0), lastUsed: undefined },
+      { accessKeyId: 'AKIAFAKEALICEKEY0001', status: 'Active', createDate: new Date(0), lastUsed: undefined },
     ]);
     const findIamUser: FindIamUser = async () => ({
       kind: 'found',
@@ -87,7 +87,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
   const retire = () =>
     retireKey(deps, {
       user: alice,
-      keyId: 'AKIAALICE0000000001',
+      keyId: 'AKIAFAKEALICEKEY0001',
       ownerSlackId: 'U0ALICE',
       actor: 'U0ALICE',
       source: 'owner',
@@ -95,26 +95,26 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
 
   it("never switches off a key of the bot's own principal, and says why", async () => {
     botArn = 'arn:aws:iam::123456789012:user/alice';
-    expect(await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).toEqual({
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).toEqual({
       kind: 'refused',
       why: 'bot_principal',
     });
     // The same name in another account is someone else.
     botArn = 'arn:aws:iam::999999999999:user/alice';
-    expect((await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).kind).toBe('ok');
+    expect((await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).kind).toBe('ok');
   });
 
   it("refuses a move the retirement's table forbids, before anything changes", async () => {
     expect(await retire()).toBe('done');
     await expect(
-      deps.retirements.transition('AKIAALICE0000000001', ['deactivated'], 'deactivating', {}, 'U0ALICE'),
+      deps.retirements.transition('AKIAFAKEALICEKEY0001', ['deactivated'], 'deactivating', {}, 'U0ALICE'),
     ).rejects.toThrow(/not an allowed transition/);
-    expect((await deps.retirements.get('AKIAALICE0000000001'))?.state).toBe('deactivated');
+    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('deactivated');
   });
 
   it('leaves a key a rotation is replacing to that rotation', async () => {
     openRotation = true;
-    expect(await ownedKey(deps, 'U0ALICE', 'AKIAALICE0000000001')).toEqual({
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).toEqual({
       kind: 'refused',
       why: 'in_rotation',
     });
@@ -124,7 +124,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     // The claim was written, then the process died before AWS answered.
     await deps.retirements.insert(
       {
-        id: 'AKIAALICE0000000001',
+        id: 'AKIAFAKEALICEKEY0001',
         state: 'deactivating',
         iamUser: 'alice',
         iamUserArn: alice.arn,
@@ -151,21 +151,21 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       retiredDeleted: 0,
       retirementsResumed: 1,
     });
-    expect(iam.keys.get('AKIAALICE0000000001')?.status).toBe('Inactive');
-    expect((await deps.retirements.get('AKIAALICE0000000001'))?.deleteAfter).toBe(now + 7 * DAY);
+    expect(iam.keys.get('AKIAFAKEALICEKEY0001')?.status).toBe('Inactive');
+    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.deleteAfter).toBe(now + 7 * DAY);
   });
 
   it('does not delete a retired key someone switched back on outside the bot', async () => {
     expect(await retire()).toBe('done');
     expect(await retire()).toBe('already');
-    await iam.port.setAccessKeyStatus('alice', 'AKIAALICE0000000001', 'Active');
+    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEKEY0001', 'Active');
     now += 8 * DAY;
     expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
       retiredDeleted: 0,
       retirementsResumed: 0,
     });
-    expect(iam.keys.has('AKIAALICE0000000001')).toBe(true);
-    expect((await deps.retirements.get('AKIAALICE0000000001'))?.state).toBe('reactivated');
+    expect(iam.keys.has('AKIAFAKEALICEKEY0001')).toBe(true);
+    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('reactivated');
     expect(iam.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
   });
 });
