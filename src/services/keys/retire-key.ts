@@ -6,7 +6,7 @@ import {
 } from '../../domain/key-retirement.js';
 import type { AccessKey, Clock, FaultReason, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import type { FindIamUser } from '../find-iam-user.js';
+import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
 import { findKeyOwner } from '../owned-keys.js';
 import { FactError, type KeyAdminPort, type Outgoing, type RotationStore } from '../ports.js';
 import type { WorkflowTable } from '../workflow.js';
@@ -62,6 +62,21 @@ async function keyRefusal(
 }
 
 /**
+ * A key one of the person's IAM users was just seen to hold (`keys`: all of that user's): whether they may switch it
+ * off — their mapping to that user is trusted, and the key may be switched off at all.
+ */
+export async function heldKey(
+  deps: RetireDeps,
+  owner: OwnedUser,
+  key: AccessKey,
+  keys: readonly AccessKey[],
+): Promise<OwnedKey> {
+  if (owner.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
+  const why = await keyRefusal(deps, owner.user, key);
+  return why ? { kind: 'refused', why } : { kind: 'ok', user: owner.user, key, keys };
+}
+
+/**
  * The key, if `slackUserId` owns it now: their IAM user (a trusted mapping) lists it, it is active, it is not the bot's,
  * and no rotation is replacing it. Checked on every click: what a button carries only names the key.
  */
@@ -72,10 +87,7 @@ export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: str
     if (found.kind !== 'found') return { kind: 'refused', why: 'not_owner' };
     const held = await findKeyOwner(deps.keys, found.claims, keyId);
     if (!held) return { kind: 'refused', why: 'not_owner' };
-    if (held.owner.trust.kind !== 'trusted') return { kind: 'refused', why: 'untrusted' };
-    const user = held.owner.user;
-    const why = await keyRefusal(deps, user, held.key);
-    return why ? { kind: 'refused', why } : { kind: 'ok', user, key: held.key, keys: held.keys };
+    return await heldKey(deps, held.owner, held.key, held.keys);
   } catch (error) {
     const reason = faultOf(error);
     if (reason) return { kind: 'failed', reason };

@@ -2,8 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import { retirementDeleteAfter } from '../../domain/key-retirement.js';
 import type { AccessKey } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
-import { ownedKey } from '../../services/keys/retire-key.js';
+import { heldKey } from '../../services/keys/retire-key.js';
 import { keysOfAll } from '../../services/owned-keys.js';
+import { FactError } from '../../services/ports.js';
 import { modal } from '../blocks/checklist.js';
 import { leastUsedActiveKey, retireModal } from '../blocks/keys.js';
 import { section } from '../blocks/mrkdwn.js';
@@ -48,11 +49,24 @@ export async function openRetireModal(
   let view = notice(m.retire.refused.not_owner);
   if (found.kind === 'failed') view = notice(m.couldNotCheck(m.fault(found.reason)));
   else if (found.kind === 'found') {
+    // One listing of the person's keys serves both the choice and the checks (the submit checks again).
     const held = await keysOfAll(deps.keys, found.claims).catch(() => undefined);
     const arn = 'arn' in how.choice ? how.choice.arn : undefined;
     const keys = held?.filter((h) => arn === undefined || h.owner.user.arn === arn).map((h) => h.key);
     const key = keys && pick(keys, how.choice);
-    const owned = key ? await ownedKey(deps.retire, how.slackUserId, key.accessKeyId) : undefined;
+    const owner = key && held?.find((h) => h.key.accessKeyId === key.accessKeyId)?.owner;
+    const owned =
+      key && owner
+        ? await heldKey(
+            deps.retire,
+            owner,
+            key,
+            (held ?? []).filter((h) => h.owner.user.arn === owner.user.arn).map((h) => h.key),
+          ).catch((error: unknown) => {
+            if (error instanceof FactError) return { kind: 'failed' as const, reason: error.reason };
+            throw error;
+          })
+        : undefined;
     if (!keys) view = notice(m.retire.failed);
     else if (!owned) view = notice(m.retire.refused.not_active);
     else if (owned.kind === 'failed') view = notice(m.couldNotCheck(m.fault(owned.reason)));
