@@ -71,9 +71,11 @@ export function createAccountPorts(deps: {
 
   async function build(accountId?: string): Promise<AccountPorts> {
     const c = await deps.accounts.clients(accountId);
-    // The principal the bot is in this account (its own, or the assumed role): the only one its secrets' policies allow.
+    // The principal the bot is in this account (its own, already known; or the assumed role, asked once): the only
+    // one its secrets' policies allow.
     let caller: Promise<string> | undefined;
     const callerArn = () => {
+      if (accountId === undefined) return deps.accounts.own().then((me) => me.arn);
       caller ??= getCallerIdentity(c.sts).then((id) => id.arn);
       return caller.catch((error) => {
         caller = undefined;
