@@ -74,7 +74,8 @@ function setClause(patch: RequestPatch): { sql: string; params: unknown[] } {
   };
 }
 
-const isUniqueViolation = (error: unknown) => {
+/** A unique index refused the insert (on either database). */
+export const isUniqueViolation = (error: unknown) => {
   const e = error as { code?: string; message?: string };
   return (
     e.code === '23505' ||

@@ -1,6 +1,6 @@
 import type { Patch, WorkflowRow, WorkflowTable } from '../services/workflow.js';
 import type { Db } from './db.js';
-import { insertOutbox, writeAudit } from './rotation-store.js';
+import { insertOutbox, isUniqueViolation, writeAudit } from './rotation-store.js';
 
 export interface TableSpec<R extends WorkflowRow> {
   readonly table: string;
@@ -59,10 +59,6 @@ export function createWorkflowTable<R extends WorkflowRow>(
       at: deps.now(),
       detail,
     });
-  const isUnique = (error: unknown) => {
-    const e = error as { code?: string; message?: string };
-    return e.code === '23505' || /UNIQUE constraint failed/.test(e.message ?? '');
-  };
   const select = async (condition: string, params: readonly unknown[]) =>
     (
       await db.all<Record<string, unknown>>(
@@ -92,7 +88,7 @@ export function createWorkflowTable<R extends WorkflowRow>(
           for (const out of notify) await insertOutbox(tx, out, row.createdAt);
         });
       } catch (error) {
-        if (isUnique(error)) return 'duplicate';
+        if (isUniqueViolation(error)) return 'duplicate';
         throw error;
       }
       if (notify.length) deps.announce();
