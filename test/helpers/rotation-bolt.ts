@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
 import type { SlackTarget, TestBot } from './bot.js';
-import { interaction, post } from './slack-requests.js';
+import { post, viewSubmission } from './slack-requests.js';
 
 /** Submits the rotation request modal as `slackUserId` would, offering `offered` keys in its metadata. */
 export function submitRotationRequest(
@@ -13,25 +13,16 @@ export function submitRotationRequest(
 ) {
   return post(
     t.baseUrl,
-    interaction({
-      type: 'view_submission',
-      team: { id: 'T0FAKE' },
-      user: { id: slackUserId },
-      api_app_id: 'A0FAKE',
-      trigger_id: t.fake.issueTriggerId(),
-      view: {
-        id: 'V0REQUEST',
-        type: 'modal',
-        callback_id: VIEW.rotationRequest,
-        private_metadata: JSON.stringify({ keys: offered }),
-        state: {
-          values: {
-            [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
-            [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: reason } },
-          },
-        },
+    viewSubmission(
+      slackUserId,
+      t.fake.issueTriggerId(),
+      VIEW.rotationRequest,
+      JSON.stringify({ keys: offered }),
+      {
+        [INPUT.key]: { [INPUT.key]: { type: 'static_select', selected_option: { value: keyId } } },
+        [INPUT.reason]: { [INPUT.reason]: { type: 'plain_text_input', value: reason } },
       },
-    }),
+    ),
   );
 }
 
