@@ -90,7 +90,12 @@ describeWithMoto('AWS keys pasted into Slack, through the real Bolt app, against
     // The same key again that day, in a new message or an edit: nothing new.
     await say(`again ${owner.keyId}`);
     await say(`edited ${owner.keyId}`, { edit: true });
-    await new Promise((r) => setTimeout(r, 300));
+    // Both were seen and recognised as already handled today.
+    await t.fake.waitFor(
+      () =>
+        t.logs.filter((l) => l.msg === 'pasted key already handled today' && l.accessKeyId === owner.keyId)
+          .length === 2,
+    );
     expect(posts('C0SECURITY')).toHaveLength(1);
     expect(posts(owner.slackUserId)).toHaveLength(1);
     expect(posts(CHANNEL)).toHaveLength(1);

@@ -71,7 +71,10 @@ async function handleKey(deps: PastedKeyDeps, message: SeenMessage, key: PastedK
   const at = deps.clock.now().getTime();
   const day = new Date(at).toISOString().slice(0, 10);
   // Once per key per day, whichever message, edit, retry or replica saw it first.
-  if (!(await deps.scans.markSeen(`pasted:${key.keyId}:${day}`, at))) return false;
+  if (!(await deps.scans.markSeen(`pasted:${key.keyId}:${day}`, at))) {
+    deps.logger.debug({ accessKeyId: key.keyId }, 'pasted key already handled today');
+    return false;
+  }
 
   const accountId = await deps.lookup.accountOf(key.keyId).catch((error) => {
     deps.logger.warn(
