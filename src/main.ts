@@ -14,6 +14,7 @@ import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { cachedBy } from './services/cached.js';
 import { mapLimit } from './services/concurrency.js';
+import { createConfirmVerdict } from './services/confirm-verdict.js';
 import { createDelivery, type Delivery } from './services/delivery.js';
 import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
@@ -280,6 +281,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     config: { deleteDays: config.rotation.deleteDays },
   };
 
+  // Step 5's verdict confirmed with AWS's own evaluator where the bot's role may call it (differences are logged).
+  const confirmVerdict = createConfirmVerdict({ simulator: aws.simulator, logger });
   const slackDeps: SlackDeps = {
     logger,
     clock,
@@ -295,9 +298,10 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       logger,
       region,
       thresholds: { keyMaxAgeDays: config.keyMaxAgeDays, keyUnusedDays: config.keyUnusedDays },
+      confirm: confirmVerdict,
     }),
     getSessionDevice: createGetSessionDevice({ iam, logger, region }),
-    getPolicyVerdict: createGetPolicyVerdict({ iam, logger }),
+    getPolicyVerdict: createGetPolicyVerdict({ iam, logger, confirm: confirmVerdict }),
     rotation,
     keys,
     retire,

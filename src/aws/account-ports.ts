@@ -8,13 +8,14 @@ import type {
   KeyLookupPort,
   KeyTrailPort,
   MfaAdminPort,
+  PolicySimulatorPort,
   SecretsPort,
   TrailPort,
 } from '../services/ports.js';
 import { createKeyAdminAdapter } from './access-keys.js';
 import type { Accounts } from './accounts.js';
 import { createReportAdapter } from './credential-report.js';
-import { createIamAdapter } from './iam.js';
+import { createIamAdapter, createPolicySimulator } from './iam.js';
 import { createKeyLookupAdapter } from './key-lookup.js';
 import { createMfaAdminAdapter } from './mfa-devices.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -25,6 +26,7 @@ import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } 
 /** Every adapter of one account, made once, on first use. */
 export interface AccountPorts {
   readonly iam: IamPort;
+  readonly simulator: PolicySimulatorPort;
   readonly keys: KeyAdminPort;
   readonly secrets: SecretsPort;
   readonly devices: MfaAdminPort;
@@ -85,6 +87,7 @@ export function createAccountPorts(deps: {
     const jobsTrail = { clients: c.trail, limiter: createRateLimiter(1) };
     return {
       iam: createIamAdapter(c.iam),
+      simulator: createPolicySimulator(c.iam),
       keys: createKeyAdminAdapter(c.iam, c.create),
       secrets: createSecretsAdapter(c.secrets, callerArn, { kmsKeyId: deps.kmsKeyId }),
       devices: createMfaAdminAdapter(c.iam),
@@ -120,6 +123,9 @@ export function createAccountPorts(deps: {
     listAccessKeys: async (u, a) => (await portsOf(a)).iam.listAccessKeys(u),
     listPolicies: async (u, a) => (await portsOf(a)).iam.listPolicies(u),
   };
+  const simulator: PolicySimulatorPort = {
+    simulate: async (p, actions, mfa, a) => (await portsOf(a)).simulator.simulate(p, actions, mfa),
+  };
   const keys: KeyAdminPort = {
     listAccessKeys: async (u, a) => (await portsOf(a)).keys.listAccessKeys(u),
     createAccessKey: async (u, a) => (await portsOf(a)).keys.createAccessKey(u),
@@ -150,6 +156,7 @@ export function createAccountPorts(deps: {
   return {
     portsOf,
     iam,
+    simulator,
     keys,
     secrets,
     devices,

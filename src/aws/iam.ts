@@ -3,6 +3,7 @@ import {
   GetGroupPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
+  GetUserCommand,
   GetUserPolicyCommand,
   type IAMClient,
   ListAccessKeysCommand,
@@ -13,10 +14,11 @@ import {
   paginateListGroupsForUser,
   paginateListMFADevices,
   paginateListUserPolicies,
+  SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mfaDeviceType } from '../domain/checklist.js';
 import type { AccessKey, AttachedPolicy, IamUser, MfaDevice } from '../domain/types.js';
-import type { IamPort } from '../services/ports.js';
+import type { IamPort, PolicySimulatorPort, SimulatedDecision } from '../services/ports.js';
 import { awsCall } from './errors.js';
 
 /** IAM returns policy documents URL-encoded (RFC 3986); some emulators return them plain. */
@@ -94,6 +96,19 @@ export function createIamAdapter(client: IAMClient): IamPort {
       };
     });
     return Promise.all([...managed, ...inline]);
+  }
+
+  /** The user's permissions boundary: its explicit denies apply like any other policy's. */
+  async function permissionsBoundary(userName: string): Promise<AttachedPolicy[]> {
+    const user = await awsCall('iam:GetUser', () => client.send(new GetUserCommand({ UserName: userName })));
+    const arn = user.User?.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (!arn) return [];
+    return [
+      {
+        source: { kind: 'boundary', policyName: arn.split('/').pop() ?? arn, policyArn: arn },
+        document: await managedPolicyDocument(arn),
+      },
+    ];
   }
 
   return {
@@ -179,11 +194,48 @@ export function createIamAdapter(client: IAMClient): IamPort {
         };
       });
       const viaGroups = groups.map((g) => groupPolicies(g.GroupName ?? ''));
-      const [direct, grouped] = await Promise.all([
+      const [direct, grouped, boundary] = await Promise.all([
         Promise.all([...managed, ...inline]),
         Promise.all(viaGroups),
+        permissionsBoundary(userName),
       ]);
-      return [...direct, ...grouped.flat()];
+      return [...direct, ...grouped.flat(), ...boundary];
+    },
+  };
+}
+
+/** AWS's own policy evaluator, for confirming the bot's verdict (`iam:SimulatePrincipalPolicy`). */
+export function createPolicySimulator(client: IAMClient): PolicySimulatorPort {
+  return {
+    async simulate(principalArn, actions, mfa) {
+      const result = await awsCall('iam:SimulatePrincipalPolicy', () =>
+        client.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: principalArn,
+            ActionNames: [...actions],
+            ResourceArns: ['*'],
+            // Absent: a request signed with a long-term access key carries no MFA context key at all.
+            ContextEntries:
+              mfa === 'absent'
+                ? []
+                : [
+                    {
+                      ContextKeyName: 'aws:MultiFactorAuthPresent',
+                      ContextKeyType: 'boolean',
+                      ContextKeyValues: [mfa],
+                    },
+                  ],
+          }),
+        ),
+      );
+      const decisions: Record<string, SimulatedDecision> = {};
+      for (const r of result.EvaluationResults ?? []) {
+        if (!r.EvalActionName) continue;
+        const d = r.EvalDecision;
+        decisions[r.EvalActionName] =
+          d === 'allowed' ? 'allowed' : d === 'explicitDeny' ? 'explicitDeny' : 'implicitDeny';
+      }
+      return decisions;
     },
   };
 }

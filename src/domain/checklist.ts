@@ -174,12 +174,18 @@ function cliStep(facts: UserFacts, keys: readonly KeySummary[]): Step {
 function policyStep(facts: UserFacts): Step {
   const c = facts.policies;
   if (c.state !== 'ok') return { id: 'policy', status: faultStatus(c), fault: c.reason };
-  const verdict = evaluateMfaPolicies(c.value);
-  if (!verdict.applies) return { id: 'policy', status: 'todo', verdict };
-  // Bool (not BoolIfExists) lets long-term access keys through, so the policy only half applies.
-  const strong = verdict.via[0]?.statement.operator === 'BoolIfExists';
-  return { id: 'policy', status: strong ? 'done' : 'warn', verdict };
+  const verdict = evaluateMfaPolicies(c.value, facts.user);
+  return { id: 'policy', status: POLICY_STATUS[verdict.kind], verdict };
 }
+
+/** Half-applied (access keys or the console left open) and deny-everything are warnings; "can't tell" says so. */
+const POLICY_STATUS: Readonly<Record<PolicyVerdict['kind'], StepStatus>> = {
+  enforced: 'done',
+  weak: 'warn',
+  denies_all: 'warn',
+  absent: 'todo',
+  undecided: 'unknown',
+};
 
 function sessionStep(facts: UserFacts, now: Date): Step {
   const c = facts.sessionTokenUse;

@@ -1,5 +1,8 @@
-import { asList, wildcardToRegExp } from './policy-document.js';
-import type { AttachedPolicy, PolicySource } from './types.js';
+import { findOpenAction } from './action-coverage.js';
+import { CLOSED_SERVICES } from './iam-actions.js';
+import { evaluateCondition, type RequestContext, type Undecided } from './iam-conditions.js';
+import { asList } from './policy-document.js';
+import type { AttachedPolicy, IamUser, PolicySource } from './types.js';
 
 /**
  * Actions a Deny-unless-MFA statement may leave open: the guide's list (step 5) plus those AWS's self-service
@@ -21,23 +24,23 @@ export const MFA_SETUP_ACTIONS: ReadonlySet<string> = new Set(
   ].map((a) => a.toLowerCase()),
 );
 
-// A wildcard in NotAction cannot be expanded without the full action catalogue. Instead it is tried against actions
-// that must stay denied without MFA; if it exempts any of them, the statement does not enforce MFA.
-const MUST_STAY_DENIED = [
+/**
+ * Actions that must stay denied without MFA, tried first when looking for an action a policy leaves open, so that
+ * the example given is one a person recognises. The search itself is exact and does not depend on this list.
+ */
+const CATALOGUE = [
   'iam:CreateAccessKey',
-  'iam:DeleteAccessKey',
-  'iam:UpdateAccessKey',
-  'iam:ListAccessKeys',
-  'iam:AttachUserPolicy',
-  'iam:PutUserPolicy',
-  'iam:CreateUser',
-  'iam:PassRole',
   'iam:DeactivateMFADevice',
   'iam:DeleteVirtualMFADevice',
+  'iam:ListAccessKeys',
+  'iam:PutUserPolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateUser',
+  'iam:PassRole',
   'sts:AssumeRole',
   'sts:GetFederationToken',
   's3:GetObject',
-  's3:ListBucket',
+  's3:ListAllMyBuckets',
   'ec2:DescribeInstances',
   'ec2:RunInstances',
   'secretsmanager:GetSecretValue',
@@ -46,92 +49,225 @@ const MUST_STAY_DENIED = [
   'dynamodb:Scan',
 ];
 
-export type MfaConditionOperator = 'BoolIfExists' | 'Bool';
+/** Representative actions for AWS's own simulator (`iam:SimulatePrincipalPolicy`) to confirm a verdict with. */
+export const SIMULATED_ACTIONS: readonly string[] = [
+  'iam:CreateAccessKey',
+  'iam:DeactivateMFADevice',
+  's3:ListAllMyBuckets',
+  'ec2:DescribeInstances',
+  'sts:AssumeRole',
+];
 
-export interface EnforcingStatement {
-  readonly sid: string | undefined;
-  readonly operator: MfaConditionOperator;
-}
+/** The three requests the verdict is about. */
+export type RequestKind = 'console' | 'accessKey' | 'withMfa';
 
-export interface PolicyVerdict {
-  readonly applies: boolean;
-  /** The policies that carry an enforcing statement, strongest (BoolIfExists) first. */
-  readonly via: readonly { readonly source: PolicySource; readonly statement: EnforcingStatement }[];
-}
+/** What IAM does with one kind of request, for every action outside the enrolment set. */
+export type Outcome =
+  | { readonly result: 'denied' }
+  /** Some action is not explicitly denied; `example` is one. */
+  | { readonly result: 'open'; readonly example: string }
+  | { readonly result: 'unknown'; readonly because: UndecidedReason };
 
-function isExemptionAcceptable(entry: unknown): boolean {
-  if (typeof entry !== 'string') return false;
-  if (!/[*?]/.test(entry)) return MFA_SETUP_ACTIONS.has(entry.toLowerCase());
-  const re = wildcardToRegExp(entry);
-  return !MUST_STAY_DENIED.some((action) => re.test(action));
-}
-
-function coversEveryResource(stmt: Record<string, unknown>): boolean {
-  if ('NotResource' in stmt) return false;
-  return asList(stmt.Resource).some((r) => r === '*');
-}
-
-function coversEveryAction(stmt: Record<string, unknown>): boolean {
-  if ('NotAction' in stmt) {
-    const exempt = asList(stmt.NotAction);
-    return exempt.length > 0 && exempt.every(isExemptionAcceptable);
-  }
-  return asList(stmt.Action).some((a) => a === '*');
-}
-
-function isFalse(value: unknown): boolean {
-  const values = asList(value);
-  return (
-    values.length > 0 &&
-    values.every((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'))
-  );
-}
-
-/** The condition must be exactly "MFA is not present": any other operator or key would narrow the deny. */
-function mfaConditionOperator(stmt: Record<string, unknown>): MfaConditionOperator | undefined {
-  const condition = stmt.Condition;
-  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return undefined;
-  const operators = Object.entries(condition as Record<string, unknown>);
-  if (operators.length !== 1) return undefined;
-  const [operator, block] = operators[0] as [string, unknown];
-  if (operator !== 'BoolIfExists' && operator !== 'Bool') return undefined;
-  if (block === null || typeof block !== 'object' || Array.isArray(block)) return undefined;
-  const keys = Object.entries(block as Record<string, unknown>);
-  if (keys.length !== 1) return undefined;
-  const [key, value] = keys[0] as [string, unknown];
-  if (key.toLowerCase() !== 'aws:multifactorauthpresent') return undefined;
-  return isFalse(value) ? operator : undefined;
-}
+export type UndecidedReason =
+  | (Undecided & { readonly source: PolicySource })
+  | { readonly kind: 'unreadable'; readonly source: PolicySource }
+  | { readonly kind: 'complex' };
 
 /**
- * The statements of a policy document that deny (nearly) everything when the request is not MFA-authenticated —
- * the guide's step 5 policy and equivalents. `Bool` is accepted but reported: it leaves long-term access keys
- * unblocked, because such requests carry no `aws:MultiFactorAuthPresent` key at all.
+ * Whether policies that reach the user deny a request without MFA for every action outside the enrolment set,
+ * while the same request with MFA is not denied for all of them:
+ * - `enforced`: denied both from the console (`aws:MultiFactorAuthPresent` false) and with long-term access keys
+ *   (the key absent);
+ * - `weak`: denied for one of the two only (the classic case: `Bool` instead of `BoolIfExists` leaves access keys
+ *   open);
+ * - `absent`: neither is denied;
+ * - `denies_all`: certainly denied even with MFA, so MFA is not what decides;
+ * - `undecided`: it depends on something the evaluator cannot know, named in `reason`. Never a guess.
  */
-export function findEnforcingStatements(document: unknown): EnforcingStatement[] {
-  if (document === null || typeof document !== 'object') return [];
-  const found: EnforcingStatement[] = [];
-  for (const raw of asList((document as Record<string, unknown>).Statement)) {
-    if (raw === null || typeof raw !== 'object') continue;
-    const stmt = raw as Record<string, unknown>;
-    if (stmt.Effect !== 'Deny') continue;
-    if ('Principal' in stmt || 'NotPrincipal' in stmt) continue;
-    if (!coversEveryResource(stmt) || !coversEveryAction(stmt)) continue;
-    const operator = mfaConditionOperator(stmt);
-    if (operator) found.push({ sid: typeof stmt.Sid === 'string' ? stmt.Sid : undefined, operator });
-  }
-  return found;
+export type PolicyVerdict =
+  | { readonly kind: 'enforced'; readonly via: readonly PolicySource[]; readonly outcomes: Outcomes }
+  | {
+      readonly kind: 'weak';
+      readonly via: readonly PolicySource[];
+      readonly open: 'accessKey' | 'console';
+      readonly outcomes: Outcomes;
+    }
+  | { readonly kind: 'absent'; readonly via: readonly PolicySource[]; readonly outcomes: Outcomes }
+  | { readonly kind: 'denies_all'; readonly via: readonly PolicySource[]; readonly outcomes: Outcomes }
+  | {
+      readonly kind: 'undecided';
+      readonly via: readonly PolicySource[];
+      readonly reason: UndecidedReason;
+      readonly outcomes: Outcomes;
+    };
+
+export type Outcomes = Readonly<Record<RequestKind, Outcome>>;
+
+/** The parts of a Deny statement the verdict needs; anything it cannot read becomes `unknown`, not ignored. */
+interface DenyStatement {
+  readonly source: PolicySource;
+  /** Action patterns (`match`) or NotAction patterns (`except`). */
+  readonly actions: { readonly kind: 'match' | 'except'; readonly patterns: readonly string[] };
+  readonly condition: unknown;
+  /** The policy document itself could not be read: it might deny anything. */
+  readonly unreadable?: true;
 }
 
-/** Whether any policy that reaches the user (directly, through a group, inline or managed) enforces MFA. */
-export function evaluateMfaPolicies(policies: readonly AttachedPolicy[]): PolicyVerdict {
-  const via = policies.flatMap((p) =>
-    findEnforcingStatements(p.document).map((statement) => ({ source: p.source, statement })),
-  );
-  via.sort((a, b) =>
-    a.statement.operator === b.statement.operator ? 0 : a.statement.operator === 'BoolIfExists' ? -1 : 1,
-  );
-  return { applies: via.length > 0, via };
+const strings = (value: unknown): string[] | undefined => {
+  const list = asList(value);
+  return list.length > 0 && list.every((v) => typeof v === 'string') ? (list as string[]) : undefined;
+};
+
+/** A pattern list that matches every resource (`*`, `**`): a request for any resource is covered. */
+const everyResource = (stmt: Record<string, unknown>) =>
+  !('NotResource' in stmt) && (strings(stmt.Resource) ?? []).some((r) => /^\*+$/.test(r));
+
+function denyStatements(policies: readonly AttachedPolicy[]): DenyStatement[] {
+  const out: DenyStatement[] = [];
+  for (const policy of policies) {
+    const unreadable: DenyStatement = {
+      source: policy.source,
+      actions: { kind: 'match', patterns: ['*'] },
+      condition: undefined,
+      unreadable: true,
+    };
+    if (policy.document === null || typeof policy.document !== 'object') {
+      out.push(unreadable);
+      continue;
+    }
+    for (const raw of asList((policy.document as Record<string, unknown>).Statement)) {
+      if (raw === null || typeof raw !== 'object') {
+        out.push(unreadable);
+        continue;
+      }
+      const stmt = raw as Record<string, unknown>;
+      // Allow statements never deny; a Deny scoped to some resources never denies *every* request.
+      if (stmt.Effect !== 'Deny' || 'Principal' in stmt || 'NotPrincipal' in stmt || !everyResource(stmt))
+        continue;
+      const match = strings(stmt.Action);
+      const except = strings(stmt.NotAction);
+      if ((match && except) || (!match && !except)) {
+        out.push({ ...unreadable });
+        continue;
+      }
+      out.push({
+        source: policy.source,
+        actions: match ? { kind: 'match', patterns: match } : { kind: 'except', patterns: except ?? [] },
+        condition: stmt.Condition,
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether the statements (each applying for certain) together deny every action outside the enrolment set. */
+function coverage(statements: readonly DenyStatement[]) {
+  return findOpenAction({
+    required: statements.filter((s) => s.actions.kind === 'except').map((s) => s.actions.patterns),
+    excluded: [
+      ...MFA_SETUP_ACTIONS,
+      ...statements.filter((s) => s.actions.kind === 'match').flatMap((s) => s.actions.patterns),
+    ],
+    catalogue: CATALOGUE,
+    closed: CLOSED_SERVICES,
+  });
+}
+
+function outcomeOf(statements: readonly DenyStatement[], context: RequestContext) {
+  const judged = statements.map((s) => ({
+    s,
+    r: s.unreadable
+      ? { value: 'unknown' as const, because: undefined }
+      : evaluateCondition(s.condition, context),
+  }));
+  const sure = judged.filter((j) => j.r.value === true).map((j) => j.s);
+  const maybe = judged.filter((j) => j.r.value !== false).map((j) => j.s);
+  const outcome = ((): Outcome => {
+    const definite = coverage(sure);
+    if (definite.open === false) return { result: 'denied' };
+    const possible = coverage(maybe);
+    if (possible.open === true) return { result: 'open', example: possible.example };
+    if (definite.open === 'too_complex' || possible.open === 'too_complex')
+      return { result: 'unknown', because: { kind: 'complex' } };
+    const first = judged.find((j) => j.r.value === 'unknown');
+    if (!first) return { result: 'unknown', because: { kind: 'complex' } };
+    return {
+      result: 'unknown',
+      because: first.r.because
+        ? { ...first.r.because, source: first.s.source }
+        : { kind: 'unreadable', source: first.s.source },
+    };
+  })();
+  return { outcome, sure };
+}
+
+/** What the evaluator knows about the three requests; every other context key depends on the request. */
+export function requestContexts(user: IamUser): Record<RequestKind, RequestContext> {
+  const principal: [string, string[] | null][] = [
+    ['aws:username', [user.userName]],
+    ['aws:principalarn', [user.arn]],
+    ['aws:principalaccount', [user.accountId]],
+    ['aws:principaltype', ['User']],
+    ['aws:viaawsservice', ['false']],
+    ['aws:calledvia', null],
+    ['aws:federatedprovider', null],
+  ];
+  return {
+    console: new Map([
+      ...principal,
+      ['aws:multifactorauthpresent', ['false']],
+      ['aws:multifactorauthage', null],
+    ]),
+    accessKey: new Map([
+      ...principal,
+      ['aws:multifactorauthpresent', null],
+      ['aws:multifactorauthage', null],
+    ]),
+    // Just signed in with MFA (or GetSessionToken with a code).
+    withMfa: new Map([
+      ...principal,
+      ['aws:multifactorauthpresent', ['true']],
+      ['aws:multifactorauthage', ['60']],
+    ]),
+  };
+}
+
+const uniqueSources = (statements: readonly DenyStatement[]) => [
+  ...new Map(statements.map((s) => [JSON.stringify(s.source), s.source])).values(),
+];
+
+/**
+ * Evaluates, as IAM's documented logic does, whether the policies that reach the user (user and groups, inline and
+ * managed, and the permissions boundary) explicitly deny every action outside {@link MFA_SETUP_ACTIONS} to a request
+ * without MFA, and not to the same request with MFA. Statement and policy order never matter; an explicit deny in
+ * any of them is final. SCPs and resource policies are outside it.
+ */
+export function evaluateMfaPolicies(policies: readonly AttachedPolicy[], user: IamUser): PolicyVerdict {
+  const statements = denyStatements(policies);
+  const contexts = requestContexts(user);
+  const console = outcomeOf(statements, contexts.console);
+  const accessKey = outcomeOf(statements, contexts.accessKey);
+  const withMfa = outcomeOf(statements, contexts.withMfa);
+  const outcomes: Outcomes = {
+    console: console.outcome,
+    accessKey: accessKey.outcome,
+    withMfa: withMfa.outcome,
+  };
+  const gated = new Set(withMfa.sure);
+  // The policies that do the work: statements that deny without MFA and not with it.
+  const via = uniqueSources([...console.sure, ...accessKey.sure].filter((s) => !gated.has(s)));
+  const c = console.outcome.result;
+  const k = accessKey.outcome.result;
+  const m = withMfa.outcome.result;
+  if (m === 'denied') return { kind: 'denies_all', via: uniqueSources(withMfa.sure), outcomes };
+  if (c === 'open' && k === 'open') return { kind: 'absent', via, outcomes };
+  // With MFA, only a certain deny-everything matters: whether some MFA request might be denied (say, over plain
+  // HTTP) does not change whether requests without MFA are.
+  const firstUnknown = [console.outcome, accessKey.outcome].find((o) => o.result === 'unknown');
+  if (firstUnknown?.result === 'unknown')
+    return { kind: 'undecided', via, reason: firstUnknown.because, outcomes };
+  if (c === 'denied' && k === 'denied') return { kind: 'enforced', via, outcomes };
+  return { kind: 'weak', via, open: k === 'open' ? 'accessKey' : 'console', outcomes };
 }
 
 /** The guide's policy (step 5), verbatim. */

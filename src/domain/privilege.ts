@@ -56,8 +56,10 @@ export function adminEquivalence(document: unknown): string | undefined {
  * their document could not be read.
  */
 export function isPrivileged(policies: readonly AttachedPolicy[]): boolean {
+  // A permissions boundary only limits: an AdministratorAccess boundary grants nothing.
   return policies.some((p) => {
     const s = p.source;
+    if (s.kind === 'boundary') return false;
     const awsManagedAdmin =
       (s.kind === 'user-managed' || s.kind === 'group-managed') &&
       /^arn:aws[\w-]*:iam::aws:policy\//.test(s.policyArn) &&

@@ -58,7 +58,9 @@ export type PolicySource =
       readonly policyName: string;
       readonly policyArn: string;
     }
-  | { readonly kind: 'group-inline'; readonly groupName: string; readonly policyName: string };
+  | { readonly kind: 'group-inline'; readonly groupName: string; readonly policyName: string }
+  /** The user's permissions boundary: its explicit denies count like any other policy's. */
+  | { readonly kind: 'boundary'; readonly policyName: string; readonly policyArn: string };
 
 export interface AttachedPolicy {
   readonly source: PolicySource;

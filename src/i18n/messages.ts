@@ -83,11 +83,27 @@ const en = {
     `Applies through ${via}, but it uses \`Bool\`: requests signed with long-term access keys are not blocked. Use \`BoolIfExists\`.`,
   policyTodo:
     "No policy denies access without MFA for you yet. Ask an administrator to attach the guide's policy (see `/aws-mfa policy`).",
+  policyWeakConsole: (via: string) =>
+    `Applies through ${via} to requests signed with access keys, but console sign-ins without MFA are not blocked. Use \`BoolIfExists\` on \`aws:MultiFactorAuthPresent\`.`,
+  policyDeniesAll: (via: string) =>
+    `${via} denies everything even when you use MFA, so MFA is not what decides your access. Ask an administrator to check it.`,
+  policyUndecided: (reason: string) =>
+    `Can't tell whether access without MFA is denied to you, because ${reason}. Ask an administrator to check (\`/aws-mfa policy\` shows the guide's policy).`,
+  policyReason: {
+    key: (policy: string, key: string) =>
+      `${policy} has a condition on ${key}, whose value depends on each request`,
+    operator: (policy: string, operator: string) =>
+      `${policy} uses the condition operator ${operator}, which the bot does not evaluate`,
+    value: (policy: string, key: string) => `${policy} has a condition value for ${key} the bot can't read`,
+    unreadable: (policy: string) => `${policy} could not be read`,
+    complex: 'the policies combine too many wildcards to check',
+  },
   policyVia: {
     'user-managed': (name: string) => `managed policy ${name} attached to you`,
     'user-inline': (name: string) => `your inline policy ${name}`,
     'group-managed': (name: string, group: string) => `managed policy ${name} of group ${group}`,
     'group-inline': (name: string, group: string) => `inline policy ${name} of group ${group}`,
+    boundary: (name: string) => `your permissions boundary ${name}`,
   },
   sessionDone: (date: string, region: string) =>
     `You requested temporary credentials on ${date} (${region}).`,
@@ -502,11 +518,26 @@ const ko: Messages = {
     `${via}을(를) 통해 적용되지만 \`Bool\` 조건이라 장기 Access Key로 서명한 요청은 차단되지 않습니다. \`BoolIfExists\`를 사용하세요.`,
   policyTodo:
     '아직 MFA 없이는 접근을 거부하는 정책이 적용되지 않았습니다. 관리자에게 가이드의 정책 적용을 요청하세요 (`/aws-mfa policy` 참고).',
+  policyWeakConsole: (via) =>
+    `${via}을(를) 통해 Access Key로 서명한 요청에는 적용되지만 MFA 없는 콘솔 로그인은 차단되지 않습니다. \`aws:MultiFactorAuthPresent\`에 \`BoolIfExists\`를 사용하세요.`,
+  policyDeniesAll: (via) =>
+    `${via}이(가) MFA를 사용해도 모든 작업을 거부하므로 MFA가 접근을 결정하지 않습니다. 관리자에게 확인을 요청하세요.`,
+  policyUndecided: (reason) =>
+    `MFA 없는 접근이 거부되는지 판단할 수 없습니다. 이유: ${reason}. 관리자에게 확인을 요청하세요 (\`/aws-mfa policy\`에서 가이드의 정책을 볼 수 있습니다).`,
+  policyReason: {
+    key: (policy, key) => `${policy}에 요청마다 값이 달라지는 ${key} 조건이 있습니다`,
+    operator: (policy, operator) =>
+      `${policy}이(가) 봇이 평가하지 않는 조건 연산자 ${operator}을(를) 사용합니다`,
+    value: (policy, key) => `${policy}에 봇이 읽을 수 없는 ${key} 조건 값이 있습니다`,
+    unreadable: (policy) => `${policy}을(를) 읽을 수 없습니다`,
+    complex: '정책의 와일드카드 조합이 너무 복잡해 확인할 수 없습니다',
+  },
   policyVia: {
     'user-managed': (name) => `사용자에 연결된 관리형 정책 ${name}`,
     'user-inline': (name) => `사용자 인라인 정책 ${name}`,
     'group-managed': (name, group) => `그룹 ${group}의 관리형 정책 ${name}`,
     'group-inline': (name, group) => `그룹 ${group}의 인라인 정책 ${name}`,
+    boundary: (name) => `사용자의 권한 경계(permissions boundary) ${name}`,
   },
   sessionDone: (date, region) => `${date}에 임시 자격 증명을 요청했습니다 (${region}).`,
   sessionTodo: '최근 30일 동안 `GetSessionToken` 호출이 없습니다. MFA 코드로 임시 자격 증명을 받으세요:',

@@ -6,6 +6,7 @@ import {
 } from '../domain/checklist.js';
 import type { Clock, IamUser } from '../domain/types.js';
 import type { Logger } from '../logger.js';
+import type { ConfirmVerdict } from './confirm-verdict.js';
 import type { IamPort, TrailPort } from './ports.js';
 import { readFact } from './read-fact.js';
 
@@ -17,6 +18,8 @@ export interface GetChecklistDeps {
   readonly thresholds: Thresholds;
   /** The region put into the commands the user is shown. */
   readonly region: string;
+  /** Step 5's verdict checked against AWS's own evaluator, when the bot may call it (only logs). */
+  readonly confirm?: ConfirmVerdict;
 }
 
 export type GetChecklist = (user: IamUser) => Promise<Checklist>;
@@ -40,10 +43,13 @@ export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
         },
       ),
     ]);
-    return evaluateChecklist(
+    const checklist = evaluateChecklist(
       { user, region: deps.region, mfaDevices, accessKeys, policies, sessionTokenUse },
       deps.clock.now(),
       deps.thresholds,
     );
+    const policy = checklist.steps.find((s) => s.id === 'policy');
+    if (policy?.id === 'policy' && policy.verdict) await deps.confirm?.(user, policy.verdict);
+    return checklist;
   };
 }

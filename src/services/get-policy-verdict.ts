@@ -1,17 +1,25 @@
 import { evaluateMfaPolicies, type PolicyVerdict } from '../domain/mfa-policy.js';
 import type { Checked, IamUser } from '../domain/types.js';
 import type { Logger } from '../logger.js';
+import type { ConfirmVerdict } from './confirm-verdict.js';
 import type { IamPort } from './ports.js';
 import { readFact } from './read-fact.js';
 
 export type GetPolicyVerdict = (user: IamUser) => Promise<Checked<PolicyVerdict>>;
 
-/** Whether a Deny-unless-MFA statement reaches the user, and through which policies. */
-export function createGetPolicyVerdict(deps: { iam: IamPort; logger: Logger }): GetPolicyVerdict {
+/** Whether the policies that reach the user deny access without MFA, and through which policies. */
+export function createGetPolicyVerdict(deps: {
+  iam: IamPort;
+  logger: Logger;
+  confirm?: ConfirmVerdict;
+}): GetPolicyVerdict {
   return async (user) => {
     const policies = await readFact(deps.logger, 'policy', user, () =>
       deps.iam.listPolicies(user.userName, user.accountId),
     );
-    return policies.state === 'ok' ? { state: 'ok', value: evaluateMfaPolicies(policies.value) } : policies;
+    if (policies.state !== 'ok') return policies;
+    const verdict = evaluateMfaPolicies(policies.value, user);
+    await deps.confirm?.(user, verdict);
+    return { state: 'ok', value: verdict };
   };
 }

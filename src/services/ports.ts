@@ -34,8 +34,24 @@ export interface IamPort {
   listMfaDevices(userName: string, accountId?: string): Promise<MfaDevice[]>;
   /** Access keys with their last use. */
   listAccessKeys(userName: string, accountId?: string): Promise<AccessKey[]>;
-  /** Every identity policy that reaches the user: managed and inline, directly and through groups. */
+  /**
+   * Every identity policy that reaches the user: managed and inline, directly and through groups, and the user's
+   * permissions boundary.
+   */
   listPolicies(userName: string, accountId?: string): Promise<AttachedPolicy[]>;
+}
+
+export type SimulatedDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+/** AWS's own evaluation of a principal's policies (`iam:SimulatePrincipalPolicy`). */
+export interface PolicySimulatorPort {
+  /** The decision for each action, with `aws:MultiFactorAuthPresent` set to `mfa` or left out (`absent`). */
+  simulate(
+    principalArn: string,
+    actions: readonly string[],
+    mfa: 'true' | 'false' | 'absent',
+    accountId?: string,
+  ): Promise<Record<string, SimulatedDecision>>;
 }
 
 /** The bot's role removes a lost device: the person, without MFA under the Deny-unless-MFA policy, cannot. */

@@ -129,7 +129,15 @@ describeWithMoto('IAM adapter against moto_server', () => {
     ]);
     // IAM returns inline documents URL-encoded: every one must come back parsed.
     for (const p of policies) expect(p.document).toEqual(JSON.parse(doc));
-    expect(evaluateMfaPolicies(policies).via).toHaveLength(4);
+    const user = {
+      userName: name,
+      arn: `arn:aws:iam::123456789012:user/${name}`,
+      accountId: '123456789012',
+      tags: {},
+    };
+    const verdict = evaluateMfaPolicies(policies, user);
+    expect(verdict.kind).toBe('enforced');
+    expect(verdict.via).toHaveLength(4);
   });
 
   it('finds a guide policy reachable only through a group', async () => {
@@ -145,10 +153,15 @@ describeWithMoto('IAM adapter against moto_server', () => {
         PolicyDocument: JSON.stringify(GUIDE_POLICY),
       }),
     );
-    const verdict = evaluateMfaPolicies(await createIamAdapter(client).listPolicies(name));
-    expect(verdict.via.map((v) => v.source)).toEqual([
-      { kind: 'group-inline', groupName: group, policyName: 'RequireMFA' },
-    ]);
+    const user = {
+      userName: name,
+      arn: `arn:aws:iam::123456789012:user/${name}`,
+      accountId: '123456789012',
+      tags: {},
+    };
+    const verdict = evaluateMfaPolicies(await createIamAdapter(client).listPolicies(name), user);
+    expect(verdict.kind).toBe('enforced');
+    expect(verdict.via).toEqual([{ kind: 'group-inline', groupName: group, policyName: 'RequireMFA' }]);
   });
 
   it('turns an unknown user into a not_found fault naming the action', async () => {

@@ -142,9 +142,10 @@ describe('other blocks', () => {
   });
 
   it('policy blocks fit a message and show both policies', () => {
-    const verdict = evaluateMfaPolicies([
-      { source: { kind: 'user-inline', policyName: 'RequireMFA' }, document: GUIDE_POLICY },
-    ]);
+    const verdict = evaluateMfaPolicies(
+      [{ source: { kind: 'user-inline', policyName: 'RequireMFA' }, document: GUIDE_POLICY }],
+      { userName: 'alice', arn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012', tags: {} },
+    );
     for (const m of [en, ko]) {
       const blocks = policyBlocks(m, verdict);
       expect(checkMessage({ blocks })).toEqual([]);

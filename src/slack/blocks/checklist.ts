@@ -1,6 +1,7 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { Checklist, KeySummary, Step, StepStatus } from '../../domain/checklist.js';
 import { awsConfigureCommand, getSessionTokenCommand } from '../../domain/commands.js';
+import type { PolicyVerdict, UndecidedReason } from '../../domain/mfa-policy.js';
 import type { PolicySource } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
 import { ACTION, VIEW } from '../action-ids.js';
@@ -42,6 +43,40 @@ export function policySourceText(m: Messages, source: PolicySource): string {
     case 'group-managed':
     case 'group-inline':
       return m.policyVia[source.kind](code(source.policyName), code(source.groupName));
+    case 'boundary':
+      return m.policyVia.boundary(code(source.policyName));
+  }
+}
+
+function undecidedText(m: Messages, reason: UndecidedReason): string {
+  if (reason.kind === 'complex') return m.policyReason.complex;
+  const policy = policySourceText(m, reason.source);
+  switch (reason.kind) {
+    case 'unreadable':
+      return m.policyReason.unreadable(policy);
+    case 'key':
+      return m.policyReason.key(policy, code(inert(reason.key, 128)));
+    case 'operator':
+      return m.policyReason.operator(policy, code(inert(reason.operator, 128)));
+    case 'value':
+      return m.policyReason.value(policy, code(inert(reason.key, 128)));
+  }
+}
+
+/** Step 5's answer (also `/aws-mfa policy`'s, after its own opening line for the two plain cases). */
+export function policyVerdictText(m: Messages, verdict: PolicyVerdict): string {
+  const via = verdict.via.map((s) => policySourceText(m, s)).join(', ');
+  switch (verdict.kind) {
+    case 'enforced':
+      return m.policyDone(via);
+    case 'weak':
+      return verdict.open === 'accessKey' ? m.policyWeak(via) : m.policyWeakConsole(via);
+    case 'denies_all':
+      return m.policyDeniesAll(via);
+    case 'absent':
+      return m.policyTodo;
+    case 'undecided':
+      return m.policyUndecided(undecidedText(m, verdict.reason));
   }
 }
 
@@ -93,12 +128,8 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
             ),
           ]
         : [m.cliTodo, codeBlock(`sudo apt install awscli\n${awsConfigureCommand(c.region)}`)];
-    case 'policy': {
-      const via = step.verdict?.via[0];
-      if (!via) return [m.policyTodo];
-      const text = policySourceText(m, via.source);
-      return [step.status === 'done' ? m.policyDone(text) : m.policyWeak(text)];
-    }
+    case 'policy':
+      return [step.verdict ? policyVerdictText(m, step.verdict) : m.policyTodo];
     case 'session': {
       if (step.status === 'done' && step.seen)
         return [m.sessionDone(isoDate(step.seen.eventTime), inert(step.seen.region, 40))];

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { GUIDE_POLICY, type PolicyVerdict, SELF_SERVICE_POLICY } from '../../domain/mfa-policy.js';
 import type { Messages } from '../../i18n/messages.js';
-import { policySourceText } from './checklist.js';
+import { policySourceText, policyVerdictText } from './checklist.js';
 import { codeBlock, header, section } from './mrkdwn.js';
 
 /** `/aws-mfa policy`: whether the policy reaches the caller and through which policy, then both policies. */
@@ -12,10 +12,11 @@ export function policyBlocks(
 ): KnownBlock[] {
   let status: string;
   if (faultText) status = m.couldNotCheck(faultText);
-  else if (verdict?.via[0]) {
-    const via = verdict.via.map((v) => policySourceText(m, v.source)).join(', ');
-    status = verdict.via[0].statement.operator === 'BoolIfExists' ? m.policyApplies(via) : m.policyWeak(via);
-  } else status = m.policyNotApplies;
+  else if (verdict?.kind === 'enforced')
+    status = m.policyApplies(verdict.via.map((s) => policySourceText(m, s)).join(', '));
+  else if (verdict === undefined || verdict.kind === 'absent') status = m.policyNotApplies;
+  else
+    status = `${verdict.kind === 'undecided' ? ':grey_question:' : ':warning:'} ${policyVerdictText(m, verdict)}`;
   return [
     header(m.policyTitle),
     section(status),
