@@ -7,6 +7,7 @@ export type ConfirmVerdict = (user: IamUser, verdict: PolicyVerdict) => Promise<
 
 /** An account whose role may not simulate is not asked again for this long. */
 const DENIED_RETRY_MS = 3_600_000;
+const FAILED_RETRY_MS = 300_000;
 /** The same user with the same verdict is confirmed once per this long. */
 const CONFIRMED_TTL_MS = 3_600_000;
 const REMEMBERED = 10_000;
@@ -25,6 +26,7 @@ export function createConfirmVerdict(deps: {
   readonly now?: () => number;
 }): ConfirmVerdict {
   const now = deps.now ?? Date.now;
+  /** Accounts not to ask before then: the role may not simulate, or the simulator failed. */
   const deniedUntil = new Map<string, number>();
   const confirmed = new Map<string, { fingerprint: string; at: number }>();
 
@@ -73,18 +75,19 @@ export function createConfirmVerdict(deps: {
           "the MFA-policy verdict agrees with IAM's policy simulator",
         );
     } catch (error) {
-      if (error instanceof FactError && error.reason.kind === 'access_denied') {
-        deniedUntil.set(accountKey, now() + DENIED_RETRY_MS);
+      // Not allowed (the role lacks the permission): say so once an hour. Failing: once in five minutes.
+      const denied = error instanceof FactError && error.reason.kind === 'access_denied';
+      deniedUntil.set(accountKey, now() + (denied ? DENIED_RETRY_MS : FAILED_RETRY_MS));
+      if (denied)
         deps.logger.info(
           { accountId: user.accountId },
           'iam:SimulatePrincipalPolicy is not allowed: MFA-policy verdicts are not confirmed with AWS for an hour',
         );
-        return;
-      }
-      deps.logger.warn(
-        { err: error, iamUser: user.userName, accountId: user.accountId },
-        "could not confirm the MFA-policy verdict with IAM's policy simulator",
-      );
+      else
+        deps.logger.warn(
+          { err: error, iamUser: user.userName, accountId: user.accountId },
+          "could not confirm the MFA-policy verdict with IAM's policy simulator; not trying again for 5 minutes",
+        );
     }
   };
 }

@@ -20,6 +20,11 @@ export interface AwsProxy {
    * policy that does not name the bot). It never reaches moto.
    */
   deny(action: string, pattern: RegExp): void;
+  /**
+   * Rewrites moto's answer to every `action` request whose body matches `pattern`: for what moto does not model
+   * (a user's permissions boundary in GetUser).
+   */
+  patch(action: string, pattern: RegExp, rewrite: (answer: string) => string): void;
   /** Holds the next request for `action` (it never reaches AWS) and resolves when one arrives. */
   holdNext(action: string): Promise<void>;
   stop(): Promise<void>;
@@ -34,6 +39,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
   const counts = new Map<string, number>();
   const holds = new Map<string, () => void>();
   const denials: { action: string; pattern: RegExp }[] = [];
+  const patches: { action: string; pattern: RegExp; rewrite: (answer: string) => string }[] = [];
   const server: Server = createServer(
     withBody((req, res, body) => {
       const text = body.toString('utf8');
@@ -53,7 +59,21 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         return; // never answered, never forwarded: the process waits until it is killed
       }
       counts.set(action, (counts.get(action) ?? 0) + 1);
-      forward(req, res, body, to);
+      const patch = patches.find((p) => p.action === action && p.pattern.test(decodeURIComponent(text)));
+      forward(req, res, body, to, (upstream) => {
+        if (!patch) return false;
+        const chunks: Buffer[] = [];
+        upstream.on('data', (c: Buffer) => chunks.push(c));
+        upstream.on('end', () => {
+          const answer = Buffer.from(patch.rewrite(Buffer.concat(chunks).toString('utf8')));
+          res.writeHead(upstream.statusCode ?? 502, {
+            ...upstream.headers,
+            'content-length': String(answer.length),
+          });
+          res.end(answer);
+        });
+        return true;
+      });
     }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +83,9 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     deny: (action, pattern) => {
       denials.push({ action, pattern });
+    },
+    patch: (action, pattern, rewrite) => {
+      patches.push({ action, pattern, rewrite });
     },
     holdNext: (action) => new Promise<void>((resolve) => holds.set(action, resolve)),
     stop: () =>

@@ -55,11 +55,11 @@ function undecidedText(m: Messages, reason: UndecidedReason): string {
     case 'unreadable':
       return m.policyReason.unreadable(policy);
     case 'key':
-      return m.policyReason.key(policy, code(inert(reason.key, 128)));
+      return m.policyReason.key(policy, inert(reason.key, 128));
     case 'operator':
-      return m.policyReason.operator(policy, code(inert(reason.operator, 128)));
+      return m.policyReason.operator(policy, inert(reason.operator, 128));
     case 'value':
-      return m.policyReason.value(policy, code(inert(reason.key, 128)));
+      return m.policyReason.value(policy, inert(reason.key, 128));
   }
 }
 
