@@ -10,6 +10,32 @@ function validTimeZone(zone: string): boolean {
   }
 }
 
+/** The values a cron field (`*`, `5`, `1-5`, `*` + `/15`, `0,30`) takes within min..max; undefined when unreadable. */
+function cronFieldValues(field: string, min: number, max: number): Set<number> | undefined {
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
+    if (!m) return undefined;
+    const from = m[1] === '*' ? min : Number(m[1]);
+    const to = m[2] !== undefined ? Number(m[2]) : m[1] === '*' || m[3] !== undefined ? max : from;
+    const step = m[3] !== undefined ? Number(m[3]) : 1;
+    if (step < 1) return undefined;
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return values;
+}
+
+/**
+ * Whether a (valid) cron expression runs at most once an hour: a single second (when it has a seconds field) and a
+ * single minute. Every run of the scan may send nudges and posts a digest.
+ */
+export function runsAtMostHourly(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  const seconds = fields.length === 6 ? cronFieldValues(fields[0] as string, 0, 59) : new Set([0]);
+  const minutes = cronFieldValues(fields[fields.length === 6 ? 1 : 0] as string, 0, 59);
+  return seconds?.size === 1 && minutes?.size === 1;
+}
+
 /**
  * Everything the bot reads from the environment, validated once at start-up. AWS credentials and region are not
  * here on purpose: the AWS SDK resolves them itself (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, roles …).
@@ -123,8 +149,18 @@ const schema = z.object({
       .string()
       .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel ID such as C0123456789 (not a #name)' }),
   ),
-  KEY_MAX_AGE_DAYS: positiveInt(90, 'must be a whole number of days between 1 and 3650'),
-  KEY_UNUSED_DAYS: positiveInt(45, 'must be a whole number of days between 1 and 3650'),
+  KEY_MAX_AGE_DAYS: wholeNumber(
+    90,
+    7,
+    3650,
+    'must be a whole number of days between 7 and 3650 (fewer flags keys days after they are made: a nudge storm)',
+  ),
+  KEY_UNUSED_DAYS: wholeNumber(
+    45,
+    7,
+    3650,
+    'must be a whole number of days between 7 and 3650 (fewer flags a new key before its owner could use it)',
+  ),
   IAM_EMAIL_TAG: z.preprocess(
     (v) => (v === undefined || v === '' ? 'email' : v),
     z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
@@ -198,8 +234,15 @@ const schema = z.object({
   REQUIRED_APPROVALS: positiveInt(1, 'must be a whole number of approvals, at least 1'),
   PRIVILEGED_APPROVALS: positiveInt(2, 'must be a whole number of approvals, at least 1'),
   REQUEST_TTL_HOURS: positiveInt(24, 'must be a whole number of hours between 1 and 3650'),
-  ROTATION_GRACE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
-  OLD_KEY_DELETE_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
+  // Never 0: the old key must outlive the new one's delivery, and be deactivated before it is deleted.
+  ROTATION_GRACE_DAYS: positiveInt(
+    7,
+    'must be a whole number of days between 1 and 3650 (0 would switch the old key off as the new one is made)',
+  ),
+  OLD_KEY_DELETE_DAYS: positiveInt(
+    7,
+    'must be a whole number of days between 1 and 3650 (0 would delete a key with no time to switch it back on)',
+  ),
   MFA_RESET_APPROVALS: wholeNumber(2, 1, 10, 'must be a whole number of approvals between 1 and 10'),
   MFA_REENROL_HOURS: positiveInt(24, 'must be a whole number of hours between 1 and 3650'),
   SECRET_NAME_PREFIX: z.preprocess(
@@ -210,7 +253,16 @@ const schema = z.object({
   ),
   NUDGE_CRON: z.preprocess(
     (v) => (v === undefined || v === '' ? '0 10 * * 1-5' : v),
-    z.string().refine((v) => cron.validate(v), { error: 'must be a cron expression such as "0 10 * * 1-5"' }),
+    z
+      .string()
+      .refine((v) => cron.validate(v), {
+        error: 'must be a cron expression such as "0 10 * * 1-5"',
+        abort: true,
+      })
+      .refine(runsAtMostHourly, {
+        error:
+          'runs more than once an hour, and every scan may nudge people and posts a digest: use one minute (and one second) per hour at most, such as "0 10 * * 1-5" or "0 * * * *"',
+      }),
   ),
   NUDGE_REPEAT_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
   TZ: z.preprocess(

@@ -67,6 +67,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.rotation)).toBe(true);
   });
 
+  it.each(['0 * * * *', '0 10 * * 1-5', '30 9 * * *', '15 0 */2 * * *', '0 0-23/6 * * *', '5 7 * * MON'])(
+    'accepts NUDGE_CRON "%s": at most once an hour',
+    (expression) => {
+      expect(loadConfig({ ...base, NUDGE_CRON: expression }).scan.cron).toBe(expression);
+    },
+  );
+
   it('reads every variable', () => {
     const c = loadConfig({
       ...base,
@@ -169,6 +176,25 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be sqlite:<path>/],
     [{ SECRET_NAME_PREFIX: 'has spaces/' }, /^SECRET_NAME_PREFIX must be a Secrets Manager name prefix/],
     [{ NUDGE_CRON: 'every monday' }, /^NUDGE_CRON must be a cron expression/],
+    // Settings that would destroy or flood, refused with the safe range:
+    [{ NUDGE_CRON: '*/2 * * * * *' }, /^NUDGE_CRON runs more than once an hour.*"0 \* \* \* \*"/],
+    [{ NUDGE_CRON: '*/15 9-17 * * *' }, /^NUDGE_CRON runs more than once an hour/],
+    [{ NUDGE_CRON: '0,30 10 * * 1-5' }, /^NUDGE_CRON runs more than once an hour/],
+    [{ NUDGE_CRON: '* 10 * * *' }, /^NUDGE_CRON runs more than once an hour/],
+    [{ NUDGE_CRON: '0 0-59/30 * * * *' }, /^NUDGE_CRON runs more than once an hour/],
+    [
+      { ROTATION_GRACE_DAYS: '0' },
+      /^ROTATION_GRACE_DAYS must be .* between 1 and 3650 \(0 would switch the old key off/,
+    ],
+    [
+      { OLD_KEY_DELETE_DAYS: '0' },
+      /^OLD_KEY_DELETE_DAYS must be .* between 1 and 3650 \(0 would delete a key/,
+    ],
+    [
+      { KEY_MAX_AGE_DAYS: '1' },
+      /^KEY_MAX_AGE_DAYS must be .* between 7 and 3650 \(fewer flags keys days after/,
+    ],
+    [{ KEY_UNUSED_DAYS: '3' }, /^KEY_UNUSED_DAYS must be .* between 7 and 3650/],
     [{ NUDGE_REPEAT_DAYS: '-1' }, /^NUDGE_REPEAT_DAYS must be a whole number of days/],
     [{ TZ: 'Seoul' }, /^TZ must be an IANA time zone/],
     [{ SLACK_TEAM_ID: 'my-workspace' }, /^SLACK_TEAM_ID must be a Slack workspace ID/],
