@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
+import { type CheckResult, fail, formatCheck } from './doctor/check.js';
+import { runDoctor } from './doctor/run-doctor.js';
 import { createLogger, redactText } from './logger.js';
 import { type RunningBot, runJobsOnce, StartupError, scanOnce, startBot } from './main.js';
 import type { ScanResult } from './services/scan/run-scan.js';
@@ -16,6 +18,10 @@ Commands:
               --json     machine-readable output
   jobs      run every due scheduled job once (key rotations, old keys, retired keys, MFA resets, CloudTrail
             signals, queued DMs), print a JSON report, exit
+              --dry-run  print what each due job would do, and change nothing
+  doctor    check the setup (configuration, Slack, database, AWS) without changing anything; exit 0 only
+            when nothing failed (warnings do not fail)
+              --json     one JSON object per check, one per line
   help      show this help
   version   print the version
 
@@ -104,6 +110,44 @@ async function jobs(): Promise<void> {
   if (report.errors > 0) process.exitCode = 1;
 }
 
+function printChecks(results: readonly CheckResult[], json: boolean): void {
+  if (json) {
+    process.stdout.write(results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    return;
+  }
+  const count = (status: CheckResult['status']) => results.filter((r) => r.status === status).length;
+  process.stdout.write(
+    `${results.map(formatCheck).join('\n')}\n\n${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed\n`,
+  );
+}
+
+async function doctor(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    printChecks(
+      [
+        fail(
+          'config',
+          'configuration',
+          error.problems.join('; '),
+          'set the variables as .env.example describes',
+        ),
+      ],
+      json,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  // Its own findings are the output: the log says only what goes wrong underneath.
+  const results = await runDoctor(config, { logger: createLogger('error') });
+  printChecks(results, json);
+  if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+}
+
 async function start(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
@@ -145,6 +189,8 @@ async function main(argv: string[]): Promise<void> {
       return jobs();
     case 'scan':
       return scan(argv.slice(1));
+    case 'doctor':
+      return doctor(argv.slice(1));
     case 'version':
     case '--version':
       process.stdout.write(`${version()}\n`);

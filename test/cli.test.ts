@@ -56,6 +56,15 @@ describe('aws-mfa-bot CLI', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('doctor with no configuration prints one ✗ line naming what to set, and exits 1', async () => {
+    const { code, stdout } = await run(['doctor'], {}).done;
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^✗ configuration: SLACK_BOT_TOKEN is required.* — fix: set the variables as \.env\.example describes\n/,
+    );
+    expect(stdout).toContain('0 passed, 0 warnings, 1 failed');
+  });
+
   it('answers an unknown command with usage and exit code 2', async () => {
     const { code, stderr } = await run(['frobnicate'], {}).done;
     expect(code).toBe(2);
@@ -164,6 +173,48 @@ describeWithMoto('aws-mfa-bot start', () => {
     ]);
     // The bot's own account was scanned all the same.
     expect(out.findings.some((f: { arn: string }) => f.arn.includes(':123456789012:'))).toBe(true);
+  }, 60_000);
+
+  it('doctor --json: one object per check; exit 0 with only warnings, 1 once something fails', async () => {
+    const proxy = await startAwsProxy(motoUrl);
+    // moto has no policy simulator: refused, doctor falls back to one read per service (a warning).
+    proxy.deny('SimulatePrincipalPolicy', /./);
+    const trail = await startCloudTrailStub();
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-doctor-'));
+    const doctorEnv = {
+      ...env(await freePort()),
+      AWS_ENDPOINT_URL: proxy.url,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url,
+      DATABASE_URL: `sqlite:${dir}/bot.db`,
+      SECURITY_CHANNEL: 'C0SECURITY',
+      SLACK_TEAM_ID: 'T0FAKE',
+    };
+    // The database is made by the bot's first run, as in production.
+    expect((await run(['scan', '--dry-run'], doctorEnv).done).code).toBe(0);
+    fake.members.push({ id: 'U0APPROVER1', name: 'approver', profile: { email: 'a@example.com' } });
+    try {
+      const healthy = await run(['doctor', '--json'], doctorEnv).done;
+      const checks = healthy.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; status: string });
+      expect(checks.filter((c) => c.status !== 'pass')).toEqual([
+        expect.objectContaining({ id: 'aws.actions', status: 'warn' }),
+      ]);
+      expect(healthy.code).toBe(0);
+
+      fake.notIn.add('C0APPROVALS');
+      const broken = await run(['doctor'], doctorEnv).done;
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain(
+        '✗ APPROVAL_CHANNEL C0APPROVALS: the bot is not a member — fix: invite it: /invite @aws-mfa-bot in that channel',
+      );
+      expect(broken.stdout).not.toContain(fake.botToken);
+    } finally {
+      fake.notIn.clear();
+      await proxy.stop();
+      await trail.stop();
+    }
   }, 60_000);
 
   it('says which token Slack rejected and exits', async () => {

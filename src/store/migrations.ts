@@ -254,3 +254,26 @@ export async function migrate(db: Db): Promise<number[]> {
     return ran;
   });
 }
+
+/** Which migrations a database lacks, read without changing anything (for `doctor`). */
+export async function migrationStatus(db: Db): Promise<{ pending: number[]; newest: number; known: number }> {
+  const known = Math.max(...MIGRATIONS.map((m) => m.id));
+  const table =
+    db.dialect === 'postgres'
+      ? await db.all<{ n: number }>(
+          "SELECT 1 AS n FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()",
+        )
+      : await db.all<{ n: number }>(
+          "SELECT 1 AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        );
+  const applied = new Set(
+    table.length === 0
+      ? []
+      : (await db.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)),
+  );
+  return {
+    pending: MIGRATIONS.map((m) => m.id).filter((id) => !applied.has(id)),
+    newest: Math.max(0, ...applied),
+    known,
+  };
+}

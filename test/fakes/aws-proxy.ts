@@ -15,6 +15,8 @@ export interface AwsProxy {
   count(action: string): number;
   /** Every request that reached AWS through this proxy. */
   total(): number;
+  /** How many times each action reached AWS so far (a copy). */
+  snapshot(): Map<string, number>;
   /**
    * Refuses every `action` request whose body matches `pattern`, as AWS does: 403 AccessDenied (an SCP, a trust
    * policy that does not name the bot). It never reaches moto.
@@ -81,6 +83,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: (action) => counts.get(action) ?? 0,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
+    snapshot: () => new Map(counts),
     deny: (action, pattern) => {
       denials.push({ action, pattern });
     },

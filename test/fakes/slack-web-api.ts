@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { parse } from 'yaml';
 import { checkMessage, checkView } from './block-kit-limits.js';
 
 type Json = Record<string, unknown>;
@@ -28,6 +30,14 @@ export interface FakeMember {
 
 /** Slack's documented lifetime of a trigger_id. */
 const TRIGGER_TTL_MS = 3000;
+
+/** The bot scopes manifest.yml asks for. */
+function manifestScopes(): string[] {
+  const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+  };
+  return [...manifest.oauth_config.scopes.bot];
+}
 const JSON_ARGS = new Set(['view', 'blocks', 'attachments']);
 
 /**
@@ -42,6 +52,10 @@ export class FakeSlackWebApi {
   members: FakeMember[] = [];
   /** User group ID → member user IDs, for usergroups.users.list. */
   usergroups = new Map<string, string[]>();
+  /** The scopes the bot token was granted, sent as Slack does in `x-oauth-scopes` (default: manifest.yml's). */
+  grantedScopes: string[] = manifestScopes();
+  /** Channels the bot is not a member of (conversations.history answers not_in_channel); every other one it is. */
+  readonly notIn = new Set<string>();
   readonly botToken: string;
   private server: Server | undefined;
   private baseUrl = '';
@@ -227,7 +241,10 @@ export class FakeSlackWebApi {
         auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
     }
     this.record(method, args, result);
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-oauth-scopes': this.grantedScopes.join(','),
+    });
     res.end(JSON.stringify(result));
   }
 
@@ -291,6 +308,13 @@ export class FakeSlackWebApi {
         const next =
           start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
+      }
+      case 'conversations.history': {
+        const channel = String(args.channel ?? '');
+        if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+        if (this.notIn.has(channel))
+          return { ok: false, error: channel.startsWith('G') ? 'channel_not_found' : 'not_in_channel' };
+        return { ok: true, messages: [], has_more: false };
       }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(String(args.usergroup));

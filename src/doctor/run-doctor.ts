@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { createAccounts } from '../aws/accounts.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { openDatabase } from '../store/db.js';
+import { migrationStatus } from '../store/migrations.js';
+import { awsChecks } from './aws-checks.js';
+import { type CheckResult, fail, pass, warn, withTimeout } from './check.js';
+import { slackChecks } from './slack-checks.js';
+
+/** A check that has not answered by then has failed. */
+const CHECK_TIMEOUT_MS = 20_000;
+
+/** Settings that are valid but leave something out. */
+function configChecks(config: Config): CheckResult[] {
+  const results = [pass('config', 'configuration', 'valid')];
+  if (!config.securityChannel)
+    results.push(
+      warn(
+        'config.security_channel',
+        'SECURITY_CHANNEL',
+        'unset: digests, escalations and pasted-key alerts are not posted anywhere',
+        'set it to the ID of the security team’s channel and invite the bot there',
+      ),
+    );
+  if (!config.slackTeamId)
+    results.push(
+      warn(
+        'config.slack_team_id',
+        'SLACK_TEAM_ID',
+        'unset: requests signed for this app are accepted from any workspace it is installed in',
+        'set it to your workspace ID (T…)',
+      ),
+    );
+  return results;
+}
+
+/** The database answers and has every migration; read-only (a missing SQLite file is not created). */
+async function storeCheck(config: Config): Promise<CheckResult> {
+  const title = 'database (DATABASE_URL)';
+  const path = config.databaseUrl.startsWith('sqlite:')
+    ? config.databaseUrl.slice('sqlite:'.length)
+    : undefined;
+  if (path && path !== ':memory:' && !existsSync(path))
+    return warn(
+      'database',
+      title,
+      `no database at ${path} yet`,
+      'it is created and migrated by the first `start`, `jobs` or `scan`: make sure its directory is writable',
+    );
+  const db = openDatabase(config.databaseUrl);
+  try {
+    const status = await migrationStatus(db);
+    if (status.newest > status.known)
+      return fail(
+        'database',
+        title,
+        `migrated by a newer aws-mfa-bot (migration ${status.newest}; this one knows ${status.known})`,
+        'run the newer version, or restore a backup made for this one',
+      );
+    if (status.pending.length > 0)
+      return fail(
+        'database',
+        title,
+        `reachable; migrations ${status.pending.join(', ')} not applied`,
+        'start the bot once (`aws-mfa-bot start`, `jobs` or `scan`): migrations run at start-up',
+      );
+    return pass('database', title, `reachable, all ${status.known} migrations applied`);
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Every check of `aws-mfa-bot doctor`, none of which changes anything: configuration, Slack, the database and AWS.
+ * Checks run side by side, each with a time limit; the result lists them in a fixed order.
+ */
+export async function runDoctor(config: Config, options: { logger: Logger }): Promise<CheckResult[]> {
+  const slack = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
+  const app = config.slack.appToken
+    ? new WebClient(config.slack.appToken, {
+        slackApiUrl: config.slack.apiUrl,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      })
+    : undefined;
+  const sts = new STSClient({});
+  const region = await sts.config.region().catch(() => undefined);
+  const accounts = region
+    ? createAccounts({
+        settings: config.accounts,
+        region,
+        clock: { now: () => new Date() },
+        logger: options.logger,
+      })
+    : undefined;
+  try {
+    const [slackResults, storeResults, awsResults] = await Promise.all([
+      withTimeout(
+        'slack',
+        'Slack',
+        CHECK_TIMEOUT_MS,
+        () => slackChecks(config, slack, app),
+        'check SLACK_API_URL and the network path to Slack',
+      ),
+      withTimeout(
+        'database',
+        'database (DATABASE_URL)',
+        CHECK_TIMEOUT_MS,
+        () => storeCheck(config),
+        'check DATABASE_URL, that the server is up and that the bot can reach it',
+      ),
+      accounts && region
+        ? withTimeout(
+            'aws',
+            'AWS',
+            CHECK_TIMEOUT_MS * 3,
+            () => awsChecks(config, accounts, region),
+            'check the network path to AWS and AWS_ENDPOINT_URL',
+          )
+        : Promise.resolve([
+            fail(
+              'aws.identity',
+              'AWS region',
+              'no AWS region is configured',
+              'set AWS_REGION (for example ap-northeast-2) or a region in the AWS profile you use',
+            ),
+          ]),
+    ]);
+    return [...configChecks(config), ...slackResults, ...storeResults, ...awsResults];
+  } finally {
+    accounts?.destroy();
+    sts.destroy();
+  }
+}
