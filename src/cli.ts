@@ -5,7 +5,8 @@ import { type Config, ConfigError, loadConfig, redactConfig } from './config.js'
 import { type CheckResult, fail, formatCheck } from './doctor/check.js';
 import { runDoctor } from './doctor/run-doctor.js';
 import { createLogger, redactText } from './logger.js';
-import { type RunningBot, runJobsOnce, StartupError, scanOnce, startBot } from './main.js';
+import { planJobsOnce, type RunningBot, runJobsOnce, StartupError, scanOnce, startBot } from './main.js';
+import type { PlannedStep } from './services/plan-jobs.js';
 import type { ScanResult } from './services/scan/run-scan.js';
 
 const USAGE = `Usage: aws-mfa-bot <command>
@@ -18,7 +19,7 @@ Commands:
               --json     machine-readable output
   jobs      run every due scheduled job once (key rotations, old keys, retired keys, MFA resets, CloudTrail
             signals, queued DMs), print a JSON report, exit
-              --dry-run  print what each due job would do, and change nothing
+              --dry-run  print what each due job would do, and change nothing (--json: as JSON)
   doctor    check the setup (configuration, Slack, database, AWS) without changing anything; exit 0 only
             when nothing failed (warnings do not fail)
               --json     one JSON object per check, one per line
@@ -101,8 +102,28 @@ async function scan(args: string[]): Promise<void> {
   }
 }
 
-async function jobs(): Promise<void> {
+function printPlan(steps: readonly PlannedStep[], json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ dryRun: true, steps })}\n`);
+    return;
+  }
+  const lines = steps.map(
+    (s) => `${s.job.padEnd(12)} ${s.action.padEnd(40)} ${s.subject}${s.detail ? ` — ${s.detail}` : ''}`,
+  );
+  process.stdout.write(
+    `${lines.join('\n')}${lines.length ? '\n' : ''}${steps.length} steps due; dry run: nothing changed\n`,
+  );
+}
+
+async function jobs(args: string[]): Promise<void> {
   const config = configOrExit();
+  if (args.includes('--dry-run')) {
+    const steps = await planJobsOnce(config, { logger: createLogger(config.logLevel) }).catch(
+      exitOnStartupError,
+    );
+    printPlan(steps, args.includes('--json'));
+    return;
+  }
   const report = await runJobsOnce(config, { logger: createLogger(config.logLevel) }).catch(
     exitOnStartupError,
   );
@@ -186,7 +207,7 @@ async function main(argv: string[]): Promise<void> {
     case 'start':
       return start();
     case 'jobs':
-      return jobs();
+      return jobs(argv.slice(1));
     case 'scan':
       return scan(argv.slice(1));
     case 'doctor':

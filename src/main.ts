@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
@@ -23,6 +24,7 @@ import { createGetSessionDevice } from './services/get-session-device.js';
 import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
+import { type PlannedStep, planJobs } from './services/plan-jobs.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import {
   emptyReport,
@@ -50,7 +52,7 @@ import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
 import { createMfaResetStore } from './store/mfa-reset-store.js';
-import { migrate } from './store/migrations.js';
+import { migrate, migrationStatus } from './store/migrations.js';
 import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
 import { createScanStore } from './store/scan-store.js';
@@ -87,6 +89,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Run the rotation job on its cron schedule (default true). */
   readonly schedule?: boolean;
+  /** Open the database without migrating it (dry runs). */
+  readonly readOnly?: boolean;
 }
 
 /** The region the SDK resolved (AWS_REGION, AWS_PROFILE's region …): used for CloudTrail and in users' commands. */
@@ -102,7 +106,8 @@ async function resolveRegion(sts: STSClient): Promise<string> {
   );
 }
 
-async function openStore(config: Config): Promise<Db> {
+async function openStore(config: Config, readOnly = false): Promise<Db> {
+  if (readOnly) return openMigratedStore(config);
   try {
     const db = openDatabase(config.databaseUrl);
     await migrate(db);
@@ -113,6 +118,32 @@ async function openStore(config: Config): Promise<Db> {
       { cause: error },
     );
   }
+}
+
+/** For dry runs: the database as it is, refused when it is missing or not migrated (migrating would change it). */
+async function openMigratedStore(config: Config): Promise<Db> {
+  const path = config.databaseUrl.startsWith('sqlite:')
+    ? config.databaseUrl.slice('sqlite:'.length)
+    : undefined;
+  if (path && path !== ':memory:' && !existsSync(path))
+    throw new StartupError(
+      `There is no database at ${path} yet: nothing is due. Run the bot once to create it.`,
+    );
+  const db = openDatabase(config.databaseUrl);
+  const status = await migrationStatus(db).catch(async (error: unknown) => {
+    await db.close();
+    throw new StartupError(
+      `The database at DATABASE_URL could not be read (${(error as Error).message}): check the URL and that the server is up.`,
+      { cause: error },
+    );
+  });
+  if (status.pending.length > 0) {
+    await db.close();
+    throw new StartupError(
+      'The database is not migrated yet, and a dry run does not migrate it: run `aws-mfa-bot jobs` or `start` once.',
+    );
+  }
+  return db;
 }
 
 interface Services {
@@ -150,7 +181,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
 
   const sts = new STSClient({});
   const region = await resolveRegion(sts);
-  const db = await openStore(config);
+  const db = await openStore(config, options.readOnly);
   const metrics = createMetrics(db);
   instrumentClient(sts, 'sts', metrics.awsCall);
   // Every account the bot looks after (AWS_ACCOUNTS), and the ports that route each call to the account it is about.
@@ -586,6 +617,23 @@ export async function runJobsOnce(config: Config, options: StartOptions = {}): P
     await delivery.idle();
     await db.close();
     sts.destroy();
+    services.accounts.destroy();
+  }
+}
+
+/** `aws-mfa-bot jobs --dry-run`: what every due job would do now; nothing is changed, sent or recorded. */
+export async function planJobsOnce(config: Config, options: StartOptions = {}): Promise<PlannedStep[]> {
+  const services = await buildServices(config, { ...options, readOnly: true });
+  try {
+    return await planJobs({
+      rotation: services.rotation,
+      retire: services.retire,
+      mfaReset: services.mfaReset,
+      signals: services.signals,
+    });
+  } finally {
+    await services.db.close();
+    services.sts.destroy();
     services.accounts.destroy();
   }
 }

@@ -119,6 +119,24 @@ interface Replica {
     ...extra,
   });
 
+  /** Every row of every table but job_runs (which the running replicas' schedules write), for before/after. */
+  async function dumpStore(): Promise<Record<string, unknown[]>> {
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    try {
+      const tables = (
+        await db.query(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'job_runs' ORDER BY 1",
+        )
+      ).rows.map((r) => String(r.table_name));
+      const out: Record<string, unknown[]> = {};
+      for (const t of tables) out[t] = (await db.query(`SELECT * FROM ${t} ORDER BY 1`)).rows;
+      return out;
+    } finally {
+      await db.end();
+    }
+  }
+
   /** A replica; `clockAheadSeconds` runs it under faketime with its clock that far ahead. */
   async function start(
     port: number,
@@ -161,8 +179,8 @@ interface Replica {
   }
 
   /** `aws-mfa-bot jobs`, with the clock moved forward by `days` (faketime), as a CronJob beside the replicas runs it. */
-  function jobs(days: number): Promise<{ code: number | null; out: string }> {
-    const child = spawn(faketime, ['-f', `+${days}d`, process.execPath, cli, 'jobs'], {
+  function jobs(days: number, ...args: string[]): Promise<{ code: number | null; out: string }> {
+    const child = spawn(faketime, ['-f', `+${days}d`, process.execPath, cli, 'jobs', ...args], {
       cwd,
       env: { ...env(0), DONT_FAKE_MONOTONIC: '1' },
     });
@@ -331,6 +349,30 @@ interface Replica {
         await fake.waitFor(() => dmsTo(o.slackUserId, 'secretsmanager').length > 0, 15_000);
         delivered.push(o);
       }
+      // First a dry run with the clock past the grace period: it lists the deactivations and changes nothing.
+      const awsBefore = proxy.snapshot();
+      const slackBefore = fake.calls.length;
+      const storeBefore = await dumpStore();
+      const plan = await jobs(8, '--dry-run', '--json');
+      expect(plan.code, plan.out).toBe(0);
+      const steps = (
+        JSON.parse(plan.out.trim().split('\n').at(-1) ?? '{}') as { steps: Record<string, string>[] }
+      ).steps;
+      for (const d of delivered)
+        expect(steps).toContainEqual(
+          expect.objectContaining({
+            job: 'rotation',
+            action: 'deactivate old key',
+            subject: expect.stringContaining(d.keyId),
+          }),
+        );
+      const sent = [...proxy.snapshot()].filter(([a, n]) => n > (awsBefore.get(a) ?? 0)).map(([a]) => a);
+      expect(sent.filter((a) => !/^(Get|List|Describe|Lookup)/.test(a))).toEqual([]);
+      expect(
+        fake.calls.slice(slackBefore).filter((c) => !/^(auth\.test|users\.(list|info))$/.test(c.method)),
+      ).toEqual([]);
+      expect(await dumpStore()).toEqual(storeBefore);
+
       const updates = proxy.count('UpdateAccessKey');
       const [first, second] = await Promise.all([jobs(8), jobs(8)]);
       expect([first.code, second.code], first.out + second.out).toEqual([0, 0]);
@@ -341,6 +383,9 @@ interface Replica {
       }
 
       const deletes = proxy.count('DeleteAccessKey');
+      const deletePlan = await jobs(16, '--dry-run');
+      for (const d of delivered) expect(deletePlan.out).toMatch(new RegExp(`delete old key +${d.keyId}`));
+      expect(proxy.count('DeleteAccessKey')).toBe(deletes);
       await Promise.all([jobs(16), jobs(16)]);
       expect(proxy.count('DeleteAccessKey') - deletes).toBe(delivered.length);
       for (const d of delivered) {

@@ -314,6 +314,8 @@ export interface RotationStore {
   onQueued(listener: () => void): void;
   /** Queues a DM; `notBefore` holds it until then (working hours). */
   enqueue(outgoing: Outgoing, now: number, notBefore?: number): Promise<string>;
+  /** The messages `claimDue` would take now, without claiming them (read only: for dry runs). */
+  peekDue(now: number, limit: number): Promise<OutboxMessage[]>;
   /** Claims up to `limit` due messages for `claimMs`; a message claimed by someone else is not returned. */
   claimDue(now: number, limit: number, claimMs: number): Promise<OutboxMessage[]>;
   markSent(id: string, now: number): Promise<void>;
@@ -430,6 +432,8 @@ export interface ScanStore {
   lastScanCounts(): Promise<Record<string, number> | undefined>;
   /** Records `key` as handled; `false` when it already was (a signal seen twice is acted on once). */
   markSeen(key: string, at: number): Promise<boolean>;
+  /** Whether `key` was handled already (read only: for dry runs). */
+  wasSeen(key: string): Promise<boolean>;
   cursor(name: string): Promise<string | undefined>;
   setCursor(name: string, value: string, at: number): Promise<void>;
   saveScan(id: string, at: number, counts: Record<string, number>): Promise<void>;

@@ -323,6 +323,20 @@ export function createRotationStore(db: Db, clock: { now(): Date }): RotationSto
         }));
     },
 
+    async peekDue(at, limit) {
+      const rows = await db.all<Row>(
+        `SELECT * FROM outbox WHERE sent_at IS NULL AND next_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+         ORDER BY created_at LIMIT ?`,
+        [at, at, limit],
+      );
+      return rows.map((r) => ({
+        id: String(r.id),
+        channel: String(r.channel),
+        notice: JSON.parse(String(r.message)) as Notice,
+        attempts: Number(r.attempts),
+      }));
+    },
+
     async markSent(id, at) {
       await db.run('UPDATE outbox SET sent_at = ?, claimed_until = NULL WHERE id = ?', [at, id]);
     },

@@ -63,6 +63,10 @@ export function createScanStore(db: Db): ScanStore {
       );
     },
 
+    async wasSeen(key) {
+      return (await db.all('SELECT 1 AS n FROM signals_seen WHERE key = ?', [key])).length > 0;
+    },
+
     async cursor(name) {
       const [row] = await db.all<Row>('SELECT value FROM job_state WHERE name = ?', [name]);
       return row ? String(row.value) : undefined;

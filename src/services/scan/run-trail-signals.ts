@@ -16,8 +16,8 @@ import type { OutboxPort } from './run-scan.js';
 
 export const TRAIL_CURSOR = 'cloudtrail_signals';
 /** CloudTrail delivers events up to ~15 minutes late: each run looks this far behind its cursor. */
-const LATE_MS = 15 * 60_000;
-const FIRST_LOOKBACK_MS = 60 * 60_000;
+export const LATE_MS = 15 * 60_000;
+export const FIRST_LOOKBACK_MS = 60 * 60_000;
 
 export interface TrailSignalDeps {
   readonly events: { eventsBetween(since: Date, until: Date): Promise<TrailEvent[]> };
