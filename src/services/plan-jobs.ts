@@ -101,7 +101,7 @@ async function planRotations(deps: RotationDeps, now: number): Promise<PlannedSt
   return steps;
 }
 
-async function planRetirements(deps: RetireDeps, now: number): Promise<PlannedStep[]> {
+export async function planRetirements(deps: RetireDeps, now: number): Promise<PlannedStep[]> {
   const steps: PlannedStep[] = [];
   for (const row of await deps.retirements.inStates(['deactivating', 'deactivated'])) {
     const subject = `${row.id} of ${row.iamUser} (${row.accountId})`;
@@ -127,7 +127,7 @@ async function planRetirements(deps: RetireDeps, now: number): Promise<PlannedSt
   return steps;
 }
 
-async function planResets(deps: MfaResetDeps, now: number): Promise<PlannedStep[]> {
+export async function planResets(deps: MfaResetDeps, now: number): Promise<PlannedStep[]> {
   const steps: PlannedStep[] = [];
   for (const r of await deps.resets.inStates(['requested', 'approved', 'removed'])) {
     const subject = `${r.serialNumber} of ${r.iamUser} (${r.accountId}), reset ${r.id}`;

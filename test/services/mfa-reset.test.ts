@@ -8,6 +8,7 @@ import {
   requestReset,
   runMfaResetJobs,
 } from '../../src/services/mfa-reset/mfa-reset.js';
+import { planResets } from '../../src/services/plan-jobs.js';
 import { FactError } from '../../src/services/ports.js';
 import type { Db } from '../../src/store/db.js';
 import { createMfaResetStore } from '../../src/store/mfa-reset-store.js';
@@ -148,6 +149,27 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
     await approveReset(deps, second, 'U0APPROVER1', true);
     await approveReset(deps, second, 'U0APPROVER2', true);
     expect((await deps.resets.get(second))?.state).toBe('failed');
+  });
+
+  it('a dry run lists what the reset jobs would do (resume, expire, re-enrolment overdue) and changes nothing', async () => {
+    const id = await request();
+    failNext = new FactError({ kind: 'throttled', action: 'iam:DeactivateMFADevice' });
+    await approveReset(deps, id, 'U0APPROVER1', true);
+    await approveReset(deps, id, 'U0APPROVER2', true);
+    const before = await deps.resets.get(id);
+    expect(await planResets(deps, now)).toContainEqual(
+      expect.objectContaining({
+        job: 'mfa_reset',
+        action: 'resume reset: remove the MFA device',
+        subject: expect.stringContaining(SERIAL),
+      }),
+    );
+    expect(removals).toEqual([]);
+    expect(await deps.resets.get(id)).toEqual(before);
+    await runMfaResetJobs(deps, { errors: 0 });
+    now += 25 * HOUR;
+    expect((await planResets(deps, now)).map((s) => s.action)).toContain('re-enrolment overdue');
+    expect(await runMfaResetJobs(deps, { errors: 0 })).toMatchObject({ reenrolOverdue: 1 });
   });
 
   it('expires a request nobody decided within REQUEST_TTL_HOURS, and refuses approvals after', async () => {

@@ -8,6 +8,7 @@ import {
   retireKey,
   runRetirementJobs,
 } from '../../src/services/keys/retire-key.js';
+import { planRetirements } from '../../src/services/plan-jobs.js';
 import type { KeyAdminPort } from '../../src/services/ports.js';
 import type { Db } from '../../src/store/db.js';
 import { createRetirementStore } from '../../src/store/retirement-store.js';
@@ -167,5 +168,31 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     expect(iam.keys.has('AKIAFAKEALICEKEY0001')).toBe(true);
     expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('reactivated');
     expect(iam.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
+  });
+
+  it('a dry run lists the due deletion, or the key left alone once switched back on, and changes nothing', async () => {
+    expect(await retire()).toBe('done');
+    now += 8 * DAY;
+    const calls = iam.calls.length;
+    const row = await deps.retirements.get('AKIAFAKEALICEKEY0001');
+    expect(await planRetirements(deps, now)).toEqual([
+      expect.objectContaining({
+        job: 'retired_key',
+        action: 'delete retired key',
+        subject: expect.stringContaining('AKIAFAKEALICEKEY0001'),
+      }),
+    ]);
+    expect(iam.calls.length).toBe(calls);
+    expect(await deps.retirements.get('AKIAFAKEALICEKEY0001')).toEqual(row);
+    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEKEY0001', 'Active');
+    expect((await planRetirements(deps, now))[0]?.action).toBe(
+      'keep retired key (switched back on outside the bot)',
+    );
+    // What the job then does agrees.
+    expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
+      retiredDeleted: 0,
+      retirementsResumed: 0,
+    });
+    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('reactivated');
   });
 });
