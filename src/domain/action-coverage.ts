@@ -1,3 +1,5 @@
+import { wildcardToRegExp } from './policy-document.js';
+
 /**
  * Whether a set of action patterns leaves some action open, decided exactly rather than by trying examples: the
  * patterns are IAM's `*` / `?` wildcards (case-insensitive), and an action is any `service:Name`, except in the
@@ -29,14 +31,6 @@ const SEARCH_LIMIT = 50_000;
 
 const SERVICE_CHARS = /^[a-z0-9-]$/;
 const NAME_CHARS = /^[a-z0-9]$/;
-
-function regexOf(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'is');
-}
 
 /** The positions of a glob reachable after reading a prefix, `*` positions closed over (they may match nothing). */
 function close(pattern: string, positions: Iterable<number>): number[] {
@@ -79,8 +73,8 @@ export function findOpenAction(question: CoverageQuestion): CoverageAnswer {
   const required = question.required.map((g) => g.map((p) => p.toLowerCase()));
   const excluded = question.excluded.map((p) => p.toLowerCase());
   const accepts = (action: string) =>
-    required.every((g) => g.some((p) => regexOf(p).test(action))) &&
-    !excluded.some((p) => regexOf(p).test(action));
+    required.every((g) => g.some((p) => wildcardToRegExp(p).test(action))) &&
+    !excluded.some((p) => wildcardToRegExp(p).test(action));
   const closedActions = Object.entries(question.closed ?? {}).flatMap(([service, names]) =>
     names.map((n) => `${service}:${n}`),
   );

@@ -5,6 +5,7 @@ import type { RetireDeps } from './keys/retire-key.js';
 import type { MfaResetDeps } from './mfa-reset/mfa-reset.js';
 import { FactError } from './ports.js';
 import type { RotationDeps } from './rotation/deps.js';
+import { OPEN_STATES } from './rotation/run-rotation-jobs.js';
 import type { TrailSignalDeps } from './scan/run-trail-signals.js';
 import { FIRST_LOOKBACK_MS, LATE_MS, TRAIL_CURSOR } from './scan/run-trail-signals.js';
 
@@ -28,13 +29,7 @@ const OUTBOX_SHOWN = 500;
 
 async function planRotations(deps: RotationDeps, now: number): Promise<PlannedStep[]> {
   const steps: PlannedStep[] = [];
-  const open = await deps.store.inStates([
-    'requested',
-    'approved',
-    'key_created',
-    'delivered',
-    'old_deactivated',
-  ]);
+  const open = await deps.store.inStates(OPEN_STATES);
   for (const r of open) {
     const subject = `${r.oldKeyId} of ${r.iamUser} (${r.accountId}), request ${r.id}`;
     if (r.state === 'approved')

@@ -28,6 +28,9 @@ export interface JobReport {
   errors: number;
 }
 
+/** The states in which a rotation still has work the jobs may do. */
+export const OPEN_STATES = ['requested', 'approved', 'key_created', 'delivered', 'old_deactivated'] as const;
+
 const OUTBOX_BATCH = 50;
 /** A claimed batch is this flusher's to send; if it dies, the rows are due again after this. */
 const OUTBOX_CLAIM_MS = 2 * 60_000;
@@ -199,13 +202,7 @@ async function cleanUpFailedAttempts(deps: RotationDeps, report: JobReport): Pro
  */
 export async function runRotationJobs(deps: RotationDeps): Promise<JobReport> {
   const report = emptyReport();
-  const open = await deps.store.inStates([
-    'requested',
-    'approved',
-    'key_created',
-    'delivered',
-    'old_deactivated',
-  ]);
+  const open = await deps.store.inStates(OPEN_STATES);
   const now = deps.clock.now().getTime();
   for (const r of open) {
     try {
