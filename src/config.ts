@@ -100,6 +100,18 @@ export interface Config {
     readonly repeatDays: number;
     readonly timeZone: string;
   };
+  /** IAM Identity Center, the guide's next step: unset → step 7, `/aws-mfa sso` and its finding are absent. */
+  readonly identityCenter:
+    | {
+        /** The AWS access portal URL people sign in at. */
+        readonly startUrl: string;
+        readonly region: string;
+        /** Unset: found with `sso-admin:ListInstances`. */
+        readonly identityStoreId: string | undefined;
+      }
+    | undefined;
+  /** When the weekly posture chart is posted to SECURITY_CHANNEL (cron, in `scan.timeZone`). */
+  readonly postureCron: string;
 }
 
 /** A configuration problem the operator can fix. Its message never contains a variable's value. */
@@ -264,6 +276,34 @@ const schema = z.object({
           'runs more than once an hour, and every scan may nudge people and posts a digest: use one minute (and one second) per hour at most, such as "0 10 * * 1-5" or "0 * * * *"',
       }),
   ),
+  IDENTITY_CENTER_START_URL: optional(
+    z.string().regex(/^https:\/\/[\w.-]+(:\d+)?(\/[\w./-]*)?$/, {
+      error: 'must be the AWS access portal URL, such as https://d-1234567890.awsapps.com/start',
+    }),
+  ),
+  IDENTITY_CENTER_REGION: optional(
+    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+      error: 'must be the region of your IAM Identity Center instance, such as us-east-1',
+    }),
+  ),
+  IDENTITY_STORE_ID: optional(
+    z.string().regex(/^d-[0-9a-f]{10}$|^[0-9a-f-]{36}$/, {
+      error: 'must be an identity store ID such as d-1234567890 (IAM Identity Center → Settings)',
+    }),
+  ),
+  POSTURE_CRON: z.preprocess(
+    (v) => (v === undefined || v === '' ? '0 9 * * 1' : v),
+    z
+      .string()
+      .refine((v) => cron.validate(v), {
+        error: 'must be a cron expression such as "0 9 * * 1"',
+        abort: true,
+      })
+      .refine(runsAtMostHourly, {
+        error:
+          'runs more than once an hour: the chart goes to a channel, use e.g. "0 9 * * 1" (Mondays 09:00)',
+      }),
+  ),
   NUDGE_REPEAT_DAYS: positiveInt(7, 'must be a whole number of days between 1 and 3650'),
   TZ: z.preprocess(
     (v) => (v === undefined || v === '' ? 'UTC' : v),
@@ -302,6 +342,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
     throw new ConfigError(problems);
   }
+  if (e.IDENTITY_CENTER_START_URL && !e.IDENTITY_CENTER_REGION)
+    problems.push(
+      'IDENTITY_CENTER_REGION is required with IDENTITY_CENTER_START_URL: the region of your IAM Identity Center instance, such as us-east-1',
+    );
+  if (!e.IDENTITY_CENTER_START_URL && (e.IDENTITY_CENTER_REGION || e.IDENTITY_STORE_ID))
+    problems.push(
+      'IDENTITY_CENTER_START_URL is required with IDENTITY_CENTER_REGION or IDENTITY_STORE_ID: your AWS access portal URL, such as https://d-1234567890.awsapps.com/start',
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
   const apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
   return Object.freeze({
     slack: Object.freeze({
@@ -332,6 +381,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretPrefix: e.SECRET_NAME_PREFIX,
     }),
     mfaReset: Object.freeze({ approvals: e.MFA_RESET_APPROVALS, reenrolHours: e.MFA_REENROL_HOURS }),
+    identityCenter:
+      e.IDENTITY_CENTER_START_URL && e.IDENTITY_CENTER_REGION
+        ? Object.freeze({
+            startUrl: e.IDENTITY_CENTER_START_URL,
+            region: e.IDENTITY_CENTER_REGION,
+            identityStoreId: e.IDENTITY_STORE_ID,
+          })
+        : undefined,
+    postureCron: e.POSTURE_CRON,
     accounts: Object.freeze({
       mode:
         e.AWS_ACCOUNTS === undefined ? 'own' : e.AWS_ACCOUNTS === 'organization' ? 'organization' : 'list',

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
 import { createAccountPorts } from './aws/account-ports.js';
 import { createAccounts } from './aws/accounts.js';
+import { createIdentityCenterAdapter } from './aws/identity-center.js';
 import { instrumentClient } from './aws/instrument.js';
 import { getCallerIdentity } from './aws/sts.js';
 import type { Config } from './config.js';
@@ -21,6 +24,7 @@ import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
+import { createGetSsoStatus } from './services/get-sso-status.js';
 import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
@@ -314,9 +318,40 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
 
   // Step 5's verdict confirmed with AWS's own evaluator where the bot's role may call it (differences are logged).
   const confirmVerdict = createConfirmVerdict({ simulator: aws.simulator, logger });
+  // IAM Identity Center (step 7, `/aws-mfa sso`), in its own region with the bot's own credentials.
+  const ic = config.identityCenter;
+  const icClients = ic
+    ? {
+        ssoAdmin: new SSOAdminClient({ region: ic.region }),
+        identityStore: new IdentitystoreClient({ region: ic.region }),
+      }
+    : undefined;
+  if (icClients) {
+    instrumentClient(icClients.ssoAdmin, 'sso-admin', metrics.awsCall);
+    instrumentClient(icClients.identityStore, 'identitystore', metrics.awsCall);
+  }
+  const ssoStatus =
+    ic && icClients
+      ? createGetSsoStatus({
+          identityCenter: createIdentityCenterAdapter({ ...icClients, identityStoreId: ic.identityStoreId }),
+          ssoTrail: aws.ssoTrail,
+          accounts: () => accounts.list(),
+          clock,
+          logger,
+        })
+      : undefined;
   const slackDeps: SlackDeps = {
     logger,
     clock,
+    ...(ic && ssoStatus
+      ? {
+          identityCenter: {
+            settings: { startUrl: ic.startUrl, region: ic.region },
+            status: ssoStatus,
+            region,
+          },
+        }
+      : {}),
     directory,
     findIamUser,
     getChecklist: createGetChecklist({
@@ -426,7 +461,13 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     scan,
     signals,
     sts,
-    accounts,
+    accounts: {
+      destroy() {
+        accounts.destroy();
+        icClients?.ssoAdmin.destroy();
+        icClients?.identityStore.destroy();
+      },
+    },
     region,
     metrics,
     delivery,
@@ -566,7 +607,6 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         logger.warn({ jobs: inflight.size }, 'jobs still running at shutdown; their claims will run out');
       await db.close();
       sts.destroy();
-      services.accounts.destroy();
       services.accounts.destroy();
     },
   };

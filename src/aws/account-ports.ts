@@ -10,6 +10,7 @@ import type {
   MfaAdminPort,
   PolicySimulatorPort,
   SecretsPort,
+  SsoTrailPort,
   TrailPort,
 } from '../services/ports.js';
 import { createKeyAdminAdapter } from './access-keys.js';
@@ -21,7 +22,12 @@ import { createMfaAdminAdapter } from './mfa-devices.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createSecretsAdapter } from './secrets.js';
 import { getCallerIdentity } from './sts.js';
-import { createKeyTrailAdapter, createSignalsTrailAdapter, createTrailAdapter } from './trail.js';
+import {
+  createKeyTrailAdapter,
+  createSignalsTrailAdapter,
+  createSsoTrailAdapter,
+  createTrailAdapter,
+} from './trail.js';
 
 /** Every adapter of one account, made once, on first use. */
 export interface AccountPorts {
@@ -37,6 +43,7 @@ export interface AccountPorts {
   /** CloudTrail, with the account's own budgets: LookupEvents allows 2 a second per account and region. */
   readonly keyTrail: KeyTrailPort;
   readonly sessionTrail: TrailPort;
+  readonly ssoTrail: ReturnType<typeof createSsoTrailAdapter>;
   readonly signals: ReturnType<typeof createSignalsTrailAdapter>;
 }
 
@@ -85,6 +92,7 @@ export function createAccountPorts(deps: {
       });
     };
     const jobsTrail = { clients: c.trail, limiter: createRateLimiter(1) };
+    const peopleTrail = createRateLimiter(1);
     return {
       iam: createIamAdapter(c.iam),
       simulator: createPolicySimulator(c.iam),
@@ -96,9 +104,10 @@ export function createAccountPorts(deps: {
       keyTrail: createKeyTrailAdapter(jobsTrail),
       // People's checklists wait at most 5 s for a place, then see "couldn't check"; the jobs have their own budget.
       sessionTrail: createTrailAdapter(
-        { clients: c.trail, limiter: createRateLimiter(1), maxWaitMs: 5_000 },
+        { clients: c.trail, limiter: peopleTrail, maxWaitMs: 5_000 },
         deps.now,
       ),
+      ssoTrail: createSsoTrailAdapter({ clients: c.trail, limiter: peopleTrail, maxWaitMs: 5_000 }),
       signals: createSignalsTrailAdapter(jobsTrail),
     };
   }
@@ -150,6 +159,9 @@ export function createAccountPorts(deps: {
   const keyTrail: KeyTrailPort = {
     recentUseOfKey: async (k, since, limit, a) => (await portsOf(a)).keyTrail.recentUseOfKey(k, since, limit),
   };
+  const ssoTrail: SsoTrailPort = {
+    latestSession: async (names, since, a) => (await portsOf(a)).ssoTrail.latestSession(names, since),
+  };
   const sessionTrail: TrailPort = {
     findSessionTokenUse: async (u, since, a) => (await portsOf(a)).sessionTrail.findSessionTokenUse(u, since),
   };
@@ -163,6 +175,7 @@ export function createAccountPorts(deps: {
     lookup,
     keyTrail,
     sessionTrail,
+    ssoTrail,
     reports: { read: async (now: Date, accountId?: string) => (await portsOf(accountId)).reports.read(now) },
     signals: async (accountId?: string) => (await portsOf(accountId)).signals,
   };

@@ -4,6 +4,7 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
+import { type SsoSession, ssoSessionOf } from '../domain/identity-center.js';
 import type { TrailEvent } from '../domain/trail-signals.js';
 import type { SessionTokenUse } from '../domain/types.js';
 import { FactError, type KeyTrailPort, type KeyUseEvent, type TrailPort } from '../services/ports.js';
@@ -193,6 +194,41 @@ export function createSignalsTrailAdapter(deps: TrailAdapterDeps) {
         }
       }
       return [...seen.values()].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+    },
+  };
+}
+
+/**
+ * Identity Center role sessions named after a person, in one account: CloudTrail's `Username` of an assumed-role
+ * event is its session name, which Identity Center sets to the portal user name. One page per name and region.
+ */
+export function createSsoTrailAdapter(deps: TrailAdapterDeps): {
+  latestSession(names: readonly string[], since: Date): Promise<SsoSession | undefined>;
+} {
+  return {
+    async latestSession(names, since) {
+      let latest: SsoSession | undefined;
+      for (const { client } of deps.clients)
+        for (const name of new Set(names)) {
+          for await (const events of lookupPages(
+            deps,
+            client,
+            {
+              LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: name }],
+              StartTime: since,
+              MaxResults: 50,
+            },
+            1,
+          )) {
+            for (const e of events) {
+              const record = parseRecord(e) as { userIdentity?: { arn?: string } };
+              const session = ssoSessionOf(record.userIdentity?.arn, names);
+              if (session && e.EventTime && (!latest || e.EventTime > latest.eventTime))
+                latest = { ...session, eventTime: e.EventTime };
+            }
+          }
+        }
+      return latest;
     },
   };
 }

@@ -146,6 +146,31 @@ const en = {
     '*`/aws-mfa lost-device`* — lost or broken MFA device: ask approvers for a verified reset',
     '*`/aws-mfa help`* — this help',
   ].join('\n'),
+  sso: {
+    title: '7. IAM Identity Center',
+    commandTitle: 'IAM Identity Center',
+    intro:
+      'The next step after MFA: sign in at the AWS access portal and use short-lived credentials instead of long-term access keys.',
+    noEmail:
+      "Your Slack profile has no e-mail address, so the bot can't find your Identity Center user. Add one, or ask your AWS administrators.",
+    noUser: (email: string) =>
+      `No Identity Center user has your e-mail address ${email} yet. Ask your AWS administrators for one, with access to the accounts you use.`,
+    noAssignments: (user: string) =>
+      `You have the Identity Center user ${user}, but no account is assigned to it yet. Ask your AWS administrators for access to the accounts you use.`,
+    todo: (user: string, n: number) =>
+      `You have the Identity Center user ${user} with ${n} account assignment${n === 1 ? '' : 's'}. Set up the AWS CLI once (\`aws configure sso\` asks for these; this is the \`~/.aws/config\` it writes):`,
+    login: 'Then sign in (each day) and use a profile:',
+    more: (n: number) => `…and ${n} more assignments (see the access portal).`,
+    done: (date: string, role: string, account: string) =>
+      `You used it on ${date} (${role} in account ${account}).`,
+    unknownUse: "The bot can't read CloudTrail, so it can't tell whether you have used it yet.",
+    retireOffer:
+      'You no longer need long-term access keys where Identity Center gives you access. Retire them: each is switched off at once (Reactivate stays possible) and deleted after the waiting period.',
+    retireButton: (keyId: string) => `Retire my access key ${keyId}`,
+    noKeys: 'You have no active access keys left. :tada:',
+  },
+  helpSso:
+    '*`/aws-mfa sso`* — your way to IAM Identity Center: `aws configure sso` answers for your accounts',
   unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
   internalError:
     'Something went wrong on our side; the operator has been told in the logs. Try again shortly.',
@@ -577,6 +602,28 @@ const ko: Messages = {
     '*`/aws-mfa lost-device`* — MFA 디바이스 분실·고장: 본인 확인을 거친 재설정을 승인자에게 요청',
     '*`/aws-mfa help`* — 도움말',
   ].join('\n'),
+  sso: {
+    title: '7. IAM Identity Center',
+    commandTitle: 'IAM Identity Center',
+    intro: 'MFA 다음 단계: AWS 액세스 포털에 로그인해 장기 Access Key 대신 단기 자격 증명을 사용하세요.',
+    noEmail:
+      'Slack 프로필에 이메일 주소가 없어 Identity Center 사용자를 찾을 수 없습니다. 이메일을 추가하거나 AWS 관리자에게 문의하세요.',
+    noUser: (email) =>
+      `이메일 주소 ${email}을(를) 가진 Identity Center 사용자가 아직 없습니다. 사용하는 계정에 대한 접근 권한과 함께 AWS 관리자에게 요청하세요.`,
+    noAssignments: (user) =>
+      `Identity Center 사용자 ${user}이(가) 있지만 아직 할당된 계정이 없습니다. 사용하는 계정에 대한 접근을 AWS 관리자에게 요청하세요.`,
+    todo: (user, n) =>
+      `Identity Center 사용자 ${user}에 계정 할당이 ${n}개 있습니다. AWS CLI를 한 번 설정하세요 (\`aws configure sso\`가 묻는 값이며, 아래는 그 결과인 \`~/.aws/config\`입니다):`,
+    login: '그다음 (매일) 로그인하고 프로필을 사용하세요:',
+    more: (n) => `…외 ${n}개의 할당 (액세스 포털에서 확인하세요).`,
+    done: (date, role, account) => `${date}에 사용했습니다 (계정 ${account}의 ${role}).`,
+    unknownUse: '봇이 CloudTrail을 읽을 수 없어 사용 여부를 알 수 없습니다.',
+    retireOffer:
+      'Identity Center로 접근할 수 있는 곳에서는 장기 Access Key가 더 이상 필요 없습니다. 키를 폐기하세요: 즉시 비활성화되고(다시 활성화 가능) 대기 기간 후 삭제됩니다.',
+    retireButton: (keyId) => `내 Access Key ${keyId} 폐기`,
+    noKeys: '활성 Access Key가 더 이상 없습니다. :tada:',
+  },
+  helpSso: '*`/aws-mfa sso`* — IAM Identity Center로 가는 길: 내 계정에 맞춘 `aws configure sso` 답변',
   unknownCommand: (text) => `\`${text}\` 명령은 알 수 없습니다. 다음 중 하나를 사용하세요:`,
   internalError: '내부 오류가 발생했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
   rotation: {

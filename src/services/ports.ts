@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../domain/findings.js';
 import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identity.js';
+import type { SsoSession, SsoUser } from '../domain/identity-center.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
 import type { RotationNotice, RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
@@ -39,6 +40,18 @@ export interface IamPort {
    * permissions boundary.
    */
   listPolicies(userName: string, accountId?: string): Promise<AttachedPolicy[]>;
+}
+
+/** IAM Identity Center, read only. */
+export interface IdentityCenterPort {
+  /** The person's Identity Center user by e-mail, with their account assignments; undefined when there is none. */
+  findUser(email: string): Promise<SsoUser | undefined>;
+}
+
+/** CloudTrail: sessions of Identity Center roles (`AWSReservedSSO_*`) named after a person. */
+export interface SsoTrailPort {
+  /** The latest such session since `since` in `accountId` (unset: the bot's own). */
+  latestSession(names: readonly string[], since: Date, accountId?: string): Promise<SsoSession | undefined>;
 }
 
 export type SimulatedDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';

@@ -1,9 +1,11 @@
+import type { IdentityCenterSettings } from '../domain/identity-center.js';
 import type { Clock } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
+import type { GetSsoStatus } from '../services/get-sso-status.js';
 import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
 import type { MfaResetDeps } from '../services/mfa-reset/mfa-reset.js';
@@ -39,6 +41,13 @@ export interface SlackDeps {
   readonly iam: Pick<IamPort, 'listMfaDevices'>;
   /** `123456789012 (prod)`: an account as people read it, with its alias. */
   readonly accountLabel: (accountId: string) => Promise<string>;
+  /** IAM Identity Center (step 7, `/aws-mfa sso`); absent when IDENTITY_CENTER_START_URL is unset. */
+  readonly identityCenter?: {
+    readonly settings: IdentityCenterSettings;
+    readonly status: GetSsoStatus;
+    /** The default region put into people's profiles (the bot's). */
+    readonly region: string;
+  };
   /** Nudge records: snooze and answers from the nudge buttons. */
   readonly scans?: ScanStore;
   readonly settings: {

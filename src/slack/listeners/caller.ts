@@ -8,6 +8,7 @@ import type { OwnedUser } from '../../services/find-iam-user.js';
 import { ACTION } from '../action-ids.js';
 import { checklistBlocks } from '../blocks/checklist.js';
 import { clamp, code, divider, isoMinute, section } from '../blocks/mrkdwn.js';
+import { ssoBlocks } from '../blocks/sso.js';
 import type { SlackDeps } from '../deps.js';
 
 export type Caller =
@@ -19,6 +20,8 @@ export type Caller =
       readonly trust: MappingTrust;
       /** One IAM user per account the person has one in. */
       readonly users: readonly OwnedUser[];
+      /** The person's Slack e-mail address (their Identity Center user is found by it). */
+      readonly email: string | undefined;
     }
   | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
 
@@ -36,6 +39,7 @@ export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promi
       others: found.others,
       trust: found.trust,
       users: found.users,
+      email: found.person?.email,
     };
   if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
   const channel = deps.settings.securityChannel;
@@ -55,6 +59,8 @@ export function distrustText(m: Messages, trust: MappingTrust): string | undefin
 
 /** Blocks a checklist section may use in a modal or the Home tab (Slack allows 100; a few are kept for the summary). */
 const SECTION_BUDGET = 94;
+/** Step 7 (IAM Identity Center) at most, and its divider. */
+const SSO_BLOCKS = 8;
 
 /**
  * The caller's checklist as blocks, or a single block saying why it can't be shown. A person with IAM users in
@@ -94,7 +100,8 @@ export async function renderChecklist(
       warning: distrustText(m, owned.trust),
       accountLabel: label,
     });
-    if (blocks.length > 0 && blocks.length + sectionBlocks.length > SECTION_BUDGET) {
+    const budget = SECTION_BUDGET - (deps.identityCenter ? SSO_BLOCKS : 0);
+    if (blocks.length > 0 && blocks.length + sectionBlocks.length > budget) {
       summarised.push({ owned, checklist, label });
       continue;
     }
@@ -102,6 +109,26 @@ export async function renderChecklist(
     blocks.push(...sectionBlocks);
   }
   if (summarised.length) blocks.push(...accountSummary(m, summarised));
+  if (deps.identityCenter) {
+    // Step 7 is the person's, not an account's: once, after the accounts, with their active keys from every account.
+    const activeKeys = checked.flatMap(({ checklist }) =>
+      checklist.steps.flatMap((s) =>
+        s.id === 'keys' ? s.keys.filter((k) => k.active).map((k) => k.accessKeyId) : [],
+      ),
+    );
+    const status = await deps.identityCenter.status(caller.email);
+    blocks.push(
+      divider,
+      ...ssoBlocks(m, {
+        status,
+        email: caller.email,
+        settings: deps.identityCenter.settings,
+        region: deps.identityCenter.region,
+        activeKeys,
+        asStep: true,
+      }),
+    );
+  }
   return { m, blocks };
 }
 

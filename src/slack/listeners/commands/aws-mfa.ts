@@ -8,6 +8,7 @@ import { helpBlocks } from '../../blocks/help.js';
 import { code, context, LIMITS, section } from '../../blocks/mrkdwn.js';
 import { policyBlocks } from '../../blocks/policy.js';
 import { sessionBlocks } from '../../blocks/session.js';
+import { ssoBlocks } from '../../blocks/sso.js';
 import type { SlackDeps } from '../../deps.js';
 import { type Caller, renderChecklistSafely, resolveCaller } from '../caller.js';
 import { openLostDeviceModal } from '../mfa-reset.js';
@@ -62,6 +63,22 @@ async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn)
   return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
 }
 
+async function answerSso(deps: SlackDeps, userId: string, respond: RespondFn) {
+  const caller = await resolveCaller(deps, userId);
+  if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
+  const { m } = caller;
+  const ic = deps.identityCenter;
+  if (!ic) return respond({ response_type: 'ephemeral', blocks: helpBlocks(m, 'sso'), text: m.help });
+  const blocks = ssoBlocks(m, {
+    status: await ic.status(caller.email),
+    email: caller.email,
+    settings: ic.settings,
+    region: ic.region,
+    asStep: false,
+  });
+  return respond({ response_type: 'ephemeral', text: m.sso.commandTitle, blocks });
+}
+
 /** The checklist modal: loading at once (the trigger_id lives 3 s), then filled with `views.update`. */
 export async function openChecklistModal(
   deps: SlackDeps,
@@ -86,6 +103,7 @@ export function createAwsMfaCommand(deps: SlackDeps) {
     const text = command.text.trim();
     const sub = text.split(/\s+/)[0]?.toLowerCase() ?? '';
     const m = messagesFor(deps.directory.peek(command.user_id)?.locale);
+    const sso = { sso: deps.identityCenter !== undefined };
 
     switch (sub) {
       case '':
@@ -95,9 +113,11 @@ export function createAwsMfaCommand(deps: SlackDeps) {
         return;
       case 'session':
       case 'policy':
+      case 'sso':
         await ack();
         try {
-          await (sub === 'session' ? answerSession : answerPolicy)(deps, command.user_id, respond);
+          const answer = sub === 'session' ? answerSession : sub === 'policy' ? answerPolicy : answerSso;
+          await answer(deps, command.user_id, respond);
         } catch (error) {
           deps.logger.error(
             { err: error, subcommand: sub, slackUserId: command.user_id },
@@ -123,10 +143,10 @@ export function createAwsMfaCommand(deps: SlackDeps) {
         });
         return;
       case 'help':
-        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m) });
+        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m, undefined, sso) });
         return;
       default:
-        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m, text) });
+        await ack({ response_type: 'ephemeral', text: m.help, blocks: helpBlocks(m, text, sso) });
     }
   };
 }

@@ -1,0 +1,231 @@
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
+import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import {
+  CreateGroupCommand,
+  CreateGroupMembershipCommand,
+  CreateUserCommand as CreateSsoUserCommand,
+  IdentitystoreClient,
+} from '@aws-sdk/client-identitystore';
+import {
+  CreateAccountAssignmentCommand,
+  CreatePermissionSetCommand,
+  ListInstancesCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ACTION, VIEW } from '../../src/slack/action-ids.js';
+import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
+import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { buttonClick, post, slashCommand, viewSubmission } from '../helpers/slack-requests.js';
+
+// moto has identitystore and sso-admin; CloudTrail LookupEvents alone is mocked.
+const trail = mockClient(CloudTrailClient);
+type Json = Record<string, unknown>;
+const ACCOUNT = '123456789012';
+const START_URL = 'https://d-1234567890.awsapps.com/start';
+
+describeWithMoto(
+  'step 7 and /aws-mfa sso: IAM Identity Center through the real Bolt app, against moto',
+  () => {
+    let t: TestBot;
+    let sso: { instanceArn: string; identityStoreId: string; readOnly: string; developer: string };
+    /** Portal user names whose AWSReservedSSO_* sessions CloudTrail shows. */
+    let signedIn: Set<string>;
+    const admin = () => new SSOAdminClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+    const store = () => new IdentitystoreClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+
+    beforeAll(async () => {
+      process.env.AWS_ACCESS_KEY_ID = 'testing';
+      process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+      const instance = (await admin().send(new ListInstancesCommand({}))).Instances?.[0];
+      const instanceArn = instance?.InstanceArn as string;
+      const set = async (name: string) =>
+        (await admin().send(new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: name })))
+          .PermissionSet?.PermissionSetArn as string;
+      sso = {
+        instanceArn,
+        identityStoreId: instance?.IdentityStoreId as string,
+        readOnly: await set(unique('ReadOnly')),
+        developer: await set(unique('Developer')),
+      };
+    });
+
+    beforeEach(async () => {
+      signedIn = new Set();
+      trail.reset();
+      trail.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
+        const name = input.LookupAttributes?.find((a) => a.AttributeKey === 'Username')?.AttributeValue;
+        if (!name || !signedIn.has(name)) return { Events: [] };
+        const at = new Date(Date.now() - 2 * 86_400_000);
+        return {
+          Events: [
+            {
+              EventId: unique('ev'),
+              EventName: 'ListBuckets',
+              EventTime: at,
+              Username: name,
+              CloudTrailEvent: JSON.stringify({
+                eventTime: at.toISOString(),
+                userIdentity: {
+                  type: 'AssumedRole',
+                  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/${name}`,
+                },
+              }),
+            },
+          ],
+        };
+      });
+      t = await startTestBot({
+        IDENTITY_CENTER_START_URL: START_URL,
+        IDENTITY_CENTER_REGION: 'ap-northeast-2',
+      });
+    });
+    afterEach(() => t.stop());
+
+    /** An Identity Center user with the engineer's Slack e-mail: ReadOnly directly, Developer through a group. */
+    async function ssoUser(who: Engineer): Promise<string> {
+      const userName = `${who.userName}@example.com`;
+      const user = await store().send(
+        new CreateSsoUserCommand({
+          IdentityStoreId: sso.identityStoreId,
+          UserName: userName,
+          DisplayName: who.userName,
+          Name: { GivenName: 'Eng', FamilyName: who.userName },
+          Emails: [{ Value: `${who.userName}@example.com`, Type: 'work', Primary: true }],
+        }),
+      );
+      const group = await store().send(
+        new CreateGroupCommand({ IdentityStoreId: sso.identityStoreId, DisplayName: unique('devs') }),
+      );
+      await store().send(
+        new CreateGroupMembershipCommand({
+          IdentityStoreId: sso.identityStoreId,
+          GroupId: group.GroupId,
+          MemberId: { UserId: user.UserId as string },
+        }),
+      );
+      const assign = (principalId: string, type: 'USER' | 'GROUP', permissionSetArn: string) =>
+        admin().send(
+          new CreateAccountAssignmentCommand({
+            InstanceArn: sso.instanceArn,
+            TargetId: ACCOUNT,
+            TargetType: 'AWS_ACCOUNT',
+            PermissionSetArn: permissionSetArn,
+            PrincipalType: type,
+            PrincipalId: principalId,
+          }),
+        );
+      await assign(user.UserId as string, 'USER', sso.readOnly);
+      await assign(group.GroupId as string, 'GROUP', sso.developer);
+      return userName;
+    }
+
+    async function checklist(who: Engineer): Promise<{ viewId: string; text: string; view: Json }> {
+      const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;
+      await post(
+        t.baseUrl,
+        slashCommand({
+          user_id: who.slackUserId,
+          trigger_id: t.fake.issueTriggerId(),
+          response_url: t.fake.responseUrl(),
+        }),
+      );
+      await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
+      const update = t.fake.callsTo('views.update').at(-1);
+      const view = update?.args.view as Json;
+      return { viewId: String(update?.args.view_id), text: JSON.stringify(view.blocks), view };
+    }
+
+    it('a person with an Identity Center user and two assignments sees step 7 with both profiles', async () => {
+      const who = await t.engineer({ mfa: true });
+      await ssoUser(who);
+      const { text } = await checklist(who);
+      expect(text).toContain('7. IAM Identity Center* — to do');
+      expect(text).toContain(`sso_start_url = ${START_URL}`);
+      expect(text).toContain('sso_region = ap-northeast-2');
+      expect(text).toContain('[sso-session d-1234567890]');
+      for (const set of ['readonly', 'developer'])
+        expect(text).toMatch(new RegExp(`\\[profile ${ACCOUNT}-${set}-[0-9a-f]{8}\\]`));
+      expect(text).toContain('aws sso login --sso-session d-1234567890');
+      // Not used yet: no key is offered for retirement.
+      expect(text).not.toContain(`${ACTION.retireOpen}:sso:`);
+    });
+
+    it('a person without one sees how to ask for one', async () => {
+      const who = await t.engineer({ locale: 'ko-KR' });
+      const { text } = await checklist(who);
+      expect(text).toContain(`${who.userName}@example.com`);
+      expect(text).toContain('Identity Center 사용자가 아직 없습니다');
+    });
+
+    it('CloudTrail use marks step 7 done and offers retirement, which switches the key off after the owner confirms', async () => {
+      const who = await t.engineer({ mfa: true });
+      const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
+      const keyId = key.AccessKey?.AccessKeyId as string;
+      signedIn.add(await ssoUser(who));
+      const { viewId, text, view } = await checklist(who);
+      expect(text).toContain('7. IAM Identity Center* — done');
+      expect(text).toContain('AWSReservedSSO_ReadOnly_0123456789abcdef');
+      const button = ((view.blocks ?? []) as Json[])
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => b.elements as { action_id: string; value: string }[])
+        .find((e) => e.action_id === `${ACTION.retireOpen}:sso:${keyId}`);
+      expect(button?.value).toBe(keyId);
+
+      // The confirmation modal is pushed, then only the owner's submit switches the key off.
+      await post(
+        t.baseUrl,
+        buttonClick(
+          who.slackUserId,
+          t.fake.issueTriggerId(),
+          { id: viewId, type: 'modal' },
+          button?.action_id ?? '',
+          keyId,
+        ),
+      );
+      await t.fake.waitFor(() =>
+        t.fake.callsTo('views.update').some((c) => (c.args.view as Json)?.callback_id === VIEW.retireConfirm),
+      );
+      const status = async () =>
+        (await t.iam.send(new ListAccessKeysCommand({ UserName: who.userName }))).AccessKeyMetadata?.[0]
+          ?.Status;
+      const stranger = await t.engineer({ mfa: true });
+      await post(
+        t.baseUrl,
+        viewSubmission(stranger.slackUserId, t.fake.issueTriggerId(), VIEW.retireConfirm, keyId),
+      );
+      await t.fake.waitFor(() =>
+        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === stranger.slackUserId),
+      );
+      expect(await status()).toBe('Active');
+      await post(
+        t.baseUrl,
+        viewSubmission(who.slackUserId, t.fake.issueTriggerId(), VIEW.retireConfirm, keyId),
+      );
+      await t.fake.waitFor(() =>
+        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === who.slackUserId),
+      );
+      expect(await status()).toBe('Inactive');
+    });
+
+    it('/aws-mfa sso answers with the same commands; help lists it', async () => {
+      const who = await t.engineer();
+      await ssoUser(who);
+      await post(
+        t.baseUrl,
+        slashCommand({ user_id: who.slackUserId, text: 'sso', response_url: t.fake.responseUrl() }),
+      );
+      await t.fake.waitFor(() => t.fake.responses.length > 0);
+      const text = JSON.stringify(t.fake.responses.at(-1)?.body.blocks);
+      expect(text).toContain(`sso_start_url = ${START_URL}`);
+      expect(text).toMatch(new RegExp(`\\[profile ${ACCOUNT}-developer-[0-9a-f]{8}\\]`));
+      const help = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'help' }));
+      expect(help.text).toContain('/aws-mfa sso');
+    });
+  },
+);
