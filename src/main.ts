@@ -403,6 +403,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     logger,
     newId: randomUUID,
     identities: guard,
+    ...(ssoStatus ? { identityCenter: { status: ssoStatus, concurrency: 5 } } : {}),
     // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
     ...(config.accounts.mode === 'own'
       ? {}

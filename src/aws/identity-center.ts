@@ -28,16 +28,16 @@ export function createIdentityCenterAdapter(deps: {
   const permissionSets = new Map<string, Promise<string>>();
 
   const theInstance = () => {
-    instance ??= awsCall('sso:ListInstances', () =>
-      deps.ssoAdmin.send(new ListInstancesCommand({})),
-    ).then((r) => {
-      const found = r.Instances?.find(
-        (i) => !deps.identityStoreId || i.IdentityStoreId === deps.identityStoreId,
-      );
-      if (!found?.InstanceArn || !found.IdentityStoreId)
-        throw new Error('no IAM Identity Center instance found (sso-admin:ListInstances)');
-      return { instanceArn: found.InstanceArn, identityStoreId: found.IdentityStoreId };
-    });
+    instance ??= awsCall('sso:ListInstances', () => deps.ssoAdmin.send(new ListInstancesCommand({}))).then(
+      (r) => {
+        const found = r.Instances?.find(
+          (i) => !deps.identityStoreId || i.IdentityStoreId === deps.identityStoreId,
+        );
+        if (!found?.InstanceArn || !found.IdentityStoreId)
+          throw new Error('no IAM Identity Center instance found (sso-admin:ListInstances)');
+        return { instanceArn: found.InstanceArn, identityStoreId: found.IdentityStoreId };
+      },
+    );
     return instance.catch((error) => {
       instance = undefined;
       throw error;

@@ -29,6 +29,7 @@ export type RuleId =
   | 'two_active_keys'
   | 'console_without_mfa'
   | 'keys_without_mfa'
+  | 'sso_with_active_key'
   | 'root_without_mfa'
   | 'root_access_keys'
   | 'root_used_recently';
@@ -40,6 +41,8 @@ export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'own
   two_active_keys: { severity: 'medium', audience: 'owner' },
   console_without_mfa: { severity: 'high', audience: 'owner' },
   keys_without_mfa: { severity: 'medium', audience: 'owner' },
+  /** Uses IAM Identity Center, yet an access key of theirs is still active (the guide's next step, half done). */
+  sso_with_active_key: { severity: 'low', audience: 'owner' },
   root_without_mfa: { severity: 'critical', audience: 'security' },
   root_access_keys: { severity: 'critical', audience: 'security' },
   root_used_recently: { severity: 'high', audience: 'security' },
@@ -130,4 +133,11 @@ export function evaluateRow(row: ReportRow, now: Date, t: FindingThresholds): Fi
 
 export function evaluateReport(rows: readonly ReportRow[], now: Date, t: FindingThresholds): Finding[] {
   return rows.flatMap((row) => evaluateRow(row, now, t));
+}
+
+/** One finding per IAM user with an active key whose person uses IAM Identity Center. */
+export function ssoKeyFinding(row: ReportRow): Finding | undefined {
+  return !row.isRoot && row.keys.some((k) => k.active)
+    ? finding(row, 'sso_with_active_key', 'sso_keys')
+    : undefined;
 }

@@ -288,6 +288,8 @@ const en = {
       two_active_keys: () => 'You have two active access keys: keep one.',
       console_without_mfa: () => 'You can sign in to the AWS console without MFA: set up your MFA device.',
       keys_without_mfa: () => 'You use access keys but have no MFA device: set one up.',
+      sso_with_active_key: () =>
+        'You sign in through IAM Identity Center, but an access key of yours is still active: retire it in step 7 of /aws-mfa.',
       root_without_mfa: () => 'The root account has no MFA.',
       root_access_keys: () => 'The root account has active access keys.',
       root_used_recently: () => 'The root account was used in the last day.',
@@ -317,6 +319,13 @@ const en = {
     escalation: (who: string, user: string, rule: string, n: number) =>
       `${who} — ${user}: ${rule} (${n} nudges)`,
     byAccount: 'Findings by account (worst first)',
+    stages: 'People by where they are',
+    stage: {
+      iam_keys: 'IAM user with active keys',
+      iam_mfa_no_keys: 'IAM user with MFA, no keys',
+      identity_center: 'On IAM Identity Center',
+      iam_other: 'IAM user without MFA or keys',
+    },
     unreadable: (n: number) =>
       `Accounts that could not be read (${n}): the role could not be assumed, an SCP denies it, or AWS throttled`,
     unmapped: (n: number) => `IAM users with findings but no Slack owner (${n})`,
@@ -734,6 +743,8 @@ const ko: Messages = {
       two_active_keys: () => '활성 Access Key가 두 개입니다: 하나만 남기세요.',
       console_without_mfa: () => 'MFA 없이 AWS 콘솔에 로그인할 수 있습니다: MFA 디바이스를 설정하세요.',
       keys_without_mfa: () => 'Access Key를 사용하지만 MFA 디바이스가 없습니다: 설정하세요.',
+      sso_with_active_key: () =>
+        'IAM Identity Center로 로그인하지만 Access Key가 아직 활성 상태입니다: /aws-mfa의 7단계에서 폐기하세요.',
       root_without_mfa: () => '루트 계정에 MFA가 없습니다.',
       root_access_keys: () => '루트 계정에 활성 Access Key가 있습니다.',
       root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
@@ -761,6 +772,13 @@ const ko: Messages = {
     escalations: '3번 알림 후에도 응답 없음',
     escalation: (who, user, rule, n) => `${who} — ${user}: ${rule} (알림 ${n}회)`,
     byAccount: '계정별 발견 사항 (많은 순)',
+    stages: '사람별 현재 단계',
+    stage: {
+      iam_keys: '활성 Access Key가 있는 IAM 사용자',
+      iam_mfa_no_keys: 'MFA가 있고 키가 없는 IAM 사용자',
+      identity_center: 'IAM Identity Center 사용 중',
+      iam_other: 'MFA도 키도 없는 IAM 사용자',
+    },
     unreadable: (n) =>
       `읽지 못한 계정 (${n}): 역할을 맡지 못했거나, SCP가 막았거나, AWS가 요청을 제한했습니다`,
     unmapped: (n) => `Slack 소유자가 없는 발견 사항 IAM 사용자 (${n})`,

@@ -247,6 +247,8 @@ export interface Digest {
   }[];
   readonly unmapped: readonly string[];
   readonly exempt: readonly { readonly user: string; readonly reason: string }[];
+  /** With IAM Identity Center configured: mapped people by where they are. */
+  readonly stages?: Readonly<Record<string, number>>;
 }
 
 export type { KeyUseEventJson, RotationNotice } from '../domain/rotation.js';

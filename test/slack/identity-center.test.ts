@@ -36,6 +36,8 @@ describeWithMoto(
     let sso: { instanceArn: string; identityStoreId: string; readOnly: string; developer: string };
     /** Portal user names whose AWSReservedSSO_* sessions CloudTrail shows. */
     let signedIn: Set<string>;
+    // A weekday at 10:00 UTC, so that nudges go out at once (working hours).
+    const clock = { now: () => new Date('2026-11-27T10:00:00Z') };
     const admin = () => new SSOAdminClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
     const store = () => new IdentitystoreClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
 
@@ -61,7 +63,7 @@ describeWithMoto(
       trail.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
         const name = input.LookupAttributes?.find((a) => a.AttributeKey === 'Username')?.AttributeValue;
         if (!name || !signedIn.has(name)) return { Events: [] };
-        const at = new Date(Date.now() - 2 * 86_400_000);
+        const at = new Date(clock.now().getTime() - 2 * 86_400_000);
         return {
           Events: [
             {
@@ -80,10 +82,14 @@ describeWithMoto(
           ],
         };
       });
-      t = await startTestBot({
-        IDENTITY_CENTER_START_URL: START_URL,
-        IDENTITY_CENTER_REGION: 'ap-northeast-2',
-      });
+      t = await startTestBot(
+        {
+          IDENTITY_CENTER_START_URL: START_URL,
+          IDENTITY_CENTER_REGION: 'ap-northeast-2',
+          SECURITY_CHANNEL: 'C0SECURITY',
+        },
+        { clock },
+      );
     });
     afterEach(() => t.stop());
 
@@ -226,6 +232,37 @@ describeWithMoto(
       expect(text).toMatch(new RegExp(`\\[profile ${ACCOUNT}-developer-[0-9a-f]{8}\\]`));
       const help = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'help' }));
       expect(help.text).toContain('/aws-mfa sso');
+    });
+
+    it('the scan nudges a person who uses Identity Center yet keeps an active key, and the digest counts people by stage', async () => {
+      const onSso = await t.engineer({ mfa: true });
+      await t.iam.send(new CreateAccessKeyCommand({ UserName: onSso.userName }));
+      signedIn.add(await ssoUser(onSso));
+      const notYet = await t.engineer({ mfa: true });
+      await t.iam.send(new CreateAccessKeyCommand({ UserName: notYet.userName }));
+      await ssoUser(notYet);
+      const result = await t.bot.scan({ dryRun: false });
+      const mine = result.items.filter((i) => i.finding.ruleId === 'sso_with_active_key');
+      expect(mine.map((i) => [i.finding.user, i.slackUserId, i.finding.severity])).toEqual([
+        [onSso.userName, onSso.slackUserId, 'low'],
+      ]);
+      expect(result.digest.stages?.identity_center).toBeGreaterThanOrEqual(1);
+      expect(result.digest.stages?.iam_keys).toBeGreaterThanOrEqual(1);
+      await t.fake.waitFor(() =>
+        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === onSso.slackUserId),
+      );
+      const dm = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === onSso.slackUserId);
+      expect(JSON.stringify(dm?.args.blocks)).toContain(
+        'You sign in through IAM Identity Center, but an access key',
+      );
+      await t.fake.waitFor(() =>
+        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0SECURITY'),
+      );
+      const digest = JSON.stringify(
+        t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0SECURITY')?.args.blocks,
+      );
+      expect(digest).toContain('People by where they are');
+      expect(digest).toContain('On IAM Identity Center');
     });
   },
 );

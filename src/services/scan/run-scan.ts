@@ -3,12 +3,15 @@ import {
   type Finding,
   type FindingThresholds,
   type ReportRow,
+  ssoKeyFinding,
 } from '../../domain/findings.js';
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../domain/identity.js';
+import { postureStage } from '../../domain/identity-center.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from '../../domain/nudge-policy.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { mapLimit } from '../concurrency.js';
+import type { GetSsoStatus } from '../get-sso-status.js';
 import type { IdentityGuard } from '../identity-guard.js';
 import {
   type Digest,
@@ -56,6 +59,8 @@ export interface ScanDeps {
   readonly newId: () => string;
   /** Remembers the owners seen, so a change of person on an IAM user with keys reaches security without anyone acting. */
   readonly identities?: Pick<IdentityGuard, 'watch'>;
+  /** IAM Identity Center: where each mapped person stands, and who uses it yet keeps an active key. */
+  readonly identityCenter?: { readonly status: GetSsoStatus; readonly concurrency: number };
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
   readonly accounts?: ScanAccounts;
   readonly config: FindingThresholds & {
@@ -134,13 +139,15 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const now = deps.clock.now();
   const at = now.getTime();
   const { rows, unreadable } = await readReports(deps, now);
-  const findings = evaluateReport(rows, now, deps.config);
+  const reported = evaluateReport(rows, now, deps.config);
 
-  const ownerFindings = findings.filter((f) => f.audience === 'owner');
-  const [users, index]: [IamUser[], DirectoryIndex | undefined] = ownerFindings.length
+  const ownersNeeded = reported.some((f) => f.audience === 'owner') || deps.identityCenter !== undefined;
+  const [users, index]: [IamUser[], DirectoryIndex | undefined] = ownersNeeded
     ? await Promise.all([deps.iam.listUsers(), deps.directory.index()])
     : [[], undefined];
   const byArn = new Map(users.map((u) => [u.arn, u]));
+  const sso = deps.identityCenter && index ? await identityCenterPass(deps, rows, byArn, index) : undefined;
+  const findings = [...reported, ...(sso?.findings ?? [])];
 
   const items: ScanItem[] = [];
   const escalations: Digest['escalations'][number][] = [];
@@ -196,6 +203,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     exempt: [...exempt]
       .map(([user, reason]) => ({ user, reason }))
       .sort((a, b) => a.user.localeCompare(b.user)),
+    ...(sso ? { stages: sso.stages } : {}),
   };
   if (!options.dryRun) {
     await deps.identities?.watch([...owners.values()]);
@@ -279,4 +287,44 @@ async function perAccount(accounts: ScanAccounts, items: readonly ScanItem[]) {
     }),
   );
   return out.sort((a, b) => b.total - a.total || a.accountId.localeCompare(b.accountId));
+}
+
+/**
+ * IAM Identity Center, person by person (each mapped Slack user, all their IAM users together): where they stand
+ * (IAM user with keys, with MFA and no keys, on Identity Center), and one finding per IAM user with an active key
+ * when they already use Identity Center. Exempt users are left out, as from every rule.
+ */
+async function identityCenterPass(
+  deps: ScanDeps,
+  rows: readonly ReportRow[],
+  byArn: ReadonlyMap<string, IamUser>,
+  index: DirectoryIndex,
+): Promise<{ stages: Record<string, number>; findings: Finding[] }> {
+  const ic = deps.identityCenter as NonNullable<ScanDeps['identityCenter']>;
+  const people = new Map<string, ReportRow[]>();
+  for (const row of rows) {
+    const user = byArn.get(row.arn);
+    if (row.isRoot || !user || tagValue(user, EXEMPT_TAG) !== undefined) continue;
+    const mapping = mapIamUserToSlack(user, index, deps.config.emailTagKey);
+    if (mapping) people.set(mapping.slackUserId, [...(people.get(mapping.slackUserId) ?? []), row]);
+  }
+  const stages: Record<string, number> = {};
+  const findings: Finding[] = [];
+  await mapLimit([...people], ic.concurrency, async ([slackUserId, theirs]) => {
+    // A tag may name a Slack user who is gone: then there is no e-mail to look them up by.
+    const person = await deps.directory.person(slackUserId).catch(() => undefined);
+    const status = await ic.status(person?.email);
+    const used =
+      status.state === 'ok' &&
+      status.value.session.state === 'ok' &&
+      status.value.session.value !== undefined;
+    const stage = postureStage({
+      usedIdentityCenter: used,
+      activeKeys: theirs.reduce((n, r) => n + r.keys.filter((k) => k.active).length, 0),
+      mfa: theirs.every((r) => r.mfaActive),
+    });
+    stages[stage] = (stages[stage] ?? 0) + 1;
+    if (used) for (const row of theirs) findings.push(...[ssoKeyFinding(row)].filter((f) => f !== undefined));
+  });
+  return { stages, findings: findings.sort((a, b) => a.subject.localeCompare(b.subject)) };
 }

@@ -102,6 +102,11 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     context(d.scannedAt.slice(0, 16).replace('T', ' ')),
     section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
   ];
+  if (d.stages) {
+    const order = ['iam_keys', 'iam_mfa_no_keys', 'identity_center', 'iam_other'] as const;
+    const lines = order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`);
+    blocks.push(section(`*${m.digest.stages}*\n${lines.join('\n')}`));
+  }
   if (d.accounts && d.accounts.length > 1) {
     const lines = d.accounts.slice(0, LIST_MAX).map(
       (a) =>
