@@ -1,11 +1,20 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
 import { type CheckResult, fail, formatCheck } from './doctor/check.js';
 import { runDoctor } from './doctor/run-doctor.js';
+import type { PostureCounts } from './domain/posture.js';
 import { createLogger, redactText } from './logger.js';
-import { planJobsOnce, type RunningBot, runJobsOnce, StartupError, scanOnce, startBot } from './main.js';
+import {
+  planJobsOnce,
+  type RunningBot,
+  reportOnce,
+  runJobsOnce,
+  StartupError,
+  scanOnce,
+  startBot,
+} from './main.js';
 import type { PlannedStep } from './services/plan-jobs.js';
 import type { ScanResult } from './services/scan/run-scan.js';
 
@@ -20,6 +29,10 @@ Commands:
   jobs      run every due scheduled job once (key rotations, old keys, retired keys, MFA resets, CloudTrail
             signals, queued DMs), print a JSON report, exit
               --dry-run  print what each due job would do, and change nothing (--json: as JSON)
+  report    the weekly posture picture (what POSTURE_CRON posts), from the database, without posting it
+              --png FILE   write it as a PNG (required)
+              --weeks N    how many weeks, 4-52 (default 12)
+              --snapshots FILE  draw these snapshots (JSON) instead of the database's (docs/posture-sample.png)
   doctor    check the setup (configuration, Slack, database, AWS) without changing anything; exit 0 only
             when nothing failed (warnings do not fail)
               --json     one JSON object per check, one per line
@@ -169,6 +182,39 @@ async function doctor(args: string[]): Promise<void> {
   if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
 }
 
+async function report(args: string[]): Promise<void> {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const file = value('--png');
+  const weeks = Number(value('--weeks') ?? 12);
+  if (!file || !Number.isInteger(weeks) || weeks < 4 || weeks > 52) {
+    process.stderr.write('aws-mfa-bot: report needs --png FILE, and --weeks between 4 and 52 if given\n');
+    process.exitCode = 2;
+    return;
+  }
+  const fixture = value('--snapshots');
+  const snapshots = fixture
+    ? (
+        JSON.parse(readFileSync(fixture, 'utf8')) as {
+          at: string;
+          accountId: string;
+          counts: PostureCounts;
+        }[]
+      ).map((s) => ({ ...s, at: Date.parse(s.at) }))
+    : undefined;
+  // A fixture needs no configuration: it is drawn with KEY_MAX_AGE_DAYS as set, or its default.
+  const config = snapshots
+    ? { databaseUrl: '', keyMaxAgeDays: Number(process.env.KEY_MAX_AGE_DAYS) || 90 }
+    : configOrExit();
+  const chart = await reportOnce(config, { weeks, ...(snapshots ? { snapshots } : {}) }).catch(
+    exitOnStartupError,
+  );
+  writeFileSync(file, chart.png);
+  process.stdout.write(`${chart.summary}\n${file}: ${chart.png.length} bytes\n`);
+}
+
 async function start(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
@@ -212,6 +258,8 @@ async function main(argv: string[]): Promise<void> {
       return scan(argv.slice(1));
     case 'doctor':
       return doctor(argv.slice(1));
+    case 'report':
+      return report(argv.slice(1));
     case 'version':
     case '--version':
       process.stdout.write(`${version()}\n`);

@@ -12,10 +12,12 @@ import { instrumentClient } from './aws/instrument.js';
 import { getCallerIdentity } from './aws/sts.js';
 import type { Config } from './config.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
+import type { PostureSnapshot } from './domain/posture.js';
 import type { Clock } from './domain/types.js';
 import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { postureSummary, renderPostureChart } from './report/posture-chart.js';
 import { cachedBy } from './services/cached.js';
 import { mapLimit } from './services/concurrency.js';
 import { createConfirmVerdict } from './services/confirm-verdict.js';
@@ -29,6 +31,8 @@ import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
 import { type PlannedStep, planJobs } from './services/plan-jobs.js';
+import type { PostureStore } from './services/ports.js';
+import { buildPostureChart, type PostureDeps, postPosture } from './services/post-posture.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import {
   emptyReport,
@@ -46,6 +50,7 @@ import { createSlackApp } from './slack/app.js';
 import { createConversation } from './slack/conversation.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
+import { createChartUploader } from './slack/file-upload.js';
 import {
   createApprovalBoard,
   createApprovers,
@@ -57,11 +62,13 @@ import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
 import { createMfaResetStore } from './store/mfa-reset-store.js';
 import { migrate, migrationStatus } from './store/migrations.js';
+import { createPostureStore } from './store/posture-store.js';
 import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
 import { createScanStore } from './store/scan-store.js';
 
 const systemClock: Clock = { now: () => new Date() };
+const POSTURE_TITLE = 'AWS MFA and access keys: the last 12 weeks';
 /** Who this process is, in the job-run records: enough for an operator to tell replicas apart. */
 const instanceId = `${hostname()}:${process.pid}`;
 /** This boot of this process: a new one after every restart. */
@@ -85,6 +92,8 @@ export interface RunningBot {
   scan(options: { dryRun: boolean }): Promise<ScanResult>;
   /** Runs the CloudTrail signals job now (what the 15-minute schedule does). */
   trailSignals(): Promise<TrailSignalReport>;
+  /** Posts the weekly posture chart now (what POSTURE_CRON does). */
+  postPosture(): Promise<'posted' | 'no_channel' | 'no_data' | 'failed'>;
   stop(): Promise<void>;
 }
 
@@ -125,7 +134,7 @@ async function openStore(config: Config, readOnly = false): Promise<Db> {
 }
 
 /** For dry runs: the database as it is, refused when it is missing or not migrated (migrating would change it). */
-async function openMigratedStore(config: Config): Promise<Db> {
+async function openMigratedStore(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
   const path = config.databaseUrl.startsWith('sqlite:')
     ? config.databaseUrl.slice('sqlite:'.length)
     : undefined;
@@ -151,6 +160,7 @@ async function openMigratedStore(config: Config): Promise<Db> {
 }
 
 interface Services {
+  readonly postureDeps: PostureDeps;
   readonly scan: ScanDeps;
   readonly signals: TrailSignalDeps;
   readonly logger: Logger;
@@ -242,6 +252,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   });
   const directory = createSlackDirectory(slackClient, { clock });
   const scans = createScanStore(db);
+  const posture = createPostureStore(db);
   const guard = createIdentityGuard({
     identities: createIdentityStore(db),
     scans,
@@ -403,6 +414,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     logger,
     newId: randomUUID,
     identities: guard,
+    posture,
     ...(ssoStatus ? { identityCenter: { status: ssoStatus, concurrency: 5 } } : {}),
     // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
     ...(config.accounts.mode === 'own'
@@ -453,10 +465,20 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       repeatDays: config.scan.repeatDays,
     },
   };
+  const postureDeps: PostureDeps = {
+    posture,
+    clock,
+    logger,
+    render: (points) => ({
+      png: renderPostureChart(points, { keyMaxAgeDays: config.keyMaxAgeDays, title: POSTURE_TITLE }),
+      ...postureSummary(points, config.keyMaxAgeDays),
+    }),
+  };
   return {
     logger,
     db,
     slackClient,
+    postureDeps,
     slackDeps: { ...slackDeps, scans: scan.scans },
     rotation,
     scan,
@@ -567,12 +589,26 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     track(metrics.job('cloudtrail-signals', () => runSignalsAndSend(signals, delivery))).catch((error) =>
       logger.error({ err: error }, 'CloudTrail signals job failed'),
     );
+  const postNow = () =>
+    track(
+      metrics.job('posture', () =>
+        postPosture({
+          ...services.postureDeps,
+          upload: createChartUploader(slackClient),
+          securityChannel: config.securityChannel,
+        }),
+      ),
+    ).catch((error) => {
+      logger.error({ err: error }, 'posture chart not posted');
+      return 'failed' as const;
+    });
   const tasks =
     options.schedule === false
       ? []
       : startSchedules(
-          { rotation: jobs, signals: signalsNow, scan: scanNow },
+          { rotation: jobs, signals: signalsNow, scan: scanNow, posture: postNow },
           {
+            postureCron: config.postureCron,
             scanCron: config.scan.cron,
             timeZone: config.scan.timeZone,
             coordinator: createRunCoordinator(db, instanceId),
@@ -585,6 +621,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     runJobs: jobs,
     scan: (o) => runScanAndSend(scan, delivery, o.dryRun),
     trailSignals: () => runSignalsAndSend(signals, delivery),
+    postPosture: postNow,
     /**
      * Stops taking work (readiness, schedules, Slack), lets jobs under way finish for up to 8 s, gives this process's
      * claims back so another replica can carry on at once, then closes the database.
@@ -676,5 +713,43 @@ export async function planJobsOnce(config: Config, options: StartOptions = {}): 
     await services.db.close();
     services.sts.destroy();
     services.accounts.destroy();
+  }
+}
+
+/** `aws-mfa-bot report --png FILE`: the weekly picture from the database, written locally; nothing else is touched. */
+export async function reportOnce(
+  config: Pick<Config, 'databaseUrl' | 'keyMaxAgeDays'>,
+  options: {
+    readonly weeks: number;
+    readonly clock?: Clock;
+    /** Draw these (a fixture: the README's sample) instead of the database's, up to the week of the last one. */
+    readonly snapshots?: readonly PostureSnapshot[];
+  },
+): Promise<{ png: Buffer; summary: string; alt: string }> {
+  const given = options.snapshots;
+  const db = given ? undefined : await openMigratedStore(config);
+  const store: PostureStore = db
+    ? createPostureStore(db)
+    : { record: async () => {}, since: async () => [...(given ?? [])] };
+  const last = given?.reduce((a, s) => Math.max(a, s.at), 0);
+  try {
+    const chart = await buildPostureChart(
+      {
+        posture: store,
+        clock: last ? { now: () => new Date(last) } : (options.clock ?? systemClock),
+        logger: createLogger('error'),
+        render: (points) => ({
+          png: renderPostureChart(points, {
+            keyMaxAgeDays: config.keyMaxAgeDays,
+            title: `AWS MFA and access keys: the last ${options.weeks} weeks`,
+          }),
+          ...postureSummary(points, config.keyMaxAgeDays),
+        }),
+      },
+      options.weeks,
+    );
+    return { png: chart.png, summary: chart.summary, alt: chart.alt };
+  } finally {
+    await db?.close();
   }
 }

@@ -1,8 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../src/store/db.js';
+import { migrate } from '../src/store/migrations.js';
+import { createPostureStore } from '../src/store/posture-store.js';
 import { startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
@@ -64,6 +68,55 @@ describe('aws-mfa-bot CLI', () => {
     );
     expect(stdout).toContain('0 passed, 0 warnings, 1 failed');
   });
+
+  it('report --png draws the weekly picture: from a fixture, and from the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-report-'));
+    const fromFixture = await run(
+      [
+        'report',
+        '--snapshots',
+        resolve('test/fixtures/posture-snapshots.json'),
+        '--png',
+        `${dir}/fixture.png`,
+      ],
+      {},
+    ).done;
+    expect(fromFixture.code, fromFixture.stderr).toBe(0);
+    expect(fromFixture.stdout).toMatch(/^Last 12 weeks — IAM users with MFA \(%\): 97\.1% \(\+42\.1 pts\)/);
+    const fixturePng = PNG.sync.read(readFileSync(`${dir}/fixture.png`));
+    expect([fixturePng.width, fixturePng.height]).toEqual([1200, 760]);
+
+    // Two scans' snapshots in a database, three weeks apart: a picture of 6 weeks with two points.
+    const db = openSqlite(`${dir}/bot.db`);
+    await migrate(db);
+    const store = createPostureStore(db);
+    const counts = (mfa: number) => ({
+      iamUsers: 10,
+      iamUsersWithMfa: mfa,
+      activeKeys: 8,
+      keysByAge: { under30: 2, toMax: 4, overMax: 2 },
+      unusedKeys: 1,
+      findings: {},
+    });
+    const now = Date.now();
+    await store.record('s1', { at: now - 21 * 86_400_000, accountId: '', counts: counts(4) });
+    await store.record('s2', { at: now, accountId: '', counts: counts(7) });
+    await db.close();
+    const fromDb = await run(['report', '--png', `${dir}/db.png`, '--weeks', '6'], {
+      SLACK_BOT_TOKEN: 'xoxb-fake-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      APPROVAL_CHANNEL: 'C0APPROVALS',
+      APPROVERS: 'U0APPROVER1',
+      DATABASE_URL: `sqlite:${dir}/bot.db`,
+    }).done;
+    expect(fromDb.code, fromDb.stderr).toBe(0);
+    expect(fromDb.stdout).toContain('IAM users with MFA (%): 70% (+30 pts)');
+    expect(PNG.sync.read(readFileSync(`${dir}/db.png`)).width).toBe(1200);
+
+    const usage = await run(['report'], {}).done;
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('report needs --png FILE');
+  }, 60_000);
 
   it('answers an unknown command with usage and exit code 2', async () => {
     const { code, stderr } = await run(['frobnicate'], {}).done;

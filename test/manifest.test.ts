@@ -53,6 +53,7 @@ describe('manifest.yml', () => {
         'channels:history',
         'groups:history',
         'im:history',
+        'files:write',
       ].sort(),
     );
   });

@@ -9,6 +9,8 @@ export interface ScheduledJobs {
   readonly rotation: () => Promise<unknown>;
   readonly signals: () => Promise<unknown>;
   readonly scan: () => Promise<unknown>;
+  /** The weekly posture chart. */
+  readonly posture: () => Promise<unknown>;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ScheduledJobs {
  */
 export function startSchedules(
   jobs: ScheduledJobs,
-  options: { scanCron: string; timeZone: string; coordinator: RunCoordinator },
+  options: { scanCron: string; postureCron: string; timeZone: string; coordinator: RunCoordinator },
 ): ScheduledTask[] {
   const quietly = (job: () => Promise<unknown>) => () =>
     job().then(
@@ -31,6 +33,11 @@ export function startSchedules(
     cron.schedule(options.scanCron, quietly(jobs.scan), {
       ...common,
       name: 'scan',
+      timezone: options.timeZone,
+    }),
+    cron.schedule(options.postureCron, quietly(jobs.posture), {
+      ...common,
+      name: 'posture',
       timezone: options.timeZone,
     }),
   ];

@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../domain/findings.js';
 import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identity.js';
 import type { SsoSession, SsoUser } from '../domain/identity-center.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
+import type { PostureSnapshot } from '../domain/posture.js';
 import type { RotationNotice, RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
   AccessKey,
@@ -40,6 +41,13 @@ export interface IamPort {
    * permissions boundary.
    */
   listPolicies(userName: string, accountId?: string): Promise<AttachedPolicy[]>;
+}
+
+/** The scans' counts, kept for the weekly picture. */
+export interface PostureStore {
+  record(id: string, snapshot: PostureSnapshot): Promise<void>;
+  /** Snapshots taken at or after `since`, oldest first. */
+  since(since: number): Promise<PostureSnapshot[]>;
 }
 
 /** IAM Identity Center, read only. */

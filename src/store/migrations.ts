@@ -209,6 +209,19 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 8,
+    statements: [
+      // The weekly picture: counts per scan, for the whole organisation ('') and per account. No person in it.
+      `CREATE TABLE posture_snapshots (
+        id TEXT PRIMARY KEY,
+        at BIGINT NOT NULL,
+        account_id TEXT NOT NULL,
+        counts TEXT NOT NULL
+      )`,
+      'CREATE INDEX posture_snapshots_by_at ON posture_snapshots (at)',
+    ],
+  },
 ];
 
 /** The schema is newer than this code: an older replica must not run against it. */

@@ -54,6 +54,19 @@ export class FakeSlackWebApi {
   usergroups = new Map<string, string[]>();
   /** The scopes the bot token was granted, sent as Slack does in `x-oauth-scopes` (default: manifest.yml's). */
   grantedScopes: string[] = manifestScopes();
+  /** Files of the external upload flow, by file ID: what getUploadURLExternal announced, the bytes, where shared. */
+  readonly uploads = new Map<
+    string,
+    {
+      filename: string;
+      length: number;
+      altText?: string;
+      bytes?: Buffer;
+      channel?: string;
+      title?: string;
+      comment?: string;
+    }
+  >();
   /** Channels the bot is not a member of (conversations.history answers not_in_channel); every other one it is. */
   readonly notIn = new Set<string>();
   readonly botToken: string;
@@ -188,14 +201,23 @@ export class FakeSlackWebApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await new Promise<string>((resolve) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => resolve(body));
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
     });
+    const raw = bytes.toString('utf8');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+
+    // The upload URL files.getUploadURLExternal handed out: the file's bytes, as Slack's upload service takes them.
+    if (path.startsWith('/upload/')) {
+      const file = this.uploads.get(path.slice('/upload/'.length));
+      const fits = file && !file.bytes && bytes.length === file.length;
+      if (file && fits) file.bytes = bytes;
+      res.writeHead(fits ? 200 : 400, { 'content-type': 'text/plain' });
+      res.end(fits ? `OK - ${bytes.length}` : 'upload refused');
+      return;
+    }
 
     if (path.startsWith('/response/')) {
       const body = JSON.parse(raw || '{}') as Json;
@@ -308,6 +330,33 @@ export class FakeSlackWebApi {
         const next =
           start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { ok: false, error: 'missing_argument' };
+        if (typeof args.alt_txt === 'string' && args.alt_txt.length > 1000)
+          return { ok: false, error: 'alt_txt_too_large' };
+        const id = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+        this.uploads.set(id, {
+          filename: String(args.filename),
+          length,
+          ...(typeof args.alt_txt === 'string' ? { altText: args.alt_txt } : {}),
+        });
+        return { ok: true, upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as {
+          id: string;
+          title?: string;
+        }[];
+        const file = files?.[0] && this.uploads.get(files[0].id);
+        // Slack refuses to complete a file whose bytes never arrived.
+        if (!file?.bytes) return { ok: false, error: 'file_not_found' };
+        file.channel = String(args.channel_id ?? '');
+        if (files[0]?.title) file.title = files[0].title;
+        if (typeof args.initial_comment === 'string') file.comment = args.initial_comment;
+        return { ok: true, files: [{ id: files[0]?.id, title: file.title }] };
       }
       case 'conversations.history': {
         const channel = String(args.channel ?? '');

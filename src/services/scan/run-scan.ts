@@ -8,6 +8,7 @@ import {
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../domain/identity.js';
 import { postureStage } from '../../domain/identity-center.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from '../../domain/nudge-policy.js';
+import { postureCounts } from '../../domain/posture.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { mapLimit } from '../concurrency.js';
@@ -18,6 +19,7 @@ import {
   FactError,
   type IamPort,
   type Outgoing,
+  type PostureStore,
   type ScanStore,
   type SlackDirectoryPort,
 } from '../ports.js';
@@ -59,6 +61,8 @@ export interface ScanDeps {
   readonly newId: () => string;
   /** Remembers the owners seen, so a change of person on an IAM user with keys reaches security without anyone acting. */
   readonly identities?: Pick<IdentityGuard, 'watch'>;
+  /** Where each scan's counts are kept for the weekly picture. */
+  readonly posture?: PostureStore;
   /** IAM Identity Center: where each mapped person stands, and who uses it yet keeps an active key. */
   readonly identityCenter?: { readonly status: GetSsoStatus; readonly concurrency: number };
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
@@ -208,6 +212,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   if (!options.dryRun) {
     await deps.identities?.watch([...owners.values()]);
     await deps.scans.saveScan(deps.newId(), at, counts);
+    if (deps.posture) await recordPosture(deps, deps.posture, { rows, items, byArn, index, now, sso });
     if (deps.config.securityChannel)
       await deps.outbox.enqueue(
         { channel: deps.config.securityChannel, notice: { kind: 'digest', digest } },
@@ -327,4 +332,52 @@ async function identityCenterPass(
     if (used) for (const row of theirs) findings.push(...[ssoKeyFinding(row)].filter((f) => f !== undefined));
   });
   return { stages, findings: findings.sort((a, b) => a.subject.localeCompare(b.subject)) };
+}
+
+/**
+ * The scan's counts for the weekly picture: the whole organisation, and each account when there are several. People
+ * are counted by their Slack user (all their IAM users together); nothing names anyone.
+ */
+async function recordPosture(
+  deps: ScanDeps,
+  store: PostureStore,
+  input: {
+    readonly rows: readonly ReportRow[];
+    readonly items: readonly ScanItem[];
+    readonly byArn: ReadonlyMap<string, IamUser>;
+    readonly index: DirectoryIndex | undefined;
+    readonly now: Date;
+    readonly sso: { stages: Record<string, number> } | undefined;
+  },
+): Promise<void> {
+  const { rows, items, byArn, index, now, sso } = input;
+  const slackIdOf = (row: ReportRow) => {
+    const user = byArn.get(row.arn);
+    return user && index ? mapIamUserToSlack(user, index, deps.config.emailTagKey)?.slackUserId : undefined;
+  };
+  const countFor = (accountId: string | undefined) => {
+    const theirs = rows.filter(
+      (r) => !r.isRoot && (accountId === undefined || accountOfArn(r.arn) === accountId),
+    );
+    const findings: Record<string, number> = {};
+    for (const item of items)
+      if (
+        item.outcome !== 'exempt' &&
+        (accountId === undefined || accountOfArn(item.finding.arn) === accountId)
+      )
+        findings[item.finding.ruleId] = (findings[item.finding.ruleId] ?? 0) + 1;
+    return postureCounts(theirs, {
+      now,
+      keyMaxAgeDays: deps.config.keyMaxAgeDays,
+      keyUnusedDays: deps.config.keyUnusedDays,
+      ...(index ? { peopleMapped: new Set(theirs.map(slackIdOf).filter(Boolean)).size } : {}),
+      ...(sso && accountId === undefined ? { peopleOnIdentityCenter: sso.stages.identity_center ?? 0 } : {}),
+      findings,
+    });
+  };
+  const at = now.getTime();
+  await store.record(deps.newId(), { at, accountId: '', counts: countFor(undefined) });
+  if (deps.accounts)
+    for (const accountId of await deps.accounts.list())
+      await store.record(deps.newId(), { at, accountId, counts: countFor(accountId) });
 }
