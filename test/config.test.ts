@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       databaseUrl: 'sqlite:./data/aws-mfa-bot.db',
       scan: { cron: '0 10 * * 1-5', repeatDays: 7, timeZone: 'UTC' },
+      identityCenter: undefined,
+      postureCron: '0 9 * * 1',
       rotation: {
         approvalChannel: 'C0APPROVALS',
         approvers: ['U0ALICE', 'S0SECURITY'],
@@ -102,6 +104,10 @@ describe('loadConfig', () => {
       AWS_ROLE_NAME: 'mfa-bot-member',
       AWS_EXTERNAL_ID: 'our-external-id',
       ACCOUNT_CONCURRENCY: '3',
+      IDENTITY_CENTER_START_URL: 'https://d-1234567890.awsapps.com/start',
+      IDENTITY_CENTER_REGION: 'us-east-1',
+      IDENTITY_STORE_ID: 'd-1234567890',
+      POSTURE_CRON: '0 8 * * 5',
     });
     expect(c).toMatchObject({
       slack: { appToken: 'xapp-1-abc', apiUrl: 'https://slack-gov.com/api/' },
@@ -113,6 +119,12 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       databaseUrl: 'postgres://bot:pw@db:5432/bot',
       scan: { cron: '30 9 * * *', repeatDays: 3, timeZone: 'Asia/Seoul' },
+      identityCenter: {
+        startUrl: 'https://d-1234567890.awsapps.com/start',
+        region: 'us-east-1',
+        identityStoreId: 'd-1234567890',
+      },
+      postureCron: '0 8 * * 5',
       rotation: {
         requiredApprovals: 2,
         privilegedApprovals: 3,
@@ -176,6 +188,20 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be sqlite:<path>/],
     [{ SECRET_NAME_PREFIX: 'has spaces/' }, /^SECRET_NAME_PREFIX must be a Secrets Manager name prefix/],
     [{ NUDGE_CRON: 'every monday' }, /^NUDGE_CRON must be a cron expression/],
+    [{ POSTURE_CRON: '*/5 * * * *' }, /^POSTURE_CRON runs more than once an hour/],
+    [
+      { IDENTITY_CENTER_START_URL: 'http://portal' },
+      /^IDENTITY_CENTER_START_URL must be the AWS access portal URL/,
+    ],
+    [
+      { IDENTITY_CENTER_START_URL: 'https://d-1234567890.awsapps.com/start' },
+      /^IDENTITY_CENTER_REGION is required with IDENTITY_CENTER_START_URL/,
+    ],
+    [
+      { IDENTITY_CENTER_REGION: 'us-east-1' },
+      /^IDENTITY_CENTER_START_URL is required with IDENTITY_CENTER_REGION/,
+    ],
+    [{ IDENTITY_STORE_ID: 'store' }, /^IDENTITY_STORE_ID must be an identity store ID/],
     // Settings that would destroy or flood, refused with the safe range:
     [{ NUDGE_CRON: '*/2 * * * * *' }, /^NUDGE_CRON runs more than once an hour.*"0 \* \* \* \*"/],
     [{ NUDGE_CRON: '*/15 9-17 * * *' }, /^NUDGE_CRON runs more than once an hour/],
