@@ -221,6 +221,28 @@ describeWithMoto('aws-mfa-bot doctor', () => {
     ]);
   });
 
+  it('with IAM Identity Center configured, its instance is checked', async () => {
+    const ok = await doctor({
+      IDENTITY_CENTER_START_URL: 'https://d-1234567890.awsapps.com/start',
+      IDENTITY_CENTER_REGION: 'ap-northeast-2',
+    });
+    expect(ok.find((r) => r.id === 'aws.identity_center')).toMatchObject({ status: 'pass' });
+    const wrong = failures(
+      await doctor({
+        IDENTITY_CENTER_START_URL: 'https://d-1234567890.awsapps.com/start',
+        IDENTITY_CENTER_REGION: 'ap-northeast-2',
+        IDENTITY_STORE_ID: 'd-0000000000',
+      }),
+    );
+    expect(wrong).toEqual([
+      expect.objectContaining({
+        id: 'aws.identity_center',
+        status: 'fail',
+        detail: 'no instance has identity store d-0000000000',
+      }),
+    ]);
+  });
+
   it('a missing SQLite file is a warning and is not created', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'aws-mfa-bot-doctor-')), 'none.db');
     expect(failures(await doctor({ DATABASE_URL: `sqlite:${missing}` }))).toEqual([

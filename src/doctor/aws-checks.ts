@@ -7,6 +7,7 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { AccountClients, Accounts } from '../aws/accounts.js';
 import { getCallerIdentity } from '../aws/sts.js';
 import type { Config } from '../config.js';
@@ -245,4 +246,37 @@ export async function awsChecks(config: Config, accounts: Accounts, region: stri
     );
   }
   return results;
+}
+
+/** With IAM Identity Center configured: its instance (and identity store) can be read in its region. */
+export async function identityCenterCheck(config: Config): Promise<CheckResult[]> {
+  const ic = config.identityCenter;
+  if (!ic) return [];
+  const title = `IAM Identity Center (${ic.region})`;
+  const client = new SSOAdminClient({ region: ic.region });
+  try {
+    const instances = (await client.send(new ListInstancesCommand({}))).Instances ?? [];
+    const found = instances.find((i) => !ic.identityStoreId || i.IdentityStoreId === ic.identityStoreId);
+    return [
+      found
+        ? pass('aws.identity_center', title, `instance with identity store ${found.IdentityStoreId}`)
+        : fail(
+            'aws.identity_center',
+            title,
+            ic.identityStoreId ? `no instance has identity store ${ic.identityStoreId}` : 'no instance found',
+            'check IDENTITY_CENTER_REGION (and IDENTITY_STORE_ID), and run the bot in the management or delegated administrator account',
+          ),
+    ];
+  } catch (error) {
+    return [
+      fail(
+        'aws.identity_center',
+        title,
+        describeError(error),
+        'allow sso:ListInstances and the identitystore reads of docs/iam-policy.json, in the account that holds Identity Center',
+      ),
+    ];
+  } finally {
+    client.destroy();
+  }
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openDatabase } from '../store/db.js';
 import { migrationStatus } from '../store/migrations.js';
-import { awsChecks } from './aws-checks.js';
+import { awsChecks, identityCenterCheck } from './aws-checks.js';
 import { type CheckResult, fail, pass, warn, withTimeout } from './check.js';
 import { slackChecks } from './slack-checks.js';
 
@@ -122,7 +122,10 @@ export async function runDoctor(config: Config, options: { logger: Logger }): Pr
             'aws',
             'AWS',
             CHECK_TIMEOUT_MS * 3,
-            () => awsChecks(config, accounts, region),
+            async () => [
+              ...(await awsChecks(config, accounts, region)),
+              ...(await identityCenterCheck(config)),
+            ],
             'check the network path to AWS and AWS_ENDPOINT_URL',
           )
         : Promise.resolve([
