@@ -62,6 +62,9 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(stepText(view, '6. Temporary credentials')).toContain(
       `arn:aws:iam::123456789012:mfa/${who.userName}`,
     );
+    // Without IAM Identity Center configured the checklist keeps the guide's six steps.
+    expect(blocksText(view)).not.toContain('IAM Identity Center');
+    expect(blocksText(view)).toContain('6. Temporary credentials');
     expect(blocksText(view)).toContain(who.userName);
 
     await t.enableMfa(who.userName);
@@ -181,6 +184,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     const help = await post(t.baseUrl, slashCommand({ user_id: who.slackUserId, text: 'help' }));
     expect(JSON.parse(help.text)).toMatchObject({ response_type: 'ephemeral' });
     expect(help.text).toContain('/aws-mfa session');
+    expect(help.text).not.toContain('/aws-mfa sso');
 
     const hostile = await post(
       t.baseUrl,
