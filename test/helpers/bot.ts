@@ -8,7 +8,7 @@ import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { freePort } from '../setup/moto-server.js';
 import { enableVirtualMfa, motoUrl, useMotoEnvironment } from './aws.js';
 import { recordForLeakScan } from './leaks.js';
-import { interaction, post, SIGNING_SECRET } from './slack-requests.js';
+import { interaction, post, SIGNING_SECRET, slashCommand } from './slack-requests.js';
 
 export interface TestBot {
   readonly fake: FakeSlackWebApi;
@@ -161,4 +161,26 @@ export async function startTestBot(
       iam.destroy();
     },
   };
+}
+
+/** `/aws-mfa` by `who`: the checklist modal once it is filled (the next successful views.update), with its ID. */
+export async function openChecklistView(
+  t: TestBot,
+  who: Engineer,
+): Promise<{
+  viewId: string;
+  view: { blocks: { type?: string; text?: { text?: string } }[] } & Record<string, unknown>;
+}> {
+  const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;
+  await post(
+    t.baseUrl,
+    slashCommand({
+      user_id: who.slackUserId,
+      trigger_id: t.fake.issueTriggerId(),
+      response_url: t.fake.responseUrl(),
+    }),
+  );
+  await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
+  const update = t.fake.callsTo('views.update').at(-1);
+  return { viewId: String(update?.args.view_id), view: update?.args.view as never };
 }

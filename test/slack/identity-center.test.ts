@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';
 import { buttonClick, post, slashCommand, viewSubmission } from '../helpers/slack-requests.js';
 
 // moto has identitystore and sso-admin; CloudTrail LookupEvents alone is mocked.
@@ -132,19 +132,8 @@ describeWithMoto(
     }
 
     async function checklist(who: Engineer): Promise<{ viewId: string; text: string; view: Json }> {
-      const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;
-      await post(
-        t.baseUrl,
-        slashCommand({
-          user_id: who.slackUserId,
-          trigger_id: t.fake.issueTriggerId(),
-          response_url: t.fake.responseUrl(),
-        }),
-      );
-      await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
-      const update = t.fake.callsTo('views.update').at(-1);
-      const view = update?.args.view as Json;
-      return { viewId: String(update?.args.view_id), text: JSON.stringify(view.blocks), view };
+      const { viewId, view } = await openChecklistView(t, who);
+      return { viewId, text: JSON.stringify(view.blocks), view };
     }
 
     it('a person with an Identity Center user and two assignments sees step 7 with both profiles', async () => {

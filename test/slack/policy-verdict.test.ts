@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
 
 // moto has no CloudTrail LookupEvents and no SimulatePrincipalPolicy: those two alone are mocked, every other IAM
@@ -86,19 +86,7 @@ describeWithMoto('step 5 and /aws-mfa policy: the verdict IAM would give', () =>
   }
 
   async function step5(who: Engineer): Promise<string> {
-    const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;
-    await post(
-      t.baseUrl,
-      slashCommand({
-        user_id: who.slackUserId,
-        trigger_id: t.fake.issueTriggerId(),
-        response_url: t.fake.responseUrl(),
-      }),
-    );
-    await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
-    const view = t.fake.callsTo('views.update').at(-1)?.args.view as {
-      blocks: { text?: { text?: string } }[];
-    };
+    const { view } = await openChecklistView(t, who);
     return view.blocks.map((b) => b.text?.text ?? '').find((x) => x.includes('*5. ')) ?? '';
   }
 

@@ -19,7 +19,7 @@ import {
   section,
 } from './mrkdwn.js';
 
-const ICON: Record<StepStatus, string> = {
+export const ICON: Record<StepStatus, string> = {
   done: ':white_check_mark:',
   todo: ':large_orange_circle:',
   warn: ':warning:',

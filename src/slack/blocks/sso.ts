@@ -10,18 +10,11 @@ import type { Checked } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
 import type { SsoStatus } from '../../services/get-sso-status.js';
 import { ACTION } from '../action-ids.js';
+import { ICON } from './checklist.js';
 import { clamp, code, codeBlock, context, inert, isoDate, LIMITS, section } from './mrkdwn.js';
 
 /** Profiles shown in full; the rest are counted (a section holds 3,000 characters). */
 const PROFILES_SHOWN = 12;
-
-const ICON: Record<StepStatus, string> = {
-  done: ':white_check_mark:',
-  todo: ':large_orange_circle:',
-  warn: ':warning:',
-  unknown: ':grey_question:',
-  failed: ':x:',
-};
 
 export function ssoStepStatus(status: Checked<SsoStatus>): StepStatus {
   if (status.state !== 'ok') return status.state === 'unknown' ? 'unknown' : 'failed';
