@@ -412,10 +412,12 @@ interface Replica {
   // NUDGE_CRON may not run more than hourly, so the replicas run with their clocks moved to just before the top of
   // an hour (faketime), twice: each round is one tick that both replicas see.
   it.skipIf(!faketime && process.env.CI !== 'true')(
-    'two replicas with an hourly scan due on both: one scan and one digest per tick',
+    'two replicas with an hourly scan and posture chart due on both: one scan, one digest, at most one chart per tick',
     async () => {
       expect(faketime, 'faketime is needed (apt-get install -y faketime)').not.toBe('');
-      const hourly = { NUDGE_CRON: '0 * * * *' };
+      // The weekly picture's schedule fires with it: one replica posts it per tick, never both.
+      const hourly = { NUDGE_CRON: '0 * * * *', POSTURE_CRON: '0 * * * *' };
+      const uploadsBefore = fake.callsTo('files.completeUploadExternal').length;
       const before = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SECURITY').length;
       for (const round of [1, 2]) {
         const [p1, p2] = await Promise.all([freePort(), freePort()]);
@@ -433,9 +435,18 @@ interface Replica {
       const ticks = Number(
         (await db.query("SELECT count(*) AS n FROM job_runs WHERE key LIKE 'scan:%'")).rows[0].n,
       );
+      const postureTicks = Number(
+        (await db.query("SELECT count(*) AS n FROM job_runs WHERE key LIKE 'posture:%'")).rows[0].n,
+      );
       await db.end();
       expect(ticks).toBe(2);
       expect(digests).toBe(ticks);
+      expect(postureTicks).toBe(2);
+      // The first tick may find no snapshot yet (its scan runs beside it); the second has the first's: 1 or 2 posts.
+      const uploads = fake.callsTo('files.completeUploadExternal').slice(uploadsBefore);
+      expect(uploads.length).toBeGreaterThanOrEqual(1);
+      expect(uploads.length).toBeLessThanOrEqual(postureTicks);
+      for (const u of uploads) expect([u.ok, u.args.channel_id]).toEqual([true, 'C0SECURITY']);
     },
     90_000,
   );
