@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CreateAccessKeyCommand,
@@ -15,6 +18,8 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { openSqlite } from '../src/store/db.js';
+import { createPostureStore } from '../src/store/posture-store.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from './helpers/aws.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';
@@ -136,7 +141,8 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
   });
 
   it('scans every account; one whose role cannot be assumed is listed as unreadable while the others are scanned', async () => {
-    await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}` });
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'aws-mfa-bot-accounts-')), 'bot.db');
+    await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}`, DATABASE_URL: `sqlite:${dbFile}` });
     const ownPerson = await t.engineer({ mfa: false });
     await t.iam.send(new CreateAccessKeyCommand({ UserName: ownPerson.userName }));
     const inA = await userIn(A, ownPerson.slackUserId);
@@ -168,6 +174,19 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     expect(text).toContain('Findings by account');
     expect(text).toContain('could not be read');
     expect(text).toContain(DENIED);
+
+    // The weekly picture's snapshot: the organisation, and each account that could be read (counts only).
+    const db = openSqlite(dbFile);
+    const snapshots = await createPostureStore(db).since(0);
+    await db.close();
+    expect(snapshots.map((s) => s.accountId).sort()).toEqual(['', '123456789012', A, B].sort());
+    const byAccount = new Map(snapshots.map((s) => [s.accountId, s.counts]));
+    expect(byAccount.get(A)?.activeKeys).toBeGreaterThanOrEqual(1);
+    expect(byAccount.get(B)?.iamUsers).toBeGreaterThanOrEqual(1);
+    // Each account counts its own users: together they are the organisation's.
+    const users = (id: string) => byAccount.get(id)?.iamUsers ?? Number.NaN;
+    expect(users('123456789012') + users(A) + users(B)).toBe(users(''));
+    expect(JSON.stringify(snapshots)).not.toContain(inA.userName);
   });
 
   it('AWS_ACCOUNTS=organization discovers the ACTIVE accounts of the Organization', async () => {

@@ -212,7 +212,8 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   if (!options.dryRun) {
     await deps.identities?.watch([...owners.values()]);
     await deps.scans.saveScan(deps.newId(), at, counts);
-    if (deps.posture) await recordPosture(deps, deps.posture, { rows, items, byArn, index, now, sso });
+    if (deps.posture)
+      await recordPosture(deps, deps.posture, { rows, items, byArn, index, now, sso, unreadable });
     if (deps.config.securityChannel)
       await deps.outbox.enqueue(
         { channel: deps.config.securityChannel, notice: { kind: 'digest', digest } },
@@ -348,9 +349,10 @@ async function recordPosture(
     readonly index: DirectoryIndex | undefined;
     readonly now: Date;
     readonly sso: { stages: Record<string, number> } | undefined;
+    readonly unreadable: readonly UnreadableAccount[];
   },
 ): Promise<void> {
-  const { rows, items, byArn, index, now, sso } = input;
+  const { rows, items, byArn, index, now, sso, unreadable } = input;
   const slackIdOf = (row: ReportRow) => {
     const user = byArn.get(row.arn);
     return user && index ? mapIamUserToSlack(user, index, deps.config.emailTagKey)?.slackUserId : undefined;
@@ -377,7 +379,10 @@ async function recordPosture(
   };
   const at = now.getTime();
   await store.record(deps.newId(), { at, accountId: '', counts: countFor(undefined) });
+  // An account that could not be read has no counts this time (zeros would read as progress).
+  const unread = new Set(unreadable.map((u) => u.accountId));
   if (deps.accounts)
     for (const accountId of await deps.accounts.list())
-      await store.record(deps.newId(), { at, accountId, counts: countFor(accountId) });
+      if (!unread.has(accountId))
+        await store.record(deps.newId(), { at, accountId, counts: countFor(accountId) });
 }
