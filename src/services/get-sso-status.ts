@@ -41,8 +41,8 @@ export function createGetSsoStatus(deps: {
   readonly logger: Logger;
 }): GetSsoStatus {
   const load = async (email: string): Promise<Checked<SsoStatus>> => {
-    // readFact names a user in its log line; here it is the person's portal identity.
-    const who: IamUser = { userName: email, arn: '', accountId: '', tags: {} };
+    // readFact names an IAM user in its log line; there is none here, and an e-mail address stays out of the logs.
+    const who: IamUser = { userName: '(identity center)', arn: '', accountId: '', tags: {} };
     const user = await readFact(deps.logger, 'identity_center', who, () =>
       deps.identityCenter.findUser(email),
     );
