@@ -180,7 +180,7 @@ describeWithMoto('rotation adapters against moto_server', () => {
       accountId: '123456789012',
       tags: { SlackUserId: 'U0PASTED' },
     });
-    expect(await lookup.userOf('AKIAFAKENOSUCHKEY000')).toBeUndefined();
+    expect(await lookup.userOf('AKIAFAKENOKEYEXAMPLE')).toBeUndefined();
   });
 
   it('creates, deactivates and deletes keys, and IAM refuses a third key', async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findPastedKeys, MAX_KEYS_PER_MESSAGE } from '../../src/domain/pasted-keys.js';
 
 // Obviously fake: shaped like keys, spelled like test data.
-const KEY = 'AKIAFAKEKEYFORTESTS1';
-const SECRET = 'FAKEsecretKEYforTESTSonly/not+REAL/00000';
+const KEY = 'AKIAFAKEPASTEEXAMPLE';
+const SECRET = 'FAKEsecretKEYforTESTSonly/notREALEXAMPLE';
 
 describe('keys pasted into Slack', () => {
   it('finds an access key ID, word-bounded, and a secret next to it', () => {
@@ -15,8 +15,8 @@ describe('keys pasted into Slack', () => {
   });
 
   it('tells temporary keys apart', () => {
-    expect(findPastedKeys('ASIAFAKEKEYFORTESTS1')).toEqual([
-      { keyId: 'ASIAFAKEKEYFORTESTS1', temporary: true, secretToo: false },
+    expect(findPastedKeys('ASIAFAKETEMPOEXAMPLE')).toEqual([
+      { keyId: 'ASIAFAKETEMPOEXAMPLE', temporary: true, secretToo: false },
     ]);
   });
 
@@ -24,7 +24,7 @@ describe('keys pasted into Slack', () => {
     expect(findPastedKeys(`X${KEY}`)).toEqual([]);
     expect(findPastedKeys(`${KEY}X`)).toEqual([]);
     expect(findPastedKeys(KEY.toLowerCase())).toEqual([]);
-    expect(findPastedKeys('AKIAFAKEKEYFORTESTS')).toEqual([]);
+    expect(findPastedKeys('AKIAFAKEPASTEEXAMPL')).toEqual([]);
     expect(findPastedKeys(SECRET)).toEqual([]);
     expect(findPastedKeys('nothing to see here')).toEqual([]);
   });
@@ -36,7 +36,9 @@ describe('keys pasted into Slack', () => {
   });
 
   it(`acts on at most ${MAX_KEYS_PER_MESSAGE} keys of one message`, () => {
-    const many = Array.from({ length: 12 }, (_, i) => `AKIAFAKE${String(i).padStart(12, '0')}`).join(' ');
+    const many = Array.from({ length: 12 }, (_, i) => `AKIAFAKE${String(i).padStart(5, '0')}EXAMPLE`).join(
+      ' ',
+    );
     expect(findPastedKeys(many)).toHaveLength(MAX_KEYS_PER_MESSAGE);
   });
 });

@@ -60,7 +60,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     botArn = 'arn:aws:iam::123456789012:user/aws-mfa-bot';
     openRotation = false;
     iam = fakeKeys([
-      { accessKeyId: 'AKIAFAKEALICEKEY0001', status: 'Active', createDate: new Date(0), lastUsed: undefined },
+      { accessKeyId: 'AKIAFAKEALICEEXAMPLE', status: 'Active', createDate: new Date(0), lastUsed: undefined },
     ]);
     const findIamUser: FindIamUser = async () => ({
       kind: 'found',
@@ -88,7 +88,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
   const retire = () =>
     retireKey(deps, {
       user: alice,
-      keyId: 'AKIAFAKEALICEKEY0001',
+      keyId: 'AKIAFAKEALICEEXAMPLE',
       ownerSlackId: 'U0ALICE',
       actor: 'U0ALICE',
       source: 'owner',
@@ -96,26 +96,26 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
 
   it("never switches off a key of the bot's own principal, and says why", async () => {
     botArn = 'arn:aws:iam::123456789012:user/alice';
-    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).toEqual({
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEEXAMPLE')).toEqual({
       kind: 'refused',
       why: 'bot_principal',
     });
     // The same name in another account is someone else.
     botArn = 'arn:aws:iam::999999999999:user/alice';
-    expect((await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).kind).toBe('ok');
+    expect((await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEEXAMPLE')).kind).toBe('ok');
   });
 
   it("refuses a move the retirement's table forbids, before anything changes", async () => {
     expect(await retire()).toBe('done');
     await expect(
-      deps.retirements.transition('AKIAFAKEALICEKEY0001', ['deactivated'], 'deactivating', {}, 'U0ALICE'),
+      deps.retirements.transition('AKIAFAKEALICEEXAMPLE', ['deactivated'], 'deactivating', {}, 'U0ALICE'),
     ).rejects.toThrow(/not an allowed transition/);
-    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('deactivated');
+    expect((await deps.retirements.get('AKIAFAKEALICEEXAMPLE'))?.state).toBe('deactivated');
   });
 
   it('leaves a key a rotation is replacing to that rotation', async () => {
     openRotation = true;
-    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEKEY0001')).toEqual({
+    expect(await ownedKey(deps, 'U0ALICE', 'AKIAFAKEALICEEXAMPLE')).toEqual({
       kind: 'refused',
       why: 'in_rotation',
     });
@@ -125,7 +125,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     // The claim was written, then the process died before AWS answered.
     await deps.retirements.insert(
       {
-        id: 'AKIAFAKEALICEKEY0001',
+        id: 'AKIAFAKEALICEEXAMPLE',
         state: 'deactivating',
         iamUser: 'alice',
         iamUserArn: alice.arn,
@@ -152,21 +152,21 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       retiredDeleted: 0,
       retirementsResumed: 1,
     });
-    expect(iam.keys.get('AKIAFAKEALICEKEY0001')?.status).toBe('Inactive');
-    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.deleteAfter).toBe(now + 7 * DAY);
+    expect(iam.keys.get('AKIAFAKEALICEEXAMPLE')?.status).toBe('Inactive');
+    expect((await deps.retirements.get('AKIAFAKEALICEEXAMPLE'))?.deleteAfter).toBe(now + 7 * DAY);
   });
 
   it('does not delete a retired key someone switched back on outside the bot', async () => {
     expect(await retire()).toBe('done');
     expect(await retire()).toBe('already');
-    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEKEY0001', 'Active');
+    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEEXAMPLE', 'Active');
     now += 8 * DAY;
     expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
       retiredDeleted: 0,
       retirementsResumed: 0,
     });
-    expect(iam.keys.has('AKIAFAKEALICEKEY0001')).toBe(true);
-    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('reactivated');
+    expect(iam.keys.has('AKIAFAKEALICEEXAMPLE')).toBe(true);
+    expect((await deps.retirements.get('AKIAFAKEALICEEXAMPLE'))?.state).toBe('reactivated');
     expect(iam.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
   });
 
@@ -174,17 +174,17 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     expect(await retire()).toBe('done');
     now += 8 * DAY;
     const calls = iam.calls.length;
-    const row = await deps.retirements.get('AKIAFAKEALICEKEY0001');
+    const row = await deps.retirements.get('AKIAFAKEALICEEXAMPLE');
     expect(await planRetirements(deps, now)).toEqual([
       expect.objectContaining({
         job: 'retired_key',
         action: 'delete retired key',
-        subject: expect.stringContaining('AKIAFAKEALICEKEY0001'),
+        subject: expect.stringContaining('AKIAFAKEALICEEXAMPLE'),
       }),
     ]);
     expect(iam.calls.length).toBe(calls);
-    expect(await deps.retirements.get('AKIAFAKEALICEKEY0001')).toEqual(row);
-    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEKEY0001', 'Active');
+    expect(await deps.retirements.get('AKIAFAKEALICEEXAMPLE')).toEqual(row);
+    await iam.port.setAccessKeyStatus('alice', 'AKIAFAKEALICEEXAMPLE', 'Active');
     expect((await planRetirements(deps, now))[0]?.action).toBe(
       'keep retired key (switched back on outside the bot)',
     );
@@ -193,6 +193,6 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       retiredDeleted: 0,
       retirementsResumed: 0,
     });
-    expect((await deps.retirements.get('AKIAFAKEALICEKEY0001'))?.state).toBe('reactivated');
+    expect((await deps.retirements.get('AKIAFAKEALICEEXAMPLE'))?.state).toBe('reactivated');
   });
 });

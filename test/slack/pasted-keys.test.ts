@@ -176,13 +176,13 @@ describeWithMoto('AWS keys pasted into Slack, through the real Bolt app, against
 
   it('a temporary key is reported, not deactivated; text without a key costs no AWS call', async () => {
     const before = proxy.total();
-    await say('nothing secret here: AKIA-like words, akiafakekeyfortests1, 12345');
+    await say('nothing secret here: AKIA-like words, akiafakepasteexample, 12345');
     await say('one more plain message');
     await new Promise((r) => setTimeout(r, 300));
     expect(proxy.total()).toBe(before);
     expect(t.fake.callsTo('chat.getPermalink')).toHaveLength(0);
 
-    await say('ASIAFAKEKEYFORTESTS1');
+    await say('ASIAFAKETEMPOEXAMPLE');
     await t.fake.waitFor(() => posts('C0SECURITY').length === 1);
     const alert = posts('C0SECURITY')[0]?.args;
     expect(JSON.stringify(alert)).toContain('Revoke active sessions');
