@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -61,7 +60,7 @@ import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
 import { createMfaResetStore } from './store/mfa-reset-store.js';
-import { migrate, migrationStatus } from './store/migrations.js';
+import { inspectDatabase, migrate, SchemaTooNewError } from './store/migrations.js';
 import { createPostureStore } from './store/posture-store.js';
 import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
@@ -135,28 +134,23 @@ async function openStore(config: Config, readOnly = false): Promise<Db> {
 
 /** For dry runs: the database as it is, refused when it is missing or not migrated (migrating would change it). */
 async function openMigratedStore(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
-  const path = config.databaseUrl.startsWith('sqlite:')
-    ? config.databaseUrl.slice('sqlite:'.length)
-    : undefined;
-  if (path && path !== ':memory:' && !existsSync(path))
-    throw new StartupError(
-      `There is no database at ${path} yet: nothing is due. Run the bot once to create it.`,
-    );
-  const db = openDatabase(config.databaseUrl);
-  const status = await migrationStatus(db).catch(async (error: unknown) => {
-    await db.close();
+  const state = await inspectDatabase(config.databaseUrl).catch((error: unknown) => {
     throw new StartupError(
       `The database at DATABASE_URL could not be read (${(error as Error).message}): check the URL and that the server is up.`,
       { cause: error },
     );
   });
-  if (status.pending.length > 0) {
-    await db.close();
+  if (state.kind === 'missing')
     throw new StartupError(
-      'The database is not migrated yet, and a dry run does not migrate it: run `aws-mfa-bot jobs` or `start` once.',
+      `There is no database at ${state.path} yet: nothing is due. Run the bot once to create it.`,
     );
-  }
-  return db;
+  if (state.kind === 'ready') return state.db;
+  await state.db.close();
+  throw state.kind === 'newer'
+    ? new StartupError(new SchemaTooNewError(state.newest, state.known).message)
+    : new StartupError(
+        'The database is not migrated yet, and a dry run does not migrate it: run `aws-mfa-bot jobs` or `start` once.',
+      );
 }
 
 interface Services {

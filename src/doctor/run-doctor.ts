@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { createAccounts } from '../aws/accounts.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { openDatabase } from '../store/db.js';
-import { migrationStatus } from '../store/migrations.js';
+import { inspectDatabase } from '../store/migrations.js';
 import { awsChecks, identityCenterCheck } from './aws-checks.js';
 import { type CheckResult, fail, pass, warn, withTimeout } from './check.js';
 import { slackChecks } from './slack-checks.js';
@@ -40,37 +38,30 @@ function configChecks(config: Config): CheckResult[] {
 /** The database answers and has every migration; read-only (a missing SQLite file is not created). */
 async function storeCheck(config: Config): Promise<CheckResult> {
   const title = 'database (DATABASE_URL)';
-  const path = config.databaseUrl.startsWith('sqlite:')
-    ? config.databaseUrl.slice('sqlite:'.length)
-    : undefined;
-  if (path && path !== ':memory:' && !existsSync(path))
+  const state = await inspectDatabase(config.databaseUrl);
+  if (state.kind === 'missing')
     return warn(
       'database',
       title,
-      `no database at ${path} yet`,
+      `no database at ${state.path} yet`,
       'it is created and migrated by the first `start`, `jobs` or `scan`: make sure its directory is writable',
     );
-  const db = openDatabase(config.databaseUrl);
-  try {
-    const status = await migrationStatus(db);
-    if (status.newest > status.known)
-      return fail(
-        'database',
-        title,
-        `migrated by a newer aws-mfa-bot (migration ${status.newest}; this one knows ${status.known})`,
-        'run the newer version, or restore a backup made for this one',
-      );
-    if (status.pending.length > 0)
-      return fail(
-        'database',
-        title,
-        `reachable; migrations ${status.pending.join(', ')} not applied`,
-        'start the bot once (`aws-mfa-bot start`, `jobs` or `scan`): migrations run at start-up',
-      );
-    return pass('database', title, `reachable, all ${status.known} migrations applied`);
-  } finally {
-    await db.close().catch(() => undefined);
-  }
+  await state.db.close().catch(() => undefined);
+  if (state.kind === 'newer')
+    return fail(
+      'database',
+      title,
+      `migrated by a newer aws-mfa-bot (migration ${state.newest}; this one knows ${state.known})`,
+      'run the newer version, or restore a backup made for this one',
+    );
+  if (state.kind === 'pending')
+    return fail(
+      'database',
+      title,
+      `reachable; migrations ${state.pending.join(', ')} not applied`,
+      'start the bot once (`aws-mfa-bot start`, `jobs` or `scan`): migrations run at start-up',
+    );
+  return pass('database', title, `reachable, all ${state.known} migrations applied`);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Db } from './db.js';
+import { existsSync } from 'node:fs';
+import { type Db, openDatabase } from './db.js';
 
 /**
  * One list of migrations for both databases: plain SQL that SQLite and PostgreSQL both accept (TEXT, BIGINT epoch
@@ -289,4 +290,28 @@ export async function migrationStatus(db: Db): Promise<{ pending: number[]; newe
     newest: Math.max(0, ...applied),
     known,
   };
+}
+
+export type DatabaseState =
+  /** A SQLite file that does not exist yet (it is not created). */
+  | { readonly kind: 'missing'; readonly path: string }
+  | { readonly kind: 'pending'; readonly db: Db; readonly pending: readonly number[] }
+  | { readonly kind: 'newer'; readonly db: Db; readonly newest: number; readonly known: number }
+  | { readonly kind: 'ready'; readonly db: Db; readonly known: number };
+
+/**
+ * The database at `url` as it is, for what must change nothing (doctor, dry runs, reports): a missing SQLite file is
+ * not created and nothing is migrated. The caller closes `db`; if reading fails, it is closed here and the error thrown.
+ */
+export async function inspectDatabase(url: string): Promise<DatabaseState> {
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined;
+  if (path && path !== ':memory:' && !existsSync(path)) return { kind: 'missing', path };
+  const db = openDatabase(url);
+  const status = await migrationStatus(db).catch(async (error: unknown) => {
+    await db.close().catch(() => undefined);
+    throw error;
+  });
+  if (status.newest > status.known) return { kind: 'newer', db, newest: status.newest, known: status.known };
+  if (status.pending.length > 0) return { kind: 'pending', db, pending: status.pending };
+  return { kind: 'ready', db, known: status.known };
 }

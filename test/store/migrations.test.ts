@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { openPostgres, openSqlite } from '../../src/store/db.js';
 import { createRunCoordinator } from '../../src/store/job-runs.js';
-import { migrate, SchemaTooNewError } from '../../src/store/migrations.js';
+import { inspectDatabase, migrate, SchemaTooNewError } from '../../src/store/migrations.js';
 import { DATABASES, pgUrl } from '../helpers/databases.js';
 
 const itWithPostgres = pgUrl ? it : it.skip;
@@ -37,6 +40,34 @@ it('refuses a database migrated by a newer version, naming what to do', async ()
   expect(refused).toBeInstanceOf(SchemaTooNewError);
   expect((refused as Error).message).toMatch(/migration 999, newer than this version .* upgrade the bot/);
   await db.close();
+});
+
+it('inspects a database without creating or migrating it: missing, pending, ready, newer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-inspect-'));
+  const url = `sqlite:${dir}/bot.db`;
+  expect(await inspectDatabase(url)).toEqual({ kind: 'missing', path: `${dir}/bot.db` });
+  expect(existsSync(`${dir}/bot.db`)).toBe(false);
+
+  const empty = openSqlite(`${dir}/bot.db`);
+  await empty.close();
+  const pending = await inspectDatabase(url);
+  expect(pending.kind === 'pending' && pending.pending[0]).toBe(1);
+  if (pending.kind !== 'missing') await pending.db.close();
+  // Looking did not migrate it.
+  const again = await inspectDatabase(url);
+  expect(again.kind).toBe('pending');
+  if (again.kind !== 'missing') await again.db.close();
+
+  const db = openSqlite(`${dir}/bot.db`);
+  await migrate(db);
+  const ready = await inspectDatabase(url);
+  expect(ready.kind).toBe('ready');
+  if (ready.kind !== 'missing') await ready.db.close();
+  await db.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [999, Date.now()]);
+  await db.close();
+  const newer = await inspectDatabase(url);
+  expect(newer).toMatchObject({ kind: 'newer', newest: 999 });
+  if (newer.kind !== 'missing') await newer.db.close();
 });
 
 it.each(DATABASES)('on $name, one replica wins each job fire time', async (database) => {
