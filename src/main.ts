@@ -335,16 +335,19 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     instrumentClient(icClients.ssoAdmin, 'sso-admin', metrics.awsCall);
     instrumentClient(icClients.identityStore, 'identitystore', metrics.awsCall);
   }
-  const ssoStatus =
+  const identityCenter =
     ic && icClients
-      ? createGetSsoStatus({
-          identityCenter: createIdentityCenterAdapter({ ...icClients, identityStoreId: ic.identityStoreId }),
-          ssoTrail: aws.ssoTrail,
-          accounts: () => accounts.list(),
-          clock,
-          logger,
-        })
+      ? createIdentityCenterAdapter({ ...icClients, identityStoreId: ic.identityStoreId })
       : undefined;
+  const ssoStatus = identityCenter
+    ? createGetSsoStatus({
+        identityCenter,
+        ssoTrail: aws.ssoTrail,
+        accounts: () => accounts.list(),
+        clock,
+        logger,
+      })
+    : undefined;
   const slackDeps: SlackDeps = {
     logger,
     clock,
@@ -409,7 +412,9 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     newId: randomUUID,
     identities: guard,
     posture,
-    ...(ssoStatus ? { identityCenter: { status: ssoStatus, concurrency: 5 } } : {}),
+    ...(ssoStatus && identityCenter
+      ? { identityCenter: { status: ssoStatus, emails: () => identityCenter.listEmails(), concurrency: 5 } }
+      : {}),
     // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
     ...(config.accounts.mode === 'own'
       ? {}

@@ -3,6 +3,7 @@ import {
   GetUserIdCommand,
   type IdentitystoreClient,
   paginateListGroupMembershipsForMember,
+  paginateListUsers,
 } from '@aws-sdk/client-identitystore';
 import {
   DescribePermissionSetCommand,
@@ -73,6 +74,20 @@ export function createIdentityCenterAdapter(deps: {
   }
 
   return {
+    async listEmails() {
+      const { identityStoreId } = await theInstance();
+      const emails = new Set<string>();
+      await awsCall('identitystore:ListUsers', async () => {
+        for await (const page of paginateListUsers(
+          { client: deps.identityStore },
+          { IdentityStoreId: identityStoreId },
+        ))
+          for (const u of page.Users ?? [])
+            for (const e of u.Emails ?? []) if (e.Value) emails.add(e.Value.toLowerCase());
+      });
+      return emails;
+    },
+
     async findUser(email): Promise<SsoUser | undefined> {
       const { instanceArn, identityStoreId } = await theInstance();
       let userId: string | undefined;

@@ -8,7 +8,9 @@ import {
   CreateGroupCommand,
   CreateGroupMembershipCommand,
   CreateUserCommand as CreateSsoUserCommand,
+  GetUserIdCommand,
   IdentitystoreClient,
+  ListUsersCommand,
 } from '@aws-sdk/client-identitystore';
 import {
   CreateAccountAssignmentCommand,
@@ -25,6 +27,9 @@ import { buttonClick, post, slashCommand, viewSubmission } from '../helpers/slac
 
 // moto has identitystore and sso-admin; CloudTrail LookupEvents alone is mocked.
 const trail = mockClient(CloudTrailClient);
+// Every identity-store call goes through to moto; the mock only counts them.
+const identityStore = mockClient(IdentitystoreClient);
+identityStore.send.callThrough();
 type Json = Record<string, unknown>;
 const ACCOUNT = '123456789012';
 const START_URL = 'https://d-1234567890.awsapps.com/start';
@@ -230,7 +235,17 @@ describeWithMoto(
       const notYet = await t.engineer({ mfa: true });
       await t.iam.send(new CreateAccessKeyCommand({ UserName: notYet.userName }));
       await ssoUser(notYet);
+      const withoutSso = await t.engineer({ mfa: true });
+      await t.iam.send(new CreateAccessKeyCommand({ UserName: withoutSso.userName }));
+      identityStore.resetHistory();
       const result = await t.bot.scan({ dryRun: false });
+      // One listing of the identity store; only people in it are looked up one by one.
+      expect(identityStore.commandCalls(ListUsersCommand)).toHaveLength(1);
+      const lookedUp = identityStore
+        .commandCalls(GetUserIdCommand)
+        .map((c) => c.args[0].input.AlternateIdentifier?.UniqueAttribute?.AttributeValue);
+      expect(lookedUp).not.toContain(`${withoutSso.userName}@example.com`);
+      expect(lookedUp).toContain(`${onSso.userName}@example.com`);
       const mine = result.items.filter((i) => i.finding.ruleId === 'sso_with_active_key');
       expect(mine.map((i) => [i.finding.user, i.slackUserId, i.finding.severity])).toEqual([
         [onSso.userName, onSso.slackUserId, 'low'],

@@ -64,7 +64,12 @@ export interface ScanDeps {
   /** Where each scan's counts are kept for the weekly picture. */
   readonly posture?: PostureStore;
   /** IAM Identity Center: where each mapped person stands, and who uses it yet keeps an active key. */
-  readonly identityCenter?: { readonly status: GetSsoStatus; readonly concurrency: number };
+  readonly identityCenter?: {
+    readonly status: GetSsoStatus;
+    /** Every e-mail an Identity Center user has (one listing): people without one need no look-up at all. */
+    readonly emails: () => Promise<ReadonlySet<string>>;
+    readonly concurrency: number;
+  };
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
   readonly accounts?: ScanAccounts;
   readonly config: FindingThresholds & {
@@ -316,12 +321,14 @@ async function identityCenterPass(
   }
   const stages: Record<string, number> = {};
   const findings: Finding[] = [];
+  // One listing of the identity store; only people in it are looked up (their assignments, CloudTrail).
+  const emails = await ic.emails();
   await mapLimit([...people], ic.concurrency, async ([slackUserId, theirs]) => {
     // A tag may name a Slack user who is gone: then there is no e-mail to look them up by.
-    const person = await deps.directory.person(slackUserId).catch(() => undefined);
-    const status = await ic.status(person?.email);
+    const email = (await deps.directory.person(slackUserId).catch(() => undefined))?.email;
+    const status = email && emails.has(email.toLowerCase()) ? await ic.status(email) : undefined;
     const used =
-      status.state === 'ok' &&
+      status?.state === 'ok' &&
       status.value.session.state === 'ok' &&
       status.value.session.value !== undefined;
     const stage = postureStage({
