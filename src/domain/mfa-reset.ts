@@ -1,3 +1,4 @@
+import { type ApprovalRefusal, checkApprover } from './approval.js';
 import type { MfaDeviceType } from './types.js';
 
 /**
@@ -93,22 +94,17 @@ export function checkNote(note: string | undefined): NoteProblem | undefined {
   return undefined;
 }
 
-export type ResetRefusal = 'self' | 'not_approver' | 'closed' | 'already_approved' | 'not_verified';
+export type ResetRefusal = ApprovalRefusal | 'not_verified';
 
-/** Who may approve: an approver, not the requester, once, while it waits — and only having verified the person. */
+/** Who may approve: the rule every approved workflow shares — and only having verified the person outside Slack. */
 export function checkResetDecider(
   reset: MfaReset,
   deciderSlackId: string,
-  isApprover: boolean,
-  approvedBy: readonly string[],
-  verified: boolean,
+  facts: Parameters<typeof checkApprover>[2] & { readonly verified: boolean },
 ): ResetRefusal | undefined {
-  if (reset.state !== 'requested') return 'closed';
-  if (deciderSlackId === reset.requesterSlackId) return 'self';
-  if (!isApprover) return 'not_approver';
-  if (approvedBy.includes(deciderSlackId)) return 'already_approved';
-  if (!verified) return 'not_verified';
-  return undefined;
+  const refusal = checkApprover(reset, deciderSlackId, facts);
+  if (refusal) return refusal;
+  return facts.verified ? undefined : 'not_verified';
 }
 
 /**

@@ -1,3 +1,5 @@
+import { type ApprovalRefusal, checkApprover, isOverdue } from './approval.js';
+
 /**
  * A key rotation's life. Every move is one conditional update in the store (from an expected state), so retries,
  * double clicks and two approvers at once can move a request only once.
@@ -168,21 +170,10 @@ export function requiredApprovals(privileged: boolean, settings: RotationSetting
     : settings.requiredApprovals;
 }
 
-export type DecisionRefusal = 'self' | 'not_approver' | 'closed' | 'already_approved';
+export type DecisionRefusal = ApprovalRefusal;
 
-/** Who may decide: an approver who is not the requester, while the request is still waiting. */
-export function checkDecider(
-  request: RotationRequest,
-  deciderSlackId: string,
-  isApprover: boolean,
-  approvedBy: readonly string[],
-): DecisionRefusal | undefined {
-  if (request.state !== 'requested') return 'closed';
-  if (deciderSlackId === request.requesterSlackId) return 'self';
-  if (!isApprover) return 'not_approver';
-  if (approvedBy.includes(deciderSlackId)) return 'already_approved';
-  return undefined;
-}
+/** Who may decide a rotation: the rule every approved workflow shares (see `checkApprover`). */
+export const checkDecider = checkApprover;
 
 export const expiresAt = (createdAt: number, s: RotationSettings) => createdAt + s.requestTtlHours * HOUR_MS;
 export const deactivateAfter = (from: number, s: RotationSettings) => from + s.graceDays * DAY_MS;
@@ -192,7 +183,7 @@ export type LifecycleStep = 'expire' | 'deactivate' | 'delete' | undefined;
 
 /** What the scheduled job should do with a request now. Pure: the clock is an argument. */
 export function dueLifecycleStep(r: RotationRequest, now: number): LifecycleStep {
-  if (r.state === 'requested' && now >= r.expiresAt) return 'expire';
+  if (isOverdue(r, now)) return 'expire';
   if (r.state === 'delivered' && r.deactivateAfter !== undefined && now >= r.deactivateAfter)
     return 'deactivate';
   if (r.state === 'old_deactivated' && r.deleteAfter !== undefined && now >= r.deleteAfter) return 'delete';

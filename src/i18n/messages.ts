@@ -200,6 +200,8 @@ const en = {
     selfNotAllowed: "You can't decide your own request. Nothing was changed.",
     alreadyApproved: 'You already approved this request; it needs another approver.',
     closed: 'This request was already decided.',
+    expiredNow:
+      'This request expired before it was decided: nothing was changed. The requester can ask again.',
     approvalRecorded: (n: number, of: number) => `Approval recorded (${n} of ${of}).`,
     denyTitle: 'Deny rotation',
     denyLabel: 'Why deny it? The requester will read this.',
@@ -439,6 +441,7 @@ const en = {
       self: "You can't approve your own reset. Nothing was changed.",
       not_approver: "You're not allowed to decide this reset. Nothing was changed.",
       closed: 'This reset was already decided.',
+      expired: 'This reset expired before it was decided: nothing was changed. The person can ask again.',
       already_approved: 'You already approved this reset; it needs another approver.',
       not_verified: 'Verify the person outside Slack and tick the box first. Nothing was changed.',
       not_found: 'This reset no longer exists.',
@@ -660,6 +663,8 @@ const ko: Messages = {
     selfNotAllowed: '본인의 요청은 결정할 수 없습니다. 아무것도 변경되지 않았습니다.',
     alreadyApproved: '이미 승인했습니다. 다른 승인자가 필요합니다.',
     closed: '이미 결정된 요청입니다.',
+    expiredNow:
+      '결정되기 전에 만료된 요청입니다. 아무것도 변경되지 않았습니다. 요청자가 다시 요청할 수 있습니다.',
     approvalRecorded: (n, of) => `승인이 기록되었습니다 (${of}명 중 ${n}명).`,
     denyTitle: '교체 거절',
     denyLabel: '거절 사유 (요청자가 읽습니다)',
@@ -889,6 +894,8 @@ const ko: Messages = {
       self: '자신의 재설정은 승인할 수 없습니다. 아무것도 바뀌지 않았습니다.',
       not_approver: '이 재설정을 결정할 권한이 없습니다. 아무것도 바뀌지 않았습니다.',
       closed: '이미 결정된 재설정입니다.',
+      expired:
+        '결정되기 전에 만료된 재설정 요청입니다. 아무것도 변경되지 않았습니다. 본인이 다시 요청할 수 있습니다.',
       already_approved: '이미 승인하셨습니다. 다른 승인자가 필요합니다.',
       not_verified: '먼저 Slack 밖에서 본인을 확인하고 체크하세요. 아무것도 바뀌지 않았습니다.',
       not_found: '더 이상 없는 재설정입니다.',

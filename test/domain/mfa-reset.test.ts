@@ -9,7 +9,7 @@ import {
 } from '../../src/domain/mfa-reset.js';
 
 const settings = { approvals: 2, privilegedApprovals: 3, requestTtlHours: 24, reenrolHours: 24 };
-const reset = { state: 'requested', requesterSlackId: 'U0ALICE' } as MfaReset;
+const reset = { state: 'requested', requesterSlackId: 'U0ALICE', expiresAt: 10 } as MfaReset;
 
 describe('MFA device resets', () => {
   it('needs MFA_RESET_APPROVALS, and PRIVILEGED_APPROVALS when higher for an admin-level user', () => {
@@ -25,12 +25,19 @@ describe('MFA device resets', () => {
     ['an approver who did not verify', 'U0APPR', true, [], false, 'not_verified'],
     ['an approver who verified', 'U0APPR', true, [], true, undefined],
   ] as const)('%s', (_, who, isApprover, approvedBy, verified, refusal) => {
-    expect(checkResetDecider(reset, who, isApprover, approvedBy, verified)).toBe(refusal);
+    expect(checkResetDecider(reset, who, { isApprover, approvedBy, now: 1, verified })).toBe(refusal);
   });
 
   it('refuses every decision once the reset has moved on', () => {
     for (const state of Object.keys(MFA_RESET_TRANSITIONS).filter((s) => s !== 'requested'))
-      expect(checkResetDecider({ ...reset, state } as MfaReset, 'U0APPR', true, [], true)).toBe('closed');
+      expect(
+        checkResetDecider({ ...reset, state } as MfaReset, 'U0APPR', {
+          isApprover: true,
+          approvedBy: [],
+          now: 1,
+          verified: true,
+        }),
+      ).toBe('closed');
   });
 
   it('requires a note, within 500 characters', () => {

@@ -67,17 +67,26 @@ describe('checkReason', () => {
 
 describe('checkDecider', () => {
   const r = request({ requesterSlackId: 'U0ALICE' });
+  const now = r.createdAt + 1;
   it.each([
     ['an approver', 'U0BOB', true, [], undefined],
     ['the requester, even an approver', 'U0ALICE', true, [], 'self'],
     ['a non-approver', 'U0EVE', false, [], 'not_approver'],
     ['an approver twice', 'U0BOB', true, ['U0BOB'], 'already_approved'],
   ])('%s', (_name, who, isApprover, approvedBy, refusal) => {
-    expect(checkDecider(r, who as string, isApprover as boolean, approvedBy as string[])).toBe(refusal);
+    expect(
+      checkDecider(r, who as string, {
+        isApprover: isApprover as boolean,
+        approvedBy: approvedBy as string[],
+        now,
+      }),
+    ).toBe(refusal);
   });
 
   it('refuses everyone once the request is decided', () => {
-    expect(checkDecider(request({ state: 'denied' }), 'U0BOB', true, [])).toBe('closed');
+    expect(
+      checkDecider(request({ state: 'denied' }), 'U0BOB', { isApprover: true, approvedBy: [], now }),
+    ).toBe('closed');
   });
 });
 

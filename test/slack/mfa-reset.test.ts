@@ -2,10 +2,10 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { ListMFADevicesCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
+import { ACTION, VIEW } from '../../src/slack/action-ids.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
-import { post, slashCommand, viewSubmission } from '../helpers/slack-requests.js';
+import { confirmReset, requestLostDeviceReset } from '../helpers/mfa-reset-bolt.js';
 
 const trail = mockClient(CloudTrailClient);
 type Json = Record<string, unknown>;
@@ -47,60 +47,16 @@ describeWithMoto(
         (d) => d.SerialNumber === owner.serial,
       );
     const confirm = (approver: string, resetId: string, ticked: boolean) =>
-      post(
-        t.baseUrl,
-        viewSubmission(approver, t.fake.issueTriggerId(), VIEW.resetConfirm, resetId, {
-          [INPUT.verified]: {
-            [INPUT.verified]: { type: 'checkboxes', selected_options: ticked ? [{ value: 'verified' }] : [] },
-          },
-        }),
-      );
+      confirmReset(t, approver, resetId, ticked);
 
-    /** The person asks: `/aws-mfa lost-device` → modal with their device → submit. Resolves with the reset's ID. */
+    /** The person asks through the lost-device modal; resolves with the reset's ID. */
     async function requestReset(): Promise<string> {
-      const res = await post(
-        t.baseUrl,
-        slashCommand({
-          user_id: owner.slackUserId,
-          text: 'lost-device',
-          trigger_id: t.fake.issueTriggerId(),
-        }),
-      );
-      expect(res.status).toBe(200);
-      await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
-      const modal = t.fake.callsTo('views.update').at(-1)?.args.view as Json | undefined;
-      expect(modal?.callback_id).toBe(VIEW.lostDevice);
-      expect(JSON.stringify(modal?.blocks)).toContain(owner.serial);
-      const submitted = await post(
-        t.baseUrl,
-        viewSubmission(
-          owner.slackUserId,
-          t.fake.issueTriggerId(),
-          VIEW.lostDevice,
-          String(modal?.private_metadata),
-          {
-            [INPUT.device]: {
-              [INPUT.device]: { type: 'static_select', selected_option: { value: owner.serial } },
-            },
-            [INPUT.what]: { [INPUT.what]: { type: 'radio_buttons', selected_option: { value: 'lost' } } },
-            [INPUT.note]: {
-              [INPUT.note]: { type: 'plain_text_input', value: 'Phone fell in the Han river <!channel>' },
-            },
-          },
-        ),
-      );
-      expect(submitted.status).toBe(200);
-      await t.fake.waitFor(() => posts('C0APPROVALS').length > 0);
-      const message = posts('C0APPROVALS')[0]?.args;
+      const { resetId, message } = await requestLostDeviceReset(t, owner.slackUserId, owner.serial);
       // The note is shown as plain text: `<!channel>` pings nobody.
       expect(JSON.stringify(message)).toContain(
         '"type":"plain_text","text":"Phone fell in the Han river <!channel>"',
       );
-      const actions = ((message?.blocks ?? []) as Json[]).find((b) => b.type === 'actions') as
-        | { elements: { action_id: string; value: string }[] }
-        | undefined;
-      expect(actions?.elements.map((e) => e.action_id)).toEqual([ACTION.resetApprove, ACTION.resetDeny]);
-      return actions?.elements[0]?.value ?? '';
+      return resetId;
     }
 
     async function removeWithTwoApprovals(resetId: string) {

@@ -1,3 +1,4 @@
+import { isOverdue } from '../../domain/approval.js';
 import {
   checkNote,
   checkResetDecider,
@@ -172,7 +173,26 @@ export type ResetDecision =
   | { readonly kind: 'denied' }
   | { readonly kind: 'refused'; readonly why: ResetRefusal | 'not_found' };
 
-/** Whether `approverId` may decide the reset now (checked before the confirmation modal opens, and again on submit). */
+/** A reset past its time is expired (requester told, message updated); `false` if someone moved it first. */
+async function expireReset(deps: MfaResetDeps, r: MfaReset): Promise<boolean> {
+  const moved = await deps.resets.transition(
+    r.id,
+    ['requested'],
+    'expired',
+    { messageSynced: false },
+    SYSTEM,
+    {
+      notify: [decided(r, 'expired')],
+    },
+  );
+  if (moved) await syncResetMessage(deps, r.id);
+  return moved;
+}
+
+/**
+ * Whether `approverId` may decide the reset now (checked before the confirmation modal opens, and again on submit).
+ * A reset found past its time is expired on the spot: nobody approves it, whether or not a job marked it yet.
+ */
 export async function resetRefusal(
   deps: MfaResetDeps,
   id: string,
@@ -182,7 +202,14 @@ export async function resetRefusal(
   const reset = await deps.resets.get(id);
   if (!reset) return 'not_found';
   const isApprover = await deps.approvers.isApprover(approverId).catch(() => false);
-  return checkResetDecider(reset, approverId, isApprover, await deps.resets.approvals(id), verified);
+  const refusal = checkResetDecider(reset, approverId, {
+    isApprover,
+    approvedBy: await deps.resets.approvals(id),
+    now: deps.clock.now().getTime(),
+    verified,
+  });
+  if (refusal === 'expired') await expireReset(deps, reset);
+  return refusal;
 }
 
 /**
@@ -320,15 +347,8 @@ export async function runMfaResetJobs(
   const now = deps.clock.now().getTime();
   for (const r of await deps.resets.inStates(['requested', 'approved', 'removed'])) {
     try {
-      if (r.state === 'requested' && now >= r.expiresAt) {
-        if (
-          await deps.resets.transition(r.id, ['requested'], 'expired', { messageSynced: false }, SYSTEM, {
-            notify: [decided(r, 'expired')],
-          })
-        ) {
-          out.resetsExpired++;
-          await syncResetMessage(deps, r.id);
-        }
+      if (isOverdue(r, now)) {
+        if (await expireReset(deps, r)) out.resetsExpired++;
       } else if (r.state === 'approved') {
         if ((await executeReset(deps, r.id)) !== 'skipped') out.resetsResumed++;
       } else if (r.state === 'removed' && r.reenrolDue !== undefined && now >= r.reenrolDue) {

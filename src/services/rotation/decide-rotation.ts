@@ -1,5 +1,5 @@
-import { checkDecider, type DecisionRefusal, decide } from '../../domain/rotation.js';
-import type { RotationDeps } from './deps.js';
+import { checkDecider, type DecisionRefusal, decide, type RotationRequest } from '../../domain/rotation.js';
+import { type RotationDeps, SYSTEM } from './deps.js';
 import { executeRotation } from './execute-rotation.js';
 import { apply, outgoing } from './notify.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
@@ -9,6 +9,27 @@ export type DecisionResult =
   | { readonly kind: 'recorded'; readonly approvals: number; readonly required: number }
   | { readonly kind: 'denied' }
   | { readonly kind: 'refused'; readonly why: DecisionRefusal | 'not_found' };
+
+/** A request past its time is expired (requester told, message updated); `false` if someone moved it first. */
+export async function expireRotation(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
+  const moved = await apply(deps, r, { kind: 'expired' }, SYSTEM);
+  if (moved) await syncApprovalMessage(deps, r.id);
+  return moved;
+}
+
+/** Why `deciderId` may not decide `request` now; a request found past its time is expired on the spot. */
+async function refusalFor(
+  deps: RotationDeps,
+  request: RotationRequest,
+  deciderId: string,
+  approvedBy: readonly string[],
+): Promise<DecisionRefusal | undefined> {
+  const now = deps.clock.now().getTime();
+  const isApprover = await deps.approvers.isApprover(deciderId);
+  const refusal = checkDecider(request, deciderId, { isApprover, approvedBy, now });
+  if (refusal === 'expired') await expireRotation(deps, request);
+  return refusal;
+}
 
 /**
  * An approver says yes. With enough approvals the request moves to `approved` — exactly once, however many people
@@ -21,8 +42,7 @@ export async function approveRotation(
 ): Promise<DecisionResult> {
   const request = await deps.store.get(requestId);
   if (!request) return { kind: 'refused', why: 'not_found' };
-  const isApprover = await deps.approvers.isApprover(approverId);
-  const refusal = checkDecider(request, approverId, isApprover, await deps.store.approvals(requestId));
+  const refusal = await refusalFor(deps, request, approverId, await deps.store.approvals(requestId));
   if (refusal) {
     deps.logger.info({ requestId, slackUserId: approverId, refusal }, 'approval refused');
     return { kind: 'refused', why: refusal };
@@ -44,6 +64,17 @@ export async function approveRotation(
   return { kind: 'approved' };
 }
 
+/** Whether `deciderId` may deny the request now (the Deny button asks before it opens the reason modal). */
+export async function denialRefusal(
+  deps: RotationDeps,
+  requestId: string,
+  deciderId: string,
+): Promise<DecisionRefusal | 'not_found' | undefined> {
+  const request = await deps.store.get(requestId);
+  if (!request) return 'not_found';
+  return refusalFor(deps, request, deciderId, []);
+}
+
 /** An approver says no, with a reason the requester will read. Nothing in AWS changes. */
 export async function denyRotation(
   deps: RotationDeps,
@@ -53,7 +84,7 @@ export async function denyRotation(
 ): Promise<DecisionResult> {
   const request = await deps.store.get(requestId);
   if (!request) return { kind: 'refused', why: 'not_found' };
-  const refusal = checkDecider(request, approverId, await deps.approvers.isApprover(approverId), []);
+  const refusal = await refusalFor(deps, request, approverId, []);
   if (refusal) {
     deps.logger.info({ requestId, slackUserId: approverId, refusal }, 'denial refused');
     return { kind: 'refused', why: refusal };

@@ -8,6 +8,7 @@ import {
   usedSince,
 } from '../../domain/rotation.js';
 import { FactError, type KeyUseEvent, type Notice, type OutboxMessage, type Outgoing } from '../ports.js';
+import { expireRotation } from './decide-rotation.js';
 import { type RotationDeps, SYSTEM } from './deps.js';
 import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
 import { apply, toOwner } from './notify.js';
@@ -37,12 +38,6 @@ const OUTBOX_CLAIM_MS = 2 * 60_000;
 /** At most 10,000 DMs in one run; the rest go in the next. */
 const OUTBOX_MAX_BATCHES = 200;
 const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
-
-async function expire(deps: RotationDeps, r: RotationRequest): Promise<boolean> {
-  const moved = await apply(deps, r, { kind: 'expired' }, SYSTEM);
-  if (moved) await syncApprovalMessage(deps, r.id);
-  return moved;
-}
 
 async function whereStillUsed(deps: RotationDeps, r: RotationRequest, since: number): Promise<KeyUseEvent[]> {
   try {
@@ -216,7 +211,7 @@ export async function runRotationJobs(deps: RotationDeps): Promise<JobReport> {
         continue;
       }
       const step = dueLifecycleStep(r, now);
-      if (step === 'expire' && (await expire(deps, r))) report.expired++;
+      if (step === 'expire' && (await expireRotation(deps, r))) report.expired++;
       if (step === 'deactivate') {
         const outcome = await deactivateOrPostpone(deps, r);
         if (outcome === 'deactivated') report.deactivated++;

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { checkDecider, type DecisionRefusal } from '../../../domain/rotation.js';
+import type { DecisionRefusal } from '../../../domain/rotation.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
-import { approveRotation } from '../../../services/rotation/decide-rotation.js';
+import { approveRotation, denialRefusal } from '../../../services/rotation/decide-rotation.js';
 import {
   deactivateOldKeyNow,
   type OwnerActionResult,
@@ -18,6 +18,7 @@ export function refusalText(m: Messages, why: DecisionRefusal | 'not_found'): st
   if (why === 'self') return m.rotation.selfNotAllowed;
   if (why === 'not_approver') return m.rotation.notAllowed;
   if (why === 'already_approved') return m.rotation.alreadyApproved;
+  if (why === 'expired') return m.rotation.expiredNow;
   return m.rotation.closed;
 }
 
@@ -52,16 +53,14 @@ export function createDenyButton(deps: SlackDeps) {
   return async function denyButton({ ack, body, action, respond, client }: Args): Promise<void> {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const request = await deps.rotation.store.get(action.value ?? '');
-    const refusal = request
-      ? checkDecider(request, body.user.id, await deps.rotation.approvers.isApprover(body.user.id), [])
-      : 'closed';
-    if (refusal || !request) {
-      deps.logger.info({ requestId: action.value, slackUserId: body.user.id, refusal }, 'denial refused');
-      await respond(ephemeral(refusalText(m, refusal ?? 'closed')));
+    const requestId = action.value ?? '';
+    const refusal = await denialRefusal(deps.rotation, requestId, body.user.id);
+    if (refusal) {
+      deps.logger.info({ requestId, slackUserId: body.user.id, refusal }, 'denial refused');
+      await respond(ephemeral(refusalText(m, refusal)));
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: denyModal(m, request.id) });
+    await client.views.open({ trigger_id: body.trigger_id, view: denyModal(m, requestId) });
   };
 }
 
