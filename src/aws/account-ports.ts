@@ -131,6 +131,7 @@ export function createAccountPorts(deps: {
     listMfaDevices: async (u, a) => (await portsOf(a)).iam.listMfaDevices(u),
     listAccessKeys: async (u, a) => (await portsOf(a)).iam.listAccessKeys(u),
     listPolicies: async (u, a) => (await portsOf(a)).iam.listPolicies(u),
+    listRoles: async (a) => (await portsOf(a)).iam.listRoles(),
   };
   const simulator: PolicySimulatorPort = {
     simulate: async (p, actions, mfa, a) => (await portsOf(a)).simulator.simulate(p, actions, mfa),

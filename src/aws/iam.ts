@@ -14,9 +14,11 @@ import {
   paginateListGroupsForUser,
   paginateListMFADevices,
   paginateListUserPolicies,
+  type RoleDetail,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mfaDeviceType } from '../domain/checklist.js';
+import type { RolePolicies } from '../domain/privilege.js';
 import type { AccessKey, AttachedPolicy, IamUser, MfaDevice } from '../domain/types.js';
 import type { IamPort, PolicySimulatorPort, SimulatedDecision } from '../services/ports.js';
 import { awsCall } from './errors.js';
@@ -126,6 +128,37 @@ export function createIamAdapter(client: IAMClient): IamPort {
         accountId: accountOf(u.Arn ?? ''),
         tags: Object.fromEntries((u.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
       }));
+    },
+
+    async listRoles(): Promise<RolePolicies[]> {
+      // Roles with their inline policies and attached policy names, and the customer-managed documents, in one listing.
+      const roles: RoleDetail[] = [];
+      const local = new Map<string, unknown>();
+      await awsCall('iam:GetAccountAuthorizationDetails', async () => {
+        for await (const page of paginateGetAccountAuthorizationDetails(
+          { client, pageSize: 1000 },
+          { Filter: ['Role', 'LocalManagedPolicy'] },
+        )) {
+          roles.push(...(page.RoleDetailList ?? []));
+          for (const p of page.Policies ?? []) {
+            const version = p.PolicyVersionList?.find((v) => v.IsDefaultVersion) ?? p.PolicyVersionList?.[0];
+            if (p.Arn) local.set(p.Arn, parsePolicyDocument(version?.Document));
+          }
+        }
+      });
+      return roles.map((r) => {
+        const attached = r.AttachedManagedPolicies ?? [];
+        return {
+          arn: r.Arn ?? '',
+          documents: [
+            ...(r.RolePolicyList ?? []).map((p) => parsePolicyDocument(p.PolicyDocument)),
+            ...attached.filter((a) => local.has(a.PolicyArn ?? '')).map((a) => local.get(a.PolicyArn ?? '')),
+          ],
+          awsManaged: attached
+            .filter((a) => /^arn:aws[\w-]*:iam::aws:policy\//.test(a.PolicyArn ?? ''))
+            .map((a) => a.PolicyName ?? ''),
+        };
+      });
     },
 
     async listMfaDevices(userName: string): Promise<MfaDevice[]> {

@@ -50,14 +50,55 @@ export function adminEquivalence(document: unknown): string | undefined {
   return undefined;
 }
 
+/** A role of the user's account with what it grants: inline and customer-managed documents, AWS-managed names. */
+export interface RolePolicies {
+  readonly arn: string;
+  /** Inline and customer-managed policy documents (parsed). */
+  readonly documents: readonly unknown[];
+  /** Names of the AWS-managed policies attached (their documents are not listed). */
+  readonly awsManaged: readonly string[];
+}
+
+/** Any role ARN no account would have: a Resource pattern that matches it matches every role. */
+const ANY_ROLE_PROBE = 'arn:aws:iam::000000000000:role/zz-any/zz-any-role';
+
+/**
+ * Which roles the policies allow the user to become (`sts:AssumeRole`): every role, or the Resource patterns named.
+ * Conditions are not weighed, and `NotResource` counts as every role: in doubt, more approvals.
+ */
+export function assumableRoles(policies: readonly AttachedPolicy[]): { any: boolean; patterns: string[] } {
+  const patterns: string[] = [];
+  for (const p of policies) {
+    if (p.source.kind === 'boundary') continue;
+    for (const stmt of statementsOf(p.document)) {
+      if (!allows(stmt, 'sts:AssumeRole')) continue;
+      if ('NotResource' in stmt) return { any: true, patterns: [] };
+      for (const r of asList(stmt.Resource))
+        if (typeof r === 'string') {
+          if (wildcardToRegExp(r).test(ANY_ROLE_PROBE)) return { any: true, patterns: [] };
+          patterns.push(r);
+        }
+    }
+  }
+  return { any: false, patterns };
+}
+
+const grantsAdmin = (role: RolePolicies) =>
+  role.awsManaged.some((name) => AWS_MANAGED_ADMIN.has(name)) ||
+  role.documents.some((d) => adminEquivalence(d) !== undefined);
+
 /**
  * Admin-level users need more approvals (the two-person rule). Decided from the documents themselves — managed and
  * inline, on the user and through groups — not from policy names; the AWS-managed admin policies count even when
- * their document could not be read.
+ * their document could not be read. Becoming another role counts too: `sts:AssumeRole` on every role, or on a role of
+ * `roles` (the account's, as far as the bot can see them) whose policies are admin-level.
  */
-export function isPrivileged(policies: readonly AttachedPolicy[]): boolean {
+export function isPrivileged(
+  policies: readonly AttachedPolicy[],
+  roles: readonly RolePolicies[] = [],
+): boolean {
   // A permissions boundary only limits: an AdministratorAccess boundary grants nothing.
-  return policies.some((p) => {
+  const direct = policies.some((p) => {
     const s = p.source;
     if (s.kind === 'boundary') return false;
     const awsManagedAdmin =
@@ -66,4 +107,9 @@ export function isPrivileged(policies: readonly AttachedPolicy[]): boolean {
       AWS_MANAGED_ADMIN.has(s.policyName);
     return awsManagedAdmin || adminEquivalence(p.document) !== undefined;
   });
+  if (direct) return true;
+  const assumable = assumableRoles(policies);
+  if (assumable.any) return true;
+  const matchers = assumable.patterns.map((p) => wildcardToRegExp(p));
+  return roles.some((role) => matchers.some((m) => m.test(role.arn)) && grantsAdmin(role));
 }

@@ -3,6 +3,7 @@ import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identit
 import type { SsoSession, SsoUser } from '../domain/identity-center.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
 import type { PostureSnapshot } from '../domain/posture.js';
+import type { RolePolicies } from '../domain/privilege.js';
 import type { RotationNotice, RotationRequest, RotationState } from '../domain/rotation.js';
 import type {
   AccessKey,
@@ -41,6 +42,8 @@ export interface IamPort {
    * permissions boundary.
    */
   listPolicies(userName: string, accountId?: string): Promise<AttachedPolicy[]>;
+  /** The account's roles with what they grant (one bulk listing): who can become an admin-level role. */
+  listRoles(accountId?: string): Promise<RolePolicies[]>;
 }
 
 /** The scans' counts, kept for the weekly picture. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivileged } from '../../src/domain/privilege.js';
+import { assumableRoles, isPrivileged } from '../../src/domain/privilege.js';
 import {
   canTransition,
   checkDecider,
@@ -153,7 +153,23 @@ describe('isPrivileged and requiredApprovals', () => {
         ['all of S3', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, false],
         ['reading IAM', { Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }, false],
         ['a Deny of everything', { Effect: 'Deny', Action: '*', Resource: '*' }, false],
-        ['sts:AssumeRole alone', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }, false],
+        // Becoming any role is becoming an admin role, wherever one exists.
+        ['sts:AssumeRole on every role', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }, true],
+        [
+          'sts:AssumeRole on every role of every account',
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*' },
+          true,
+        ],
+        [
+          'sts:AssumeRole with NotResource',
+          { Effect: 'Allow', Action: 'sts:AssumeRole', NotResource: 'arn:aws:iam::1:role/admin' },
+          true,
+        ],
+        [
+          'sts:AssumeRole on one role the bot sees nothing admin in',
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::1:role/app' },
+          false,
+        ],
       ] as const
     ).map(([name, statement, expected]) => [
       name,
@@ -169,6 +185,32 @@ describe('isPrivileged and requiredApprovals', () => {
     ]),
   ] as [string, AttachedPolicy[], boolean][])('%s', (_name, policies, expected) => {
     expect(isPrivileged(policies)).toBe(expected);
+  });
+
+  it('counts becoming a role whose policies are admin-level, as far as the roles can be seen', () => {
+    const assume = (resource: string): AttachedPolicy[] => [
+      {
+        source: { kind: 'user-inline', policyName: 'hop' },
+        document: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: resource }] },
+      },
+    ];
+    const roles = [
+      { arn: 'arn:aws:iam::1:role/app', documents: [], awsManaged: ['ReadOnlyAccess'] },
+      { arn: 'arn:aws:iam::1:role/ops-admin', documents: [], awsManaged: ['AdministratorAccess'] },
+      {
+        arn: 'arn:aws:iam::1:role/ops-inline',
+        documents: [{ Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] }],
+        awsManaged: [],
+      },
+    ];
+    expect(isPrivileged(assume('arn:aws:iam::1:role/app'), roles)).toBe(false);
+    expect(isPrivileged(assume('arn:aws:iam::1:role/ops-admin'), roles)).toBe(true);
+    expect(isPrivileged(assume('arn:aws:iam::1:role/ops-*'), roles)).toBe(true);
+    expect(isPrivileged(assume('arn:aws:iam::1:role/ops-inline'), roles)).toBe(true);
+    expect(assumableRoles(assume('arn:aws:iam::1:role/app'))).toEqual({
+      any: false,
+      patterns: ['arn:aws:iam::1:role/app'],
+    });
   });
 
   it('never asks fewer approvals of a privileged user than of anyone', () => {

@@ -24,6 +24,7 @@ function setup(initialUsers: IamUser[]) {
     listMfaDevices: async () => [],
     listAccessKeys: async () => [],
     listPolicies: async () => [],
+    listRoles: async () => [],
   };
   const alice: SlackPerson = {
     id: 'U0ALICE',

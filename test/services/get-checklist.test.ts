@@ -29,6 +29,7 @@ describe('getChecklist', () => {
       throw new FactError({ kind: 'throttled', action: 'iam:ListAccessKeys', code: 'Throttling' });
     },
     listPolicies: async () => [],
+    listRoles: async () => [],
   };
   let since: Date | undefined;
   const trail: TrailPort = {

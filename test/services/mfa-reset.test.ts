@@ -50,7 +50,7 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
     let ids = 0;
     deps = {
       resets: createMfaResetStore(db, { now: () => now, announce: () => {} }),
-      iam: { listMfaDevices: async () => devices, listPolicies: async () => [] },
+      iam: { listMfaDevices: async () => devices, listPolicies: async () => [], listRoles: async () => [] },
       devices: {
         async deactivate(_user, serial) {
           if (failNext) {

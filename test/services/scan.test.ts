@@ -100,6 +100,7 @@ describe('runScan', () => {
         listMfaDevices: async () => [],
         listAccessKeys: async () => [],
         listPolicies: async () => [],
+        listRoles: async () => [],
       },
       directory: {
         index: async () => index,

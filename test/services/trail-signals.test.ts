@@ -111,6 +111,7 @@ describe('CloudTrail signals job', () => {
         listMfaDevices: async () => mfa,
         listAccessKeys: async () => [],
         listPolicies: async () => [],
+        listRoles: async () => [],
       },
       directory: { index: async () => index, person: async () => alice, peek: () => undefined },
       scans: createScanStore(db),

@@ -13,11 +13,11 @@ import {
   requiredResetApprovals,
   resetExpiresAt,
 } from '../../domain/mfa-reset.js';
-import { isPrivileged } from '../../domain/privilege.js';
 import type { Clock, FaultReason, MfaDevice } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
 import { type ApproversPort, FactError, type IamPort, type MfaAdminPort, type Outgoing } from '../ports.js';
+import { isAdminLevel } from '../privilege.js';
 import type { WorkflowTable } from '../workflow.js';
 
 export interface MfaResetStorePort extends WorkflowTable<MfaReset> {
@@ -37,7 +37,7 @@ export interface ResetBoard {
 
 export interface MfaResetDeps {
   readonly resets: MfaResetStorePort;
-  readonly iam: Pick<IamPort, 'listMfaDevices' | 'listPolicies'>;
+  readonly iam: Pick<IamPort, 'listMfaDevices' | 'listPolicies' | 'listRoles'>;
   readonly devices: MfaAdminPort;
   readonly board: ResetBoard;
   readonly approvers: ApproversPort;
@@ -102,8 +102,7 @@ export async function requestReset(
       );
       return { kind: 'untrusted' };
     }
-    const policies = await deps.iam.listPolicies(user.userName, user.accountId);
-    const privileged = isPrivileged(policies);
+    const privileged = await isAdminLevel(deps.iam, user);
     const now = deps.clock.now().getTime();
     const reset: MfaReset = {
       id: deps.newId(),

@@ -1,9 +1,9 @@
 import type { MappingTrust } from '../../domain/identity.js';
-import { isPrivileged } from '../../domain/privilege.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
 import type { FaultReason } from '../../domain/types.js';
 import { findKeyOwner } from '../owned-keys.js';
 import { FactError } from '../ports.js';
+import { isAdminLevel } from '../privilege.js';
 import type { RotationDeps } from './deps.js';
 import { syncApprovalMessage } from './sync-approval-message.js';
 
@@ -47,9 +47,8 @@ export async function requestRotation(
       return { kind: 'untrusted', trust };
     }
     const key = held.key;
-    const policies = await deps.iam.listPolicies(user.userName, user.accountId);
     if (key.status !== 'Active') return { kind: 'invalid', field: 'key', problem: 'key_inactive' };
-    const privileged = isPrivileged(policies);
+    const privileged = await isAdminLevel(deps.iam, user);
     const now = deps.clock.now().getTime();
     const id = deps.newId();
     const request = newRotationRequest(
