@@ -61,6 +61,7 @@ import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
 import { createMfaResetStore } from './store/mfa-reset-store.js';
 import { inspectDatabase, migrate, SchemaTooNewError } from './store/migrations.js';
+import { createPastedKeyStore, createRateStore } from './store/pasted-store.js';
 import { createPostureStore } from './store/posture-store.js';
 import { createRetirementStore } from './store/retirement-store.js';
 import { createRotationStore } from './store/rotation-store.js';
@@ -271,6 +272,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       retirements,
       resets,
       directory,
+      threads: scans,
       context: { region, deleteDays: config.rotation.deleteDays },
       accountLabel: (id) => accounts.label(id),
     }),
@@ -280,6 +282,10 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     logger,
     newId: randomUUID,
     holder: leaseHolder(config, replica),
+    leaked: async (keyId) => {
+      const r = await retirements.get(keyId);
+      return r?.source === 'pasted' && (r.state === 'deactivating' || r.state === 'deactivated');
+    },
     config: { ...config.rotation, region, securityChannel: config.securityChannel },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
@@ -318,8 +324,13 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     clock,
     logger,
     holder: rotation.holder,
-    config: { deleteDays: config.rotation.deleteDays },
+    config: {
+      deleteDays: config.rotation.deleteDays,
+      graceDays: config.rotation.graceDays,
+      securityChannel: config.securityChannel,
+    },
   };
+  const pastedReports = createPastedKeyStore(db);
 
   // Step 5's verdict confirmed with AWS's own evaluator where the bot's role may call it (differences are logged).
   const confirmVerdict = createConfirmVerdict({ simulator: aws.simulator, logger });
@@ -379,6 +390,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     rotation,
     keys,
     retire,
+    deactivatePasted: { retire, approvers: rotation.approvers, reports: pastedReports },
     keyLookup,
     mfaReset,
     iam,
@@ -388,6 +400,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       conversation: createConversation(slackClient),
       directory,
       scans,
+      reports: pastedReports,
+      rates: createRateStore(db),
       outbox: store,
       ourAccounts: () => accounts.list(),
       clock,

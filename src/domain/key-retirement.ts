@@ -7,7 +7,11 @@ export type RetirementState =
   /** Claimed; the key is being switched off (a run that dies here is resumed by the jobs). */
   | 'deactivating'
   | 'deactivated'
-  /** The owner switched it back on: no deletion. Retiring it again starts over. */
+  /**
+   * Switched back on: by its owner through the bot, for one grace period (`reactivatedUntil`), after which the jobs
+   * switch it off again for good; or outside the bot (no deadline: recorded, told to security, not deleted). Retiring
+   * it again starts over.
+   */
   | 'reactivated'
   | 'deleted';
 
@@ -32,6 +36,10 @@ export interface KeyRetirement {
   readonly deactivatedAt: number | undefined;
   readonly deleteAfter: number | undefined;
   readonly deletedAt: number | undefined;
+  /** When its owner switched it back on through the bot: once per key, never for a key that leaked. */
+  readonly reactivatedAt: number | undefined;
+  /** Until when it stays on: then the jobs switch it off again. */
+  readonly reactivatedUntil: number | undefined;
   readonly leaseUntil: number | undefined;
   readonly leaseHolder: string | undefined;
   readonly createdAt: number;
@@ -42,6 +50,24 @@ const DAY_MS = 86_400_000;
 
 export const retirementDeleteAfter = (deactivatedAt: number, deleteDays: number) =>
   deactivatedAt + deleteDays * DAY_MS;
+
+/** Switched back on now, it goes off again after one grace period, like a replaced key. */
+export const reactivatedUntil = (at: number, graceDays: number) => at + graceDays * DAY_MS;
+
+/**
+ * Why the owner may not switch a retired key back on; undefined when they may. A key that leaked (pasted into Slack)
+ * stays off — a new key comes through rotation — and any key is switched back on once at most.
+ */
+export function reactivationRefusal(r: KeyRetirement): 'leaked' | 'once' | 'not_now' | undefined {
+  if (r.state !== 'deactivated') return 'not_now';
+  if (r.source === 'pasted') return 'leaked';
+  if (r.reactivatedAt !== undefined) return 'once';
+  return undefined;
+}
+
+/** Due for switching off again: reactivated through the bot, and its grace period is over. */
+export const reactivationOver = (r: KeyRetirement, now: number) =>
+  r.state === 'reactivated' && r.reactivatedUntil !== undefined && now >= r.reactivatedUntil;
 
 /** Why a person may not retire a key; `undefined` when they may. */
 export type RetireRefusal =

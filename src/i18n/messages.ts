@@ -183,6 +183,7 @@ const en = {
       `Ask approvers to replace one of your access keys (IAM user ${user}). The new key's secret goes to AWS Secrets Manager, readable only by you; the bot never shows it in Slack.`,
     keyLabel: 'Key to replace',
     keyOption: (id: string, age: number, lastUsed: string) => `${id} · ${age} days · ${lastUsed}`,
+    leakedOption: 'switched off: leaked',
     reasonLabel: 'Reason',
     reasonHint: 'Why now? Approvers see this. At most 500 characters.',
     noActiveKey: 'You have no active access key to rotate.',
@@ -354,7 +355,22 @@ const en = {
     reactivate: 'Reactivate',
     switchedOff: (id: string, user: string) =>
       `The key ${id} of IAM user ${user} is now inactive. Its owner has a DM with the deletion date and a Reactivate button.`,
-    reactivated: (id: string) => `The key ${id} is active again and will not be deleted.`,
+    doneFinal: (id: string, user: string, del: string) =>
+      `Your access key ${id} of IAM user ${user} is switched off again, for good: it will be deleted on ${del} UTC.`,
+    doneLeaked: (id: string, user: string, del: string) =>
+      `Your access key ${id} of IAM user ${user} was pasted into Slack and is now switched off for good: it will be deleted on ${del} UTC. If you still need a key, request a new one with /aws-mfa rotate (choose this key: it is replaced, not reused).`,
+    reactivated: (id: string, until: string) =>
+      `The key ${id} is active again until ${until} UTC; then it is switched off for good and deleted on schedule. The security team has been told.`,
+    leakedStaysOff: (id: string) =>
+      `The key ${id} was pasted into Slack, so it stays off: anyone who saw it could use it. Request a new key with /aws-mfa rotate. Nothing was changed.`,
+    onceOnly:
+      'This key was already switched back on once: it stays off now. Request a new key with /aws-mfa rotate. Nothing was changed.',
+    alertSwitchedOff: (id: string, user: string, actor: string) =>
+      `:lock: The pasted key ${id} of IAM user ${user} was switched off by ${actor}.`,
+    alertReactivated: (id: string, user: string, owner: string, until: string) =>
+      `:warning: ${owner} switched their retired key ${id} (IAM user ${user}) back on. It goes off again, for good, at ${until} UTC.`,
+    alertReactivatedOutside: (id: string, user: string) =>
+      `:warning: The retired key ${id} of IAM user ${user} was switched back on outside the bot (console or API). It is left on and not deleted: check CloudTrail for who did it.`,
     deleted: (id: string) => `Your inactive access key ${id} was deleted, as scheduled.`,
     refused: {
       not_owner: 'Only the person this IAM user maps to can deactivate its keys. Nothing was changed.',
@@ -364,14 +380,19 @@ const en = {
       in_rotation:
         'That key is being replaced by a rotation: use the rotation message\'s "deactivate now" button instead.',
       untrusted: 'Your mapping to this IAM user is not trusted yet, so the bot does not act on its keys.',
+      not_reported:
+        'That key was never reported pasted into Slack (or it was switched off since): approvers may act only on reported keys. Nothing was changed.',
     },
     already: 'That key is already being deactivated.',
     failed: "The key couldn't be deactivated; the operator has been told in the logs. Try again later.",
     notNow: 'This key is no longer waiting for deletion.',
   },
   pasted: {
-    thread: (user: string) =>
-      `:warning: This message contains an AWS access key ID of IAM user ${user}. Delete the message, and treat the key as leaked: its owner has been sent the steps (deactivate it, request a new one). Never paste keys into Slack or code.`,
+    thread:
+      ':warning: This message looks like it contains an AWS access key. Delete the message, and treat the key as leaked: if it is one of ours, its owner and the security team have been told what to do. Never paste keys into Slack or code.',
+    flood: (poster: string, where: string, keys: number, link: string) =>
+      `:rotating_light: ${poster} is pasting many access key IDs in ${where}: ${keys} more in ${link} were not looked up. Further ones are counted in this thread.`,
+    floodMore: (keys: number, link: string) => `${keys} more key IDs, not looked up: ${link}.`,
     ownerDm: (id: string, user: string, link: string, secret: boolean) =>
       `:rotating_light: Your access key ${id} (IAM user ${user}) was pasted into Slack: ${link}.${secret ? ' A secret access key was pasted next to it.' : ''} Treat it as leaked: deactivate it now, and request a new key if you still need one. Delete the message too.`,
     deactivateNow: 'Deactivate now',
@@ -647,6 +668,7 @@ const ko: Messages = {
       `승인자에게 Access Key 교체를 요청합니다 (IAM 사용자 ${user}). 새 키의 secret은 AWS Secrets Manager에 저장되며 본인만 읽을 수 있습니다. 봇은 Slack에 secret을 보여주지 않습니다.`,
     keyLabel: '교체할 키',
     keyOption: (id, age, lastUsed) => `${id} · ${age}일 · ${lastUsed}`,
+    leakedOption: '유출로 비활성화됨',
     reasonLabel: '사유',
     reasonHint: '승인자가 읽습니다. 최대 500자.',
     noActiveKey: '교체할 활성 Access Key가 없습니다.',
@@ -810,7 +832,22 @@ const ko: Messages = {
     reactivate: '다시 활성화',
     switchedOff: (id, user) =>
       `IAM 사용자 ${user}의 키 ${id}가 비활성화되었습니다. 소유자에게 삭제 날짜와 다시 활성화 버튼이 담긴 DM을 보냈습니다.`,
-    reactivated: (id) => `키 ${id}가 다시 활성화되었고 삭제되지 않습니다.`,
+    doneFinal: (id, user, del) =>
+      `IAM 사용자 ${user}의 Access Key ${id}가 다시, 영구히 비활성화되었습니다. ${del} UTC에 삭제됩니다.`,
+    doneLeaked: (id, user, del) =>
+      `IAM 사용자 ${user}의 Access Key ${id}가 Slack에 붙여 넣어져 영구히 비활성화되었습니다. ${del} UTC에 삭제됩니다. 키가 계속 필요하면 /aws-mfa rotate로 새 키를 요청하세요(이 키를 고르면 다시 쓰지 않고 교체합니다).`,
+    reactivated: (id, until) =>
+      `키 ${id}가 ${until} UTC까지 다시 활성화되었습니다. 그 뒤에는 영구히 비활성화되고 일정대로 삭제됩니다. 보안 팀에 알렸습니다.`,
+    leakedStaysOff: (id) =>
+      `키 ${id}는 Slack에 붙여 넣어졌기 때문에 비활성 상태로 둡니다. 본 사람은 누구나 쓸 수 있습니다. /aws-mfa rotate로 새 키를 요청하세요. 아무것도 바뀌지 않았습니다.`,
+    onceOnly:
+      '이 키는 이미 한 번 다시 활성화되었기 때문에 이제 비활성 상태로 둡니다. /aws-mfa rotate로 새 키를 요청하세요. 아무것도 바뀌지 않았습니다.',
+    alertSwitchedOff: (id, user, actor) =>
+      `:lock: IAM 사용자 ${user}의 붙여 넣어진 키 ${id}를 ${actor}님이 비활성화했습니다.`,
+    alertReactivated: (id, user, owner, until) =>
+      `:warning: ${owner}님이 폐기한 키 ${id}(IAM 사용자 ${user})를 다시 활성화했습니다. ${until} UTC에 영구히 다시 비활성화됩니다.`,
+    alertReactivatedOutside: (id, user) =>
+      `:warning: IAM 사용자 ${user}의 폐기된 키 ${id}가 봇 밖에서(콘솔이나 API) 다시 활성화되었습니다. 켜진 채로 두고 삭제하지 않습니다. 누가 했는지 CloudTrail을 확인하세요.`,
     deleted: (id) => `비활성 Access Key ${id}가 예정대로 삭제되었습니다.`,
     refused: {
       not_owner: '이 IAM 사용자에 매핑된 사람만 키를 비활성화할 수 있습니다. 아무것도 바뀌지 않았습니다.',
@@ -819,14 +856,19 @@ const ko: Messages = {
         '봇 자신의 AWS 주체의 키입니다. 봇은 자신의 키를 끄지 않습니다. 아무것도 바뀌지 않았습니다.',
       in_rotation: '교체 중인 키입니다. 교체 메시지의 "지금 비활성화" 버튼을 사용하세요.',
       untrusted: '이 IAM 사용자와의 매핑을 아직 신뢰할 수 없어 봇이 키 작업을 하지 않습니다.',
+      not_reported:
+        'Slack에 붙여 넣어졌다고 보고된 적이 없는(또는 그 뒤 비활성화된) 키입니다. 승인자는 보고된 키에만 조치할 수 있습니다. 아무것도 바뀌지 않았습니다.',
     },
     already: '이 키는 이미 비활성화 중입니다.',
     failed: '키를 비활성화하지 못했습니다. 운영자에게 로그로 알렸습니다. 나중에 다시 시도하세요.',
     notNow: '이 키는 더 이상 삭제 대기 중이 아닙니다.',
   },
   pasted: {
-    thread: (user) =>
-      `:warning: 이 메시지에 IAM 사용자 ${user}의 AWS Access Key ID가 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 키 소유자에게 조치 방법(비활성화, 새 키 요청)을 보냈습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.`,
+    thread:
+      ':warning: 이 메시지에 AWS Access Key로 보이는 것이 있습니다. 메시지를 지우고 키가 유출된 것으로 보세요. 우리 키라면 소유자와 보안 팀에 조치 방법을 알렸습니다. 키를 Slack이나 코드에 붙여 넣지 마세요.',
+    flood: (poster, where, keys, link) =>
+      `:rotating_light: ${poster}님이 ${where}에 Access Key ID를 많이 붙여 넣고 있습니다. ${link}의 ${keys}개는 조회하지 않았습니다. 이후 것은 이 스레드에서 셉니다.`,
+    floodMore: (keys, link) => `조회하지 않은 키 ID ${keys}개 더: ${link}.`,
     ownerDm: (id, user, link, secret) =>
       `:rotating_light: Access Key ${id}(IAM 사용자 ${user})가 Slack에 붙여 넣어졌습니다: ${link}.${secret ? ' 옆에 Secret Access Key도 있었습니다.' : ''} 유출된 것으로 보고 지금 비활성화하세요. 키가 계속 필요하면 새 키를 요청하세요. 메시지도 지우세요.`,
     deactivateNow: '지금 비활성화',

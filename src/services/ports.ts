@@ -141,6 +141,7 @@ export type Notice =
   | IdentityNotice
   | KeyNotice
   | PastedKeyNotice
+  | PastedFloodNotice
   | MfaResetNotice;
 
 /** About a reset of a lost or broken MFA device; rendered from the reset's record when sent. */
@@ -155,10 +156,15 @@ export interface MfaResetNotice {
   readonly requestId?: undefined;
 }
 
-/** A key its owner retired: switched off (with Reactivate and the deletion date), then deleted. */
+/**
+ * A retired key. To the owner: `key_retired` (switched off: the deletion date, and Reactivate unless it leaked),
+ * `key_retired_deleted`. To security: `key_retired_alert` (a key pasted into Slack was switched off, by whom) and
+ * `key_retired_reactivated` (switched back on: through the bot, for one grace period, or `outside` it).
+ */
 export interface KeyNotice {
-  readonly kind: 'key_retired' | 'key_retired_deleted';
+  readonly kind: 'key_retired' | 'key_retired_deleted' | 'key_retired_alert' | 'key_retired_reactivated';
   readonly keyId: string;
+  readonly outside?: boolean;
   readonly requestId?: undefined;
 }
 
@@ -180,6 +186,22 @@ export interface PastedKeyNotice {
   /** Where it was pasted: channel ID, and who pasted it. */
   readonly channel: string;
   readonly poster: string | undefined;
+  readonly requestId?: undefined;
+}
+
+/**
+ * Key IDs pasted over the per-poster or per-channel limit, to the security channel: the first message over it opens a
+ * thread (`key_pasted_flood`), later ones reply in it (`key_pasted_flood_more`). Counts and a permalink only.
+ */
+export interface PastedFloodNotice {
+  readonly kind: 'key_pasted_flood' | 'key_pasted_flood_more';
+  /** Names the thread: one per poster (or channel) and hour. */
+  readonly floodKey: string;
+  /** Key IDs in this message that were not looked up. */
+  readonly keys: number;
+  readonly channel: string;
+  readonly poster: string | undefined;
+  readonly permalink: string | undefined;
   readonly requestId?: undefined;
 }
 
@@ -428,6 +450,33 @@ export interface KeyUseEvent {
 export interface KeyTrailPort {
   /** Recent calls made with one access key, newest first (a few at most). */
   recentUseOfKey(accessKeyId: string, since: Date, limit: number, accountId?: string): Promise<KeyUseEvent[]>;
+}
+
+/** A key reported pasted into Slack whose IAM user the bot could tell (one of the accounts it looks after). */
+export interface PastedKeyReport {
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly iamUser: string;
+  readonly iamUserArn: string;
+  /** Whom the IAM user mapped to when it was seen (the owner's DM went there). */
+  readonly ownerSlackId: string | undefined;
+  readonly firstSeenAt: number;
+  readonly lastSeenAt: number;
+  readonly closedAt: number | undefined;
+}
+
+export interface PastedKeyStore {
+  /** Records a sighting: opens the report, or reopens a closed one. */
+  record(report: Omit<PastedKeyReport, 'firstSeenAt' | 'lastSeenAt' | 'closedAt'>, at: number): Promise<void>;
+  /** The report while it is open; undefined when the key was never reported pasted, or was switched off since. */
+  open(keyId: string): Promise<PastedKeyReport | undefined>;
+  close(keyId: string, at: number): Promise<void>;
+}
+
+/** Counters shared by every replica, per key (the key names its window). */
+export interface RatePort {
+  /** Adds `n` and resolves with the new total. */
+  add(key: string, n: number, at: number): Promise<number>;
 }
 
 export interface MappingChange {

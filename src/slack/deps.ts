@@ -6,6 +6,7 @@ import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
 import type { GetSsoStatus } from '../services/get-sso-status.js';
+import type { DeactivatePastedDeps } from '../services/keys/deactivate-pasted-key.js';
 import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
 import type { MfaResetDeps } from '../services/mfa-reset/mfa-reset.js';
@@ -36,6 +37,8 @@ export interface SlackDeps {
   readonly keyLookup: KeyLookupPort;
   /** AWS keys pasted into conversations the bot is in. */
   readonly pasted: PastedKeyDeps;
+  /** "Deactivate now" on a pasted key: its owner, or an approver for a key reported pasted. */
+  readonly deactivatePasted: DeactivatePastedDeps;
   /** Approved resets of lost or broken MFA devices. */
   readonly mfaReset: MfaResetDeps;
   readonly iam: Pick<IamPort, 'listMfaDevices'>;

@@ -11,12 +11,15 @@ import type {
   ApproversPort,
   Messenger,
   RotationStore,
+  ScanStore,
   SlackDirectoryPort,
 } from '../services/ports.js';
 import type { WorkflowTable } from '../services/workflow.js';
 import {
   pastedAlertMessage,
+  pastedFloodMessage,
   pastedOwnerMessage,
+  retiredAlertMessage,
   retiredDeletedMessage,
   retiredMessage,
 } from './blocks/keys.js';
@@ -89,6 +92,8 @@ export function createMessenger(
     retirements: Pick<WorkflowTable<KeyRetirement>, 'get'>;
     resets: Pick<WorkflowTable<MfaReset>, 'get'>;
     directory: SlackDirectoryPort;
+    /** Where a flood thread's ts is kept for its replies. */
+    threads: Pick<ScanStore, 'cursor' | 'setCursor'>;
     context: NoticeContext;
     accountLabel?: AccountLabel;
   },
@@ -128,9 +133,31 @@ export function createMessenger(
           message = retiredMessage(m, retirement);
           break;
         }
+        case 'key_retired_alert':
+        case 'key_retired_reactivated': {
+          const retirement = await deps.retirements.get(notice.keyId);
+          if (!retirement) return;
+          message = retiredAlertMessage(m, notice, retirement);
+          break;
+        }
         case 'key_retired_deleted':
           message = retiredDeletedMessage(m, notice.keyId);
           break;
+        case 'key_pasted_flood':
+        case 'key_pasted_flood_more': {
+          // One thread per flood: its first message is posted, the rest reply in it once Slack gave its ts.
+          message = pastedFloodMessage(m, notice);
+          const thread = `thread:${notice.floodKey}`;
+          if (notice.kind === 'key_pasted_flood') {
+            const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false });
+            await deps.threads.setCursor(thread, String(posted.ts), Date.now());
+            return;
+          }
+          const ts = await deps.threads.cursor(thread);
+          if (!ts) throw Object.assign(new Error('the thread is not posted yet'), { code: 'thread_pending' });
+          await client.chat.postMessage({ channel, thread_ts: ts, ...message, unfurl_links: false });
+          return;
+        }
         case 'key_pasted':
           message = pastedOwnerMessage(m, notice);
           break;

@@ -223,6 +223,31 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE INDEX posture_snapshots_by_at ON posture_snapshots (at)',
     ],
   },
+  {
+    id: 9,
+    statements: [
+      // A retired key switched back on through the bot: once, and only until then (it goes off again by itself).
+      'ALTER TABLE key_retirements ADD COLUMN reactivated_at BIGINT',
+      'ALTER TABLE key_retirements ADD COLUMN reactivated_until BIGINT',
+      // Keys reported pasted into Slack, whose the bot could tell: approvers act on these, and on no other key.
+      `CREATE TABLE pasted_keys (
+        key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        iam_user TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        owner_slack_id TEXT,
+        first_seen_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        closed_at BIGINT
+      )`,
+      // Counters per key and window (pasted key IDs per poster and per channel an hour): shared by every replica.
+      'CREATE TABLE rate_counts (key TEXT PRIMARY KEY, count INTEGER NOT NULL, at BIGINT NOT NULL)',
+      'CREATE INDEX rate_counts_at ON rate_counts (at)',
+      // The operator trusted an e-mail mapping (aws-mfa-bot identities trust): until it changes person.
+      'ALTER TABLE identity_mappings ADD COLUMN trusted_at BIGINT',
+      'ALTER TABLE identity_mappings ADD COLUMN trusted_by TEXT',
+    ],
+  },
 ];
 
 /** The schema is newer than this code: an older replica must not run against it. */

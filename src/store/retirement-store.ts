@@ -22,6 +22,8 @@ export function createRetirementStore(db: Db, deps: { now(): number; announce():
         deactivatedAt: 'deactivated_at',
         deleteAfter: 'delete_after',
         deletedAt: 'deleted_at',
+        reactivatedAt: 'reactivated_at',
+        reactivatedUntil: 'reactivated_until',
         leaseUntil: 'lease_until',
         leaseHolder: 'lease_holder',
       },

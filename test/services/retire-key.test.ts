@@ -80,7 +80,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       clock: { now: () => new Date(now) },
       logger: createLogger('silent'),
       holder: 'host:1#boot',
-      config: { deleteDays: 7 },
+      config: { deleteDays: 7, graceDays: 7, securityChannel: 'C0SECURITY' },
     };
   });
   afterEach(() => drop());
@@ -133,6 +133,8 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
         ownerSlackId: 'U0ALICE',
         actor: 'U0ALICE',
         source: 'owner',
+        reactivatedAt: undefined,
+        reactivatedUntil: undefined,
         deactivatedAt: undefined,
         deleteAfter: undefined,
         deletedAt: undefined,

@@ -106,11 +106,33 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
     await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === good.path));
     expect(await status()).toBe('Active');
     expect(JSON.stringify(t.fake.responses.find((r) => r.path === good.path)?.body)).toContain('다시 활성화');
+    // Every reactivation is told to security.
+    await t.fake.waitFor(() =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .some((c) => c.args.channel === 'C0SECURITY' && String(c.args.text).includes('back on')),
+    );
 
-    // Nothing is deleted later: the key was switched back on.
+    // Back on for one grace period only, like a replaced key: then off again, for good, and deleted on schedule.
     now += 8 * DAY;
-    await t.bot.runJobs();
-    expect(await status()).toBe('Active');
+    expect((await t.bot.runJobs()).retirementsResumed).toBe(1);
+    expect(await status()).toBe('Inactive');
+    await t.fake.waitFor(() => dmsTo(owner.slackUserId).some((c) => String(c.args.text).includes('영구히')));
+    const final = dmsTo(owner.slackUserId).find((c) => String(c.args.text).includes('영구히'));
+    expect(buttonIn(final?.args, ACTION.retireReactivate)).toBeUndefined();
+    // The old DM's Reactivate is refused now: once is all.
+    const twice = t.clickMessageButton(
+      owner.slackUserId,
+      owner.slackUserId,
+      ACTION.retireReactivate,
+      reactivate,
+    );
+    await twice.sent;
+    await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === twice.path));
+    expect(JSON.stringify(t.fake.responses.find((r) => r.path === twice.path)?.body)).toContain('이미 한 번');
+    expect(await status()).toBe('Inactive');
+    now += 8 * DAY;
+    expect((await t.bot.runJobs()).retiredDeleted).toBe(1);
   });
 
   it('the checklist offers it for an unused key; after the window the jobs delete the key and tell the owner', async () => {

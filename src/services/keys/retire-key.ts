@@ -2,13 +2,16 @@ import {
   iamUserNameOf,
   type KeyRetirement,
   type RetireRefusal,
+  reactivatedUntil,
+  reactivationOver,
+  reactivationRefusal,
   retirementDeleteAfter,
 } from '../../domain/key-retirement.js';
 import type { AccessKey, Clock, FaultReason, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
 import { findKeyOwner } from '../owned-keys.js';
-import { FactError, type KeyAdminPort, type Outgoing, type RotationStore } from '../ports.js';
+import { FactError, type KeyAdminPort, type KeyNotice, type Outgoing, type RotationStore } from '../ports.js';
 import type { WorkflowTable } from '../workflow.js';
 
 export interface RetireDeps {
@@ -21,7 +24,12 @@ export interface RetireDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly holder: string;
-  readonly config: { readonly deleteDays: number };
+  readonly config: {
+    readonly deleteDays: number;
+    /** ROTATION_GRACE_DAYS: a key switched back on goes off again after this, like a replaced key. */
+    readonly graceDays: number;
+    readonly securityChannel: string | undefined;
+  };
 }
 
 export type OwnedKey =
@@ -141,7 +149,15 @@ export async function retireKey(
     ...claim,
   };
   const inserted = await deps.retirements.insert(
-    { id: input.keyId, state: 'deactivating', createdAt: at, updatedAt: at, ...fields },
+    {
+      id: input.keyId,
+      state: 'deactivating',
+      createdAt: at,
+      updatedAt: at,
+      reactivatedAt: undefined,
+      reactivatedUntil: undefined,
+      ...fields,
+    },
     input.actor,
   );
   if (inserted === 'duplicate') {
@@ -170,6 +186,8 @@ async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise
   }
   const at = deps.clock.now().getTime();
   const notify: Outgoing[] = [{ channel: row.ownerSlackId, notice: { kind: 'key_retired', keyId: row.id } }];
+  // A leaked key switched off is closure for the security channel, which was told it leaked.
+  if (row.source === 'pasted') notify.push(...toSecurity(deps, { kind: 'key_retired_alert', keyId: row.id }));
   const moved = await deps.retirements.transition(
     row.id,
     ['deactivating'],
@@ -188,9 +206,15 @@ async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise
   return moved ? 'done' : 'already';
 }
 
-export type ReactivateResult = 'done' | 'not_owner' | 'not_now' | 'failed';
+const toSecurity = (deps: RetireDeps, notice: KeyNotice): Outgoing[] =>
+  deps.config.securityChannel ? [{ channel: deps.config.securityChannel, notice }] : [];
 
-/** The owner switches a retired key back on, any time before it is deleted. */
+export type ReactivateResult = 'done' | 'not_owner' | 'not_now' | 'failed' | 'leaked' | 'once';
+
+/**
+ * The owner switches a retired key back on before it is deleted: once, for one grace period (then the jobs switch it
+ * off again for good), and the security channel is told. A key that leaked stays off: a new key comes through rotation.
+ */
 export async function reactivateRetiredKey(
   deps: RetireDeps,
   slackUserId: string,
@@ -201,6 +225,11 @@ export async function reactivateRetiredKey(
   const found = await deps.findIamUser(slackUserId);
   const mine = found.kind === 'found' ? found.claims.find((u) => u.user.arn === row.iamUserArn) : undefined;
   if (mine?.trust.kind !== 'trusted') return found.kind === 'failed' ? 'failed' : 'not_owner';
+  const refusal = reactivationRefusal(row);
+  if (refusal) {
+    deps.logger.warn({ accessKeyId: keyId, slackUserId, refusal }, 'reactivation of a retired key refused');
+    return refusal;
+  }
   const at = deps.clock.now().getTime();
   if (!(await deps.retirements.lease(keyId, 'deactivated', at, at + STEP_LEASE_MS, deps.holder)))
     return 'not_now';
@@ -215,9 +244,19 @@ export async function reactivateRetiredKey(
     keyId,
     ['deactivated'],
     'reactivated',
-    { leaseUntil: undefined, leaseHolder: undefined },
+    {
+      reactivatedAt: at,
+      reactivatedUntil: reactivatedUntil(at, deps.config.graceDays),
+      leaseUntil: undefined,
+      leaseHolder: undefined,
+    },
     slackUserId,
+    {
+      detail: 'reactivated by the owner for one grace period',
+      notify: toSecurity(deps, { kind: 'key_retired_reactivated', keyId }),
+    },
   );
+  if (moved) deps.logger.warn({ accessKeyId: keyId, slackUserId }, 'a retired key was switched back on');
   return moved ? 'done' : 'not_now';
 }
 
@@ -238,8 +277,13 @@ export async function runRetirementJobs(
   const now = deps.clock.now().getTime();
   const lease = (row: KeyRetirement) =>
     deps.retirements.lease(row.id, row.state, now, now + STEP_LEASE_MS, deps.holder);
-  for (const row of await deps.retirements.inStates(['deactivating', 'deactivated'])) {
+  for (const row of await deps.retirements.inStates(['deactivating', 'deactivated', 'reactivated'])) {
     try {
+      if (row.state === 'reactivated') {
+        if (!reactivationOver(row, now) || !(await lease(row))) continue;
+        if ((await switchOffAgain(deps, row)) === 'done') out.retirementsResumed++;
+        continue;
+      }
       if (row.state === 'deactivating') {
         if (!(await lease(row))) continue;
         if ((await finishDeactivation(deps, row)) === 'done') out.retirementsResumed++;
@@ -256,14 +300,29 @@ export async function runRetirementJobs(
   return out;
 }
 
+/** Its one grace period back on is over: off again, for good, and deleted on the usual schedule. */
+async function switchOffAgain(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
+  const moved = await deps.retirements.transition(row.id, ['reactivated'], 'deactivating', {}, SYSTEM, {
+    detail: 'its grace period back on is over',
+  });
+  const again = moved ? await deps.retirements.get(row.id) : undefined;
+  return again ? finishDeactivation(deps, again) : 'already';
+}
+
 async function deleteRetiredKey(deps: RetireDeps, row: KeyRetirement): Promise<boolean> {
   const released = { leaseUntil: undefined, leaseHolder: undefined };
+  // A leaked key being replaced by a rotation: the rotation's own schedule deletes it.
+  if (await deps.rotations.openRequestForKey(row.id)) {
+    await deps.retirements.update(row.id, released);
+    return false;
+  }
   const key = (await deps.keys.listAccessKeys(row.iamUser, row.accountId)).find(
     (k) => k.accessKeyId === row.id,
   );
   if (key?.status === 'Active') {
     await deps.retirements.transition(row.id, ['deactivated'], 'reactivated', released, SYSTEM, {
       detail: 'switched back on outside the bot: not deleted',
+      notify: toSecurity(deps, { kind: 'key_retired_reactivated', keyId: row.id, outside: true }),
     });
     deps.logger.warn(
       { accessKeyId: row.id },

@@ -38,6 +38,11 @@ export interface RotationDeps {
   readonly config: RotationConfig;
   /** `<instance>#<boot>`: who holds the leases this process takes (see RotationStore.lease). */
   readonly holder: string;
+  /**
+   * Whether a key was switched off because it leaked (pasted into Slack): such a key, though inactive, may be replaced
+   * by a rotation — its owner's way to a new key. Unset: no key is.
+   */
+  readonly leaked?: (accessKeyId: string) => Promise<boolean>;
   /** Waits between retries; tests pass one that does not. */
   readonly sleep: (ms: number) => Promise<void>;
 }

@@ -133,7 +133,10 @@ async function makeRoom(
     throw new RotationFailure(`the key ${request.oldKeyId} no longer exists`);
   }
   if (keys.length < 2) return keys;
-  const inactive = keys.find((k) => k.accessKeyId !== request.oldKeyId && k.status === 'Inactive');
+  // An old key that is already off (it leaked and was switched off) is the one to go: nothing can be using it.
+  const inactive =
+    keys.find((k) => k.accessKeyId !== request.oldKeyId && k.status === 'Inactive') ??
+    keys.find((k) => k.accessKeyId === request.oldKeyId && k.status === 'Inactive');
   if (!inactive) {
     throw new RotationFailure(
       'the user already has two active access keys; deactivate the one not being replaced first',

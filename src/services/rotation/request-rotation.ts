@@ -47,7 +47,8 @@ export async function requestRotation(
       return { kind: 'untrusted', trust };
     }
     const key = held.key;
-    if (key.status !== 'Active') return { kind: 'invalid', field: 'key', problem: 'key_inactive' };
+    if (key.status !== 'Active' && !(await deps.leaked?.(key.accessKeyId)))
+      return { kind: 'invalid', field: 'key', problem: 'key_inactive' };
     const privileged = await isAdminLevel(deps.iam, user);
     const now = deps.clock.now().getTime();
     const id = deps.newId();

@@ -77,7 +77,11 @@ async function deactivateOrPostpone(
   deps: RotationDeps,
   r: RotationRequest,
 ): Promise<'deactivated' | 'postponed' | 'none'> {
-  const last = await deps.keys.lastUsed(r.oldKeyId, r.accountId);
+  // An old key already gone (a leaked key deleted to make room) cannot be in use: it is switched off on the record.
+  const last = await deps.keys.lastUsed(r.oldKeyId, r.accountId).catch((error: unknown) => {
+    if (error instanceof FactError && error.reason.kind === 'not_found') return undefined;
+    throw error;
+  });
   const verdict = oldKeyVerdict(r, last?.date.getTime());
   if (verdict === 'postpone' && !(await claim(deps, r, 'delivered'))) return 'none';
   const since = usedSince(r);

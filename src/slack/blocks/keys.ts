@@ -1,8 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { KeyRetirement } from '../../domain/key-retirement.js';
+import { type KeyRetirement, reactivationRefusal } from '../../domain/key-retirement.js';
 import type { AccessKey } from '../../domain/types.js';
 import type { Messages } from '../../i18n/messages.js';
-import type { PastedKeyNotice } from '../../services/ports.js';
+import type { KeyNotice, PastedFloodNotice, PastedKeyNotice } from '../../services/ports.js';
 import { ACTION, VIEW } from '../action-ids.js';
 import { clamp, code, inert, isoDate, isoMinute, LIMITS, section } from './mrkdwn.js';
 
@@ -55,16 +55,47 @@ export function retireModal(
   };
 }
 
-/** The owner's DM once a key is switched off: when it goes, and the way back. */
+/** The owner's DM once a key is switched off: when it goes, and — unless it leaked or was back on once — the way back. */
 export function retiredMessage(m: Messages, r: KeyRetirement): { text: string; blocks: KnownBlock[] } {
-  const text = m.retire.done(code(r.id), code(r.iamUser), isoMinute(r.deleteAfter));
+  const del = isoMinute(r.deleteAfter);
+  const refusal = reactivationRefusal({ ...r, state: 'deactivated' });
+  const text =
+    refusal === 'leaked'
+      ? m.retire.doneLeaked(code(r.id), code(r.iamUser), del)
+      : refusal === 'once'
+        ? m.retire.doneFinal(code(r.id), code(r.iamUser), del)
+        : m.retire.done(code(r.id), code(r.iamUser), del);
   return {
     text,
     blocks: [
       section(`:lock: ${text}`),
-      { type: 'actions', elements: [button(m.retire.reactivate, ACTION.retireReactivate, r.id)] },
+      ...(refusal
+        ? []
+        : [
+            {
+              type: 'actions' as const,
+              elements: [button(m.retire.reactivate, ACTION.retireReactivate, r.id)],
+            },
+          ]),
     ],
   };
+}
+
+/** To the security channel: a pasted key switched off (by whom), or a retired key switched back on. */
+export function retiredAlertMessage(
+  m: Messages,
+  notice: KeyNotice,
+  r: KeyRetirement,
+): { text: string; blocks: KnownBlock[] } {
+  const id = code(r.id);
+  const user = inert(r.iamUser, 128);
+  const text =
+    notice.kind === 'key_retired_alert'
+      ? m.retire.alertSwitchedOff(id, user, `<@${r.actor}>`)
+      : notice.outside
+        ? m.retire.alertReactivatedOutside(id, user)
+        : m.retire.alertReactivated(id, user, `<@${r.ownerSlackId}>`, isoMinute(r.reactivatedUntil));
+  return { text, blocks: [section(text)] };
 }
 
 export function retiredDeletedMessage(m: Messages, keyId: string): { text: string; blocks: KnownBlock[] } {
@@ -91,6 +122,18 @@ export function pastedOwnerMessage(m: Messages, n: PastedKeyNotice): { text: str
       },
     ],
   };
+}
+
+/** Key IDs pasted over the limit: the thread's first message, or a reply in it. Counts and a link only. */
+export function pastedFloodMessage(
+  m: Messages,
+  n: PastedFloodNotice,
+): { text: string; blocks: KnownBlock[] } {
+  const text =
+    n.kind === 'key_pasted_flood'
+      ? m.pasted.flood(n.poster ? `<@${n.poster}>` : '—', `<#${n.channel}>`, n.keys, link(m, n.permalink))
+      : m.pasted.floodMore(n.keys, link(m, n.permalink));
+  return { text, blocks: [section(text)] };
 }
 
 /** To the security channel: where, by whom, whose key, whether a secret was next to it; approvers may deactivate it. */

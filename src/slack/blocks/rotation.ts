@@ -49,9 +49,11 @@ export function rotationRequestModal(
   preselect?: string,
   /** Key ID → the account it is in, as people read it: set when the person has IAM users in several accounts. */
   accountOf?: ReadonlyMap<string, string>,
+  /** Inactive keys that may still be replaced: switched off because they leaked. */
+  leaked: ReadonlySet<string> = new Set(),
 ): ModalView {
   const active = keys
-    .filter((k) => k.status === 'Active')
+    .filter((k) => k.status === 'Active' || leaked.has(k.accessKeyId))
     .sort((a, b) => a.createDate.getTime() - b.createDate.getTime());
   const base = {
     type: 'modal' as const,
@@ -66,7 +68,8 @@ export function rotationRequestModal(
       ? m.keyLastUsed(isoDate(k.lastUsed.date), k.lastUsed.serviceName, k.lastUsed.region)
       : m.keyNeverUsed;
     const account = accountOf?.get(k.accessKeyId);
-    const text = m.rotation.keyOption(k.accessKeyId, age, used);
+    const option = m.rotation.keyOption(k.accessKeyId, age, used);
+    const text = leaked.has(k.accessKeyId) ? `${m.rotation.leakedOption} · ${option}` : option;
     return {
       text: { type: 'plain_text' as const, text: clamp(account ? `${account} · ${text}` : text, 75) },
       value: k.accessKeyId,

@@ -58,7 +58,10 @@ export async function openRotationModal(
         how.preselect ??
         keys.find((k) => byDate && k.createDate.toISOString().slice(0, 19) === byDate)?.accessKeyId;
       const names = [...new Set(held.map((h) => h.owner.user.userName))].join(', ') || caller.user.userName;
-      view = rotationRequestModal(caller.m, names, keys, deps.clock.now(), preselect, accountOf);
+      const leaked = new Set<string>();
+      for (const k of keys)
+        if (k.status !== 'Active' && (await deps.rotation.leaked?.(k.accessKeyId))) leaked.add(k.accessKeyId);
+      view = rotationRequestModal(caller.m, names, keys, deps.clock.now(), preselect, accountOf, leaked);
     } catch (error) {
       if (!(error instanceof FactError)) throw error;
       view = modal(caller.m, [section(caller.m.couldNotCheck(caller.m.fault(error.reason)))], {

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { mapIamUserToSlack } from '../../../domain/identity.js';
 import { messagesFor } from '../../../i18n/messages.js';
-import { keyOfUser, ownedKey, reactivateRetiredKey, retireKey } from '../../../services/keys/retire-key.js';
-import { code } from '../../blocks/mrkdwn.js';
+import { deactivatePastedKey } from '../../../services/keys/deactivate-pasted-key.js';
+import { reactivateRetiredKey } from '../../../services/keys/retire-key.js';
+import { code, isoMinute } from '../../blocks/mrkdwn.js';
 import type { SlackDeps } from '../../deps.js';
 import { openRetireModal, refusalText } from '../retire-modal.js';
 import { openRotationModal } from '../rotation-modal.js';
@@ -32,14 +32,20 @@ export function createRetireReactivateButton(deps: SlackDeps) {
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const keyId = keyIdOf(action.value);
     const result = await reactivateRetiredKey(deps.retire, body.user.id, keyId);
+    const until =
+      result === 'done' ? (await deps.retire.retirements.get(keyId))?.reactivatedUntil : undefined;
     const text =
       result === 'done'
-        ? m.retire.reactivated(code(keyId))
+        ? m.retire.reactivated(code(keyId), isoMinute(until))
         : result === 'not_owner'
           ? m.retire.refused.not_owner
           : result === 'failed'
             ? m.retire.failed
-            : m.retire.notNow;
+            : result === 'leaked'
+              ? m.retire.leakedStaysOff(code(keyId))
+              : result === 'once'
+                ? m.retire.onceOnly
+                : m.retire.notNow;
     if (result === 'not_owner')
       deps.logger.warn(
         { slackUserId: body.user.id, accessKeyId: keyId },
@@ -50,67 +56,27 @@ export function createRetireReactivateButton(deps: SlackDeps) {
 }
 
 /**
- * "Deactivate now" on a key pasted into Slack: its owner, or any approver (from the security channel). No modal: a
- * leaked key goes off at once. Who clicked is checked against IAM and APPROVERS, never taken from the button.
+ * "Deactivate now" on a key pasted into Slack: its owner, or an approver (from the security channel) for a key the bot
+ * recorded as pasted. No modal: a leaked key goes off at once.
  */
 export function createPastedDeactivateButton(deps: SlackDeps) {
   return async function pastedDeactivateButton({ ack, body, action, respond }: Args): Promise<void> {
     await ack();
-    const clicker = body.user.id;
-    const m = messagesFor(deps.directory.peek(clicker)?.locale);
+    const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const keyId = keyIdOf(action.value);
-    let owned = await ownedKey(deps.retire, clicker, keyId);
-    let ownerSlackId = clicker;
-    if (
-      owned.kind === 'refused' &&
-      owned.why === 'not_owner' &&
-      (await deps.rotation.approvers.isApprover(clicker).catch((error) => {
-        deps.logger.error(
-          { err: error, slackUserId: clicker },
-          'could not tell whether the clicker is an approver',
-        );
-        return false;
-      }))
-    ) {
-      // The key's own account (any the bot looks after), then its IAM user there.
-      const accountId = await deps.keyLookup.accountOf(keyId).catch(() => undefined);
-      const ours = accountId ? await deps.pasted.ourAccounts().catch(() => [] as readonly string[]) : [];
-      const user =
-        accountId && ours.includes(accountId)
-          ? await deps.keyLookup.userOf(keyId, accountId).catch(() => undefined)
-          : undefined;
-      owned = user ? await keyOfUser(deps.retire, user, keyId) : { kind: 'refused', why: 'not_active' };
-      if (user) {
-        const index = await deps.directory.index().catch(() => undefined);
-        ownerSlackId =
-          (index && mapIamUserToSlack(user, index, deps.settings.emailTagKey)?.slackUserId) ?? clicker;
-      }
-    }
-    if (owned.kind !== 'ok') {
-      deps.logger.warn(
-        { slackUserId: clicker, accessKeyId: keyId, why: owned.kind === 'refused' ? owned.why : 'failed' },
-        'deactivation of a pasted key refused',
-      );
-      await respond(
-        ephemeral(
-          owned.kind === 'failed' ? m.couldNotCheck(m.fault(owned.reason)) : refusalText(m, owned.why),
-        ),
-      );
-      return;
-    }
-    const result = await retireKey(deps.retire, {
-      user: owned.user,
-      keyId,
-      ownerSlackId,
-      actor: clicker,
-      source: 'pasted',
-    });
+    const result = await deactivatePastedKey(deps.deactivatePasted, body.user.id, keyId);
     const text =
-      result === 'done'
-        ? m.retire.switchedOff(code(keyId), code(owned.user.userName))
-        : result === 'already'
+      result.kind === 'done'
+        ? m.retire.switchedOff(code(keyId), code(result.iamUser))
+        : result.kind === 'already'
           ? m.retire.already
-          : refusalText(m, result);
+          : result.kind === 'failed'
+            ? result.reason
+              ? m.couldNotCheck(m.fault(result.reason))
+              : m.retire.failed
+            : result.why === 'not_reported'
+              ? m.retire.refused.not_reported
+              : refusalText(m, result.why);
     await respond(ephemeral(text));
   };
 }
