@@ -6,7 +6,6 @@ import {
   CreateAccessKeyCommand,
   CreateAccountAliasCommand,
   CreateUserCommand,
-  IAMClient,
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -15,13 +14,13 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { OWNER_CONFIRMED_TAG } from '../src/domain/identity.js';
 import { openSqlite } from '../src/store/db.js';
 import { createPostureStore } from '../src/store/posture-store.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
-import { describeWithMoto, motoUrl, unique } from './helpers/aws.js';
+import { adminClientsIn, describeWithMoto, motoUrl, unique } from './helpers/aws.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';
 import { approveUntilDelivered, fileRotation } from './helpers/rotation-bolt.js';
 import { interaction, post, slashCommand } from './helpers/slack-requests.js';
@@ -33,22 +32,6 @@ const OWN = '123456789012';
 const A = '444444444444';
 const B = '555555555555';
 const DENIED = '666666666666';
-
-/** Admin clients acting in `accountId`, as moto does after AssumeRole into that account. */
-async function inAccount(accountId: string) {
-  const sts = new STSClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
-  const r = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test' }),
-  );
-  sts.destroy();
-  const credentials = {
-    accessKeyId: r.Credentials?.AccessKeyId ?? '',
-    secretAccessKey: r.Credentials?.SecretAccessKey ?? '',
-    sessionToken: r.Credentials?.SessionToken ?? '',
-  };
-  const config = { endpoint: motoUrl, region: 'ap-northeast-2', credentials };
-  return { iam: new IAMClient(config), secrets: new SecretsManagerClient(config) };
-}
 
 describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', () => {
   let proxy: AwsProxy;
@@ -67,16 +50,26 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
   async function start(env: Record<string, string>) {
     trail.reset();
     trail.on(LookupEventsCommand).resolves({ Events: [] });
-    now = Date.now();
+    // Noon UTC today: inside the people's working hours (their zone is UTC), whenever the suite runs.
+    now = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`).getTime();
     t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', ...env }, { awsEndpoint: proxy.url, clock });
   }
 
-  /** An IAM user with one key in `accountId`, tagged for `slackUserId`. */
+  /**
+   * An IAM user with one key in `accountId`, tagged for `slackUserId` — and confirmed by an administrator as that
+   * person's (`aws-mfa-bot:owner-confirmed`): several IAM users claiming one person are otherwise a conflict.
+   */
   async function userIn(accountId: string, slackUserId: string) {
-    const { iam, secrets } = await inAccount(accountId);
+    const { iam, secrets } = await adminClientsIn(accountId);
     const userName = unique('multi');
     await iam.send(
-      new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'SlackUserId', Value: slackUserId }] }),
+      new CreateUserCommand({
+        UserName: userName,
+        Tags: [
+          { Key: 'SlackUserId', Value: slackUserId },
+          { Key: OWNER_CONFIRMED_TAG, Value: slackUserId },
+        ],
+      }),
     );
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
     return { iam, secrets, userName, keyId: key.AccessKey?.AccessKeyId ?? '' };
@@ -85,7 +78,7 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
   it('a person mapped in two accounts gets one checklist with both, and rotates a key in the other account', async () => {
     await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}` });
     const assumed = proxy.count('AssumeRole');
-    const person = await t.engineer({ mfa: true });
+    const person = await t.engineer({ mfa: true, confirmed: true });
     const there = await userIn(A, person.slackUserId);
     await there.iam.send(new CreateAccountAliasCommand({ AccountAlias: 'team-a' }));
 
@@ -143,7 +136,7 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
   it('scans every account; one whose role cannot be assumed is listed as unreadable while the others are scanned', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'aws-mfa-bot-accounts-')), 'bot.db');
     await start({ AWS_ACCOUNTS: `${A},${B},${DENIED}`, DATABASE_URL: `sqlite:${dbFile}` });
-    const ownPerson = await t.engineer({ mfa: false });
+    const ownPerson = await t.engineer({ mfa: false, confirmed: true });
     await t.iam.send(new CreateAccessKeyCommand({ UserName: ownPerson.userName }));
     const inA = await userIn(A, ownPerson.slackUserId);
     const other = await t.engineer({ mfa: false });
@@ -217,7 +210,7 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
       '710000000006',
     ];
     await start({ AWS_ACCOUNTS: many.join(',') });
-    const person = await t.engineer({ mfa: true });
+    const person = await t.engineer({ mfa: true, confirmed: true });
     for (const id of many) await userIn(id, person.slackUserId);
 
     await post(t.baseUrl, slashCommand({ user_id: person.slackUserId, trigger_id: t.fake.issueTriggerId() }));

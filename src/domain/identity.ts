@@ -20,7 +20,11 @@ export interface DirectoryIndex {
   byEmail(email: string): SlackPerson | undefined;
 }
 
-export type MappingRule = 'tag' | 'email-tag' | 'user-name';
+/**
+ * How an IAM user (or an IAM Identity Center user, `sso-email`) was matched to a Slack person: the SlackUserId tag,
+ * the e-mail tag, the user name being an e-mail address, or the Slack profile e-mail found in the identity store.
+ */
+export type MappingRule = 'tag' | 'email-tag' | 'user-name' | 'sso-email';
 
 export interface Mapping {
   readonly slackUserId: string;
@@ -79,8 +83,9 @@ export function claimsFor(
 }
 
 /**
- * An administrator confirms that several IAM users in one account really are one person's by tagging each of them
- * with this key and the person's Slack user ID (a tag non-admins must not be allowed to set: see the README).
+ * An administrator confirms that several IAM users really are one person's — in one account or across the accounts
+ * the bot looks after — by tagging each of them with this key and the person's Slack user ID (a tag non-admins must
+ * not be allowed to set: see the README).
  */
 export const OWNER_CONFIRMED_TAG = 'aws-mfa-bot:owner-confirmed';
 
@@ -89,30 +94,61 @@ export type MappingTrust =
   | { readonly kind: 'trusted' }
   /** Mapped by e-mail, which a Slack profile change can steer, too recently: trusted from then on. */
   | { readonly kind: 'recent'; readonly trustedFrom: number }
-  /** Several IAM users in one account claim the person: nobody acts on them until an administrator resolves it. */
+  /** Several IAM users claim the person: nobody acts on them until an administrator resolves it. */
   | { readonly kind: 'contested'; readonly claimants: readonly string[] };
 
-/** The claims that make a conflict: two or more in one account, not all confirmed by an administrator. */
-export function conflictingClaims(claim: Claim, claims: readonly Claim[]): Claim[] {
-  const rivals = claims.filter((c) => c.user.accountId === claim.user.accountId);
-  if (rivals.length < 2) return [];
-  const confirmed = rivals.every((c) => tagValue(c.user, OWNER_CONFIRMED_TAG) === c.mapping.slackUserId);
-  return confirmed ? [] : rivals;
+/**
+ * The claims that make a conflict: two or more IAM users claiming one person in any of the accounts the bot looks
+ * after (an IAM user in another account tagged with someone's SlackUserId is as much a claim as one beside theirs),
+ * unless an administrator confirmed every one of them.
+ */
+export function conflictingClaims(claims: readonly Claim[]): Claim[] {
+  if (claims.length < 2) return [];
+  const confirmed = claims.every((c) => tagValue(c.user, OWNER_CONFIRMED_TAG) === c.mapping.slackUserId);
+  return confirmed ? [] : [...claims];
 }
+
+/** What the bot remembers of one mapping: since when it has held, and whether the operator trusted it. */
+export interface MappingRecord {
+  readonly since: number;
+  /** `aws-mfa-bot identities trust`: trusted now, until the IAM user maps to someone else. */
+  readonly trustedAt?: number | undefined;
+}
+
+/** E-mail rules: a Slack profile change (a recycled address, an admin or SCIM edit) can steer them. */
+export const steerable = (rule: MappingRule) => rule !== 'tag';
 
 /**
  * Key actions need a mapping the person cannot steer: the SlackUserId tag (which only administrators should be
- * allowed to set), or an e-mail mapping that has stayed the same for `trustMs` since `since`.
+ * allowed to set), an e-mail mapping the operator trusted, or one that has stayed the same for `trustMs`. A sighting
+ * dated ahead of `now` (a process whose clock ran ahead) counts as now: it never locks a mapping for longer.
  */
 export function mappingTrust(
   claim: Claim,
   claims: readonly Claim[],
-  since: number,
+  record: MappingRecord,
   now: number,
   trustMs: number,
 ): MappingTrust {
-  const rivals = conflictingClaims(claim, claims);
-  if (rivals.length > 0) return { kind: 'contested', claimants: rivals.map((c) => c.user.userName) };
-  if (claim.mapping.rule === 'tag' || now >= since + trustMs) return { kind: 'trusted' };
+  const rivals = conflictingClaims(claims);
+  if (rivals.length > 0) {
+    // Across accounts a name alone may repeat: each claimant is then named with its account.
+    const several = new Set(rivals.map((c) => c.user.accountId)).size > 1;
+    const name = (c: Claim) => (several ? `${c.user.userName} (${c.user.accountId})` : c.user.userName);
+    return { kind: 'contested', claimants: rivals.map(name) };
+  }
+  return emailTrust(claim.mapping.rule, record, now, trustMs);
+}
+
+/** The trust of a mapping on its own (no rivals): the tag at once, an e-mail once trusted or stable long enough. */
+export function emailTrust(
+  rule: MappingRule,
+  record: MappingRecord,
+  now: number,
+  trustMs: number,
+): MappingTrust {
+  if (!steerable(rule) || record.trustedAt !== undefined) return { kind: 'trusted' };
+  const since = Math.min(record.since, now);
+  if (now >= since + trustMs) return { kind: 'trusted' };
   return { kind: 'recent', trustedFrom: since + trustMs };
 }

@@ -338,6 +338,12 @@ const en = {
       `${who} says IAM user ${user} is not theirs. Check its tags (SlackUserId, e-mail).`,
     mappingChanged: (user: string, from: string, to: string, rule: string) =>
       `:warning: IAM user ${user}, which has access keys, now maps to ${to} (was ${from}) through ${rule}. If that is not expected, fix its tags: an e-mail change in Slack must not hand over keys.`,
+    mappingNew: (user: string, to: string, rule: string) =>
+      `:warning: IAM user ${user}, which has access keys, is matched to ${to} by e-mail (${rule}) for the first time. Key actions open after EMAIL_MAPPING_TRUST_HOURS, or when the operator trusts it (\`aws-mfa-bot identities trust\`). If ${to} is not its owner (a departed owner's address taken over), fix its tags now.`,
+    mappingsNew: (n: number) =>
+      `:warning: ${n} IAM users with access keys are matched to Slack people by e-mail for the first time. Review them with \`aws-mfa-bot identities\` and trust the right ones with \`aws-mfa-bot identities trust\`:`,
+    mappingsTrusted: (n: number, by: string) =>
+      `:white_check_mark: ${by} trusted ${n} e-mail mappings (\`aws-mfa-bot identities trust\`): their people may act on keys now.`,
     identityConflict: (who: string, users: string) =>
       `:no_entry: Several IAM users claim ${who}: ${users}. Key actions on them are refused until an administrator removes the wrong SlackUserId/e-mail tag or confirms each with \`aws-mfa-bot:owner-confirmed\`.`,
   },
@@ -815,6 +821,12 @@ const ko: Messages = {
       `${who}님이 IAM 사용자 ${user}는 본인 것이 아니라고 합니다. 태그(SlackUserId, 이메일)를 확인하세요.`,
     mappingChanged: (user, from, to, rule) =>
       `:warning: Access Key가 있는 IAM 사용자 ${user}가 이제 ${to}에 매핑됩니다(이전: ${from}, 규칙: ${rule}). 예상한 변경이 아니라면 태그를 고치세요. Slack의 e-mail 변경으로 키가 넘어가면 안 됩니다.`,
+    mappingNew: (user, to, rule) =>
+      `:warning: Access Key가 있는 IAM 사용자 ${user}가 처음으로 e-mail(${rule})로 ${to}에 매핑되었습니다. EMAIL_MAPPING_TRUST_HOURS가 지나거나 운영자가 신뢰하면(\`aws-mfa-bot identities trust\`) 키 작업이 열립니다. ${to}가 소유자가 아니라면(떠난 소유자의 주소를 누가 이어받은 경우) 지금 태그를 고치세요.`,
+    mappingsNew: (n) =>
+      `:warning: Access Key가 있는 IAM 사용자 ${n}명이 처음으로 e-mail로 Slack 사용자에 매핑되었습니다. \`aws-mfa-bot identities\`로 검토하고 맞는 것은 \`aws-mfa-bot identities trust\`로 신뢰하세요:`,
+    mappingsTrusted: (n, by) =>
+      `:white_check_mark: ${by}님이 e-mail 매핑 ${n}개를 신뢰했습니다(\`aws-mfa-bot identities trust\`). 이제 해당 사용자가 키 작업을 할 수 있습니다.`,
     identityConflict: (who, users) =>
       `:no_entry: 여러 IAM 사용자가 ${who}로 매핑됩니다: ${users}. 관리자가 잘못된 SlackUserId/e-mail 태그를 지우거나 각 사용자를 \`aws-mfa-bot:owner-confirmed\`로 확인할 때까지 키 작업을 거부합니다.`,
   },

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../domain/findings.js';
-import type { DirectoryIndex, MappingRule, SlackPerson } from '../domain/identity.js';
+import type { DirectoryIndex, MappingRecord, MappingRule, SlackPerson } from '../domain/identity.js';
 import type { SsoSession, SsoUser } from '../domain/identity-center.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
 import type { PostureSnapshot } from '../domain/posture.js';
@@ -205,7 +205,11 @@ export interface PastedFloodNotice {
   readonly requestId?: undefined;
 }
 
-/** To the security channel: an IAM user with keys changed person, or several IAM users claim one person. */
+/**
+ * To the security channel, about who is who: an IAM user with keys changed person (`mapping_changed`) or was matched
+ * by e-mail for the first time (`mapping_new`; a scan's first sightings come as one `mappings_new`); several IAM users
+ * claim one person (`identity_conflict`); the operator trusted e-mail mappings (`mappings_trusted`).
+ */
 export type IdentityNotice =
   | {
       readonly kind: 'mapping_changed';
@@ -213,6 +217,22 @@ export type IdentityNotice =
       readonly from: string;
       readonly to: string;
       readonly rule: MappingRule;
+      readonly requestId?: undefined;
+    }
+  | {
+      readonly kind: 'mapping_new';
+      readonly iamUserArn: string;
+      readonly to: string;
+      readonly rule: MappingRule;
+      readonly requestId?: undefined;
+    }
+  | {
+      readonly kind: 'mappings_new' | 'mappings_trusted';
+      /** The first few IAM user ARNs with their person, and how many there are in all. */
+      readonly mappings: readonly { readonly iamUserArn: string; readonly to: string }[];
+      readonly total: number;
+      /** mappings_trusted: who trusted them (the operator, as the CLI names them). */
+      readonly by?: string;
       readonly requestId?: undefined;
     }
   | {
@@ -481,18 +501,41 @@ export interface RatePort {
 
 export interface MappingChange {
   readonly iamUserArn: string;
-  readonly from: string;
+  /** The person it mapped to before (a first sighting: none). */
+  readonly from: string | undefined;
   readonly to: string;
   readonly rule: MappingRule;
 }
 
-/** Who each IAM user maps to, remembered with the time it started. */
+/** One remembered mapping: which person, by which rule, since when, and whether the operator trusted it. */
+export interface StoredMapping extends MappingRecord {
+  readonly iamUserArn: string;
+  readonly slackUserId: string;
+  readonly rule: MappingRule;
+  readonly trustedBy?: string | undefined;
+}
+
+/** Who each IAM user (and IAM Identity Center user) maps to, remembered with the time it started. */
 export interface IdentityStore {
-  /** Records what is seen now; resolves with since when each mapping has held, and those that changed person. */
+  /**
+   * Records what is seen now; resolves with what is remembered of each mapping, those that changed person, and those
+   * seen for the first time.
+   */
   observe(
     observations: readonly { iamUserArn: string; slackUserId: string; rule: MappingRule }[],
     at: number,
-  ): Promise<{ since: Map<string, number>; changed: MappingChange[] }>;
+  ): Promise<{ records: Map<string, MappingRecord>; changed: MappingChange[]; first: MappingChange[] }>;
+  /** What is remembered of these (read only). */
+  read(iamUserArns: readonly string[]): Promise<Map<string, StoredMapping>>;
+  /**
+   * The operator trusts these mappings now (each as seen: it is recorded if it was not yet). Resolves with the ARNs
+   * newly trusted; one already trusted, or mapping to someone else by now, is left as it is.
+   */
+  trust(
+    observations: readonly { iamUserArn: string; slackUserId: string; rule: MappingRule }[],
+    at: number,
+    by: string,
+  ): Promise<string[]>;
 }
 
 export interface ScanStore {

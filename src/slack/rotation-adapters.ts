@@ -124,6 +124,9 @@ export function createMessenger(
           message = trailMessage(m, notice);
           break;
         case 'mapping_changed':
+        case 'mapping_new':
+        case 'mappings_new':
+        case 'mappings_trusted':
         case 'identity_conflict':
           message = identityMessage(m, notice);
           break;

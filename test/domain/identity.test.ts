@@ -159,13 +159,43 @@ describe('mappingTrust', () => {
       { kind: 'contested', claimants: ['alice', 'mallory'] },
     ],
     [
-      'the same person in two accounts is no conflict',
+      // Another account the bot looks after is no safer place for a false claim.
+      'an IAM user in another account tagged with the same person',
       tagged,
       [tagged, alice('alice', { SlackUserId: 'U0ALICE' }, '210987654321')],
       now,
+      { kind: 'contested', claimants: ['alice (123456789012)', 'alice (210987654321)'] },
+    ],
+    [
+      'the same person in two accounts, each confirmed by an administrator',
+      alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+      [
+        alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }),
+        alice('alice', { SlackUserId: 'U0ALICE', [OWNER_CONFIRMED_TAG]: 'U0ALICE' }, '210987654321'),
+      ],
+      now,
       { kind: 'trusted' },
     ],
+    [
+      'an e-mail mapping seen first by a process whose clock ran an hour ahead',
+      byEmail,
+      [byEmail],
+      now + HOUR,
+      { kind: 'recent', trustedFrom: now + 72 * HOUR },
+    ],
   ] as const)('%s', (_name, claim, claims, since, expected) => {
-    expect(mappingTrust(claim, claims, since, now, 72 * HOUR)).toEqual(expected);
+    expect(mappingTrust(claim, claims, { since }, now, 72 * HOUR)).toEqual(expected);
+  });
+
+  it('an e-mail mapping the operator trusted is trusted at once; 0 hours means at once even for a sighting ahead', () => {
+    expect(mappingTrust(byEmail, [byEmail], { since: now, trustedAt: now }, now, 72 * HOUR)).toEqual({
+      kind: 'trusted',
+    });
+    expect(mappingTrust(byEmail, [byEmail], { since: now + HOUR }, now, 0)).toEqual({ kind: 'trusted' });
+    // The operator's trust does not settle a conflict: that needs the administrators' tags.
+    const rival = alice('mallory', { SlackUserId: 'U0ALICE' });
+    expect(mappingTrust(byEmail, [byEmail, rival], { since: now, trustedAt: now }, now, 0).kind).toBe(
+      'contested',
+    );
   });
 });

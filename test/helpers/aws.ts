@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, inject } from 'vitest';
 
 /** moto_server's URL for this run, or '' when moto is not installed (the global setup already said so, loudly). */
@@ -53,4 +55,20 @@ export function recordActions(
     },
     { step: 'initialize', name: `recordActions-${service}` },
   );
+}
+
+/** Admin clients acting in `accountId`, as moto does after AssumeRole into that account. */
+export async function adminClientsIn(accountId: string) {
+  const sts = new STSClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+  const r = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test' }),
+  );
+  sts.destroy();
+  const credentials = {
+    accessKeyId: r.Credentials?.AccessKeyId ?? '',
+    secretAccessKey: r.Credentials?.SecretAccessKey ?? '',
+    sessionToken: r.Credentials?.SessionToken ?? '',
+  };
+  const config = { endpoint: motoUrl, region: 'ap-northeast-2', credentials };
+  return { iam: new IAMClient(config), secrets: new SecretsManagerClient(config) };
 }

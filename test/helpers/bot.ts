@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadConfig } from '../../src/config.js';
+import { OWNER_CONFIRMED_TAG } from '../../src/domain/identity.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
@@ -18,7 +19,14 @@ export interface TestBot {
   readonly logs: Record<string, unknown>[];
   readonly iam: IAMClient;
   /** An engineer: an IAM user mapped to a Slack member through the SlackUserId tag. */
-  engineer(options?: { locale?: string; mfa?: boolean; mapped?: boolean; tz?: string }): Promise<Engineer>;
+  engineer(options?: {
+    locale?: string;
+    mfa?: boolean;
+    mapped?: boolean;
+    tz?: string;
+    /** Also tagged `aws-mfa-bot:owner-confirmed`: for a person with IAM users in several accounts. */
+    confirmed?: boolean;
+  }): Promise<Engineer>;
   enableMfa(userName: string): Promise<string>;
   /**
    * `userId` clicks a button on a message in `channelId` (an approval message, a DM). Resolves once posted;
@@ -134,7 +142,7 @@ export async function startTestBot(
     logs,
     iam,
     enableMfa,
-    async engineer({ locale = 'en-US', mfa = false, mapped = true, tz = 'UTC' } = {}) {
+    async engineer({ locale = 'en-US', mfa = false, mapped = true, tz = 'UTC', confirmed = false } = {}) {
       const suffix = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
       const slackUserId = `U0${suffix}`;
       const userName = `eng-${suffix.toLowerCase()}`;
@@ -148,7 +156,10 @@ export async function startTestBot(
       await iam.send(
         new CreateUserCommand({
           UserName: userName,
-          Tags: mapped ? [{ Key: 'SlackUserId', Value: slackUserId }] : [],
+          Tags: [
+            ...(mapped ? [{ Key: 'SlackUserId', Value: slackUserId }] : []),
+            ...(confirmed ? [{ Key: OWNER_CONFIRMED_TAG, Value: slackUserId }] : []),
+          ],
         }),
       );
       if (mfa) await enableMfa(userName);

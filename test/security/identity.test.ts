@@ -3,7 +3,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { VIEW } from '../../src/slack/action-ids.js';
-import { describeWithMoto, unique } from '../helpers/aws.js';
+import { adminClientsIn, describeWithMoto, unique } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { submitRotationRequest } from '../helpers/rotation-bolt.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
@@ -141,5 +141,98 @@ describeWithMoto('attack: identity tricks against key actions', () => {
     await t.iam.send(new UntagUserCommand({ UserName: attackerUser, TagKeys: ['SlackUserId'] }));
     offset += 6 * 60_000;
     expect(offersKeys(await command(victim.slackUserId, 'rotate'))).toBe(true);
+  });
+});
+
+describeWithMoto('attack: claims across accounts, and first e-mail claims on keys', () => {
+  const OTHER = '777777777777';
+  let t: TestBot;
+  let offset = 0;
+  const clock = { now: () => new Date(Date.now() + offset) };
+
+  beforeEach(async () => {
+    offset = 0;
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: OTHER }, { clock });
+  });
+  afterEach(() => t.stop());
+
+  async function view(userId: string, text: string): Promise<string> {
+    const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;
+    await post(t.baseUrl, slashCommand({ user_id: userId, text, trigger_id: t.fake.issueTriggerId() }));
+    await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
+    return JSON.stringify(t.fake.callsTo('views.update').at(-1)?.args.view);
+  }
+  const securityPosts = () =>
+    t.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === 'C0SECURITY');
+
+  it("row 4: an IAM user in another looked-after account tagged with the victim's SlackUserId is a conflict", async () => {
+    const victim = await t.engineer({ mfa: true });
+    await t.iam.send(new CreateAccessKeyCommand({ UserName: victim.userName }));
+    // The attacker's IAM user in the other account, tagged with the victim's Slack ID: its secret would be theirs.
+    const { iam } = await adminClientsIn(OTHER);
+    const planted = unique('planted');
+    await iam.send(
+      new CreateUserCommand({ UserName: planted, Tags: [{ Key: 'SlackUserId', Value: victim.slackUserId }] }),
+    );
+    await iam.send(new CreateAccessKeyCommand({ UserName: planted }));
+    iam.destroy();
+
+    const checklist = await view(victim.slackUserId, '');
+    expect(checklist).toContain('Several IAM users claim to be you');
+    expect(checklist).toContain(`${planted} (${OTHER})`);
+    const rotate = await view(victim.slackUserId, 'rotate');
+    expect(rotate).not.toContain(`"callback_id":"${VIEW.rotationRequest}"`);
+    await t.fake.waitFor(() =>
+      securityPosts().some((c) => String(c.args.text).includes('Several IAM users claim')),
+    );
+    await view(victim.slackUserId, 'rotate');
+    expect(
+      securityPosts().filter((c) => String(c.args.text).includes('Several IAM users claim')),
+    ).toHaveLength(1);
+  });
+
+  it('row 3: the first e-mail claim on an IAM user with keys is told to security at once, not 73 hours later', async () => {
+    // A departed owner's address, now someone else's Slack profile: the first sighting of this mapping.
+    const email = `${unique('departed')}@example.com`;
+    const claimant = `U0${unique('C').slice(2).toUpperCase().replace(/-/g, '')}`;
+    t.fake.members.push({ id: claimant, profile: { email } });
+    const userName = unique('keyholder');
+    await t.iam.send(new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'email', Value: email }] }));
+    await t.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+
+    expect(await view(claimant, 'rotate')).toContain('key actions become available on');
+    await t.fake.waitFor(() =>
+      securityPosts().some((c) => String(c.args.text).includes('for the first time')),
+    );
+    const alert = String(
+      securityPosts().find((c) => String(c.args.text).includes('for the first time'))?.args.text,
+    );
+    expect(alert).toContain(userName);
+    expect(alert).toContain(`<@${claimant}>`);
+    expect(alert).toContain('aws-mfa-bot identities trust');
+  });
+
+  it('row 3, in bulk: a scan that first sees e-mail claims on keys tells security once, in one message', async () => {
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const email = `${unique('bulk')}@example.com`;
+      t.fake.members.push({ id: `U0BULK${i}${unique('x').slice(2, 6).toUpperCase()}`, profile: { email } });
+      const userName = unique('bulk-user');
+      names.push(userName);
+      await t.iam.send(new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'email', Value: email }] }));
+      await t.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    }
+    await t.bot.scan({ dryRun: false });
+    await t.fake.waitFor(() =>
+      securityPosts().some((c) => String(c.args.text).includes('for the first time')),
+    );
+    const firsts = securityPosts().filter((c) => String(c.args.text).includes('for the first time'));
+    expect(firsts).toHaveLength(1);
+    for (const name of names) expect(String(firsts[0]?.args.text)).toContain(name);
+    // The next scan has nothing new to say.
+    await t.bot.scan({ dryRun: false });
+    expect(securityPosts().filter((c) => String(c.args.text).includes('for the first time'))).toHaveLength(1);
   });
 });

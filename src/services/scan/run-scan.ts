@@ -150,7 +150,10 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const { rows, unreadable } = await readReports(deps, now);
   const reported = evaluateReport(rows, now, deps.config);
 
-  const ownersNeeded = reported.some((f) => f.audience === 'owner') || deps.identityCenter !== undefined;
+  // Owners are needed for nudges, Identity Center, and to watch who holds keys (a new e-mail claim on one is news).
+  const withKeys = new Set(rows.filter((r) => !r.isRoot && r.keys.some((k) => k.active)).map((r) => r.arn));
+  const ownersNeeded =
+    reported.some((f) => f.audience === 'owner') || deps.identityCenter !== undefined || withKeys.size > 0;
   const [users, index]: [IamUser[], DirectoryIndex | undefined] = ownersNeeded
     ? await Promise.all([deps.iam.listUsers(), deps.directory.index()])
     : [[], undefined];
@@ -215,7 +218,16 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     ...(sso ? { stages: sso.stages } : {}),
   };
   if (!options.dryRun) {
-    await deps.identities?.watch([...owners.values()]);
+    if (deps.identities && index) {
+      // Everyone mapped who holds a key, besides the owners of findings: who is who is remembered for all of them.
+      for (const arn of withKeys) {
+        const user = byArn.get(arn);
+        const mapping =
+          user && !owners.has(arn) ? mapIamUserToSlack(user, index, deps.config.emailTagKey) : undefined;
+        if (user && mapping) owners.set(arn, { user, mapping });
+      }
+      await deps.identities.watch([...owners.values()], { withKeys });
+    }
     await deps.scans.saveScan(deps.newId(), at, counts);
     if (deps.posture)
       await recordPosture(deps, deps.posture, { rows, items, byArn, index, now, sso, unreadable });
