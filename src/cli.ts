@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import dotenv from 'dotenv';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
 import { type CheckResult, fail, formatCheck } from './doctor/check.js';
@@ -7,6 +8,7 @@ import { runDoctor } from './doctor/run-doctor.js';
 import type { PostureCounts } from './domain/posture.js';
 import { createLogger, redactText } from './logger.js';
 import {
+  identitiesOnce,
   planJobsOnce,
   type RunningBot,
   reportOnce,
@@ -15,6 +17,7 @@ import {
   scanOnce,
   startBot,
 } from './main.js';
+import type { IdentityEntry } from './services/identities.js';
 import type { PlannedStep } from './services/plan-jobs.js';
 import type { ScanResult } from './services/scan/run-scan.js';
 
@@ -33,6 +36,11 @@ Commands:
               --png FILE   write it as a PNG (required)
               --weeks N    how many weeks, 4-52 (default 12)
               --snapshots FILE  draw these snapshots (JSON) instead of the database's (docs/posture-sample.png)
+  identities  every IAM user ↔ Slack person mapping: how, since when, trusted / waiting until / contested
+              --json     machine-readable output
+  identities trust (--all | ARN…)
+            trust the listed e-mail mappings now (or every one that waits): their people may act on keys at
+            once; audited, and told to SECURITY_CHANNEL
   doctor    check the setup (configuration, Slack, database, AWS) without changing anything; exit 0 only
             when nothing failed (warnings do not fail)
               --json     one JSON object per check, one per line
@@ -215,6 +223,65 @@ async function report(args: string[]): Promise<void> {
   process.stdout.write(`${chart.summary}\n${file}: ${chart.png.length} bytes\n`);
 }
 
+function printIdentities(entries: readonly IdentityEntry[], json: boolean, noDatabase: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ noDatabase, identities: entries })}\n`);
+    return;
+  }
+  const when = (ms: number | undefined) =>
+    ms === undefined ? '' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const lines = entries.map((e) => {
+    const note =
+      e.state === 'waiting'
+        ? `until ${when(e.trustedFrom)}`
+        : e.state === 'new'
+          ? 'waits from its first use'
+          : e.state === 'contested'
+            ? `with ${(e.claimants ?? []).filter((c) => c !== e.iamUserArn).join(', ')}`
+            : e.trustedAt !== undefined
+              ? `trusted ${when(e.trustedAt)} by ${e.trustedBy ?? '?'}`
+              : e.since !== undefined
+                ? `since ${when(e.since)}`
+                : '';
+    return `${e.state.padEnd(10)} ${(e.rule ?? '-').padEnd(10)} ${(e.slackUserId ?? '-').padEnd(12)} ${e.iamUserArn}${note ? `  ${note}` : ''}`;
+  });
+  const count = (state: IdentityEntry['state']) => entries.filter((e) => e.state === state).length;
+  process.stdout.write(
+    `${lines.join('\n')}${lines.length ? '\n' : ''}${entries.length} mappings: ${count('trusted')} trusted, ${count('waiting')} waiting, ${count('new')} new, ${count('contested')} contested, ${count('unmapped')} unmapped${noDatabase ? ' (no database yet: every e-mail mapping starts waiting at its first use)' : ''}\n`,
+  );
+}
+
+async function identities(args: string[]): Promise<void> {
+  const trust = args[0] === 'trust';
+  const rest = trust ? args.slice(1) : args;
+  const json = rest.includes('--json');
+  const all = rest.includes('--all');
+  const arns = rest.filter((a) => !a.startsWith('--'));
+  const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--all');
+  if (unknown.length > 0 || (!trust && (all || arns.length > 0)) || (trust && all === arns.length > 0)) {
+    process.stderr.write('aws-mfa-bot: identities [--json] | identities trust (--all | ARN…) [--json]\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = configOrExit();
+  const by = `${userInfo().username}@${hostname()}`;
+  const result = await identitiesOnce(config, {
+    logger: createLogger(config.logLevel),
+    ...(trust ? { trust: all ? { all: true as const } : { arns }, by } : {}),
+  }).catch(exitOnStartupError);
+  if (!result.trusted) {
+    printIdentities(result.entries, json, result.noDatabase);
+    return;
+  }
+  const { trusted, refused } = result.trusted;
+  if (json) process.stdout.write(`${JSON.stringify({ trusted, refused })}\n`);
+  else
+    process.stdout.write(
+      `${[...trusted.map((a) => `trusted   ${a}`), ...refused.map((r) => `not trusted (${r.why.replace('_', ' ')})  ${r.iamUserArn}`)].join('\n')}\n${trusted.length} mappings trusted${config.securityChannel ? '; the security channel was told' : ''}\n`,
+    );
+  if (refused.length > 0) process.exitCode = 1;
+}
+
 async function start(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
@@ -258,6 +325,8 @@ async function main(argv: string[]): Promise<void> {
       return scan(argv.slice(1));
     case 'doctor':
       return doctor(argv.slice(1));
+    case 'identities':
+      return identities(argv.slice(1));
     case 'report':
       return report(argv.slice(1));
     case 'version':

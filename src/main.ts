@@ -26,11 +26,18 @@ import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
 import { createGetSsoStatus } from './services/get-sso-status.js';
+import {
+  type IdentitiesDeps,
+  type IdentityEntry,
+  listIdentities,
+  type TrustResult,
+  trustIdentities,
+} from './services/identities.js';
 import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
 import { type PlannedStep, planJobs } from './services/plan-jobs.js';
-import type { PostureStore } from './services/ports.js';
+import type { IdentityStore, PostureStore } from './services/ports.js';
 import { buildPostureChart, type PostureDeps, postPosture } from './services/post-posture.js';
 import type { RotationDeps } from './services/rotation/deps.js';
 import {
@@ -170,6 +177,11 @@ interface Services {
   readonly delivery: Delivery;
   readonly retire: RetireDeps;
   readonly mfaReset: MfaResetDeps;
+  /** Who is who, for the operator (`aws-mfa-bot identities`). */
+  readonly identities: IdentitiesDeps & {
+    readonly identities: IdentityStore;
+    readonly securityChannel: string | undefined;
+  };
 }
 
 /** Composition root: configuration → AWS, Slack and database clients → use cases. Shared by `start` and `jobs`. */
@@ -248,8 +260,9 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   const directory = createSlackDirectory(slackClient, { clock });
   const scans = createScanStore(db);
   const posture = createPostureStore(db);
+  const identityStore = createIdentityStore(db);
   const guard = createIdentityGuard({
-    identities: createIdentityStore(db),
+    identities: identityStore,
     scans,
     outbox: store,
     iam,
@@ -509,6 +522,15 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     delivery,
     retire,
     mfaReset,
+    identities: {
+      iam,
+      directory,
+      identities: identityStore,
+      clock,
+      emailTagKey: config.emailTagKey,
+      trustHours: config.emailMappingTrustHours,
+      securityChannel: config.securityChannel,
+    },
   };
 }
 
@@ -723,6 +745,37 @@ export async function planJobsOnce(config: Config, options: StartOptions = {}): 
       signals: services.signals,
     });
   } finally {
+    await services.db.close();
+    services.sts.destroy();
+    services.accounts.destroy();
+  }
+}
+
+/**
+ * `aws-mfa-bot identities`: every IAM user ↔ Slack person mapping, read only (no database yet: every e-mail mapping
+ * is new). With `trust`: the operator trusts those e-mail mappings now, audited, and the security channel is told.
+ */
+export async function identitiesOnce(
+  config: Config,
+  options: StartOptions & { trust?: { all: true } | { arns: readonly string[] }; by?: string },
+): Promise<{ entries: IdentityEntry[]; trusted?: TrustResult; noDatabase: boolean }> {
+  const state = options.trust ? undefined : await inspectDatabase(config.databaseUrl).catch(() => undefined);
+  if (state && state.kind !== 'missing') await state.db.close();
+  // Nothing is written for a listing: without a database (or an empty one) it reads as an empty one, in memory.
+  const noDatabase = state?.kind === 'missing' || (state?.kind === 'pending' && state.pending.includes(1));
+  const services = await buildServices(noDatabase ? { ...config, databaseUrl: 'sqlite::memory:' } : config, {
+    ...options,
+    readOnly: !options.trust && !noDatabase,
+  });
+  try {
+    const trusted = options.trust
+      ? await trustIdentities(services.identities, options.trust, options.by ?? 'operator')
+      : undefined;
+    if (trusted) await services.delivery.flush();
+    const entries = await listIdentities(services.identities);
+    return { entries, noDatabase, ...(trusted ? { trusted } : {}) };
+  } finally {
+    await services.delivery.idle();
     await services.db.close();
     services.sts.destroy();
     services.accounts.destroy();

@@ -1,16 +1,20 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import pg from 'pg';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../src/store/db.js';
+import { openPostgres, openSqlite } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
 import { createPostureStore } from '../src/store/posture-store.js';
 import { startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
 import { describeWithMoto, motoUrl } from './helpers/aws.js';
+import { pgUrl } from './helpers/databases.js';
 import { SIGNING_SECRET } from './helpers/slack-requests.js';
 import { freePort } from './setup/moto-server.js';
 
@@ -276,4 +280,169 @@ describeWithMoto('aws-mfa-bot start', () => {
     expect(stderr).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
     expect(stderr).not.toContain('xoxb-revoked-token');
   }, 20_000);
+});
+
+describeWithMoto('aws-mfa-bot identities, through the real CLI', () => {
+  const fake = new FakeSlackWebApi();
+  const suffix = randomUUID().slice(0, 8);
+  const iam = new IAMClient({
+    endpoint: motoUrl,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  const tagged = `cli-tagged-${suffix}`;
+  const mailed = `cli-mailed-${suffix}`;
+  const nobody = `cli-nobody-${suffix}`;
+  const arn = (name: string) => `arn:aws:iam::123456789012:user/${name}`;
+  let pgDatabase: string | undefined;
+
+  beforeAll(async () => {
+    await fake.start();
+    fake.members.push(
+      { id: 'U0CLITAG1', profile: { email: `tagged-${suffix}@example.com` } },
+      { id: 'U0CLIMAIL1', profile: { email: `mailed-${suffix}@example.com` } },
+    );
+    await iam.send(
+      new CreateUserCommand({ UserName: tagged, Tags: [{ Key: 'SlackUserId', Value: 'U0CLITAG1' }] }),
+    );
+    await iam.send(
+      new CreateUserCommand({
+        UserName: mailed,
+        Tags: [{ Key: 'email', Value: `mailed-${suffix}@example.com` }],
+      }),
+    );
+    await iam.send(new CreateAccessKeyCommand({ UserName: mailed }));
+    await iam.send(new CreateUserCommand({ UserName: nobody }));
+    if (pgUrl) {
+      pgDatabase = `cli_${suffix.replace(/-/g, '')}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${pgDatabase}`);
+      await admin.end();
+    }
+  });
+  afterAll(async () => {
+    await fake.stop();
+    iam.destroy();
+    if (pgDatabase) {
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  const env = (databaseUrl: string) => ({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    AWS_ENDPOINT_URL: motoUrl,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'ap-northeast-2',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    APPROVAL_CHANNEL: 'C0APPROVALS',
+    APPROVERS: 'U0APPROVER1',
+    SECURITY_CHANNEL: 'C0SECURITY',
+    DATABASE_URL: databaseUrl,
+  });
+  type Entry = { iamUserArn: string; state: string; rule?: string; slackUserId?: string; trustedBy?: string };
+  const list = async (databaseUrl: string) => {
+    const r = await run(['identities', '--json'], env(databaseUrl)).done;
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      noDatabase: boolean;
+      identities: Entry[];
+    };
+    return { ...out, of: (name: string) => out.identities.find((e) => e.iamUserArn === arn(name)) };
+  };
+
+  const databases = [
+    { name: 'sqlite', url: () => `sqlite:${mkdtempSync(join(tmpdir(), 'aws-mfa-bot-ids-'))}/bot.db` },
+    ...(pgUrl
+      ? [
+          {
+            name: 'postgres',
+            url: () => {
+              const u = new URL(pgUrl);
+              u.pathname = `/${pgDatabase}`;
+              return u.toString();
+            },
+          },
+        ]
+      : []),
+  ];
+
+  it.each(databases)(
+    '$name: lists every mapping, trusts the waiting e-mail ones (audited, security told), refuses a tag mapping',
+    async ({ name, url }) => {
+      const databaseUrl = url();
+      const before = await list(databaseUrl);
+      if (name === 'sqlite') {
+        // No database yet: listed as new, and nothing was created.
+        expect(before.noDatabase).toBe(true);
+        expect(existsSync(databaseUrl.slice('sqlite:'.length))).toBe(false);
+      }
+      expect(before.of(tagged)).toMatchObject({ state: 'trusted', rule: 'tag', slackUserId: 'U0CLITAG1' });
+      expect(before.of(mailed)).toMatchObject({ state: 'new', rule: 'email-tag', slackUserId: 'U0CLIMAIL1' });
+      expect(before.of(nobody)).toMatchObject({ state: 'unmapped' });
+
+      const posted = fake.callsTo('chat.postMessage').length;
+      const trusted = await run(['identities', 'trust', '--all'], env(databaseUrl)).done;
+      expect(trusted.code, trusted.stderr).toBe(0);
+      expect(trusted.stdout).toContain(`trusted   ${arn(mailed)}`);
+      expect(trusted.stdout).not.toContain(arn(tagged));
+      const told = fake
+        .callsTo('chat.postMessage')
+        .slice(posted)
+        .filter((c) => c.args.channel === 'C0SECURITY');
+      expect(told).toHaveLength(1);
+      expect(String(told[0]?.args.text)).toContain('trusted');
+      expect(String(told[0]?.args.text)).toContain(mailed);
+
+      const after = await list(databaseUrl);
+      expect(after.of(mailed)).toMatchObject({ state: 'trusted' });
+      expect(after.of(mailed)?.trustedBy).toMatch(/@/);
+
+      // Trusting it again does nothing new; a tag mapping needs no trust; an unknown ARN is refused.
+      const refused = await run(
+        ['identities', 'trust', arn(tagged), arn(mailed), 'arn:aws:iam::1:user/x'],
+        env(databaseUrl),
+      ).done;
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain(`not trusted (by tag)  ${arn(tagged)}`);
+      expect(refused.stdout).toContain(`not trusted (already trusted)  ${arn(mailed)}`);
+      expect(refused.stdout).toContain('not trusted (unknown)  arn:aws:iam::1:user/x');
+      expect(
+        fake
+          .callsTo('chat.postMessage')
+          .slice(posted)
+          .filter((c) => c.args.channel === 'C0SECURITY'),
+      ).toHaveLength(1);
+
+      // The audit log has the operator's trust.
+      const db = databaseUrl.startsWith('sqlite:')
+        ? openSqlite(databaseUrl.slice('sqlite:'.length))
+        : openPostgres(databaseUrl);
+      const audit = await db.all<{ actor: string; to_state: string }>(
+        'SELECT actor, to_state FROM audit_log WHERE request_id = ?',
+        [`identity:${arn(mailed)}`],
+      );
+      await db.close();
+      expect(audit).toEqual([{ actor: expect.stringMatching(/@/), to_state: 'trusted' }]);
+    },
+    60_000,
+  );
+
+  it('answers a malformed identities call with usage and exit code 2, before any configuration', async () => {
+    for (const args of [
+      ['identities', 'trust'],
+      ['identities', 'trust', '--all', arn(tagged)],
+      ['identities', '--frob'],
+    ]) {
+      const r = await run(args, {}).done;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('identities trust (--all | ARN…)');
+    }
+  });
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
+  CreateUserCommand,
+  DeleteUserCommand,
   IAMClient,
   SimulatePrincipalPolicyCommand,
   type SimulatePrincipalPolicyCommandInput,
@@ -120,6 +122,7 @@ describeWithMoto('aws-mfa-bot doctor', () => {
       'aws.actions',
       'aws.cloudtrail',
       'aws.credential_report',
+      'identities',
     ]);
     expect(results.find((r) => r.id === 'slack.approvers')?.detail).toBe('2 people (groups expanded)');
     // Every action of docs/iam-policy.json was simulated, on the bot's own principal.
@@ -134,6 +137,7 @@ describeWithMoto('aws-mfa-bot doctor', () => {
         'conversations.history',
         'usergroups.users.list',
         'users.info',
+        'users.list',
       ].sort(),
     );
     const sent = [...proxy.snapshot()].filter(([a, n]) => n > (awsBefore.get(a) ?? 0)).map(([a]) => a);
@@ -271,5 +275,26 @@ describeWithMoto('aws-mfa-bot doctor', () => {
     await migrate(db);
     await db.close();
     expect(failures(await doctor({ DATABASE_URL: url }))).toEqual([]);
+  });
+  it('says how many people wait for key actions and names the command that trusts them', async () => {
+    const email = `waiting-${randomUUID().slice(0, 8)}@example.com`;
+    const admin = new IAMClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
+    const userName = `doctor-waits-${randomUUID().slice(0, 8)}`;
+    await admin.send(new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'email', Value: email }] }));
+    fake.members.push({ id: 'U0WAITS01', profile: { email } });
+    try {
+      const waiting = failures(await doctor()).filter((r) => r.id === 'identities');
+      expect(waiting).toEqual([
+        expect.objectContaining({
+          status: 'warn',
+          detail: expect.stringMatching(/^1 of \d+ people wait for key actions/),
+          fix: expect.stringContaining('aws-mfa-bot identities trust --all'),
+        }),
+      ]);
+    } finally {
+      fake.members = fake.members.filter((m) => m.id !== 'U0WAITS01');
+      await admin.send(new DeleteUserCommand({ UserName: userName }));
+      admin.destroy();
+    }
   });
 });

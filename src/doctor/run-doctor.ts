@@ -1,11 +1,15 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { createAccounts } from '../aws/accounts.js';
+import { createAccountPorts } from '../aws/account-ports.js';
+import { type Accounts, createAccounts } from '../aws/accounts.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { listIdentities } from '../services/identities.js';
+import { createSlackDirectory } from '../slack/directory.js';
+import { createIdentityStore } from '../store/identity-store.js';
 import { inspectDatabase } from '../store/migrations.js';
 import { awsChecks, identityCenterCheck } from './aws-checks.js';
-import { type CheckResult, fail, pass, warn, withTimeout } from './check.js';
+import { type CheckResult, describeError, fail, pass, warn, withTimeout } from './check.js';
 import { slackChecks } from './slack-checks.js';
 
 /** A check that has not answered by then has failed. */
@@ -65,6 +69,57 @@ async function storeCheck(config: Config): Promise<CheckResult> {
 }
 
 /**
+ * Who waits for key actions: e-mail mappings younger than EMAIL_MAPPING_TRUST_HOURS or not used yet (a new install has
+ * only those), and contested ones. Read only: the IAM users, the Slack directory and the remembered mappings.
+ */
+async function identityCheck(config: Config, accounts: Accounts, slack: WebClient, logger: Logger) {
+  const title = 'who is who (IAM user ↔ Slack person)';
+  const state = await inspectDatabase(config.databaseUrl).catch(() => undefined);
+  const db = state?.kind === 'ready' ? state.db : undefined;
+  if (state && state.kind !== 'missing' && state.kind !== 'ready')
+    await state.db.close().catch(() => undefined);
+  const clock = { now: () => new Date() };
+  try {
+    const entries = await listIdentities({
+      iam: createAccountPorts({
+        accounts,
+        concurrency: config.accounts.concurrency,
+        logger,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        kmsKeyId: config.secretsKmsKeyId,
+      }).iam,
+      directory: createSlackDirectory(slack, { clock }),
+      identities: db ? createIdentityStore(db) : undefined,
+      clock,
+      emailTagKey: config.emailTagKey,
+      trustHours: config.emailMappingTrustHours,
+    });
+    const people = (states: readonly string[]) =>
+      new Set(entries.filter((e) => states.includes(e.state)).map((e) => e.slackUserId)).size;
+    const waiting = people(['waiting', 'new']);
+    const contested = people(['contested']);
+    const mapped = people(['trusted', 'waiting', 'new', 'contested']);
+    if (waiting === 0 && contested === 0)
+      return pass('identities', title, `${mapped} people, every mapping trusted`);
+    return warn(
+      'identities',
+      title,
+      [
+        waiting
+          ? `${waiting} of ${mapped} people wait for key actions (e-mail mappings not yet trusted)`
+          : '',
+        contested ? `${contested} are contested (several IAM users claim them)` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      'review them with `aws-mfa-bot identities`, then trust the right e-mail mappings with `aws-mfa-bot identities trust --all` (or by ARN); a contested one needs its wrong tag removed',
+    );
+  } finally {
+    await db?.close().catch(() => undefined);
+  }
+}
+
+/**
  * Every check of `aws-mfa-bot doctor`, none of which changes anything: configuration, Slack, the database and AWS.
  * Checks run side by side, each with a time limit; the result lists them in a fixed order.
  */
@@ -116,6 +171,14 @@ export async function runDoctor(config: Config, options: { logger: Logger }): Pr
             async () => [
               ...(await awsChecks(config, accounts, region)),
               ...(await identityCenterCheck(config)),
+              await identityCheck(config, accounts, slack, options.logger).catch((error: unknown) =>
+                warn(
+                  'identities',
+                  'who is who (IAM user ↔ Slack person)',
+                  `could not be read: ${describeError(error)}`,
+                  'check the IAM and Slack checks above',
+                ),
+              ),
             ],
             'check the network path to AWS and AWS_ENDPOINT_URL',
           )

@@ -535,7 +535,11 @@ export interface IdentityStore {
     observations: readonly { iamUserArn: string; slackUserId: string; rule: MappingRule }[],
     at: number,
     by: string,
+    /** The notices to queue in the same transaction, given the ARNs newly trusted (audited there too). */
+    notify?: (trusted: readonly string[]) => readonly Outgoing[],
   ): Promise<string[]>;
+  /** Every remembered mapping whose key starts with `prefix` (IAM Identity Center users: `identitycenter:`). */
+  list(prefix: string): Promise<StoredMapping[]>;
 }
 
 export interface ScanStore {

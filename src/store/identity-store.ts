@@ -1,6 +1,7 @@
 import type { MappingRecord, MappingRule } from '../domain/identity.js';
 import type { IdentityStore, MappingChange, StoredMapping } from '../services/ports.js';
 import type { Db } from './db.js';
+import { insertOutbox, writeAudit } from './rotation-store.js';
 
 type Row = {
   iam_user_arn: string;
@@ -92,7 +93,7 @@ export function createIdentityStore(db: Db): IdentityStore {
       return out;
     },
 
-    async trust(observations, at, by) {
+    async trust(observations, at, by, notify) {
       const trusted: string[] = [];
       await db.transaction(async (tx) => {
         for (const o of observations) {
@@ -102,10 +103,35 @@ export function createIdentityStore(db: Db): IdentityStore {
              WHERE iam_user_arn = ? AND slack_user_id = ? AND trusted_at IS NULL`,
             [at, by, o.iamUserArn, o.slackUserId],
           );
-          if (changed === 1) trusted.push(o.iamUserArn);
+          if (changed !== 1) continue;
+          trusted.push(o.iamUserArn);
+          await writeAudit(tx, {
+            requestId: `identity:${o.iamUserArn}`,
+            actor: by,
+            fromState: 'waiting',
+            toState: 'trusted',
+            at,
+            detail: `${o.rule} mapping to ${o.slackUserId} trusted by the operator`,
+          });
         }
+        if (trusted.length > 0) for (const out of notify?.(trusted) ?? []) await insertOutbox(tx, out, at);
       });
       return trusted;
+    },
+
+    async list(prefix) {
+      const rows = await db.all<Row>(
+        `SELECT iam_user_arn, slack_user_id, rule, since, trusted_at, trusted_by FROM identity_mappings
+         WHERE iam_user_arn LIKE ? ESCAPE '\\' ORDER BY iam_user_arn`,
+        [`${prefix.replace(/[%_\\]/g, '\\$&')}%`],
+      );
+      return rows.map((r) => ({
+        ...recordOf(r),
+        iamUserArn: r.iam_user_arn,
+        slackUserId: r.slack_user_id,
+        rule: r.rule as MappingRule,
+        ...(r.trusted_by ? { trustedBy: r.trusted_by } : {}),
+      }));
     },
   };
 }
