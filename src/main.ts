@@ -25,7 +25,7 @@ import { createFindIamUser } from './services/find-iam-user.js';
 import { createGetChecklist } from './services/get-checklist.js';
 import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
 import { createGetSessionDevice } from './services/get-session-device.js';
-import { createGetSsoStatus } from './services/get-sso-status.js';
+import { createGetSsoFor, createGetSsoStatus } from './services/get-sso-status.js';
 import {
   type IdentitiesDeps,
   type IdentityEntry,
@@ -372,14 +372,16 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
         logger,
       })
     : undefined;
+  // Shown as the person's only once the e-mail match with the Identity Center user is trusted.
+  const ssoFor = ssoStatus ? createGetSsoFor({ status: ssoStatus, guard }) : undefined;
   const slackDeps: SlackDeps = {
     logger,
     clock,
-    ...(ic && ssoStatus
+    ...(ic && ssoFor
       ? {
           identityCenter: {
             settings: { startUrl: ic.startUrl, region: ic.region },
-            status: ssoStatus,
+            status: ssoFor,
             region,
           },
         }
@@ -439,8 +441,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     newId: randomUUID,
     identities: guard,
     posture,
-    ...(ssoStatus && identityCenter
-      ? { identityCenter: { status: ssoStatus, emails: () => identityCenter.listEmails(), concurrency: 5 } }
+    ...(ssoFor && identityCenter
+      ? { identityCenter: { status: ssoFor, emails: () => identityCenter.listEmails(), concurrency: 5 } }
       : {}),
     // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
     ...(config.accounts.mode === 'own'

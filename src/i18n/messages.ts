@@ -155,6 +155,8 @@ const en = {
       "Your Slack profile has no e-mail address, so the bot can't find your Identity Center user. Add one, or ask your AWS administrators.",
     noUser: (email: string) =>
       `No Identity Center user has your e-mail address ${email} yet. Ask your AWS administrators for one, with access to the accounts you use.`,
+    waiting: (from: string) =>
+      `:hourglass: An Identity Center user has your Slack e-mail address, but the bot matched you to it only recently: to keep someone who changes their e-mail from seeing another person's access, it is shown as yours from ${from} UTC (or once the operator trusts it with \`aws-mfa-bot identities trust\`).`,
     noAssignments: (user: string) =>
       `You have the Identity Center user ${user}, but no account is assigned to it yet. Ask your AWS administrators for access to the accounts you use.`,
     todo: (user: string, n: number) =>
@@ -649,6 +651,8 @@ const ko: Messages = {
       'Slack 프로필에 이메일 주소가 없어 Identity Center 사용자를 찾을 수 없습니다. 이메일을 추가하거나 AWS 관리자에게 문의하세요.',
     noUser: (email) =>
       `이메일 주소 ${email}을(를) 가진 Identity Center 사용자가 아직 없습니다. 사용하는 계정에 대한 접근 권한과 함께 AWS 관리자에게 요청하세요.`,
+    waiting: (from) =>
+      `:hourglass: Slack e-mail 주소가 같은 Identity Center 사용자가 있지만, 봇이 최근에야 연결했습니다. e-mail을 바꾼 사람이 다른 사람의 접근 권한을 보지 못하도록 ${from} UTC부터(또는 운영자가 \`aws-mfa-bot identities trust\`로 신뢰하면) 본인 것으로 보여 드립니다.`,
     noAssignments: (user) =>
       `Identity Center 사용자 ${user}이(가) 있지만 아직 할당된 계정이 없습니다. 사용하는 계정에 대한 접근을 AWS 관리자에게 요청하세요.`,
     todo: (user, n) =>

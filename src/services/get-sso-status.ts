@@ -2,6 +2,7 @@ import type { SsoSession, SsoUser } from '../domain/identity-center.js';
 import type { Checked, Clock, IamUser } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import { cachedBy } from './cached.js';
+import type { IdentityGuard } from './identity-guard.js';
 import type { IdentityCenterPort, SsoTrailPort } from './ports.js';
 import { readFact } from './read-fact.js';
 
@@ -10,8 +11,13 @@ export const SSO_LOOKBACK_DAYS = 30;
 const CACHE_MS = 10 * 60_000;
 
 export interface SsoStatus {
-  /** Undefined: no Identity Center user has the person's e-mail (or their Slack profile has none). */
+  /** Undefined: no Identity Center user has the person's e-mail (or their Slack profile has none), or see `waitingUntil`. */
   readonly user: SsoUser | undefined;
+  /**
+   * An Identity Center user has the person's Slack e-mail, but that match is too recent to show it as theirs (the same
+   * trust as e-mail mappings of IAM users): until then.
+   */
+  readonly waitingUntil?: number;
   /** Their latest role session, in the accounts the bot looks after that they are assigned to. */
   readonly session: Checked<SsoSession | undefined>;
 }
@@ -85,5 +91,37 @@ export function createGetSsoStatus(deps: {
       if (error instanceof NotCached) return error.status;
       throw error;
     });
+  };
+}
+
+/** The Identity Center status of a Slack person: their status by e-mail, shown only once that match is trusted. */
+export type GetSsoFor = (
+  slackUserId: string,
+  email: string | undefined,
+  options?: { refresh?: boolean },
+) => Promise<Checked<SsoStatus>>;
+
+/**
+ * A Slack e-mail can be changed to an Identity Center user's address: the user found by it is shown as the person's
+ * (assignments, sessions, "uses Identity Center") only once that match is trusted, like an e-mail mapping of an IAM
+ * user — recorded, told to security when it moves to someone else, and waited out (or trusted by the operator).
+ */
+export function createGetSsoFor(deps: {
+  readonly status: GetSsoStatus;
+  readonly guard: Pick<IdentityGuard, 'assessIdentityCenter'> | undefined;
+}): GetSsoFor {
+  return async (slackUserId, email, options) => {
+    const status = await deps.status(email, options);
+    if (status.state !== 'ok' || !status.value.user || !deps.guard) return status;
+    const trust = await deps.guard.assessIdentityCenter(slackUserId, status.value.user.userId);
+    if (trust.kind === 'trusted') return status;
+    return {
+      state: 'ok',
+      value: {
+        user: undefined,
+        session: { state: 'ok', value: undefined },
+        ...(trust.kind === 'recent' ? { waitingUntil: trust.trustedFrom } : {}),
+      },
+    };
   };
 }

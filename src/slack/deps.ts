@@ -5,7 +5,7 @@ import type { FindIamUser } from '../services/find-iam-user.js';
 import type { GetChecklist } from '../services/get-checklist.js';
 import type { GetPolicyVerdict } from '../services/get-policy-verdict.js';
 import type { GetSessionDevice } from '../services/get-session-device.js';
-import type { GetSsoStatus } from '../services/get-sso-status.js';
+import type { GetSsoFor } from '../services/get-sso-status.js';
 import type { DeactivatePastedDeps } from '../services/keys/deactivate-pasted-key.js';
 import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
@@ -47,7 +47,7 @@ export interface SlackDeps {
   /** IAM Identity Center (step 7, `/aws-mfa sso`); absent when IDENTITY_CENTER_START_URL is unset. */
   readonly identityCenter?: {
     readonly settings: IdentityCenterSettings;
-    readonly status: GetSsoStatus;
+    readonly status: GetSsoFor;
     /** The default region put into people's profiles (the bot's). */
     readonly region: string;
   };

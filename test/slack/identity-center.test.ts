@@ -41,8 +41,10 @@ describeWithMoto(
     let sso: { instanceArn: string; identityStoreId: string; readOnly: string; developer: string };
     /** Portal user names whose AWSReservedSSO_* sessions CloudTrail shows. */
     let signedIn: Set<string>;
-    // A weekday at 10:00 UTC, so that nudges go out at once (working hours).
-    const clock = { now: () => new Date('2026-11-27T10:00:00Z') };
+    // A weekday at 10:00 UTC, so that nudges go out at once (working hours); moved on only where a test says so.
+    const start = Date.parse('2026-11-27T10:00:00Z');
+    let now = start;
+    const clock = { now: () => new Date(now) };
     const admin = () => new SSOAdminClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
     const store = () => new IdentitystoreClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
 
@@ -87,15 +89,20 @@ describeWithMoto(
           ],
         };
       });
-      t = await startTestBot(
+      now = start;
+      // These tests are about what step 7 shows once the e-mail match is trusted; the wait has its own test below.
+      t = await startBot({ EMAIL_MAPPING_TRUST_HOURS: '0' });
+    });
+    const startBot = (env: Record<string, string> = {}) =>
+      startTestBot(
         {
           IDENTITY_CENTER_START_URL: START_URL,
           IDENTITY_CENTER_REGION: 'ap-northeast-2',
           SECURITY_CHANNEL: 'C0SECURITY',
+          ...env,
         },
         { clock },
       );
-    });
     afterEach(() => t.stop());
 
     /** An Identity Center user with the engineer's Slack e-mail: ReadOnly directly, Developer through a group. */
@@ -267,6 +274,55 @@ describeWithMoto(
       );
       expect(digest).toContain('People by where they are');
       expect(digest).toContain('On IAM Identity Center');
+    });
+
+    it("attack (row 5): a tag-mapped person who changes their Slack e-mail to someone's Identity Center address sees nothing of theirs", async () => {
+      await t.stop();
+      t = await startBot();
+      const victim = await t.engineer({ mfa: true });
+      signedIn.add(await ssoUser(victim));
+      const victimEmail = `${victim.userName}@example.com`;
+      // The victim's own match is seen, and after the wait step 7 is theirs.
+      expect((await checklist(victim)).text).toContain('matched you to it only recently');
+      now += 73 * 3_600_000;
+      expect((await checklist(victim)).text).toContain('7. IAM Identity Center* — done');
+
+      // The attacker (mapped by the SlackUserId tag, so their checklist works) takes the victim's address.
+      const attacker = await t.engineer({ mfa: true });
+      const member = (id: string) => t.fake.members.find((m) => m.id === id);
+      const victimMember = member(victim.slackUserId);
+      const attackerMember = member(attacker.slackUserId);
+      if (victimMember) victimMember.profile = { email: `${unique('moved')}@example.com` };
+      if (attackerMember) attackerMember.profile = { email: victimEmail };
+      now += 16 * 60_000;
+
+      const { text } = await checklist(attacker);
+      expect(text).toContain('matched you to it only recently');
+      expect(text).not.toContain('sso_start_url');
+      expect(text).not.toContain('AWSReservedSSO_ReadOnly');
+      await post(
+        t.baseUrl,
+        slashCommand({ user_id: attacker.slackUserId, text: 'sso', response_url: t.fake.responseUrl() }),
+      );
+      await t.fake.waitFor(() => t.fake.responses.length > 0);
+      expect(JSON.stringify(t.fake.responses.at(-1)?.body.blocks)).not.toContain('sso_start_url');
+      // The security channel hears that the Identity Center user moved to someone else.
+      await t.fake.waitFor(() =>
+        t.fake
+          .callsTo('chat.postMessage')
+          .some(
+            (c) =>
+              c.args.channel === 'C0SECURITY' && String(c.args.text).includes(`<@${attacker.slackUserId}>`),
+          ),
+      );
+      // The scan does not count the attacker as on Identity Center (with a key, they would get its finding).
+      await t.iam.send(new CreateAccessKeyCommand({ UserName: attacker.userName }));
+      const result = await t.bot.scan({ dryRun: true });
+      expect(
+        result.items.some(
+          (i) => i.finding.ruleId === 'sso_with_active_key' && i.slackUserId === attacker.slackUserId,
+        ),
+      ).toBe(false);
     });
   },
 );

@@ -12,7 +12,7 @@ import { postureCounts } from '../../domain/posture.js';
 import type { Clock, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { mapLimit } from '../concurrency.js';
-import type { GetSsoStatus } from '../get-sso-status.js';
+import type { GetSsoFor } from '../get-sso-status.js';
 import type { IdentityGuard } from '../identity-guard.js';
 import {
   type Digest,
@@ -65,7 +65,8 @@ export interface ScanDeps {
   readonly posture?: PostureStore;
   /** IAM Identity Center: where each mapped person stands, and who uses it yet keeps an active key. */
   readonly identityCenter?: {
-    readonly status: GetSsoStatus;
+    /** The person's status, shown as theirs only once the e-mail match is trusted. */
+    readonly status: GetSsoFor;
     /** Every e-mail an Identity Center user has (one listing): people without one need no look-up at all. */
     readonly emails: () => Promise<ReadonlySet<string>>;
     readonly concurrency: number;
@@ -338,7 +339,7 @@ async function identityCenterPass(
   await mapLimit([...people], ic.concurrency, async ([slackUserId, theirs]) => {
     // A tag may name a Slack user who is gone: then there is no e-mail to look them up by.
     const email = (await deps.directory.person(slackUserId).catch(() => undefined))?.email;
-    const status = email && emails.has(email.toLowerCase()) ? await ic.status(email) : undefined;
+    const status = email && emails.has(email.toLowerCase()) ? await ic.status(slackUserId, email) : undefined;
     const used =
       status?.state === 'ok' &&
       status.value.session.state === 'ok' &&

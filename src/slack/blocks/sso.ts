@@ -11,7 +11,7 @@ import type { Messages } from '../../i18n/messages.js';
 import type { SsoStatus } from '../../services/get-sso-status.js';
 import { ACTION } from '../action-ids.js';
 import { ICON } from './checklist.js';
-import { clamp, code, codeBlock, context, inert, isoDate, LIMITS, section } from './mrkdwn.js';
+import { clamp, code, codeBlock, context, inert, isoDate, isoMinute, LIMITS, section } from './mrkdwn.js';
 
 /** Profiles shown in full; the rest are counted (a section holds 3,000 characters). */
 const PROFILES_SHOWN = 12;
@@ -19,7 +19,7 @@ const PROFILES_SHOWN = 12;
 export function ssoStepStatus(status: Checked<SsoStatus>): StepStatus {
   if (status.state !== 'ok') return status.state === 'unknown' ? 'unknown' : 'failed';
   const { user, session } = status.value;
-  if (!user) return 'todo';
+  if (!user) return status.value.waitingUntil !== undefined ? 'unknown' : 'todo';
   if (session.state === 'ok' && session.value) return 'done';
   return session.state === 'ok' ? 'todo' : 'unknown';
 }
@@ -52,6 +52,10 @@ export function ssoBlocks(
     return blocks;
   }
   const { user, session } = s.value;
+  if (!user && s.value.waitingUntil !== undefined) {
+    blocks.push(section(m.sso.waiting(isoMinute(s.value.waitingUntil))));
+    return blocks;
+  }
   if (!user) {
     blocks.push(section(input.email ? m.sso.noUser(inert(input.email, 120)) : m.sso.noEmail));
     return blocks;

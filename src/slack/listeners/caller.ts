@@ -116,7 +116,7 @@ export async function renderChecklist(
         s.id === 'keys' ? s.keys.filter((k) => k.active).map((k) => k.accessKeyId) : [],
       ),
     );
-    const status = await deps.identityCenter.status(caller.email);
+    const status = await deps.identityCenter.status(slackUserId, caller.email);
     blocks.push(
       divider,
       ...ssoBlocks(m, {

@@ -70,7 +70,7 @@ async function answerSso(deps: SlackDeps, userId: string, respond: RespondFn) {
   const ic = deps.identityCenter;
   if (!ic) return respond({ response_type: 'ephemeral', blocks: helpBlocks(m, 'sso'), text: m.help });
   const blocks = ssoBlocks(m, {
-    status: await ic.status(caller.email),
+    status: await ic.status(userId, caller.email),
     email: caller.email,
     settings: ic.settings,
     region: ic.region,
