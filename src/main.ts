@@ -36,6 +36,7 @@ import {
 import { createIdentityGuard } from './services/identity-guard.js';
 import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
 import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
+import { createPersonReads } from './services/person-reads.js';
 import { type PlannedStep, planJobs } from './services/plan-jobs.js';
 import type { IdentityStore, PostureStore } from './services/ports.js';
 import { buildPostureChart, type PostureDeps, postPosture } from './services/post-posture.js';
@@ -272,6 +273,8 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     securityChannel: config.securityChannel,
   });
   const findIamUser = createFindIamUser({ iam, directory, clock, emailTagKey: config.emailTagKey, guard });
+  // Every per-person AWS read (checklist, modals, submits, clicks) is reused and limited here.
+  const reads = createPersonReads({ findIamUser, iam, clock });
 
   const rotation: RotationDeps = {
     store,
@@ -291,6 +294,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     }),
     approvers: createApprovers(slackClient, config.rotation.approvers, clock),
     findIamUser,
+    reads,
     clock,
     logger,
     newId: randomUUID,
@@ -315,6 +319,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     board: createResetBoard(slackClient, (id) => accounts.label(id)),
     approvers: rotation.approvers,
     findIamUser,
+    reads,
     clock,
     logger,
     newId: randomUUID,
@@ -333,6 +338,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     rotations: store,
     keys,
     findIamUser,
+    reads,
     botArn,
     clock,
     logger,
@@ -388,6 +394,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       : {}),
     directory,
     findIamUser,
+    reads,
     getChecklist: createGetChecklist({
       iam,
       trail: {
@@ -408,7 +415,6 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     deactivatePasted: { retire, approvers: rotation.approvers, reports: pastedReports },
     keyLookup,
     mfaReset,
-    iam,
     accountLabel: (accountId) => accounts.label(accountId),
     pasted: {
       lookup: keyLookup,

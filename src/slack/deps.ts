@@ -10,8 +10,8 @@ import type { DeactivatePastedDeps } from '../services/keys/deactivate-pasted-ke
 import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
 import type { MfaResetDeps } from '../services/mfa-reset/mfa-reset.js';
+import type { PersonReads } from '../services/person-reads.js';
 import type {
-  IamPort,
   KeyAdminPort,
   KeyLookupPort,
   ScanStore,
@@ -25,6 +25,8 @@ export interface SlackDeps {
   readonly clock: Clock;
   readonly directory: SlackDirectoryPort;
   readonly findIamUser: FindIamUser;
+  /** Every per-person AWS read (checklist, modals, submits): reused for a minute, a few people at a time. */
+  readonly reads: PersonReads;
   readonly getChecklist: GetChecklist;
   readonly getSessionDevice: GetSessionDevice;
   readonly getPolicyVerdict: GetPolicyVerdict;
@@ -41,7 +43,6 @@ export interface SlackDeps {
   readonly deactivatePasted: DeactivatePastedDeps;
   /** Approved resets of lost or broken MFA devices. */
   readonly mfaReset: MfaResetDeps;
-  readonly iam: Pick<IamPort, 'listMfaDevices'>;
   /** `123456789012 (prod)`: an account as people read it, with its alias. */
   readonly accountLabel: (accountId: string) => Promise<string>;
   /** IAM Identity Center (step 7, `/aws-mfa sso`); absent when IDENTITY_CENTER_START_URL is unset. */

@@ -8,6 +8,8 @@ import { createSecretsAdapter } from '../../src/aws/secrets.js';
 import type { RotationRequest } from '../../src/domain/rotation.js';
 import type { IamUser } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
+import type { FindIamUser } from '../../src/services/find-iam-user.js';
+import { createPersonReads } from '../../src/services/person-reads.js';
 import type { KeyUseEvent, Notice, RotationStore } from '../../src/services/ports.js';
 import type { RotationDeps } from '../../src/services/rotation/deps.js';
 import type { Db } from '../../src/store/db.js';
@@ -78,6 +80,20 @@ export function rotationHarness(
     }),
   );
 
+  const findIamUser: FindIamUser = async (slackUserId) => {
+    const user = options.users.get(slackUserId);
+    return user
+      ? {
+          kind: 'found',
+          user,
+          person: undefined,
+          others: [],
+          trust: { kind: 'trusted' },
+          users: [{ user, trust: { kind: 'trusted' } }],
+          claims: [{ user, trust: { kind: 'trusted' } }],
+        }
+      : { kind: 'unmapped', person: undefined };
+  };
   const build = (overrides: Partial<RotationDeps> = {}): RotationDeps => ({
     store,
     iam: createIamAdapter(iamClient),
@@ -106,20 +122,8 @@ export function rotationHarness(
       },
     },
     approvers: { isApprover: async (id) => options.approvers.includes(id) },
-    findIamUser: async (slackUserId) => {
-      const user = options.users.get(slackUserId);
-      return user
-        ? {
-            kind: 'found',
-            user,
-            person: undefined,
-            others: [],
-            trust: { kind: 'trusted' },
-            users: [{ user, trust: { kind: 'trusted' } }],
-            claims: [{ user, trust: { kind: 'trusted' } }],
-          }
-        : { kind: 'unmapped', person: undefined };
-    },
+    findIamUser,
+    reads: createPersonReads({ findIamUser, iam: createIamAdapter(iamClient), clock }),
     clock,
     logger,
     newId: () => randomUUID(),

@@ -164,8 +164,9 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
   });
 
   it("with the bot's clock a minute ahead of IAM's, a key left by a killed attempt is still recognised and adopted or deleted", async () => {
-    const { e, id, secretName } = await approvedRequest();
+    // The clock is moved before the request is filed: a request older than REQUEST_TTL_HOURS cannot be approved.
     h.clock.advance(Date.now() + 60_000 - h.clock.now().getTime());
+    const { e, id, secretName } = await approvedRequest();
     let died: () => void = () => {};
     const dead = new Promise<void>((resolve) => {
       died = resolve;

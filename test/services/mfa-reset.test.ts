@@ -8,6 +8,7 @@ import {
   requestReset,
   runMfaResetJobs,
 } from '../../src/services/mfa-reset/mfa-reset.js';
+import { createPersonReads } from '../../src/services/person-reads.js';
 import { planResets } from '../../src/services/plan-jobs.js';
 import { FactError } from '../../src/services/ports.js';
 import type { Db } from '../../src/store/db.js';
@@ -68,6 +69,11 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
       board: { publish: async (r) => r.approvalTs ?? '1.0001' },
       approvers: { isApprover: async (id) => id.startsWith('U0APPROVER') },
       findIamUser,
+      reads: createPersonReads({
+        findIamUser,
+        iam: { listAccessKeys: async () => [], listMfaDevices: async () => devices },
+        clock: { now: () => new Date(now) },
+      }),
       clock: { now: () => new Date(now) },
       logger: createLogger('silent'),
       newId: () => `reset-${++ids}`,
@@ -134,6 +140,8 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
     devices = [
       { serialNumber: 'arn:aws:iam::123456789012:mfa/alice2', type: 'virtual', enableDate: new Date(0) },
     ];
+    // A person's devices are read again at most every ten seconds (see person-reads).
+    now += 11_000;
     const denied = await requestReset(deps, {
       slackUserId: 'U0ALICE',
       serialNumber: 'arn:aws:iam::123456789012:mfa/alice2',

@@ -8,6 +8,7 @@ import {
   retireKey,
   runRetirementJobs,
 } from '../../src/services/keys/retire-key.js';
+import { createPersonReads } from '../../src/services/person-reads.js';
 import { planRetirements } from '../../src/services/plan-jobs.js';
 import type { KeyAdminPort } from '../../src/services/ports.js';
 import type { Db } from '../../src/store/db.js';
@@ -76,6 +77,11 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       rotations: { openRequestForKey: async () => (openRotation ? ({} as never) : undefined) },
       keys: iam.port,
       findIamUser,
+      reads: createPersonReads({
+        findIamUser,
+        iam: { listAccessKeys: (u) => iam.port.listAccessKeys(u), listMfaDevices: async () => [] },
+        clock: { now: () => new Date(now) },
+      }),
       botArn: async () => botArn,
       clock: { now: () => new Date(now) },
       logger: createLogger('silent'),

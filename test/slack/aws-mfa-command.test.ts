@@ -3,8 +3,8 @@ import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-ia
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
+import { PERSON_REFRESH_MIN_MS } from '../../src/services/person-reads.js';
 import { ACTION } from '../../src/slack/action-ids.js';
-import { RECHECK_MIN_MS } from '../../src/slack/listeners/caller.js';
 import { startSlowProxy } from '../fakes/slow-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
@@ -81,7 +81,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     // Within ten seconds of the last read, Re-check answers from it (one person cannot hammer AWS)…
     expect(stepText(await recheck(), '1. MFA device')).toContain('to do');
     // …after that it reads AWS again.
-    offset += RECHECK_MIN_MS;
+    offset += PERSON_REFRESH_MIN_MS;
     const rechecked = await recheck();
     expect(stepText(rechecked, '1. MFA device')).toContain('done');
     expect(stepText(rechecked, '2. Authenticator app')).toContain('done');

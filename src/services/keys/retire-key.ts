@@ -10,7 +10,7 @@ import {
 import type { AccessKey, Clock, FaultReason, IamUser } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
-import { findKeyOwner } from '../owned-keys.js';
+import type { PersonReads } from '../person-reads.js';
 import { FactError, type KeyAdminPort, type KeyNotice, type Outgoing, type RotationStore } from '../ports.js';
 import type { WorkflowTable } from '../workflow.js';
 
@@ -19,6 +19,8 @@ export interface RetireDeps {
   readonly rotations: Pick<RotationStore, 'openRequestForKey'>;
   readonly keys: KeyAdminPort;
   readonly findIamUser: FindIamUser;
+  /** A person's keys, through the per-person reuse and limit: checked again on every click and submit. */
+  readonly reads: Pick<PersonReads, 'keys'>;
   /** The bot's own principal ARN: its keys are never switched off by it. */
   readonly botArn: () => Promise<string>;
   readonly clock: Clock;
@@ -90,12 +92,12 @@ export async function heldKey(
  */
 export async function ownedKey(deps: RetireDeps, slackUserId: string, keyId: string): Promise<OwnedKey> {
   try {
-    const found = await deps.findIamUser(slackUserId);
+    const { found, held } = await deps.reads.keys(slackUserId, { refresh: true });
     if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
-    if (found.kind !== 'found') return { kind: 'refused', why: 'not_owner' };
-    const held = await findKeyOwner(deps.keys, found.claims, keyId);
-    if (!held) return { kind: 'refused', why: 'not_owner' };
-    return await heldKey(deps, held.owner, held.key, held.keys);
+    const mine = held.find((h) => h.key.accessKeyId === keyId);
+    if (found.kind !== 'found' || !mine) return { kind: 'refused', why: 'not_owner' };
+    const keys = held.filter((h) => h.owner.user.arn === mine.owner.user.arn).map((h) => h.key);
+    return await heldKey(deps, mine.owner, mine.key, keys);
   } catch (error) {
     const reason = faultOf(error);
     if (reason) return { kind: 'failed', reason };

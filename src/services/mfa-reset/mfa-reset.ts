@@ -16,6 +16,7 @@ import {
 import type { Clock, FaultReason, MfaDevice } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser, OwnedUser } from '../find-iam-user.js';
+import type { PersonReads } from '../person-reads.js';
 import { type ApproversPort, FactError, type IamPort, type MfaAdminPort, type Outgoing } from '../ports.js';
 import { isAdminLevel } from '../privilege.js';
 import type { WorkflowTable } from '../workflow.js';
@@ -42,6 +43,8 @@ export interface MfaResetDeps {
   readonly board: ResetBoard;
   readonly approvers: ApproversPort;
   readonly findIamUser: FindIamUser;
+  /** A person's devices, through the per-person reuse and limit. */
+  readonly reads: Pick<PersonReads, 'devices'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newId: () => string;
@@ -78,18 +81,17 @@ export async function requestReset(
 ): Promise<RequestResetResult> {
   const problem = checkNote(input.note);
   if (problem) return { kind: 'invalid', problem };
-  const found = await deps.findIamUser(input.slackUserId);
-  if (found.kind === 'unmapped') return { kind: 'unmapped' };
-  if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
   try {
     // The device may belong to the person's IAM user in any of their accounts.
+    const { found, devices: listed } = await deps.reads.devices(input.slackUserId, { refresh: true });
+    if (found.kind === 'unmapped') return { kind: 'unmapped' };
+    if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
     let owner: OwnedUser | undefined;
     let device: MfaDevice | undefined;
-    for (const candidate of found.claims) {
-      const devices = await deps.iam.listMfaDevices(candidate.user.userName, candidate.user.accountId);
-      device = devices.find((d) => d.serialNumber === input.serialNumber);
+    for (const candidate of listed) {
+      device = candidate.devices.find((d) => d.serialNumber === input.serialNumber);
       if (device) {
-        owner = candidate;
+        owner = candidate.owner;
         break;
       }
     }

@@ -2,6 +2,7 @@ import type { RotationSettings } from '../../domain/rotation.js';
 import type { Clock } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { FindIamUser } from '../find-iam-user.js';
+import type { PersonReads } from '../person-reads.js';
 import type {
   ApprovalBoard,
   ApproversPort,
@@ -32,6 +33,8 @@ export interface RotationDeps {
   readonly messenger: Messenger;
   readonly approvers: ApproversPort;
   readonly findIamUser: FindIamUser;
+  /** A person's keys, read through the per-person reuse and limit (requests); executing reads IAM itself. */
+  readonly reads: Pick<PersonReads, 'keys'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newId: () => string;

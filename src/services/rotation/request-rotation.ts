@@ -1,7 +1,6 @@
 import type { MappingTrust } from '../../domain/identity.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from '../../domain/rotation.js';
-import type { FaultReason } from '../../domain/types.js';
-import { findKeyOwner } from '../owned-keys.js';
+import type { FaultReason, IamUser } from '../../domain/types.js';
 import { FactError } from '../ports.js';
 import { isAdminLevel } from '../privilege.js';
 import type { RotationDeps } from './deps.js';
@@ -29,13 +28,13 @@ export async function requestRotation(
 ): Promise<RequestRotationResult> {
   const problem = checkReason(input.reason);
   if (problem) return { kind: 'invalid', field: 'reason', problem };
-  const found = await deps.findIamUser(input.slackUserId);
-  if (found.kind === 'unmapped') return { kind: 'unmapped' };
-  if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
-  let user = found.user;
+  let user: IamUser | undefined;
   try {
     // The key may be in any of the person's accounts: the request, its new key and its secret go to that one.
-    const held = await findKeyOwner(deps.keys, found.claims, input.accessKeyId);
+    const { found, held: keys } = await deps.reads.keys(input.slackUserId, { refresh: true });
+    if (found.kind === 'unmapped') return { kind: 'unmapped' };
+    if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
+    const held = keys.find((h) => h.key.accessKeyId === input.accessKeyId);
     if (!held) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };
     user = held.owner.user;
     const trust = held.owner.trust;
@@ -81,7 +80,7 @@ export async function requestRotation(
   } catch (error) {
     if (error instanceof FactError) {
       deps.logger.warn(
-        { iamUser: user.userName, action: error.reason.action, kind: error.reason.kind },
+        { iamUser: user?.userName, action: error.reason.action, kind: error.reason.kind },
         'rotation request failed',
       );
       return { kind: 'failed', reason: error.reason };

@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import type { Checklist } from '../../domain/checklist.js';
 import type { MappingTrust } from '../../domain/identity.js';
-import type { IamUser } from '../../domain/types.js';
+import type { Checked, IamUser } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
-import { cachedBy } from '../../services/cached.js';
-import { createConcurrencyLimit } from '../../services/concurrency.js';
 import type { OwnedUser } from '../../services/find-iam-user.js';
+import type { SsoStatus } from '../../services/get-sso-status.js';
 import { ACTION } from '../action-ids.js';
 import { checklistBlocks } from '../blocks/checklist.js';
 import { clamp, code, divider, isoMinute, section } from '../blocks/mrkdwn.js';
@@ -62,28 +62,42 @@ const SECTION_BUDGET = 94;
 /** Step 7 (IAM Identity Center) at most, and its divider. */
 const SSO_BLOCKS = 8;
 
-/**
- * The caller's checklist as blocks, or a single block saying why it can't be shown. A person with IAM users in
- * several accounts gets one section per account, the one with most to do first; sections that do not fit Slack's
- * 100 blocks are summarised in one line each, with a picker that shows that account's section first.
- */
-export async function renderChecklist(
-  deps: SlackDeps,
-  slackUserId: string,
-  first?: string,
-): Promise<{ m: Messages; blocks: KnownBlock[] }> {
+/** What a person's checklist is drawn from: read from AWS once, drawn as often as asked (another account first). */
+interface ChecklistFacts {
+  readonly caller: Caller;
+  readonly checked: readonly { owned: OwnedUser; checklist: Checklist; label: string }[];
+  readonly sso: Checked<SsoStatus> | undefined;
+  readonly checkedAt: Date;
+}
+
+async function loadChecklistFacts(deps: SlackDeps, slackUserId: string): Promise<ChecklistFacts> {
   const caller = await resolveCaller(deps, slackUserId);
+  const checkedAt = deps.clock.now();
+  if (caller.kind === 'refused') return { caller, checked: [], sso: undefined, checkedAt };
+  const [checked, sso] = await Promise.all([
+    Promise.all(
+      caller.users.map(async (owned) => ({
+        owned,
+        checklist: await deps.getChecklist(owned.user),
+        label: await deps.accountLabel(owned.user.accountId),
+      })),
+    ),
+    deps.identityCenter?.status(slackUserId, caller.email),
+  ]);
+  return { caller, checked, sso, checkedAt };
+}
+
+/**
+ * The checklist as blocks, or a single block saying why it can't be shown. A person with IAM users in several accounts
+ * gets one section per account, the one with most to do first; sections that do not fit Slack's 100 blocks are
+ * summarised in one line each, with a picker that shows that account's section first (`first`).
+ */
+function drawChecklist(deps: SlackDeps, facts: ChecklistFacts, first?: string): Rendered {
+  const { caller } = facts;
   if (caller.kind === 'refused') return { m: caller.m, blocks: [section(caller.text)] };
   const { m } = caller;
-  const checked = await Promise.all(
-    caller.users.map(async (owned) => ({
-      owned,
-      checklist: await deps.getChecklist(owned.user),
-      label: await deps.accountLabel(owned.user.accountId),
-    })),
-  );
   // Most to do first; the account asked for (the picker) before all.
-  checked.sort(
+  const checked = [...facts.checked].sort(
     (a, b) =>
       Number(b.owned.user.accountId === first) - Number(a.owned.user.accountId === first) ||
       a.checklist.doneCount - b.checklist.doneCount ||
@@ -95,7 +109,7 @@ export async function renderChecklist(
     const sectionBlocks = checklistBlocks(m, checklist, {
       keyMaxAgeDays: deps.settings.keyMaxAgeDays,
       keyUnusedDays: deps.settings.keyUnusedDays,
-      checkedAt: deps.clock.now(),
+      checkedAt: facts.checkedAt,
       otherUsers: caller.others,
       warning: distrustText(m, owned.trust),
       accountLabel: label,
@@ -109,18 +123,17 @@ export async function renderChecklist(
     blocks.push(...sectionBlocks);
   }
   if (summarised.length) blocks.push(...accountSummary(m, summarised));
-  if (deps.identityCenter) {
+  if (deps.identityCenter && facts.sso) {
     // Step 7 is the person's, not an account's: once, after the accounts, with their active keys from every account.
     const activeKeys = checked.flatMap(({ checklist }) =>
       checklist.steps.flatMap((s) =>
         s.id === 'keys' ? s.keys.filter((k) => k.active).map((k) => k.accessKeyId) : [],
       ),
     );
-    const status = await deps.identityCenter.status(slackUserId, caller.email);
     blocks.push(
       divider,
       ...ssoBlocks(m, {
-        status,
+        status: facts.sso,
         email: caller.email,
         settings: deps.identityCenter.settings,
         region: deps.identityCenter.region,
@@ -165,27 +178,17 @@ function accountSummary(
   ];
 }
 
-/** A person asking again within this long gets the answer they just had: one person cannot crowd out the rest. */
-export const CHECKLIST_REUSE_MS = 60_000;
-/** Re-check reads AWS again, but not more often than this for one person. */
-export const RECHECK_MIN_MS = 10_000;
-
 type Rendered = { m: Messages; blocks: KnownBlock[] };
-/** Recent checklists per person, one cache per running bot (its deps). Concurrent asks share one read. */
-const recent = new WeakMap<SlackDeps, ReturnType<typeof cachedBy<Rendered>>>();
+/** Recent checklist facts per person, one cache per running bot (its deps), under the per-person reuse and limit. */
+const recent = new WeakMap<
+  SlackDeps,
+  { get(id: string, o?: { refresh?: boolean }): Promise<ChecklistFacts> }
+>();
 
-/** Checklists read from AWS at once; a burst of people waits its turn rather than starving Slack's acks. */
-export const CHECKLIST_CONCURRENCY = 4;
-
-function recentChecklists(deps: SlackDeps) {
+function recentFacts(deps: SlackDeps) {
   let cache = recent.get(deps);
   if (!cache) {
-    const limit = createConcurrencyLimit(CHECKLIST_CONCURRENCY);
-    cache = cachedBy((slackUserId) => limit(() => renderChecklist(deps, slackUserId)), {
-      ttlMs: CHECKLIST_REUSE_MS,
-      minRefreshMs: RECHECK_MIN_MS,
-      clock: deps.clock,
-    });
+    cache = deps.reads.cache((slackUserId) => loadChecklistFacts(deps, slackUserId));
     recent.set(deps, cache);
   }
   return cache;
@@ -201,9 +204,9 @@ export async function renderChecklistSafely(
   options: { recheck?: boolean; first?: string } = {},
 ): Promise<Rendered> {
   try {
-    // An account picked in the summary: drawn with that account first (read through the same limits).
-    if (options.first) return await renderChecklist(deps, slackUserId, options.first);
-    return await recentChecklists(deps).get(slackUserId, { refresh: options.recheck ?? false });
+    // An account picked in the summary is drawn from the same facts, that account first: picking reads nothing.
+    const facts = await recentFacts(deps).get(slackUserId, { refresh: options.recheck ?? false });
+    return drawChecklist(deps, facts, options.first);
   } catch (error) {
     deps.logger.error({ err: error, slackUserId }, 'checklist could not be rendered');
     const m = messagesFor(deps.directory.peek(slackUserId)?.locale);

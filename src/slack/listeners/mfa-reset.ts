@@ -47,10 +47,11 @@ export async function openLostDeviceModal(
     if (refusal) view = notice(refusal);
     else {
       try {
-        const devices = await Promise.all(
-          owners.map((o) => deps.iam.listMfaDevices(o.user.userName, o.user.accountId)),
-        );
-        view = lostDeviceModal(m, owners.map((o) => o.user.userName).join(', '), devices.flat());
+        const trusted = new Set(owners.map((o) => o.user.arn));
+        const devices = (await deps.reads.devices(how.slackUserId)).devices
+          .filter((d) => trusted.has(d.owner.user.arn))
+          .flatMap((d) => d.devices);
+        view = lostDeviceModal(m, owners.map((o) => o.user.userName).join(', '), devices);
       } catch (error) {
         if (!(error instanceof FactError)) throw error;
         view = notice(m.couldNotCheck(m.fault(error.reason)));

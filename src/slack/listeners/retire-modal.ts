@@ -3,7 +3,6 @@ import { retirementDeleteAfter } from '../../domain/key-retirement.js';
 import type { AccessKey } from '../../domain/types.js';
 import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { heldKey } from '../../services/keys/retire-key.js';
-import { keysOfAll } from '../../services/owned-keys.js';
 import { FactError } from '../../services/ports.js';
 import { modal } from '../blocks/checklist.js';
 import { leastUsedActiveKey, retireModal } from '../blocks/keys.js';
@@ -50,7 +49,10 @@ export async function openRetireModal(
   if (found.kind === 'failed') view = notice(m.couldNotCheck(m.fault(found.reason)));
   else if (found.kind === 'found') {
     // One listing of the person's keys serves both the choice and the checks (the submit checks again).
-    const held = await keysOfAll(deps.keys, found.claims).catch(() => undefined);
+    const held = await deps.reads
+      .keys(how.slackUserId)
+      .then((r) => r.held)
+      .catch(() => undefined);
     const arn = 'arn' in how.choice ? how.choice.arn : undefined;
     const keys = held?.filter((h) => arn === undefined || h.owner.user.arn === arn).map((h) => h.key);
     const key = keys && pick(keys, how.choice);

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import { messagesFor } from '../../i18n/messages.js';
-import { keysOfAll } from '../../services/owned-keys.js';
 import { FactError } from '../../services/ports.js';
 import { modal } from '../blocks/checklist.js';
 import { section } from '../blocks/mrkdwn.js';
@@ -40,7 +39,8 @@ export async function openRotationModal(
   } else if (caller.kind === 'found') {
     try {
       // Every account the person has an IAM user in (one, unless AWS_ACCOUNTS names several), trusted ones only.
-      const held = await keysOfAll(deps.keys, owners);
+      const trusted = new Set(owners.map((o) => o.user.arn));
+      const held = (await deps.reads.keys(how.slackUserId)).held.filter((h) => trusted.has(h.owner.user.arn));
       const keys = held.map((h) => h.key);
       const accountOf =
         caller.users.length > 1
