@@ -49,6 +49,11 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly port: number;
+  /**
+   * Where GET /metrics is served: its own port (unset: on PORT in Socket Mode, not at all in HTTP mode, where PORT is
+   * the one Slack must reach). Equal to PORT: on PORT, as the operator asked.
+   */
+  readonly metricsPort: number | undefined;
   readonly securityChannel: string | undefined;
   readonly keyMaxAgeDays: number;
   readonly keyUnusedDays: number;
@@ -156,6 +161,15 @@ const schema = z.object({
     z.url({ error: 'must be a URL such as https://slack.com/api/' }),
   ),
   PORT: wholeNumber(3000, 0, 65535, 'must be a TCP port number (1-65535)'),
+  METRICS_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'must be a TCP port number (1-65535)' })
+      .int({ error: 'must be a TCP port number (1-65535)' })
+      .min(0, { error: 'must be a TCP port number (1-65535)' })
+      .max(65535, { error: 'must be a TCP port number (1-65535)' })
+      .optional(),
+  ),
   SECURITY_CHANNEL: optional(
     z
       .string()
@@ -360,6 +374,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl,
     }),
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     securityChannel: e.SECURITY_CHANNEL,
     keyMaxAgeDays: e.KEY_MAX_AGE_DAYS,
     keyUnusedDays: e.KEY_UNUSED_DAYS,

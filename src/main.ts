@@ -15,7 +15,7 @@ import type { PostureSnapshot } from './domain/posture.js';
 import type { Clock } from './domain/types.js';
 import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, type Metrics, serveMetrics } from './metrics.js';
 import { postureSummary, renderPostureChart } from './report/posture-chart.js';
 import { cachedBy } from './services/cached.js';
 import { mapLimit } from './services/concurrency.js';
@@ -53,7 +53,7 @@ import {
   type TrailSignalDeps,
   type TrailSignalReport,
 } from './services/scan/run-trail-signals.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, metricsOnPort } from './slack/app.js';
 import { createConversation } from './slack/conversation.js';
 import type { SlackDeps } from './slack/deps.js';
 import { createSlackDirectory } from './slack/directory.js';
@@ -93,6 +93,8 @@ export class StartupError extends Error {
 
 export interface RunningBot {
   readonly port: number;
+  /** Where GET /metrics is served on a port of its own (METRICS_PORT), if it is. */
+  readonly metricsPort: number | undefined;
   readonly logger: Logger;
   /** Runs the rotation job now (what the schedule does); for tests and operators. */
   runJobs(): Promise<JobsReport>;
@@ -602,7 +604,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   );
 
   const port = await slack.start();
-  logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port }, 'aws-mfa-bot is running');
+  const metricsServer =
+    config.metricsPort !== undefined && !metricsOnPort(config)
+      ? await serveMetrics(metrics, config.metricsPort).catch(async (error: unknown) => {
+          await slack.stop();
+          await db.close();
+          throw new StartupError(
+            `GET /metrics could not listen on METRICS_PORT ${config.metricsPort} (${(error as Error).message}): choose a free port.`,
+            { cause: error },
+          );
+        })
+      : undefined;
+  logger.info(
+    {
+      mode: config.slack.appToken ? 'socket' : 'http',
+      port,
+      metrics: metricsServer ? metricsServer.port : metricsOnPort(config) ? port : 'off (set METRICS_PORT)',
+    },
+    'aws-mfa-bot is running',
+  );
 
   // Jobs under way, so that a shutdown can let them finish (bounded) before it gives its claims back.
   const inflight = new Set<Promise<unknown>>();
@@ -660,6 +680,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   return {
     port,
+    metricsPort: metricsServer?.port,
     logger,
     runJobs: jobs,
     scan: (o) => runScanAndSend(scan, delivery, o.dryRun),
@@ -673,6 +694,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       readiness.slackAuthenticated = false;
       for (const task of tasks) await task.stop();
       await slack.stop();
+      await metricsServer?.close();
       const settled = await Promise.race([
         Promise.allSettled([...inflight, delivery.idle()]).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), 8_000).unref()),

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './store/db.js';
 
@@ -94,3 +96,40 @@ export function createMetrics(db: Db) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** GET /metrics in Prometheus' text format. */
+export function metricsHandler(metrics: Pick<Metrics, 'registry'>) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
+      () => {
+        res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+}
+
+/** GET /metrics on a port of its own (METRICS_PORT), apart from the one Slack reaches; anything else is 404. */
+export async function serveMetrics(
+  metrics: Pick<Metrics, 'registry'>,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const handle = metricsHandler(metrics);
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') return handle(req, res);
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -11,7 +11,7 @@ import {
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { toSlackLogger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { type Metrics, metricsHandler } from '../metrics.js';
 import type { SlackDeps } from './deps.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
@@ -32,6 +32,13 @@ export interface SlackApp {
   start(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** Whether GET /metrics is served on PORT: Socket Mode (PORT is not Slack's) unless METRICS_PORT says otherwise. */
+export const metricsOnPort = (config: Pick<Config, 'metricsPort' | 'port' | 'slack'>) =>
+  config.metricsPort === undefined
+    ? config.slack.appToken !== undefined
+    : // 0 is "any free port" (tests), each its own.
+      config.metricsPort === config.port && config.port !== 0;
 
 function healthRoutes(readiness: Readiness, metrics: Metrics | undefined) {
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -66,26 +73,7 @@ function healthRoutes(readiness: Readiness, metrics: Metrics | undefined) {
           });
       },
     },
-    ...(metrics
-      ? [
-          {
-            path: '/metrics',
-            method: 'GET',
-            handler: (_req: IncomingMessage, res: ServerResponse) => {
-              metrics.registry.metrics().then(
-                (text) => {
-                  res.writeHead(200, { 'content-type': metrics.registry.contentType });
-                  res.end(text);
-                },
-                () => {
-                  res.writeHead(500);
-                  res.end();
-                },
-              );
-            },
-          },
-        ]
-      : []),
+    ...(metrics ? [{ path: '/metrics', method: 'GET', handler: metricsHandler(metrics) }] : []),
   ];
 }
 
@@ -163,7 +151,7 @@ function onlyFromWorkspace(teamId: string, deps: SlackDeps): Middleware<AnyMiddl
 /**
  * The Bolt app on the transport the configuration asks for: Socket Mode when an app-level token is set, otherwise
  * HTTP with `POST /slack/events` (Bolt verifies the signature and rejects requests older than five minutes).
- * Health endpoints are served on PORT in both modes.
+ * Health endpoints are served on PORT in both modes; GET /metrics too where `metricsOnPort` says so.
  */
 export function createSlackApp(
   config: Config,
@@ -172,7 +160,7 @@ export function createSlackApp(
   metrics?: Metrics,
 ): SlackApp {
   const logger = toSlackLogger(deps.logger);
-  const customRoutes = healthRoutes(readiness, metrics);
+  const customRoutes = healthRoutes(readiness, metricsOnPort(config) ? metrics : undefined);
   let receiver: Receiver;
   let socket: SocketModeReceiver | undefined;
   let http: HTTPReceiver | undefined;

@@ -1,6 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricsOnPort } from '../../src/slack/app.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
@@ -12,7 +13,8 @@ describeWithMoto('GET /metrics', () => {
   beforeEach(async () => {
     trail.reset();
     trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot();
+    // Its own port (0: any free one), as an operator sets METRICS_PORT for Prometheus.
+    t = await startTestBot({ METRICS_PORT: '0' });
   });
   afterEach(() => t.stop());
 
@@ -22,7 +24,7 @@ describeWithMoto('GET /metrics', () => {
     await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok));
     await t.bot.runJobs();
 
-    const res = await fetch(`${t.baseUrl}/metrics`);
+    const res = await fetch(`http://127.0.0.1:${t.bot.metricsPort}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -36,5 +38,46 @@ describeWithMoto('GET /metrics', () => {
     expect(text).toContain('# TYPE aws_mfa_bot_rotations gauge');
     for (const personal of [who.userName, who.slackUserId, '@example.com'])
       expect(text).not.toContain(personal);
+  });
+});
+
+describeWithMoto(
+  'attack: an unauthenticated scrape of /metrics on the port Slack must reach (HTTP mode)',
+  () => {
+    let t: TestBot | undefined;
+    afterEach(() => t?.stop());
+
+    it('answers 404 on PORT, by default and with METRICS_PORT elsewhere; only METRICS_PORT serves it', async () => {
+      trail.reset();
+      trail.on(LookupEventsCommand).resolves({ Events: [] });
+      t = await startTestBot();
+      expect(t.bot.metricsPort).toBeUndefined();
+      expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(404);
+      expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+      await t.stop();
+
+      t = await startTestBot({ METRICS_PORT: '0' });
+      expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(404);
+      const own = await fetch(`http://127.0.0.1:${t.bot.metricsPort}/metrics`);
+      expect(own.status).toBe(200);
+      expect(await own.text()).toContain('aws_mfa_bot_slack_requests_total');
+      // Nothing else is served there: no Slack endpoint, no health check.
+      expect(
+        (await fetch(`http://127.0.0.1:${t.bot.metricsPort}/slack/events`, { method: 'POST' })).status,
+      ).toBe(404);
+    });
+  },
+);
+
+describe('where GET /metrics is served', () => {
+  const config = (metricsPort: number | undefined, socket: boolean) =>
+    ({ metricsPort, port: 3000, slack: { appToken: socket ? 'xapp-1' : undefined } }) as const;
+  it.each([
+    ['HTTP mode, METRICS_PORT unset: not on PORT (Slack reaches it)', undefined, false, false],
+    ['Socket Mode, METRICS_PORT unset: on PORT (nobody outside reaches it)', undefined, true, true],
+    ['METRICS_PORT elsewhere: not on PORT, in either mode', 9100, false, false],
+    ['METRICS_PORT equal to PORT: on PORT, as the operator says', 3000, false, true],
+  ] as const)('%s', (_name, metricsPort, socket, onPort) => {
+    expect(metricsOnPort(config(metricsPort, socket) as never)).toBe(onPort);
   });
 });
