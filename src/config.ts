@@ -433,3 +433,38 @@ export function redactConfig(config: Config): Record<string, unknown> {
     mode: config.slack.appToken ? 'socket' : 'http',
   };
 }
+
+/** A setting that is accepted but turns a defence down: doctor warns, and the bot says so once at start. */
+export interface WeakenedDefence {
+  readonly variable: string;
+  readonly why: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Every defence the configuration turns down, each with what it costs. */
+export function weakenedDefences(config: Config): WeakenedDefence[] {
+  const out: WeakenedDefence[] = [];
+  if (config.emailMappingTrustHours === 0)
+    out.push({
+      variable: 'EMAIL_MAPPING_TRUST_HOURS',
+      why: '0: an e-mail mapping may act on keys at once, so changing a Slack e-mail hands over an IAM user’s keys',
+    });
+  if (config.rotation.privilegedApprovals < 2)
+    out.push({
+      variable: 'PRIVILEGED_APPROVALS',
+      why: `${config.rotation.privilegedApprovals}: one person alone approves new keys for admin-level users (no two-person rule)`,
+    });
+  if (config.mfaReset.approvals < 2)
+    out.push({
+      variable: 'MFA_RESET_APPROVALS',
+      why: `${config.mfaReset.approvals}: one approver alone, fooled by "I lost my phone", removes someone's MFA device`,
+    });
+  const api = new URL(config.slack.apiUrl);
+  if (api.protocol === 'http:' && !LOOPBACK.has(api.hostname))
+    out.push({
+      variable: 'SLACK_API_URL',
+      why: 'plain http: the bot token and every message travel unencrypted',
+    });
+  return out;
+}

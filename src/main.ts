@@ -9,7 +9,7 @@ import { createAccounts } from './aws/accounts.js';
 import { createIdentityCenterAdapter } from './aws/identity-center.js';
 import { instrumentClient } from './aws/instrument.js';
 import { getCallerIdentity } from './aws/sts.js';
-import type { Config } from './config.js';
+import { type Config, weakenedDefences } from './config.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { PostureSnapshot } from './domain/posture.js';
 import type { Clock } from './domain/types.js';
@@ -603,6 +603,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       ),
   );
 
+  // Accepted, but each turns a defence down: said once, here (doctor says it too).
+  for (const weak of weakenedDefences(config))
+    logger.warn({ variable: weak.variable, why: weak.why }, 'a setting weakens a defence');
   const port = await slack.start();
   const metricsServer =
     config.metricsPort !== undefined && !metricsOnPort(config)

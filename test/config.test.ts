@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, redactConfig } from '../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, redactConfig, weakenedDefences } from '../src/config.js';
 
 const base = {
   SLACK_BOT_TOKEN: 'xoxb-1-secret-value',
@@ -264,6 +264,32 @@ describe('loadConfig', () => {
     expect(text).not.toContain('xapp-1-abc');
     expect(text).not.toContain('hunter2');
     expect(text).toContain('"mode":"socket"');
+  });
+});
+
+describe('settings that weaken a defence', () => {
+  it('are accepted, and each is named with what it costs; the defaults weaken nothing', () => {
+    expect(weakenedDefences(loadConfig(base))).toEqual([]);
+    const weak = weakenedDefences(
+      loadConfig({
+        ...base,
+        EMAIL_MAPPING_TRUST_HOURS: '0',
+        PRIVILEGED_APPROVALS: '1',
+        MFA_RESET_APPROVALS: '1',
+        SLACK_API_URL: 'http://slack-proxy.internal/api/',
+      }),
+    );
+    expect(weak.map((w) => w.variable)).toEqual([
+      'EMAIL_MAPPING_TRUST_HOURS',
+      'PRIVILEGED_APPROVALS',
+      'MFA_RESET_APPROVALS',
+      'SLACK_API_URL',
+    ]);
+    expect(weak.find((w) => w.variable === 'SLACK_API_URL')?.why).toContain('unencrypted');
+    // Plain http to this host (a local proxy, the tests' fake Slack) leaves the machine never.
+    expect(weakenedDefences(loadConfig({ ...base, SLACK_API_URL: 'http://127.0.0.1:9999/api/' }))).toEqual(
+      [],
+    );
   });
 });
 

@@ -297,4 +297,19 @@ describeWithMoto('aws-mfa-bot doctor', () => {
       admin.destroy();
     }
   });
+  it('warns for each setting that weakens a defence, and still passes', async () => {
+    const results = await doctor({
+      EMAIL_MAPPING_TRUST_HOURS: '0',
+      PRIVILEGED_APPROVALS: '1',
+      MFA_RESET_APPROVALS: '1',
+    });
+    const weak = results.filter((r) => r.id.startsWith('config.') && r.status === 'warn');
+    expect(weak.map((r) => r.title)).toEqual([
+      'EMAIL_MAPPING_TRUST_HOURS',
+      'PRIVILEGED_APPROVALS',
+      'MFA_RESET_APPROVALS',
+    ]);
+    for (const r of weak) expect(r.detail).toMatch(/^weakens a defence — /);
+    expect(results.some((r) => r.status === 'fail')).toBe(false);
+  });
 });

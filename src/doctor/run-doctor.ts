@@ -2,7 +2,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { createAccountPorts } from '../aws/account-ports.js';
 import { type Accounts, createAccounts } from '../aws/accounts.js';
-import type { Config } from '../config.js';
+import { type Config, weakenedDefences } from '../config.js';
 import type { Logger } from '../logger.js';
 import { listIdentities } from '../services/identities.js';
 import { createSlackDirectory } from '../slack/directory.js';
@@ -25,6 +25,15 @@ function configChecks(config: Config): CheckResult[] {
         'SECURITY_CHANNEL',
         'unset: digests, escalations and pasted-key alerts are not posted anywhere',
         'set it to the ID of the security team’s channel and invite the bot there',
+      ),
+    );
+  for (const weak of weakenedDefences(config))
+    results.push(
+      warn(
+        `config.${weak.variable.toLowerCase()}`,
+        weak.variable,
+        `weakens a defence — ${weak.why}`,
+        'leave it at its default unless you mean it (see the configuration table in the README)',
       ),
     );
   if (!config.slackTeamId)

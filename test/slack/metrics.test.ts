@@ -81,3 +81,19 @@ describe('where GET /metrics is served', () => {
     expect(metricsOnPort(config(metricsPort, socket) as never)).toBe(onPort);
   });
 });
+
+describeWithMoto('settings that weaken a defence, at start', () => {
+  it('are each logged once as the bot starts', async () => {
+    trail.reset();
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    const t = await startTestBot({ PRIVILEGED_APPROVALS: '1', EMAIL_MAPPING_TRUST_HOURS: '0' });
+    try {
+      await t.bot.runJobs();
+      const lines = t.logs.filter((l) => l.msg === 'a setting weakens a defence');
+      expect(lines.map((l) => l.variable)).toEqual(['EMAIL_MAPPING_TRUST_HOURS', 'PRIVILEGED_APPROVALS']);
+      expect(lines.every((l) => l.level === 40)).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+});
