@@ -180,6 +180,8 @@ interface Services {
   readonly delivery: Delivery;
   readonly retire: RetireDeps;
   readonly mfaReset: MfaResetDeps;
+  /** Counters of pasted key IDs per poster and channel: windows older than two days are forgotten by the jobs. */
+  readonly rates: { prune(before: number): Promise<void> };
   /** Who is who, for the operator (`aws-mfa-bot identities`). */
   readonly identities: IdentitiesDeps & {
     readonly identities: IdentityStore;
@@ -352,6 +354,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     },
   };
   const pastedReports = createPastedKeyStore(db);
+  const rates = createRateStore(db);
 
   // Step 5's verdict confirmed with AWS's own evaluator where the bot's role may call it (differences are logged).
   const confirmVerdict = createConfirmVerdict({ simulator: aws.simulator, logger });
@@ -424,7 +427,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       directory,
       scans,
       reports: pastedReports,
-      rates: createRateStore(db),
+      rates,
       outbox: store,
       ourAccounts: () => accounts.list(),
       clock,
@@ -532,6 +535,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     delivery,
     retire,
     mfaReset,
+    rates,
     identities: {
       iam,
       directory,
@@ -544,7 +548,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
   };
 }
 
-type JobServices = Pick<Services, 'rotation' | 'retire' | 'mfaReset' | 'delivery'>;
+type JobServices = Pick<Services, 'rotation' | 'retire' | 'mfaReset' | 'delivery' | 'rates'>;
 
 /** What one run of the jobs did: rotations, retired keys, queued DMs. */
 export type JobsReport = JobReport & RetirementReport & MfaResetReport;
@@ -554,6 +558,9 @@ async function runAllJobs(services: JobServices): Promise<JobsReport> {
   const rotations = await runRotationJobs(services.rotation);
   const retired = await runRetirementJobs(services.retire, rotations);
   const resets = await runMfaResetJobs(services.mfaReset, rotations);
+  await services.rates
+    .prune(services.rotation.clock.now().getTime() - 2 * 86_400_000)
+    .catch((error) => services.rotation.logger.warn({ err: error }, 'could not forget old rate windows'));
   await services.delivery.flush();
   return { ...rotations, ...retired, ...resets };
 }
