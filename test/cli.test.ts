@@ -143,8 +143,6 @@ describeWithMoto('aws-mfa-bot start', () => {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'ap-northeast-2',
-    // The SDK warns on Node 20 that its 2027 releases need Node 22 (see README); not what this test looks at.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     APPROVAL_CHANNEL: 'C0APPROVALS',
     APPROVERS: 'U0APPROVER1',
     DATABASE_URL: 'sqlite::memory:',
@@ -340,7 +338,6 @@ describeWithMoto('aws-mfa-bot identities, through the real CLI', () => {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'ap-northeast-2',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     APPROVAL_CHANNEL: 'C0APPROVALS',
     APPROVERS: 'U0APPROVER1',
     SECURITY_CHANNEL: 'C0SECURITY',

@@ -11,12 +11,7 @@ import type { PastedKeyDeps } from '../services/keys/pasted-keys.js';
 import type { RetireDeps } from '../services/keys/retire-key.js';
 import type { MfaResetDeps } from '../services/mfa-reset/mfa-reset.js';
 import type { PersonReads } from '../services/person-reads.js';
-import type {
-  KeyAdminPort,
-  KeyLookupPort,
-  ScanStore,
-  SlackDirectoryPort,
-} from '../services/ports.js';
+import type { KeyAdminPort, KeyLookupPort, ScanStore, SlackDirectoryPort } from '../services/ports.js';
 import type { RotationDeps } from '../services/rotation/deps.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
