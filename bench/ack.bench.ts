@@ -19,6 +19,7 @@ import { createLogger } from '../src/logger.js';
 import { startBot } from '../src/main.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { post, SIGNING_SECRET, slashCommand } from '../test/helpers/slack-requests.js';
+import { freePort } from '../test/setup/moto-server.js';
 import { startMoto } from './moto.js';
 
 const BURST = Number(process.env.BENCH_BURST ?? 50);
@@ -114,7 +115,7 @@ it('ack benchmark: the bot next to a bare Bolt app', async () => {
         SLACK_BOT_TOKEN: fake.botToken,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.apiUrl,
-        PORT: '0',
+        PORT: String(await freePort()),
         DATABASE_URL: 'sqlite::memory:',
         APPROVAL_CHANNEL: 'C0APPROVALS',
         APPROVERS: 'U0APPROVER1',

@@ -160,13 +160,13 @@ const schema = z.object({
     (v) => (v === undefined || v === '' ? 'https://slack.com/api/' : v),
     z.url({ error: 'must be a URL such as https://slack.com/api/' }),
   ),
-  PORT: wholeNumber(3000, 0, 65535, 'must be a TCP port number (1-65535)'),
+  PORT: wholeNumber(3000, 1, 65535, 'must be a TCP port number (1-65535)'),
   METRICS_PORT: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.coerce
       .number({ error: 'must be a TCP port number (1-65535)' })
       .int({ error: 'must be a TCP port number (1-65535)' })
-      .min(0, { error: 'must be a TCP port number (1-65535)' })
+      .min(1, { error: 'must be a TCP port number (1-65535)' })
       .max(65535, { error: 'must be a TCP port number (1-65535)' })
       .optional(),
   ),
@@ -339,7 +339,7 @@ const accountIds = (list: string | undefined) =>
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   const problems: string[] = [];
-  if (!parsed.success) {
+  if (!parsed.success)
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'configuration');
       const missing = issue.code === 'invalid_type' && env[name] === undefined;
@@ -347,24 +347,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `${name} ${missing && !issue.message.startsWith('is required') ? 'is required' : issue.message}`,
       );
     }
-    throw new ConfigError(problems);
-  }
-  const e = parsed.data;
-  if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+  // The rules between variables are checked on the raw values too: every problem is reported in one go.
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET'))
     problems.push(
       'SLACK_SIGNING_SECRET is required in HTTP mode: copy it from Slack app → Basic Information, or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
     );
-    throw new ConfigError(problems);
-  }
-  if (e.IDENTITY_CENTER_START_URL && !e.IDENTITY_CENTER_REGION)
+  if (set('IDENTITY_CENTER_START_URL') && !set('IDENTITY_CENTER_REGION'))
     problems.push(
       'IDENTITY_CENTER_REGION is required with IDENTITY_CENTER_START_URL: the region of your IAM Identity Center instance, such as us-east-1',
     );
-  if (!e.IDENTITY_CENTER_START_URL && (e.IDENTITY_CENTER_REGION || e.IDENTITY_STORE_ID))
+  if (!set('IDENTITY_CENTER_START_URL') && (set('IDENTITY_CENTER_REGION') || set('IDENTITY_STORE_ID')))
     problems.push(
       'IDENTITY_CENTER_START_URL is required with IDENTITY_CENTER_REGION or IDENTITY_STORE_ID: your AWS access portal URL, such as https://d-1234567890.awsapps.com/start',
     );
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
   const apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
   return Object.freeze({
     slack: Object.freeze({

@@ -11,12 +11,32 @@ export function redactText(text: string): string {
   return text.replace(TOKEN_PATTERN, '$1-*****');
 }
 
+/**
+ * An error as a log line needs it: its name, code (ours, AWS's or Slack's), message and stack — redacted — and what
+ * caused it, a few levels down. Never its other properties, which may hold a request or a response.
+ */
+export function serializeError(error: Error, depth = 0): Record<string, unknown> {
+  const e = error as Error & {
+    code?: unknown;
+    data?: { error?: unknown };
+    $metadata?: { httpStatusCode?: unknown };
+    cause?: unknown;
+  };
+  const code = e.code ?? e.data?.error;
+  return {
+    name: e.name,
+    ...(code !== undefined ? { code: typeof code === 'string' ? redactText(code) : code } : {}),
+    message: redactText(e.message),
+    ...(e.$metadata?.httpStatusCode !== undefined ? { httpStatus: e.$metadata.httpStatusCode } : {}),
+    stack: redactText(e.stack ?? ''),
+    ...(e.cause instanceof Error && depth < 3 ? { cause: serializeError(e.cause, depth + 1) } : {}),
+  };
+}
+
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    return { type: value.name, message: redactText(value.message), code: (value as { code?: unknown }).code };
-  }
+  if (value instanceof Error) return serializeError(value);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
@@ -46,6 +66,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '*****',
       },
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      // Errors are serialized by scrub (above), before pino's own serializer could turn them into `type: Object`.
+      serializers: { err: (err: unknown) => err },
       hooks: {
         logMethod(args, method) {
           method.apply(

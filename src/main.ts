@@ -13,6 +13,7 @@ import { type Config, weakenedDefences } from './config.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
 import type { PostureSnapshot } from './domain/posture.js';
 import type { Clock } from './domain/types.js';
+import { operatorSentence } from './errors.js';
 import { startSchedules } from './jobs/schedules.js';
 import { createLogger, type Logger, toSlackLogger } from './logger.js';
 import { createMetrics, type Metrics, serveMetrics } from './metrics.js';
@@ -64,6 +65,7 @@ import {
   createMessenger,
   createResetBoard,
 } from './slack/rotation-adapters.js';
+import { createTokenCheck, SlackTokenRejected } from './slack/token-check.js';
 import { type Db, openDatabase } from './store/db.js';
 import { createIdentityStore } from './store/identity-store.js';
 import { createRunCoordinator } from './store/job-runs.js';
@@ -112,8 +114,13 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Run the rotation job on its cron schedule (default true). */
   readonly schedule?: boolean;
-  /** Open the database without migrating it (dry runs). */
-  readonly readOnly?: boolean;
+  /** Something the bot cannot run with happened after start (Slack, reached late, refused the token). */
+  readonly onFatal?: (error: Error) => void;
+  /**
+   * Only look (dry runs, listings): the database is opened read-only and never created or migrated; with none yet (or
+   * an empty one), an empty one in memory stands in.
+   */
+  readonly lookOnly?: boolean;
 }
 
 /** The region the SDK resolved (AWS_REGION, AWS_PROFILE's region …): used for CloudTrail and in users' commands. */
@@ -129,42 +136,47 @@ async function resolveRegion(sts: STSClient): Promise<string> {
   );
 }
 
-async function openStore(config: Config, readOnly = false): Promise<Db> {
-  if (readOnly) return openMigratedStore(config);
+async function openStore(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
   try {
     const db = openDatabase(config.databaseUrl);
     await migrate(db);
     return db;
   } catch (error) {
     throw new StartupError(
-      `The database at DATABASE_URL could not be opened or migrated (${(error as Error).message}): check the URL, that the server is up and that the directory is writable.`,
+      operatorSentence(error) ??
+        `The database at DATABASE_URL could not be opened or migrated (${(error as Error).message}): check the URL, that the server is up and that the directory is writable.`,
       { cause: error },
     );
   }
 }
 
-/** For dry runs: the database as it is, refused when it is missing or not migrated (migrating would change it). */
-async function openMigratedStore(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
+/**
+ * For what only looks: the database as it is, read-only. None yet, or an empty one: an empty one in memory stands
+ * in (`none`), so a dry run on a new install says what it would do. Half-migrated or newer: refused (migrating would
+ * change it).
+ */
+async function openForLooking(config: Pick<Config, 'databaseUrl'>): Promise<{ db: Db; none: boolean }> {
   const state = await inspectDatabase(config.databaseUrl).catch((error: unknown) => {
     throw new StartupError(
-      `The database at DATABASE_URL could not be read (${(error as Error).message}): check the URL and that the server is up.`,
+      operatorSentence(error) ??
+        `The database at DATABASE_URL could not be read (${(error as Error).message}): check the URL and that the server is up.`,
       { cause: error },
     );
   });
-  if (state.kind === 'missing')
-    throw new StartupError(
-      `There is no database at ${state.path} yet: nothing is due. Run the bot once to create it.`,
-    );
-  if (state.kind === 'ready') return state.db;
-  await state.db.close();
+  if (state.kind === 'ready') return { db: state.db, none: false };
+  if (state.kind !== 'missing') await state.db.close();
+  if (state.kind === 'missing' || (state.kind === 'pending' && state.pending.includes(1)))
+    return { db: await openStore({ databaseUrl: 'sqlite::memory:' }), none: true };
   throw state.kind === 'newer'
     ? new StartupError(new SchemaTooNewError(state.newest, state.known).message)
     : new StartupError(
-        'The database is not migrated yet, and a dry run does not migrate it: run `aws-mfa-bot jobs` or `start` once.',
+        `The database misses migrations ${state.pending.join(', ')}, and looking does not migrate it: run \`aws-mfa-bot start\` (or \`jobs\`) of this version once.`,
       );
 }
 
 interface Services {
+  /** Looking only, and there is no database yet: an empty one in memory stands in. */
+  readonly noDatabase: boolean;
   readonly postureDeps: PostureDeps;
   readonly scan: ScanDeps;
   readonly signals: TrailSignalDeps;
@@ -207,7 +219,10 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
 
   const sts = new STSClient({});
   const region = await resolveRegion(sts);
-  const db = await openStore(config, options.readOnly);
+  const opened = options.lookOnly
+    ? await openForLooking(config)
+    : { db: await openStore(config), none: false };
+  const { db } = opened;
   const metrics = createMetrics(db);
   instrumentClient(sts, 'sts', metrics.awsCall);
   // Every account the bot looks after (AWS_ACCOUNTS), and the ports that route each call to the account it is about.
@@ -514,6 +529,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
     }),
   };
   return {
+    noDatabase: opened.none,
     logger,
     db,
     slackClient,
@@ -585,20 +601,22 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       await rotation.store.ping();
     },
   };
-  const slack = createSlackApp(config, slackDeps, readiness, metrics);
-
-  try {
-    const auth = await slackClient.auth.test();
-    readiness.slackAuthenticated = true;
-    logger.info({ team: auth.team, botUser: auth.user_id }, 'Slack token verified');
-  } catch (error) {
-    await db.close();
-    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new StartupError(
-      `Slack rejected SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token from Slack app → OAuth & Permissions.`,
-      { cause: error },
-    );
-  }
+  // One auth.test, bounded; Slack unreachable keeps the process up (healthy, not ready) and is tried again.
+  const token = createTokenCheck({
+    token: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    logger,
+    slackLogger: toSlackLogger(logger),
+    onVerified: (me) => {
+      readiness.slackAuthenticated = true;
+      logger.info({ team: me.team, botUser: me.botUserId }, 'Slack token verified');
+    },
+    onRejected: (error) => {
+      logger.fatal({ err: error }, error.message);
+      options.onFatal?.(error);
+    },
+  });
+  const slack = createSlackApp(config, slackDeps, readiness, metrics, token.authorize);
 
   // Not fatal: the checklist shows "couldn't check" per step, and the operator gets one clear line now.
   getCallerIdentity(sts).then(
@@ -606,14 +624,30 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     (error) =>
       logger.error(
         { err: error, region },
-        'AWS credentials are not usable: the checklist will show "couldn\'t check" until they are (see docs/iam-policy.json)',
+        `${operatorSentence(error) ?? 'AWS credentials are not usable'}: the checklist will show "couldn't check" until they are (see docs/iam-policy.json)`,
       ),
   );
 
   // Accepted, but each turns a defence down: said once, here (doctor says it too).
   for (const weak of weakenedDefences(config))
     logger.warn({ variable: weak.variable, why: weak.why }, 'a setting weakens a defence');
-  const port = await slack.start();
+  // The port opens first: /healthz answers while Slack is checked (a liveness probe must not restart a bot that
+  // waits for Slack), /readyz says whether it is ready.
+  const port = await slack.start().catch(async (error: unknown) => {
+    await db.close();
+    throw new StartupError(
+      `the bot could not listen on PORT ${config.port} (${(error as Error).message}): choose a free port.`,
+      { cause: error },
+    );
+  });
+  try {
+    await token.verify();
+  } catch (error) {
+    token.stop();
+    await slack.stop().catch(() => undefined);
+    await db.close();
+    throw error instanceof SlackTokenRejected ? new StartupError(error.message, { cause: error }) : error;
+  }
   const metricsServer =
     config.metricsPort !== undefined && !metricsOnPort(config)
       ? await serveMetrics(metrics, config.metricsPort).catch(async (error: unknown) => {
@@ -702,6 +736,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
      */
     async stop() {
       readiness.slackAuthenticated = false;
+      token.stop();
       for (const task of tasks) await task.stop();
       await slack.stop();
       await metricsServer?.close();
@@ -742,11 +777,12 @@ async function runScanAndSend(scan: ScanDeps, delivery: Delivery, dryRun: boolea
 export async function scanOnce(
   config: Config,
   options: StartOptions & { dryRun: boolean },
-): Promise<ScanResult> {
-  const services = await buildServices(config, options);
+): Promise<ScanResult & { noDatabase: boolean }> {
+  // A dry run only looks: the database is read as it is, and none is created.
+  const services = await buildServices(config, { ...options, lookOnly: options.dryRun });
   const { scan, db, sts, delivery } = services;
   try {
-    return await runScanAndSend(scan, delivery, options.dryRun);
+    return { ...(await runScanAndSend(scan, delivery, options.dryRun)), noDatabase: services.noDatabase };
   } finally {
     await delivery.idle();
     await db.close();
@@ -775,15 +811,19 @@ export async function runJobsOnce(config: Config, options: StartOptions = {}): P
 }
 
 /** `aws-mfa-bot jobs --dry-run`: what every due job would do now; nothing is changed, sent or recorded. */
-export async function planJobsOnce(config: Config, options: StartOptions = {}): Promise<PlannedStep[]> {
-  const services = await buildServices(config, { ...options, readOnly: true });
+export async function planJobsOnce(
+  config: Config,
+  options: StartOptions = {},
+): Promise<{ steps: PlannedStep[]; noDatabase: boolean }> {
+  const services = await buildServices(config, { ...options, lookOnly: true });
   try {
-    return await planJobs({
+    const steps = await planJobs({
       rotation: services.rotation,
       retire: services.retire,
       mfaReset: services.mfaReset,
       signals: services.signals,
     });
+    return { steps, noDatabase: services.noDatabase };
   } finally {
     await services.db.close();
     services.sts.destroy();
@@ -799,14 +839,9 @@ export async function identitiesOnce(
   config: Config,
   options: StartOptions & { trust?: { all: true } | { arns: readonly string[] }; by?: string },
 ): Promise<{ entries: IdentityEntry[]; trusted?: TrustResult; noDatabase: boolean }> {
-  const state = options.trust ? undefined : await inspectDatabase(config.databaseUrl).catch(() => undefined);
-  if (state && state.kind !== 'missing') await state.db.close();
-  // Nothing is written for a listing: without a database (or an empty one) it reads as an empty one, in memory.
-  const noDatabase = state?.kind === 'missing' || (state?.kind === 'pending' && state.pending.includes(1));
-  const services = await buildServices(noDatabase ? { ...config, databaseUrl: 'sqlite::memory:' } : config, {
-    ...options,
-    readOnly: !options.trust && !noDatabase,
-  });
+  // A listing only looks; trusting writes.
+  const services = await buildServices(config, { ...options, lookOnly: !options.trust });
+  const { noDatabase } = services;
   try {
     const trusted = options.trust
       ? await trustIdentities(services.identities, options.trust, options.by ?? 'operator')
@@ -833,7 +868,7 @@ export async function reportOnce(
   },
 ): Promise<{ png: Buffer; summary: string; alt: string }> {
   const given = options.snapshots;
-  const db = given ? undefined : await openMigratedStore(config);
+  const db = given ? undefined : (await openForLooking(config)).db;
   const store: PostureStore = db
     ? createPostureStore(db)
     : { record: async () => {}, since: async () => [...(given ?? [])] };

@@ -190,7 +190,7 @@ describe('loadConfig', () => {
     [{ NUDGE_CRON: 'every monday' }, /^NUDGE_CRON must be a cron expression/],
     [{ POSTURE_CRON: '*/5 * * * *' }, /^POSTURE_CRON runs more than once an hour/],
     [
-      { IDENTITY_CENTER_START_URL: 'http://portal' },
+      { IDENTITY_CENTER_START_URL: 'http://portal', IDENTITY_CENTER_REGION: 'us-east-1' },
       /^IDENTITY_CENTER_START_URL must be the AWS access portal URL/,
     ],
     [
@@ -201,7 +201,15 @@ describe('loadConfig', () => {
       { IDENTITY_CENTER_REGION: 'us-east-1' },
       /^IDENTITY_CENTER_START_URL is required with IDENTITY_CENTER_REGION/,
     ],
-    [{ IDENTITY_STORE_ID: 'store' }, /^IDENTITY_STORE_ID must be an identity store ID/],
+    [
+      {
+        IDENTITY_STORE_ID: 'd-1234567890',
+        IDENTITY_CENTER_REGION: 'us-east-1',
+        IDENTITY_CENTER_START_URL: 'https://d-1234567890.awsapps.com/start',
+        LOG_LEVEL: 'loud',
+      },
+      /^LOG_LEVEL must be one of/,
+    ],
     // Settings that would destroy or flood, refused with the safe range:
     [{ NUDGE_CRON: '*/2 * * * * *' }, /^NUDGE_CRON runs more than once an hour.*"0 \* \* \* \*"/],
     [{ NUDGE_CRON: '*/15 9-17 * * *' }, /^NUDGE_CRON runs more than once an hour/],
@@ -230,6 +238,20 @@ describe('loadConfig', () => {
     const found = problems({ ...base, ...override });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
+  });
+
+  it('reports every problem in one go: a malformed value, and the rules between variables', () => {
+    const found = problems({ SLACK_BOT_TOKEN: 'xoxb-1', IDENTITY_STORE_ID: 'store', PORT: '0' });
+    expect(found).toEqual([
+      expect.stringMatching(/^PORT must be a TCP port number \(1-65535\)/),
+      expect.stringMatching(/^APPROVAL_CHANNEL is required/),
+      expect.stringMatching(/^APPROVERS is required/),
+      expect.stringMatching(/^IDENTITY_STORE_ID must be an identity store ID/),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is required in HTTP mode/),
+      expect.stringMatching(
+        /^IDENTITY_CENTER_START_URL is required with IDENTITY_CENTER_REGION or IDENTITY_STORE_ID/,
+      ),
+    ]);
   });
 
   it('takes a KMS key as an ID, a key ARN, an alias or an alias ARN', () => {

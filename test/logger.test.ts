@@ -42,6 +42,25 @@ describe('logger', () => {
     expect((line.err as { message: string }).message).toBe('boom');
   });
 
+  it("keeps an error's name, code, message, stack and cause, redacted", () => {
+    const { lines, logger } = capture();
+    const cause = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const error = Object.assign(new Error('call with xoxb-888-secret failed', { cause }), {
+      name: 'SlackAPIError',
+      data: { error: 'ratelimited' },
+    });
+    logger.error({ err: error }, 'failed');
+    const err = (JSON.parse(lines[0] ?? '{}') as { err: Record<string, unknown> }).err;
+    expect(err).toMatchObject({
+      name: 'SlackAPIError',
+      code: 'ratelimited',
+      message: 'call with xoxb-***** failed',
+    });
+    expect(String(err.stack)).toMatch(/^SlackAPIError: call with xoxb-\*{5} failed\n\s+at /);
+    expect(err.cause).toMatchObject({ name: 'Error', code: 'ECONNRESET', message: 'socket hang up' });
+    expect(lines.join('')).not.toContain('xoxb-888-secret');
+  });
+
   it('redactText leaves ordinary text alone', () => {
     expect(redactText('checking user alice')).toBe('checking user alice');
   });

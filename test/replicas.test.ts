@@ -193,7 +193,7 @@ interface Replica {
   function jobs(days: number, ...args: string[]): Promise<{ code: number | null; out: string }> {
     const child = spawn(faketime, ['-f', `+${days}d`, process.execPath, cli, 'jobs', ...args], {
       cwd,
-      env: { ...env(0), DONT_FAKE_MONOTONIC: '1' },
+      env: { ...env(3000), DONT_FAKE_MONOTONIC: '1' },
     });
     let out = '';
     child.stdout?.on('data', (d) => {

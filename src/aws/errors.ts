@@ -1,4 +1,5 @@
 import type { FaultReason } from '../domain/types.js';
+import { isMissingCredentials } from '../errors.js';
 import { FactError } from '../services/ports.js';
 
 const DENIED = new Set([
@@ -33,6 +34,8 @@ export function classifyAwsError(error: unknown, action: string): FaultReason {
   const e = (error ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   // Only a code-shaped name survives: it ends up in Slack text and logs.
   const name = (e.name ?? 'Error').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64) || 'Error';
+  if (isMissingCredentials(error))
+    return { kind: 'no_credentials', action, code: 'CredentialsProviderError' };
   if (DENIED.has(name)) return { kind: 'access_denied', action, code: name };
   if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429)
     return { kind: 'throttled', action, code: name };

@@ -1,3 +1,5 @@
+import { operatorSentence } from '../errors.js';
+
 /** One line of `aws-mfa-bot doctor`: what was checked, how it went and, when it failed, the fix in one sentence. */
 export interface CheckResult {
   readonly id: string;
@@ -39,6 +41,8 @@ export function formatCheck(r: CheckResult): string {
 
 /** An error as one short line: its code or name and message, never a stack. */
 export function describeError(error: unknown): string {
+  const sentence = operatorSentence(error);
+  if (sentence) return sentence;
   const e = error as { name?: string; code?: string; message?: string; data?: { error?: string } };
   const code = e?.data?.error ?? e?.code ?? e?.name ?? 'Error';
   const message = (e?.message ?? String(error)).split('\n')[0]?.slice(0, 200) ?? '';

@@ -3,6 +3,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { createAccountPorts } from '../aws/account-ports.js';
 import { type Accounts, createAccounts } from '../aws/accounts.js';
 import { type Config, weakenedDefences } from '../config.js';
+import { SqliteDriverError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { listIdentities } from '../services/identities.js';
 import { createSlackDirectory } from '../slack/directory.js';
@@ -51,7 +52,18 @@ function configChecks(config: Config): CheckResult[] {
 /** The database answers and has every migration; read-only (a missing SQLite file is not created). */
 async function storeCheck(config: Config): Promise<CheckResult> {
   const title = 'database (DATABASE_URL)';
-  const state = await inspectDatabase(config.databaseUrl);
+  let state: Awaited<ReturnType<typeof inspectDatabase>>;
+  try {
+    state = await inspectDatabase(config.databaseUrl);
+  } catch (error) {
+    if (!(error instanceof SqliteDriverError)) throw error;
+    return fail(
+      'database',
+      title,
+      error.message,
+      'rebuild the driver for this Node.js (`npm rebuild better-sqlite3`, or `npm ci`), or use PostgreSQL',
+    );
+  }
   if (state.kind === 'missing')
     return warn(
       'database',

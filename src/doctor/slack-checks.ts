@@ -28,6 +28,16 @@ export async function slackChecks(
   try {
     auth = await client.auth.test();
   } catch (error) {
+    // Slack answered and refused, or Slack was not reached at all: two different fixes.
+    if (!slackError(error))
+      return [
+        fail(
+          'slack.auth',
+          title,
+          `cannot reach ${config.slack.apiUrl} (${describeError(error)})`,
+          'check SLACK_API_URL and the network path to Slack (a proxy, a firewall, DNS)',
+        ),
+      ];
     return [
       fail(
         'slack.auth',

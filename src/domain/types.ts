@@ -13,7 +13,8 @@ export type Checked<T> =
   | { readonly state: 'failed'; readonly reason: FaultReason };
 
 export interface FaultReason {
-  readonly kind: 'access_denied' | 'throttled' | 'network' | 'not_found' | 'other';
+  /** `no_credentials`: the bot has no AWS credentials at all (an operator's problem, not the person's). */
+  readonly kind: 'access_denied' | 'throttled' | 'network' | 'not_found' | 'no_credentials' | 'other';
   /** The IAM action that was refused or failed, e.g. `iam:ListMFADevices`. */
   readonly action: string;
   /** AWS error code when there is one (never a message that could carry data). */

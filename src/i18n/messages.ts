@@ -53,6 +53,8 @@ const en = {
         return 'AWS could not be reached — try Re-check in a minute';
       case 'not_found':
         return 'the IAM user was not found';
+      case 'no_credentials':
+        return "the bot has no AWS credentials yet — ask the bot's operator";
       default:
         return `AWS answered with an error${r.code ? ` (${r.code})` : ''} on \`${r.action}\``;
     }
@@ -554,6 +556,8 @@ const ko: Messages = {
         return 'AWS에 연결할 수 없습니다 — 잠시 후 다시 확인하세요';
       case 'not_found':
         return 'IAM 사용자를 찾을 수 없습니다';
+      case 'no_credentials':
+        return '봇에 AWS 자격 증명이 아직 없습니다 — 봇 운영자에게 문의하세요';
       default:
         return `\`${r.action}\` 호출에서 AWS 오류가 발생했습니다${r.code ? ` (${r.code})` : ''}`;
     }

@@ -98,7 +98,8 @@ export function createGetSsoStatus(deps: {
 export type GetSsoFor = (
   slackUserId: string,
   email: string | undefined,
-  options?: { refresh?: boolean },
+  /** `record: false`: the match is judged without being remembered (dry runs write nothing). */
+  options?: { refresh?: boolean; record?: boolean },
 ) => Promise<Checked<SsoStatus>>;
 
 /**
@@ -111,9 +112,16 @@ export function createGetSsoFor(deps: {
   readonly guard: Pick<IdentityGuard, 'assessIdentityCenter'> | undefined;
 }): GetSsoFor {
   return async (slackUserId, email, options) => {
-    const status = await deps.status(email, options);
+    const status = await deps.status(
+      email,
+      options?.refresh === undefined ? {} : { refresh: options.refresh },
+    );
     if (status.state !== 'ok' || !status.value.user || !deps.guard) return status;
-    const trust = await deps.guard.assessIdentityCenter(slackUserId, status.value.user.userId);
+    const trust = await deps.guard.assessIdentityCenter(
+      slackUserId,
+      status.value.user.userId,
+      options?.record === false ? { record: false } : {},
+    );
     if (trust.kind === 'trusted') return status;
     return {
       state: 'ok',

@@ -34,7 +34,11 @@ export interface IdentityGuard {
    * How far the IAM Identity Center user found by a person's Slack e-mail may be shown as theirs: by the same trust as
    * e-mail mappings of IAM users (a changed Slack e-mail waits; the change is told to security).
    */
-  assessIdentityCenter(slackUserId: string, identityCenterUserId: string): Promise<MappingTrust>;
+  assessIdentityCenter(
+    slackUserId: string,
+    identityCenterUserId: string,
+    options?: { readonly record?: boolean },
+  ): Promise<MappingTrust>;
 }
 
 /** How many IAM users a bulk notice names; the rest are counted (the CLI lists them all). */
@@ -124,10 +128,16 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
     async watch(claims, options = {}) {
       await observe(claims, deps.clock.now().getTime(), options);
     },
-    async assessIdentityCenter(slackUserId, userId) {
+    async assessIdentityCenter(slackUserId, userId, options = {}) {
       const now = deps.clock.now().getTime();
       const rule: MappingRule = 'sso-email';
       const arn = identityCenterKey(userId);
+      if (options.record === false) {
+        // Looking only (a dry run): what is remembered, as if seen now for the first time when it is not.
+        const known = (await deps.identities.read([arn])).get(arn);
+        const same = known?.slackUserId === slackUserId ? known : undefined;
+        return emailTrust(rule, same ?? { since: now }, now, trustMs);
+      }
       const { records, changed } = await deps.identities.observe(
         [{ iamUserArn: arn, slackUserId, rule }],
         now,

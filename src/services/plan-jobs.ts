@@ -1,6 +1,7 @@
 import { reenrolled } from '../domain/mfa-reset.js';
 import { dueLifecycleStep, oldKeyVerdict } from '../domain/rotation.js';
 import { classifyEvent, type Signal } from '../domain/trail-signals.js';
+import { operatorSentence } from '../errors.js';
 import type { RetireDeps } from './keys/retire-key.js';
 import type { MfaResetDeps } from './mfa-reset/mfa-reset.js';
 import { FactError } from './ports.js';
@@ -15,6 +16,8 @@ export interface PlannedStep {
   readonly action: string;
   readonly subject: string;
   readonly detail?: string;
+  /** Not a step the jobs would take: something that kept the plan from being complete. */
+  readonly warning?: boolean;
 }
 
 export interface PlanDeps {
@@ -169,11 +172,14 @@ async function planSignals(deps: TrailSignalDeps, now: Date): Promise<PlannedSte
   try {
     events = await deps.events.eventsBetween(since, now);
   } catch (error) {
-    if (error instanceof FactError && error.reason.kind === 'access_denied')
-      return [
-        { job: 'cloudtrail', action: 'skip: CloudTrail is not readable', subject: error.reason.action },
-      ];
-    throw error;
+    // Whatever CloudTrail does (refuses, throttles, is unreachable), it is one warning step: the rest is still planned.
+    const reason =
+      error instanceof FactError
+        ? `${error.reason.action}: ${error.reason.kind}${error.reason.code ? ` (${error.reason.code})` : ''}`
+        : (operatorSentence(error) ?? (error as Error).message);
+    return [
+      { job: 'cloudtrail', action: 'warning: CloudTrail could not be read', subject: reason, warning: true },
+    ];
   }
   const botArn = await deps.botArn().catch(() => '');
   const steps: PlannedStep[] = [];

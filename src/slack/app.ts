@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -17,6 +18,7 @@ import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerViews } from './listeners/views/index.js';
+import type { SlackIdentity } from './token-check.js';
 
 /** What /readyz reports: Slack auth done, the database answering, and (Socket Mode) the connection up. */
 export interface Readiness {
@@ -35,10 +37,7 @@ export interface SlackApp {
 
 /** Whether GET /metrics is served on PORT: Socket Mode (PORT is not Slack's) unless METRICS_PORT says otherwise. */
 export const metricsOnPort = (config: Pick<Config, 'metricsPort' | 'port' | 'slack'>) =>
-  config.metricsPort === undefined
-    ? config.slack.appToken !== undefined
-    : // 0 is "any free port" (tests), each its own.
-      config.metricsPort === config.port && config.port !== 0;
+  config.metricsPort === undefined ? config.slack.appToken !== undefined : config.metricsPort === config.port;
 
 function healthRoutes(readiness: Readiness, metrics: Metrics | undefined) {
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -158,6 +157,8 @@ export function createSlackApp(
   deps: SlackDeps,
   readiness: Readiness,
   metrics?: Metrics,
+  /** Who the bot is, from the one auth.test the bot makes (see token-check): Bolt makes none of its own. */
+  identity?: () => Promise<SlackIdentity>,
 ): SlackApp {
   const logger = toSlackLogger(deps.logger);
   const customRoutes = healthRoutes(readiness, metricsOnPort(config) ? metrics : undefined);
@@ -203,7 +204,18 @@ export function createSlackApp(
   }
 
   const app = new App({
-    token: config.slack.botToken,
+    ...(identity
+      ? {
+          authorize: async () => {
+            const me = await identity();
+            return {
+              botToken: me.botToken,
+              ...(me.botId ? { botId: me.botId } : {}),
+              ...(me.botUserId ? { botUserId: me.botUserId } : {}),
+            };
+          },
+        }
+      : { token: config.slack.botToken }),
     receiver,
     logger,
     clientOptions: { slackApiUrl: config.slack.apiUrl, logger },
@@ -229,7 +241,11 @@ export function createSlackApp(
         const server = (await app.start(config.port)) as Server;
         return (server.address() as AddressInfo).port;
       }
-      await app.start();
+      // The WebSocket is connected (and reconnected) in the background: /healthz answers at once, /readyz says
+      // whether Slack is connected. Waiting here would keep the port shut while Slack cannot be reached.
+      app.start().catch((error: unknown) => deps.logger.error({ err: error }, 'Socket Mode could not start'));
+      const server = (socket as unknown as { httpServer?: Server } | undefined)?.httpServer;
+      if (server && !server.listening) await once(server, 'listening');
       return config.port;
     },
     async stop() {

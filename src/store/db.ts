@@ -1,7 +1,21 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { SqliteDriverError } from '../errors.js';
+
+/**
+ * The SQLite driver is a native addon, loaded when a SQLite database is opened — not at start: a driver built for
+ * another Node.js then fails with a sentence saying what to do, and nothing else (help, PostgreSQL) is affected.
+ */
+export function loadSqliteDriver(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (error) {
+    throw new SqliteDriverError({ cause: error });
+  }
+}
 
 /**
  * The little SQL both stores need: statements are written once with `?` placeholders (numbered for PostgreSQL here),
@@ -30,12 +44,23 @@ function sqliteParams(params: readonly unknown[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
-export function openSqlite(path: string): Db {
+export function openSqlite(path: string, options: { readOnly?: boolean } = {}): Db {
+  const Database = loadSqliteDriver();
+  if (options.readOnly) {
+    // Looking only: the file must exist, and nothing can be written to it, by mistake or otherwise.
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return sqliteDb(db);
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  return sqliteDb(db);
+}
+
+function sqliteDb(db: BetterSqlite3.Database): Db {
   const exclusive = serial();
 
   const direct: Db = {
@@ -86,11 +111,16 @@ function pgDb(
 }
 
 /** PostgreSQL through a pool; `schema` (tests) puts every table in a schema of its own. */
-export function openPostgres(url: string, options: { schema?: string } = {}): Db {
+export function openPostgres(url: string, options: { schema?: string; readOnly?: boolean } = {}): Db {
+  // Read-only sessions (dry runs, doctor, reports): PostgreSQL itself refuses any write.
+  const settings = [
+    ...(options.schema ? [`-c search_path=${options.schema}`] : []),
+    ...(options.readOnly ? ['-c default_transaction_read_only=on'] : []),
+  ];
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(settings.length ? { options: settings.join(' ') } : {}),
   });
   // BIGINT columns hold epoch milliseconds: read them back as numbers.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -122,8 +152,9 @@ export function openPostgres(url: string, options: { schema?: string } = {}): Db
 }
 
 /** `sqlite:<path>` or `postgres://…` / `postgresql://…`, as DATABASE_URL says. */
-export function openDatabase(url: string): Db {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length) || './data/aws-mfa-bot.db');
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+export function openDatabase(url: string, options: { readOnly?: boolean } = {}): Db {
+  if (url.startsWith('sqlite:'))
+    return openSqlite(url.slice('sqlite:'.length) || './data/aws-mfa-bot.db', options);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   throw new Error('DATABASE_URL must be sqlite:<path> or postgres://…');
 }

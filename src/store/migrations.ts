@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Db, openDatabase } from './db.js';
+import { type Db, loadSqliteDriver, openDatabase } from './db.js';
 
 /**
  * One list of migrations for both databases: plain SQL that SQLite and PostgreSQL both accept (TEXT, BIGINT epoch
@@ -330,8 +330,11 @@ export type DatabaseState =
  */
 export async function inspectDatabase(url: string): Promise<DatabaseState> {
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined;
+  // The driver first: one that cannot load is the problem, whether or not the file exists yet.
+  if (path) loadSqliteDriver();
   if (path && path !== ':memory:' && !existsSync(path)) return { kind: 'missing', path };
-  const db = openDatabase(url);
+  // Read only: looking at a database never changes it (an in-memory one has nothing to look at but its own).
+  const db = openDatabase(url, { readOnly: path !== ':memory:' });
   const status = await migrationStatus(db).catch(async (error: unknown) => {
     await db.close().catch(() => undefined);
     throw error;

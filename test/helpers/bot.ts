@@ -94,8 +94,8 @@ export async function startTestBot(
   const fake = new FakeSlackWebApi();
   const appToken = options.socketMode ? fake.enableSocketMode() : undefined;
   await fake.start();
-  // Socket Mode serves health checks on PORT; it cannot report a port it chose, so pick a free one here.
-  const port = options.socketMode ? String(await freePort()) : '0';
+  // PORT is 1-65535, as an operator sets it: a free one is picked here.
+  const port = String(await freePort());
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

@@ -5,6 +5,7 @@ import { metricsOnPort } from '../../src/slack/app.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
+import { freePort } from '../setup/moto-server.js';
 
 const trail = mockClient(CloudTrailClient);
 
@@ -14,7 +15,7 @@ describeWithMoto('GET /metrics', () => {
     trail.reset();
     trail.on(LookupEventsCommand).resolves({ Events: [] });
     // Its own port (0: any free one), as an operator sets METRICS_PORT for Prometheus.
-    t = await startTestBot({ METRICS_PORT: '0' });
+    t = await startTestBot({ METRICS_PORT: String(await freePort()) });
   });
   afterEach(() => t.stop());
 
@@ -56,7 +57,7 @@ describeWithMoto(
       expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
       await t.stop();
 
-      t = await startTestBot({ METRICS_PORT: '0' });
+      t = await startTestBot({ METRICS_PORT: String(await freePort()) });
       expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(404);
       const own = await fetch(`http://127.0.0.1:${t.bot.metricsPort}/metrics`);
       expect(own.status).toBe(200);

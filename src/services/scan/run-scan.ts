@@ -159,7 +159,10 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     ? await Promise.all([deps.iam.listUsers(), deps.directory.index()])
     : [[], undefined];
   const byArn = new Map(users.map((u) => [u.arn, u]));
-  const sso = deps.identityCenter && index ? await identityCenterPass(deps, rows, byArn, index) : undefined;
+  const sso =
+    deps.identityCenter && index
+      ? await identityCenterPass(deps, rows, byArn, index, options.dryRun)
+      : undefined;
   const findings = [...reported, ...(sso?.findings ?? [])];
 
   const items: ScanItem[] = [];
@@ -323,6 +326,7 @@ async function identityCenterPass(
   rows: readonly ReportRow[],
   byArn: ReadonlyMap<string, IamUser>,
   index: DirectoryIndex,
+  dryRun: boolean,
 ): Promise<{ stages: Record<string, number>; findings: Finding[] }> {
   const ic = deps.identityCenter as NonNullable<ScanDeps['identityCenter']>;
   const people = new Map<string, ReportRow[]>();
@@ -339,7 +343,10 @@ async function identityCenterPass(
   await mapLimit([...people], ic.concurrency, async ([slackUserId, theirs]) => {
     // A tag may name a Slack user who is gone: then there is no e-mail to look them up by.
     const email = (await deps.directory.person(slackUserId).catch(() => undefined))?.email;
-    const status = email && emails.has(email.toLowerCase()) ? await ic.status(slackUserId, email) : undefined;
+    const status =
+      email && emails.has(email.toLowerCase())
+        ? await ic.status(slackUserId, email, { record: !dryRun })
+        : undefined;
     const used =
       status?.state === 'ok' &&
       status.value.session.state === 'ok' &&
