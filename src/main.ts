@@ -863,7 +863,7 @@ export async function reportOnce(
   options: {
     readonly weeks: number;
     readonly clock?: Clock;
-    /** Draw these (a fixture: the README's sample) instead of the database's, up to the week of the last one. */
+    /** Draw these (a fixture: docs/posture-sample.png) instead of the database's, up to the week of the last one. */
     readonly snapshots?: readonly PostureSnapshot[];
   },
 ): Promise<{ png: Buffer; summary: string; alt: string }> {

@@ -28,7 +28,7 @@ export const MANAGED_BY = { Key: 'managed-by', Value: 'aws-mfa-bot' } as const;
 /**
  * The secret's resource policy. Only the owner may read it; nobody but the bot may do anything else with it — in
  * particular nobody with `secretsmanager:*` in their identity policy can replace or delete this policy and then read
- * the key. (An account administrator can still change the bot's own role: see "Security model" in the README.)
+ * the key. (An account administrator can still change the bot's own role: see docs/security.md.)
  */
 export function ownerOnlyPolicy(ownerArn: string, botCallerArn: string): string {
   const bot = principalArnPatterns(botCallerArn);

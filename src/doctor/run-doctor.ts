@@ -34,7 +34,7 @@ function configChecks(config: Config): CheckResult[] {
         `config.${weak.variable.toLowerCase()}`,
         weak.variable,
         `weakens a defence — ${weak.why}`,
-        'leave it at its default unless you mean it (see the configuration table in the README)',
+        'leave it at its default unless you mean it (see docs/configuration.md)',
       ),
     );
   if (!config.slackTeamId)

@@ -85,7 +85,7 @@ export function claimsFor(
 /**
  * An administrator confirms that several IAM users really are one person's — in one account or across the accounts
  * the bot looks after — by tagging each of them with this key and the person's Slack user ID (a tag non-admins must
- * not be allowed to set: see the README).
+ * not be allowed to set: see docs/identity.md).
  */
 export const OWNER_CONFIRMED_TAG = 'aws-mfa-bot:owner-confirmed';
 
