@@ -7,9 +7,9 @@
  */
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, it } from 'vitest';
-import { runScan } from '../src/services/scan/run-scan.js';
-import { openSqlite } from '../src/store/db.js';
-import { migrate } from '../src/store/migrations.js';
+import { openSqlite } from '../src/adapters/store/db.js';
+import { migrate } from '../src/adapters/store/migrations.js';
+import { runScan } from '../src/features/scan/run-scan.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { enableVirtualMfa } from '../test/helpers/aws.js';
 import { realScanDeps } from '../test/helpers/scan.js';

@@ -9,8 +9,8 @@ import { COMMANDS, type CommandSpec, USAGE } from './cli/usage.js';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
 import { fail } from './doctor/check.js';
 import { runDoctor } from './doctor/run-doctor.js';
-import type { PostureCounts } from './domain/posture.js';
 import { operatorSentence } from './errors.js';
+import type { PostureCounts } from './features/posture/domain.js';
 import { createLogger, redactText } from './logger.js';
 import {
   identitiesOnce,

@@ -4,78 +4,82 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WebClient } from '@slack/web-api';
-import { createAccountPorts } from './aws/account-ports.js';
-import { createAccounts } from './aws/accounts.js';
-import { createIdentityCenterAdapter } from './aws/identity-center.js';
-import { instrumentClient } from './aws/instrument.js';
-import { getCallerIdentity } from './aws/sts.js';
+import { createAccountPorts } from './adapters/aws/account-ports.js';
+import { createAccounts } from './adapters/aws/accounts.js';
+import { createIdentityCenterAdapter } from './adapters/aws/identity-center.js';
+import { instrumentClient } from './adapters/aws/instrument.js';
+import { getCallerIdentity } from './adapters/aws/sts.js';
+import { createSlackApp, metricsOnPort } from './adapters/slack/app.js';
+import { createConversation } from './adapters/slack/conversation.js';
+import type { SlackDeps } from './adapters/slack/deps.js';
+import { createSlackDirectory } from './adapters/slack/directory.js';
+import { createChartUploader } from './adapters/slack/file-upload.js';
+import {
+  createApprovalBoard,
+  createApprovers,
+  createMessenger,
+  createResetBoard,
+} from './adapters/slack/rotation-adapters.js';
+import { createTokenCheck, SlackTokenRejected } from './adapters/slack/token-check.js';
+import { type Db, openDatabase } from './adapters/store/db.js';
+import { createIdentityStore } from './adapters/store/identity-store.js';
+import { createRunCoordinator } from './adapters/store/job-runs.js';
+import { createMfaResetStore } from './adapters/store/mfa-reset-store.js';
+import { inspectDatabase, migrate, SchemaTooNewError } from './adapters/store/migrations.js';
+import { createPastedKeyStore, createRateStore } from './adapters/store/pasted-store.js';
+import { createPostureStore } from './adapters/store/posture-store.js';
+import { createRetirementStore } from './adapters/store/retirement-store.js';
+import { createRotationStore } from './adapters/store/rotation-store.js';
+import { createScanStore } from './adapters/store/scan-store.js';
 import { type Config, weakenedDefences } from './config.js';
-import { SESSION_TOKEN_LOOKBACK_DAYS } from './domain/checklist.js';
-import type { PostureSnapshot } from './domain/posture.js';
-import type { Clock } from './domain/types.js';
 import { operatorSentence } from './errors.js';
+import { createConfirmVerdict } from './features/checklist/confirm-verdict.js';
+import { SESSION_TOKEN_LOOKBACK_DAYS } from './features/checklist/domain/checklist.js';
+import { createGetChecklist } from './features/checklist/get-checklist.js';
+import { createGetPolicyVerdict } from './features/checklist/get-policy-verdict.js';
+import { createGetSessionDevice } from './features/checklist/get-session-device.js';
+import { createGetSsoFor, createGetSsoStatus } from './features/identity-center/get-sso-status.js';
+import {
+  type RetireDeps,
+  type RetirementReport,
+  runRetirementJobs,
+} from './features/key-retirement/retire-key.js';
+import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './features/mfa-reset/mfa-reset.js';
+import { postureSummary, renderPostureChart } from './features/posture/chart.js';
+import type { PostureSnapshot } from './features/posture/domain.js';
+import { buildPostureChart, type PostureDeps, postPosture } from './features/posture/post-posture.js';
+import type { RotationDeps } from './features/rotation/ports.js';
+import {
+  emptyReport,
+  flushOutbox,
+  type JobReport,
+  runRotationJobs,
+} from './features/rotation/run-rotation-jobs.js';
+import { runScan, type ScanDeps, type ScanResult } from './features/scan/run-scan.js';
+import {
+  runTrailSignals,
+  type TrailSignalDeps,
+  type TrailSignalReport,
+} from './features/trail-signals/run-trail-signals.js';
+import { type PlannedStep, planJobs } from './jobs/plan-jobs.js';
 import { startSchedules } from './jobs/schedules.js';
-import { createLogger, type Logger, toSlackLogger } from './logger.js';
-import { createMetrics, type Metrics, serveMetrics } from './metrics.js';
-import { postureSummary, renderPostureChart } from './report/posture-chart.js';
-import { cachedBy } from './services/cached.js';
-import { mapLimit } from './services/concurrency.js';
-import { createConfirmVerdict } from './services/confirm-verdict.js';
-import { createDelivery, type Delivery } from './services/delivery.js';
-import { createFindIamUser } from './services/find-iam-user.js';
-import { createGetChecklist } from './services/get-checklist.js';
-import { createGetPolicyVerdict } from './services/get-policy-verdict.js';
-import { createGetSessionDevice } from './services/get-session-device.js';
-import { createGetSsoFor, createGetSsoStatus } from './services/get-sso-status.js';
+import { cachedBy } from './kernel/cached.js';
+import { mapLimit } from './kernel/concurrency.js';
+import type { Clock } from './kernel/domain/types.js';
+import { createDelivery, type Delivery } from './kernel/outbox/delivery.js';
+import { createFindIamUser } from './kernel/people/find-iam-user.js';
 import {
   type IdentitiesDeps,
   type IdentityEntry,
   listIdentities,
   type TrustResult,
   trustIdentities,
-} from './services/identities.js';
-import { createIdentityGuard } from './services/identity-guard.js';
-import { type RetireDeps, type RetirementReport, runRetirementJobs } from './services/keys/retire-key.js';
-import { type MfaResetDeps, type MfaResetReport, runMfaResetJobs } from './services/mfa-reset/mfa-reset.js';
-import { createPersonReads } from './services/person-reads.js';
-import { type PlannedStep, planJobs } from './services/plan-jobs.js';
-import type { IdentityStore, PostureStore } from './services/ports.js';
-import { buildPostureChart, type PostureDeps, postPosture } from './services/post-posture.js';
-import type { RotationDeps } from './services/rotation/deps.js';
-import {
-  emptyReport,
-  flushOutbox,
-  type JobReport,
-  runRotationJobs,
-} from './services/rotation/run-rotation-jobs.js';
-import { runScan, type ScanDeps, type ScanResult } from './services/scan/run-scan.js';
-import {
-  runTrailSignals,
-  type TrailSignalDeps,
-  type TrailSignalReport,
-} from './services/scan/run-trail-signals.js';
-import { createSlackApp, metricsOnPort } from './slack/app.js';
-import { createConversation } from './slack/conversation.js';
-import type { SlackDeps } from './slack/deps.js';
-import { createSlackDirectory } from './slack/directory.js';
-import { createChartUploader } from './slack/file-upload.js';
-import {
-  createApprovalBoard,
-  createApprovers,
-  createMessenger,
-  createResetBoard,
-} from './slack/rotation-adapters.js';
-import { createTokenCheck, SlackTokenRejected } from './slack/token-check.js';
-import { type Db, openDatabase } from './store/db.js';
-import { createIdentityStore } from './store/identity-store.js';
-import { createRunCoordinator } from './store/job-runs.js';
-import { createMfaResetStore } from './store/mfa-reset-store.js';
-import { inspectDatabase, migrate, SchemaTooNewError } from './store/migrations.js';
-import { createPastedKeyStore, createRateStore } from './store/pasted-store.js';
-import { createPostureStore } from './store/posture-store.js';
-import { createRetirementStore } from './store/retirement-store.js';
-import { createRotationStore } from './store/rotation-store.js';
-import { createScanStore } from './store/scan-store.js';
+} from './kernel/people/identities.js';
+import { createIdentityGuard } from './kernel/people/identity-guard.js';
+import { createPersonReads } from './kernel/people/person-reads.js';
+import type { IdentityStore, PostureStore } from './kernel/ports.js';
+import { createLogger, type Logger, toSlackLogger } from './logger.js';
+import { createMetrics, type Metrics, serveMetrics } from './metrics.js';
 
 const systemClock: Clock = { now: () => new Date() };
 const POSTURE_TITLE = 'AWS MFA and access keys: the last 12 weeks';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './store/db.js';
+import type { Db } from './adapters/store/db.js';
 
 /**
  * The bot's Prometheus metrics, on a registry of its own (no global state, one per running bot). Labels are kinds

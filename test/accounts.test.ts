@@ -16,9 +16,9 @@ import {
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { OWNER_CONFIRMED_TAG } from '../src/domain/identity.js';
-import { openSqlite } from '../src/store/db.js';
-import { createPostureStore } from '../src/store/posture-store.js';
+import { openSqlite } from '../src/adapters/store/db.js';
+import { createPostureStore } from '../src/adapters/store/posture-store.js';
+import { OWNER_CONFIRMED_TAG } from '../src/kernel/domain/identity.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { adminClientsIn, describeWithMoto, motoUrl, unique } from './helpers/aws.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';

@@ -6,9 +6,9 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/c
 import pg from 'pg';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, openSqlite } from '../src/store/db.js';
-import { migrate } from '../src/store/migrations.js';
-import { createPostureStore } from '../src/store/posture-store.js';
+import { openPostgres, openSqlite } from '../src/adapters/store/db.js';
+import { migrate } from '../src/adapters/store/migrations.js';
+import { createPostureStore } from '../src/adapters/store/posture-store.js';
 import { startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';

@@ -13,12 +13,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { openPostgres, openSqlite } from '../src/adapters/store/db.js';
+import { migrate, migrationStatus } from '../src/adapters/store/migrations.js';
 import { loadConfig } from '../src/config.js';
 import type { CheckResult } from '../src/doctor/check.js';
 import { runDoctor } from '../src/doctor/run-doctor.js';
 import { createLogger } from '../src/logger.js';
-import { openPostgres, openSqlite } from '../src/store/db.js';
-import { migrate, migrationStatus } from '../src/store/migrations.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';
 import { describeWithMoto, motoUrl, useMotoEnvironment } from './helpers/aws.js';

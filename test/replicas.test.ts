@@ -14,8 +14,8 @@ import { GetResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerOnlyPolicy } from '../src/aws/secrets.js';
-import { ACTION, INPUT, VIEW } from '../src/slack/action-ids.js';
+import { ownerOnlyPolicy } from '../src/adapters/aws/secrets.js';
+import { ACTION, INPUT, VIEW } from '../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from './fakes/aws-proxy.js';
 import { startCloudTrailStub } from './fakes/cloudtrail-stub.js';
 import { FakeSlackWebApi } from './fakes/slack-web-api.js';

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import type { AccountClients, Accounts } from '../aws/accounts.js';
-import { getCallerIdentity } from '../aws/sts.js';
+import type { AccountClients, Accounts } from '../adapters/aws/accounts.js';
+import { getCallerIdentity } from '../adapters/aws/sts.js';
 import type { Config } from '../config.js';
 import { type CheckResult, describeError, fail, pass, warn } from './check.js';
 

@@ -1,4 +1,4 @@
-import type { FaultReason } from '../domain/types.js';
+import type { FaultReason } from '../kernel/domain/types.js';
 
 /**
  * Every user-facing string. Values that come from outside (IAM names, IDs) are passed in already escaped by the

@@ -12,7 +12,7 @@ import {
   fetchAccountSummary,
   fetchCredentialReport,
   parseCredentialReport,
-} from '../../src/aws/credential-report.js';
+} from '../../src/adapters/aws/credential-report.js';
 import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../helpers/aws.js';
 
 const csv = readFileSync('test/fixtures/credential-report.csv', 'utf8');

@@ -15,10 +15,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyAwsError } from '../../src/aws/errors.js';
-import { createIamAdapter, parsePolicyDocument } from '../../src/aws/iam.js';
-import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
-import { FactError } from '../../src/services/ports.js';
+import { classifyAwsError } from '../../src/adapters/aws/errors.js';
+import { createIamAdapter, parsePolicyDocument } from '../../src/adapters/aws/iam.js';
+import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
+import { FactError } from '../../src/kernel/ports.js';
 import {
   describeWithMoto,
   enableVirtualMfa,

@@ -18,11 +18,15 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyAdminAdapter, newAccessKey } from '../../src/aws/access-keys.js';
-import { createKeyLookupAdapter } from '../../src/aws/key-lookup.js';
-import { createMfaAdminAdapter } from '../../src/aws/mfa-devices.js';
-import { createSecretsAdapter, ownerOnlyPolicy, principalArnPatterns } from '../../src/aws/secrets.js';
-import { FactError, UnmanagedSecretError } from '../../src/services/ports.js';
+import { createKeyAdminAdapter, newAccessKey } from '../../src/adapters/aws/access-keys.js';
+import { createKeyLookupAdapter } from '../../src/adapters/aws/key-lookup.js';
+import { createMfaAdminAdapter } from '../../src/adapters/aws/mfa-devices.js';
+import {
+  createSecretsAdapter,
+  ownerOnlyPolicy,
+  principalArnPatterns,
+} from '../../src/adapters/aws/secrets.js';
+import { FactError, UnmanagedSecretError } from '../../src/kernel/ports.js';
 import {
   describeWithMoto,
   enableVirtualMfa,

@@ -1,6 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { beforeAll, expect, it } from 'vitest';
-import { getCallerIdentity } from '../../src/aws/sts.js';
+import { getCallerIdentity } from '../../src/adapters/aws/sts.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
 
 describeWithMoto('STS adapter against moto_server', () => {

@@ -1,9 +1,9 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../src/aws/rate-limit.js';
-import { createKeyTrailAdapter, createTrailAdapter } from '../../src/aws/trail.js';
-import { FactError } from '../../src/services/ports.js';
+import { createRateLimiter } from '../../src/adapters/aws/rate-limit.js';
+import { createKeyTrailAdapter, createTrailAdapter } from '../../src/adapters/aws/trail.js';
+import { FactError } from '../../src/kernel/ports.js';
 
 // CloudTrail LookupEvents is not in moto: mocked with realistic events (CloudTrailEvent is the raw record as a string).
 function sessionTokenEvent(userName: string, time: string, region = 'us-east-1') {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkApprover, isOverdue } from '../../src/domain/approval.js';
-import { checkResetDecider, type MfaReset } from '../../src/domain/mfa-reset.js';
-import { checkDecider, dueLifecycleStep, type RotationRequest } from '../../src/domain/rotation.js';
+import { checkResetDecider, type MfaReset } from '../../src/features/mfa-reset/domain.js';
+import { checkDecider, dueLifecycleStep, type RotationRequest } from '../../src/features/rotation/domain.js';
+import { checkApprover, isOverdue } from '../../src/kernel/domain/approval.js';
 
 const HOUR = 3_600_000;
 const waiting = { state: 'requested', requesterSlackId: 'U0ALICE', expiresAt: 24 * HOUR };

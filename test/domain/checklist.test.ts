@@ -6,7 +6,7 @@ import {
   type StepId,
   type StepStatus,
   type UserFacts,
-} from '../../src/domain/checklist.js';
+} from '../../src/features/checklist/domain/checklist.js';
 import { alice, completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
 
 const thresholds = { keyMaxAgeDays: 90, keyUnusedDays: 45 };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateReport, evaluateRow, type ReportKey, type ReportRow } from '../../src/domain/findings.js';
+import {
+  evaluateReport,
+  evaluateRow,
+  type ReportKey,
+  type ReportRow,
+} from '../../src/features/scan/domain/findings.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLOSED_SERVICES } from '../../src/domain/iam-actions.js';
+import { CLOSED_SERVICES } from '../../src/features/checklist/domain/iam-actions.js';
 
 const commands = (pkg: string) =>
   readdirSync(`node_modules/@aws-sdk/${pkg}/dist-types/commands`)

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, type RequestContext } from '../../src/domain/iam-conditions.js';
+import {
+  evaluateCondition,
+  type RequestContext,
+} from '../../src/features/checklist/domain/iam-conditions.js';
 
 const ctx = (entries: Record<string, string[] | null>): RequestContext =>
   new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v]));

@@ -7,8 +7,8 @@ import {
   ssoLoginCommands,
   ssoSessionName,
   ssoSessionOf,
-} from '../../src/domain/identity-center.js';
-import { postureCounts, weeklySeries, weekStart } from '../../src/domain/posture.js';
+} from '../../src/features/identity-center/domain.js';
+import { postureCounts, weeklySeries, weekStart } from '../../src/features/posture/domain.js';
 
 const settings = { startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1' };
 

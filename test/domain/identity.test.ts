@@ -6,8 +6,8 @@ import {
   mappingTrust,
   OWNER_CONFIRMED_TAG,
   type SlackPerson,
-} from '../../src/domain/identity.js';
-import type { IamUser } from '../../src/domain/types.js';
+} from '../../src/kernel/domain/identity.js';
+import type { IamUser } from '../../src/kernel/domain/types.js';
 
 const person = (id: string, email: string, extra: Partial<SlackPerson> = {}): SlackPerson => ({
   id,

@@ -4,7 +4,7 @@ import {
   reactivatedUntil,
   reactivationOver,
   reactivationRefusal,
-} from '../../src/domain/key-retirement.js';
+} from '../../src/features/key-retirement/domain.js';
 
 const DAY = 86_400_000;
 const retired = { state: 'deactivated', source: 'owner', reactivatedAt: undefined } as KeyRetirement;

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findOpenAction } from '../../src/domain/action-coverage.js';
-import { evaluateCondition } from '../../src/domain/iam-conditions.js';
+import { findOpenAction } from '../../src/features/checklist/domain/action-coverage.js';
+import { evaluateCondition } from '../../src/features/checklist/domain/iam-conditions.js';
 import {
   evaluateMfaPolicies,
   MFA_SETUP_ACTIONS,
   type PolicyVerdict,
   requestContexts,
-} from '../../src/domain/mfa-policy.js';
-import type { AttachedPolicy } from '../../src/domain/types.js';
+} from '../../src/features/checklist/domain/mfa-policy.js';
+import type { AttachedPolicy } from '../../src/kernel/domain/types.js';
 import { alice as USER } from '../fixtures/facts.js';
 
 const ACTIONS = [

@@ -4,8 +4,8 @@ import {
   GUIDE_POLICY,
   type PolicyVerdict,
   SELF_SERVICE_POLICY,
-} from '../../src/domain/mfa-policy.js';
-import type { AttachedPolicy, PolicySource } from '../../src/domain/types.js';
+} from '../../src/features/checklist/domain/mfa-policy.js';
+import type { AttachedPolicy, PolicySource } from '../../src/kernel/domain/types.js';
 import { alice as USER } from '../fixtures/facts.js';
 
 const inline: PolicySource = { kind: 'user-inline', policyName: 'RequireMFA' };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { iamUserNameOf } from '../../src/domain/key-retirement.js';
+import { iamUserNameOf } from '../../src/features/key-retirement/domain.js';
 import {
   checkNote,
   checkResetDecider,
   MFA_RESET_TRANSITIONS,
   type MfaReset,
   requiredResetApprovals,
-} from '../../src/domain/mfa-reset.js';
+} from '../../src/features/mfa-reset/domain.js';
 
 const settings = { approvals: 2, privilegedApprovals: 3, requestTtlHours: 24, reenrolHours: 24 };
 const reset = { state: 'requested', requesterSlackId: 'U0ALICE', expiresAt: 10 } as MfaReset;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPastedKeys, MAX_KEYS_PER_MESSAGE } from '../../src/domain/pasted-keys.js';
+import { findPastedKeys, MAX_KEYS_PER_MESSAGE } from '../../src/features/pasted-keys/domain.js';
 
 // Obviously fake: shaped like keys, spelled like test data.
 const KEY = 'AKIAFAKEPASTEEXAMPLE';

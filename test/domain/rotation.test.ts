@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { assumableRoles, isPrivileged } from '../../src/domain/privilege.js';
 import {
   canTransition,
   checkDecider,
@@ -16,8 +15,9 @@ import {
   secretConsoleUrl,
   secretNameFor,
   TRANSITIONS,
-} from '../../src/domain/rotation.js';
-import type { AttachedPolicy } from '../../src/domain/types.js';
+} from '../../src/features/rotation/domain.js';
+import { assumableRoles, isPrivileged } from '../../src/kernel/domain/privilege.js';
+import type { AttachedPolicy } from '../../src/kernel/domain/types.js';
 import { request, settings, T0 } from '../fixtures/rotation.js';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, isBot, type TrailEvent } from '../../src/domain/trail-signals.js';
+import { classifyEvent, isBot, type TrailEvent } from '../../src/features/trail-signals/domain.js';
 
 const BOT = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/i-0abc';
 const event = (eventName: string, record: TrailEvent['record']): TrailEvent => ({

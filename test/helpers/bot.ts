@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadConfig } from '../../src/config.js';
-import { OWNER_CONFIRMED_TAG } from '../../src/domain/identity.js';
+import { OWNER_CONFIRMED_TAG } from '../../src/kernel/domain/identity.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type Db, openPostgres, openSqlite } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrations.js';
+import { type Db, openPostgres, openSqlite } from '../../src/adapters/store/db.js';
+import { migrate } from '../../src/adapters/store/migrations.js';
 
 export const pgUrl = inject('pgUrl');
 

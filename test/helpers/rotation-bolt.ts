@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
+import { ACTION, INPUT, VIEW } from '../../src/kernel/slack/action-ids.js';
 import type { SlackTarget, TestBot } from './bot.js';
 import { post, viewSubmission } from './slack-requests.js';
 

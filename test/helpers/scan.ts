@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { WebClient } from '@slack/web-api';
-import { createReportAdapter } from '../../src/aws/credential-report.js';
-import { createIamAdapter } from '../../src/aws/iam.js';
+import { createReportAdapter } from '../../src/adapters/aws/credential-report.js';
+import { createIamAdapter } from '../../src/adapters/aws/iam.js';
+import { createSlackDirectory } from '../../src/adapters/slack/directory.js';
+import type { Db } from '../../src/adapters/store/db.js';
+import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import { createScanStore } from '../../src/adapters/store/scan-store.js';
+import type { ScanDeps } from '../../src/features/scan/run-scan.js';
 import { createLogger } from '../../src/logger.js';
-import type { ScanDeps } from '../../src/services/scan/run-scan.js';
-import { createSlackDirectory } from '../../src/slack/directory.js';
-import type { Db } from '../../src/store/db.js';
-import { createRotationStore } from '../../src/store/rotation-store.js';
-import { createScanStore } from '../../src/store/scan-store.js';
 import type { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 
 /** Thresholds and settings at their documented defaults, with a security channel. */

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { VIEW } from '../../src/slack/action-ids.js';
+import { VIEW } from '../../src/kernel/slack/action-ids.js';
 import { adminClientsIn, describeWithMoto, unique } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { submitRotationRequest } from '../helpers/rotation-bolt.js';

@@ -8,8 +8,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { FLOOD_REPLIES_MAX, PASTED_PER_POSTER_PER_HOUR } from '../../src/services/keys/pasted-keys.js';
-import { ACTION } from '../../src/slack/action-ids.js';
+import {
+  FLOOD_REPLIES_MAX,
+  PASTED_PER_POSTER_PER_HOUR,
+} from '../../src/features/pasted-keys/handle-message.js';
+import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ACTION } from '../../src/slack/action-ids.js';
+import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl } from '../helpers/aws.js';
 import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { OWNER_CONFIRMED_TAG, SLACK_USER_ID_TAG } from '../../src/domain/identity.js';
-import { EXEMPT_TAG } from '../../src/services/scan/run-scan.js';
+import { EXEMPT_TAG } from '../../src/features/scan/run-scan.js';
+import { OWNER_CONFIRMED_TAG, SLACK_USER_ID_TAG } from '../../src/kernel/domain/identity.js';
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ACTION } from '../../src/slack/action-ids.js';
+import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, unique } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { confirmReset, requestLostDeviceReset } from '../helpers/mfa-reset-bolt.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cached } from '../../src/services/cached.js';
+import { cached } from '../../src/kernel/cached.js';
 
 describe('cached', () => {
   it('shares one load between concurrent callers and does not keep a failure', async () => {

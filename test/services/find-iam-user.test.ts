@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectoryIndex, SlackPerson } from '../../src/domain/identity.js';
-import type { IamUser } from '../../src/domain/types.js';
-import { createFindIamUser } from '../../src/services/find-iam-user.js';
-import { FactError, type IamPort, type SlackDirectoryPort } from '../../src/services/ports.js';
+import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
+import type { IamUser } from '../../src/kernel/domain/types.js';
+import { createFindIamUser } from '../../src/kernel/people/find-iam-user.js';
+import { FactError, type IamPort, type SlackDirectoryPort } from '../../src/kernel/ports.js';
 
 function setup(initialUsers: IamUser[]) {
   let now = Date.parse('2026-06-01T00:00:00Z');

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createGetChecklist } from '../../src/features/checklist/get-checklist.js';
+import { FactError, type IamPort, type TrailPort } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
-import { createGetChecklist } from '../../src/services/get-checklist.js';
-import { FactError, type IamPort, type TrailPort } from '../../src/services/ports.js';
 import { alice, daysAgo, NOW } from '../fixtures/facts.js';
 
 function logCapture() {

@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IamUser, MfaDevice } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import type { FindIamUser } from '../../src/services/find-iam-user.js';
+import type { Db } from '../../src/adapters/store/db.js';
+import { createMfaResetStore } from '../../src/adapters/store/mfa-reset-store.js';
 import {
   approveReset,
   type MfaResetDeps,
   requestReset,
   runMfaResetJobs,
-} from '../../src/services/mfa-reset/mfa-reset.js';
-import { createPersonReads } from '../../src/services/person-reads.js';
-import { planResets } from '../../src/services/plan-jobs.js';
-import { FactError } from '../../src/services/ports.js';
-import type { Db } from '../../src/store/db.js';
-import { createMfaResetStore } from '../../src/store/mfa-reset-store.js';
+} from '../../src/features/mfa-reset/mfa-reset.js';
+import { planResets } from '../../src/jobs/plan-jobs.js';
+import type { IamUser, MfaDevice } from '../../src/kernel/domain/types.js';
+import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
+import { createPersonReads } from '../../src/kernel/people/person-reads.js';
+import { FactError } from '../../src/kernel/ports.js';
+import { createLogger } from '../../src/logger.js';
 import { DATABASES } from '../helpers/databases.js';
 
 const HOUR = 3_600_000;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { IamUser } from '../../src/domain/types.js';
-import type { FindIamUser } from '../../src/services/find-iam-user.js';
+import type { IamUser } from '../../src/kernel/domain/types.js';
+import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import {
   createPersonReads,
   PERSON_READ_CONCURRENCY,
   PERSON_REFRESH_MIN_MS,
   PERSON_REUSE_MS,
-} from '../../src/services/person-reads.js';
+} from '../../src/kernel/people/person-reads.js';
 
 const user = (name: string): IamUser => ({
   userName: name,

@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccessKey, IamUser } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import type { FindIamUser } from '../../src/services/find-iam-user.js';
+import type { Db } from '../../src/adapters/store/db.js';
+import { createRetirementStore } from '../../src/adapters/store/retirement-store.js';
 import {
   ownedKey,
   type RetireDeps,
   retireKey,
   runRetirementJobs,
-} from '../../src/services/keys/retire-key.js';
-import { createPersonReads } from '../../src/services/person-reads.js';
-import { planRetirements } from '../../src/services/plan-jobs.js';
-import type { KeyAdminPort } from '../../src/services/ports.js';
-import type { Db } from '../../src/store/db.js';
-import { createRetirementStore } from '../../src/store/retirement-store.js';
+} from '../../src/features/key-retirement/retire-key.js';
+import { planRetirements } from '../../src/jobs/plan-jobs.js';
+import type { AccessKey, IamUser } from '../../src/kernel/domain/types.js';
+import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
+import { createPersonReads } from '../../src/kernel/people/person-reads.js';
+import type { KeyAdminPort } from '../../src/kernel/ports.js';
+import { createLogger } from '../../src/logger.js';
 import { DATABASES } from '../helpers/databases.js';
 
 const DAY = 86_400_000;

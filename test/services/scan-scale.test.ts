@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runScan } from '../../src/services/scan/run-scan.js';
-import { openSqlite } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrations.js';
+import { openSqlite } from '../../src/adapters/store/db.js';
+import { migrate } from '../../src/adapters/store/migrations.js';
+import { runScan } from '../../src/features/scan/run-scan.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
 import { realScanDeps } from '../helpers/scan.js';

@@ -1,17 +1,17 @@
 import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ReportKey, ReportRow } from '../../src/domain/findings.js';
-import type { DirectoryIndex, SlackPerson } from '../../src/domain/identity.js';
-import type { IamUser } from '../../src/domain/types.js';
+import { openSqlite } from '../../src/adapters/store/db.js';
+import { migrate } from '../../src/adapters/store/migrations.js';
+import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import { createScanStore } from '../../src/adapters/store/scan-store.js';
+import type { RotationDeps } from '../../src/features/rotation/ports.js';
+import { emptyReport, flushOutbox } from '../../src/features/rotation/run-rotation-jobs.js';
+import type { ReportKey, ReportRow } from '../../src/features/scan/domain/findings.js';
+import { runScan, type ScanDeps } from '../../src/features/scan/run-scan.js';
+import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
+import type { IamUser } from '../../src/kernel/domain/types.js';
+import type { Notice, RotationStore, ScanStore } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notice, RotationStore, ScanStore } from '../../src/services/ports.js';
-import type { RotationDeps } from '../../src/services/rotation/deps.js';
-import { emptyReport, flushOutbox } from '../../src/services/rotation/run-rotation-jobs.js';
-import { runScan, type ScanDeps } from '../../src/services/scan/run-scan.js';
-import { openSqlite } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrations.js';
-import { createRotationStore } from '../../src/store/rotation-store.js';
-import { createScanStore } from '../../src/store/scan-store.js';
 import { SCAN_TEST_CONFIG } from '../helpers/scan.js';
 
 const DAY = 86_400_000;

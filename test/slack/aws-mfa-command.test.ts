@@ -2,9 +2,9 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
-import { PERSON_REFRESH_MIN_MS } from '../../src/services/person-reads.js';
-import { ACTION } from '../../src/slack/action-ids.js';
+import { GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
+import { PERSON_REFRESH_MIN_MS } from '../../src/kernel/people/person-reads.js';
+import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { startSlowProxy } from '../fakes/slow-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/slack/action-ids.js';
+import { ACTION, VIEW } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';
 import { buttonClick, post, slashCommand, viewSubmission } from '../helpers/slack-requests.js';

@@ -1,7 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsOnPort } from '../../src/slack/app.js';
+import { metricsOnPort } from '../../src/adapters/slack/app.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ACTION, INPUT } from '../../src/slack/action-ids.js';
+import { ACTION, INPUT } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
 

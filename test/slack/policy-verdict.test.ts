@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { GUIDE_POLICY } from '../../src/domain/mfa-policy.js';
+import { GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
 import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';

@@ -3,7 +3,7 @@ import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH } from '../../src/report/posture-chart.js';
+import { CHART_HEIGHT, CHART_WIDTH } from '../../src/features/posture/chart.js';
 import { describeWithMoto } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 

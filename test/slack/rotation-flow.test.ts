@@ -3,7 +3,7 @@ import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-i
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ACTION, INPUT, VIEW } from '../../src/slack/action-ids.js';
+import { ACTION, INPUT, VIEW } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl } from '../helpers/aws.js';
 import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
 import { submitRotationRequest } from '../helpers/rotation-bolt.js';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Finding, RULES, type RuleId } from '../../src/domain/findings.js';
-import { messagesFor } from '../../src/i18n/messages.js';
-import { ACTION } from '../../src/slack/action-ids.js';
+import { type Finding, RULES, type RuleId } from '../../src/features/scan/domain/findings.js';
 import {
   digestMessage,
   NUDGE_FINDINGS_SHOWN,
   nudgeMessage,
   nudgesMessage,
   trailMessage,
-} from '../../src/slack/blocks/scan.js';
+} from '../../src/features/scan/slack/blocks.js';
+import { messagesFor } from '../../src/i18n/messages.js';
+import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { checkMessage } from '../fakes/block-kit-limits.js';
 
 const finding = (ruleId: RuleId, user = 'alice'): Finding => ({

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { openPostgres, openSqlite } from '../../src/store/db.js';
-import { createRunCoordinator } from '../../src/store/job-runs.js';
-import { inspectDatabase, migrate, SchemaTooNewError } from '../../src/store/migrations.js';
+import { openPostgres, openSqlite } from '../../src/adapters/store/db.js';
+import { createRunCoordinator } from '../../src/adapters/store/job-runs.js';
+import { inspectDatabase, migrate, SchemaTooNewError } from '../../src/adapters/store/migrations.js';
 import { DATABASES, pgUrl } from '../helpers/databases.js';
 
 const itWithPostgres = pgUrl ? it : it.skip;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotationStore } from '../../src/services/ports.js';
-import type { Db } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrations.js';
-import { createRotationStore } from '../../src/store/rotation-store.js';
+import type { Db } from '../../src/adapters/store/db.js';
+import { migrate } from '../../src/adapters/store/migrations.js';
+import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import type { RotationStore } from '../../src/kernel/ports.js';
 import { request, T0 } from '../fixtures/rotation.js';
 import { DATABASES, pgUrl } from '../helpers/databases.js';
 

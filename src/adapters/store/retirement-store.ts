@@ -1,0 +1,33 @@
+import { type KeyRetirement, RETIREMENT_TRANSITIONS } from '../../features/key-retirement/domain.js';
+import type { WorkflowTable } from '../../kernel/workflow/table.js';
+import type { Db } from './db.js';
+import { createWorkflowTable } from './workflow-table.js';
+
+export type RetirementStore = WorkflowTable<KeyRetirement>;
+
+export function createRetirementStore(db: Db, deps: { now(): number; announce(): void }): RetirementStore {
+  return createWorkflowTable<KeyRetirement>(
+    db,
+    {
+      table: 'key_retirements',
+      auditPrefix: 'key:',
+      transitions: RETIREMENT_TRANSITIONS,
+      columns: {
+        iamUser: 'iam_user',
+        iamUserArn: 'iam_user_arn',
+        accountId: 'account_id',
+        ownerSlackId: 'owner_slack_id',
+        actor: 'actor',
+        source: 'source',
+        deactivatedAt: 'deactivated_at',
+        deleteAfter: 'delete_after',
+        deletedAt: 'deleted_at',
+        reactivatedAt: 'reactivated_at',
+        reactivatedUntil: 'reactivated_until',
+        leaseUntil: 'lease_until',
+        leaseHolder: 'lease_holder',
+      },
+    },
+    deps,
+  );
+}

@@ -1,0 +1,17 @@
+import type { KnownBlock } from '@slack/types';
+import type { Messages } from '../../../i18n/messages.js';
+import { code, codeBlock, context, section } from '../../../kernel/slack/mrkdwn.js';
+import { exportSessionSnippet, getSessionTokenCommand } from '../domain/commands.js';
+
+/** The user's own MFA-backed temporary-credential commands (guide step 6). */
+export function sessionBlocks(
+  m: Messages,
+  device: { serial: string; expected: boolean; region: string },
+): KnownBlock[] {
+  return [
+    section(device.expected ? m.sessionExpected(code(device.serial)) : m.sessionIntro(code(device.serial))),
+    section(`${m.sessionStep1}\n${codeBlock(getSessionTokenCommand(device.serial))}`),
+    section(`${m.sessionStep2}\n${codeBlock(exportSessionSnippet(device.serial, device.region))}`),
+    context(m.sessionFooter),
+  ];
+}

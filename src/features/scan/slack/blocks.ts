@@ -1,0 +1,209 @@
+import type { KnownBlock } from '@slack/types';
+import type { Messages } from '../../../i18n/messages.js';
+import type { Digest, IdentityNotice, TrailNotice } from '../../../kernel/ports.js';
+import { ACTION } from '../../../kernel/slack/action-ids.js';
+import { clamp, code, context, header, inert, LIMITS, section } from '../../../kernel/slack/mrkdwn.js';
+import type { Finding } from '../domain/findings.js';
+
+/** What a nudge button carries: the finding's subject and, for keys, which key (no secret, no key ID needed). */
+export interface NudgeButtonValue {
+  readonly subject: string;
+  readonly arn: string;
+  readonly lastRotated?: string;
+}
+
+function button(text: string, actionId: string, value: NudgeButtonValue, style?: 'primary') {
+  return {
+    type: 'button' as const,
+    text: { type: 'plain_text' as const, text: clamp(text, LIMITS.buttonText) },
+    action_id: actionId,
+    value: clamp(JSON.stringify(value), LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
+}
+
+export function ruleText(m: Messages, f: Finding): string {
+  return m.nudge.rules[f.ruleId](f.days ?? 0);
+}
+
+const ROTATABLE = new Set(['key_rotation_due', 'key_rotation_soon', 'key_unused']);
+/** Findings about a key nobody needs: the owner may switch it off at once. */
+const RETIRABLE = new Set(['key_unused', 'two_active_keys']);
+
+/** The buttons that act on one finding. */
+function findingActions(m: Messages, f: Finding): KnownBlock {
+  const value: NudgeButtonValue = {
+    subject: f.subject,
+    arn: f.arn,
+    ...(f.key?.lastRotated ? { lastRotated: f.key.lastRotated } : {}),
+  };
+  return {
+    type: 'actions',
+    elements: [
+      ...(ROTATABLE.has(f.ruleId) ? [button(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
+      ...(RETIRABLE.has(f.ruleId) ? [button(m.retire.button, ACTION.nudgeRetire, value)] : []),
+      button(m.nudge.checklist, ACTION.nudgeChecklist, value),
+      button(m.nudge.snooze, ACTION.nudgeSnooze, value),
+      button(m.nudge.notMine, ACTION.nudgeNotMine, value),
+    ],
+  };
+}
+
+/** A DM about one finding, with buttons that act on it (what earlier versions queued). */
+export function nudgeMessage(m: Messages, f: Finding): { text: string; blocks: KnownBlock[] } {
+  return nudgesMessage(m, [f]);
+}
+
+/** Findings shown with their own buttons in one message (two blocks each); the rest are summarised. */
+export const NUDGE_FINDINGS_SHOWN = 15;
+
+/**
+ * One DM per person per scan: every due finding, most severe first, each with its own buttons. Past
+ * {@link NUDGE_FINDINGS_SHOWN} the rest are named in one line (Slack allows 50 blocks a message).
+ */
+export function nudgesMessage(
+  m: Messages,
+  findings: readonly Finding[],
+): { text: string; blocks: KnownBlock[] } {
+  const shown = findings.slice(0, NUDGE_FINDINGS_SHOWN);
+  const rest = findings.slice(NUDGE_FINDINGS_SHOWN);
+  const first = findings[0];
+  const text = findings.length === 1 && first ? ruleText(m, first) : m.nudge.summary(findings.length);
+  const blocks: KnownBlock[] =
+    findings.length > 1 ? [section(`:bell: *${m.nudge.summary(findings.length)}*`)] : [];
+  for (const f of shown) {
+    blocks.push(
+      section(`${findings.length > 1 ? '•' : ':bell:'} ${ruleText(m, f)}\n${m.nudge.forUser(code(f.user))}`),
+    );
+    blocks.push(findingActions(m, f));
+  }
+  if (rest.length)
+    blocks.push(context(m.nudge.more(rest.length, rest.map((f) => code(f.ruleId)).join(', '))));
+  return { text, blocks };
+}
+
+const LIST_MAX = 30;
+
+function list(m: Messages, items: readonly string[]): string {
+  const shown = items.slice(0, LIST_MAX).join(', ');
+  return items.length > LIST_MAX ? `${shown} ${m.digest.more(items.length - LIST_MAX)}` : shown;
+}
+
+/** The security channel's digest after a scan. Long lists are cut so the message stays inside Slack's limits. */
+export function digestMessage(m: Messages, d: Digest): { text: string; blocks: KnownBlock[] } {
+  const rules = Object.keys(d.counts).sort();
+  const countLines = rules.map((rule) => {
+    const now = d.counts[rule] ?? 0;
+    const delta = d.previous ? ` (${m.digest.change(now - (d.previous[rule] ?? 0))})` : '';
+    return `• ${code(rule)}: *${now}*${delta}`;
+  });
+  const blocks: KnownBlock[] = [
+    header(m.digest.title),
+    context(d.scannedAt.slice(0, 16).replace('T', ' ')),
+    section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
+  ];
+  if (d.stages) {
+    const order = ['iam_keys', 'iam_mfa_no_keys', 'identity_center', 'iam_other'] as const;
+    const lines = order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`);
+    blocks.push(section(`*${m.digest.stages}*\n${lines.join('\n')}`));
+  }
+  if (d.accounts && d.accounts.length > 1) {
+    const lines = d.accounts.slice(0, LIST_MAX).map(
+      (a) =>
+        `• ${code(a.label)}: *${a.total}*${
+          a.total
+            ? ` (${Object.entries(a.counts)
+                .sort(([x], [y]) => x.localeCompare(y))
+                .map(([rule, n]) => `${code(rule)} ${n}`)
+                .join(', ')})`
+            : ''
+        }`,
+    );
+    blocks.push(section(`*${m.digest.byAccount}*\n${lines.join('\n')}`));
+  }
+  if (d.unreadable?.length) {
+    const lines = d.unreadable.slice(0, LIST_MAX).map((u) => `• ${code(u.label)} — ${inert(u.reason, 200)}`);
+    blocks.push(section(`:warning: *${m.digest.unreadable(d.unreadable.length)}*\n${lines.join('\n')}`));
+  }
+  if (d.root.length)
+    blocks.push(
+      section(`*${m.digest.root}*\n${d.root.map((f) => `:rotating_light: ${ruleText(m, f)}`).join('\n')}`),
+    );
+  if (d.escalations.length) {
+    const lines = d.escalations.map((e) =>
+      m.digest.escalation(`<@${e.slackUserId}>`, code(e.finding.user), code(e.finding.ruleId), e.nudges),
+    );
+    blocks.push(section(`*${m.digest.escalations}*\n${lines.slice(0, LIST_MAX).join('\n')}`));
+  }
+  if (d.unmapped.length)
+    blocks.push(section(`*${m.digest.unmapped(d.unmapped.length)}*\n${list(m, d.unmapped.map(code))}`));
+  if (d.exempt.length) {
+    blocks.push(
+      section(
+        `*${m.digest.exempt(d.exempt.length)}*\n${list(
+          m,
+          d.exempt.map((e) => `${code(e.user)} (${code(e.reason)})`),
+        )}`,
+      ),
+    );
+  }
+  const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
+  return { text: `${m.digest.title}: ${total}`, blocks };
+}
+
+export function notMineMessage(
+  m: Messages,
+  reporter: string,
+  iamUserArn: string,
+): { text: string; blocks: KnownBlock[] } {
+  const text = m.digest.notMine(`<@${reporter}>`, code(iamUserArn));
+  return { text, blocks: [section(`:warning: ${text}`)] };
+}
+
+/**
+ * A CloudTrail signal, for the security channel or the key's owner. Event fields are chosen by whoever made the call
+ * (a user agent can say "AWS Security: re-verify at https://…"): every one is inert.
+ */
+export function trailMessage(m: Messages, n: TrailNotice): { text: string; blocks: KnownBlock[] } {
+  const time = inert(n.eventTime.slice(0, 16).replace('T', ' '));
+  const text =
+    n.kind === 'root_activity'
+      ? m.trail.rootActivity(inert(n.eventName, 80), time, inert(n.region, 40), inert(n.sourceIp, 60))
+      : m.trail.keyOutside(inert(n.targetUserArn, 200), inert(n.actorArn, 200), time, inert(n.sourceIp, 60));
+  return { text, blocks: [section(text), context(inert(n.userAgent))] };
+}
+
+/** A mapping change or conflict, for the security channel. ARNs come from IAM, rules from the bot: shown inert. */
+export function identityMessage(m: Messages, n: IdentityNotice): { text: string; blocks: KnownBlock[] } {
+  const list = (mappings: readonly { iamUserArn: string; to: string }[], total: number) =>
+    [
+      ...mappings.map((x) => `• ${inert(x.iamUserArn, 200)} → <@${x.to}>`),
+      ...(total > mappings.length ? [m.digest.more(total - mappings.length)] : []),
+    ].join('\n');
+  let text: string;
+  switch (n.kind) {
+    case 'mapping_changed':
+      text = m.digest.mappingChanged(
+        inert(n.iamUserArn, 200),
+        `<@${n.from}>`,
+        `<@${n.to}>`,
+        inert(n.rule, 20),
+      );
+      break;
+    case 'mapping_new':
+      text = m.digest.mappingNew(inert(n.iamUserArn, 200), `<@${n.to}>`, inert(n.rule, 20));
+      break;
+    case 'mappings_new':
+      text = `${m.digest.mappingsNew(n.total)}\n${list(n.mappings, n.total)}`;
+      break;
+    case 'mappings_trusted':
+      text = `${m.digest.mappingsTrusted(n.total, inert(n.by ?? 'the operator', 80))}\n${list(n.mappings, n.total)}`;
+      break;
+    case 'identity_conflict':
+      text = m.digest.identityConflict(
+        `<@${n.slackUserId}>`,
+        n.claimants.map((a) => inert(a, 200)).join(', '),
+      );
+  }
+  return { text: clamp(text, LIMITS.sectionText), blocks: [section(clamp(text, LIMITS.sectionText))] };
+}

@@ -1,0 +1,140 @@
+import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
+import type { Clock } from '../../kernel/domain/types.js';
+import {
+  FactError,
+  type IamPort,
+  type ScanStore,
+  type SlackDirectoryPort,
+  type TrailNotice,
+} from '../../kernel/ports.js';
+import type { Logger } from '../../logger.js';
+import { type Finding, RULES } from '../scan/domain/findings.js';
+import { decideNudge } from '../scan/domain/nudge-policy.js';
+import { queueNudges } from '../scan/queue-nudge.js';
+import type { OutboxPort } from '../scan/run-scan.js';
+import { classifyEvent, type Signal, type TrailEvent } from './domain.js';
+
+export const TRAIL_CURSOR = 'cloudtrail_signals';
+/** CloudTrail delivers events up to ~15 minutes late: each run looks this far behind its cursor. */
+export const LATE_MS = 15 * 60_000;
+export const FIRST_LOOKBACK_MS = 60 * 60_000;
+
+export interface TrailSignalDeps {
+  readonly events: { eventsBetween(since: Date, until: Date): Promise<TrailEvent[]> };
+  readonly iam: IamPort;
+  readonly directory: SlackDirectoryPort;
+  readonly scans: ScanStore;
+  readonly outbox: OutboxPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The bot's own principal, so that keys it creates are not reported. */
+  readonly botArn: () => Promise<string>;
+  readonly config: {
+    readonly emailTagKey: string;
+    readonly securityChannel: string | undefined;
+    readonly repeatDays: number;
+  };
+}
+
+export interface TrailSignalReport {
+  events: number;
+  signals: number;
+  notified: number;
+  denied: boolean;
+}
+
+const summary = (
+  kind: TrailNotice['kind'],
+  e: TrailEvent,
+  extra: Partial<TrailNotice> = {},
+): TrailNotice => ({
+  kind,
+  eventName: e.eventName,
+  eventTime: e.eventTime.toISOString(),
+  region: e.region,
+  sourceIp: e.record.sourceIPAddress,
+  userAgent: e.record.userAgent,
+  ...extra,
+});
+
+/**
+ * The CloudTrail job (every 15 minutes): a console sign-in without MFA nudges the user (unless they have MFA by
+ * now); anything root did alerts the security channel (once an hour); an access key created by someone other than
+ * the bot is told to its owner and the security channel. Each event is acted on once, even when runs overlap.
+ */
+export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSignalReport> {
+  const now = deps.clock.now();
+  const at = now.getTime();
+  const cursor = await deps.scans.cursor(TRAIL_CURSOR);
+  const since = new Date(cursor ? Date.parse(cursor) - LATE_MS : at - FIRST_LOOKBACK_MS);
+  const report: TrailSignalReport = { events: 0, signals: 0, notified: 0, denied: false };
+
+  let events: TrailEvent[];
+  try {
+    events = await deps.events.eventsBetween(since, now);
+  } catch (error) {
+    if (error instanceof FactError && error.reason.kind === 'access_denied') {
+      deps.logger.warn(
+        { action: error.reason.action },
+        'not allowed to read CloudTrail: signals skipped this run',
+      );
+      return { ...report, denied: true };
+    }
+    throw error;
+  }
+  report.events = events.length;
+  const botArn = await deps.botArn().catch(() => '');
+  const signals = events.map((e) => classifyEvent(e, botArn)).filter((s): s is Signal => s !== undefined);
+  report.signals = signals.length;
+  const users = signals.some((s) => s.kind !== 'root_activity') ? await deps.iam.listUsers() : [];
+  const byArn = new Map(users.map((u) => [u.arn, u]));
+  const ownerOf = async (arn: string) => {
+    const user = byArn.get(arn);
+    return user
+      ? mapIamUserToSlack(user, await deps.directory.index(), deps.config.emailTagKey)?.slackUserId
+      : undefined;
+  };
+  const channel = deps.config.securityChannel;
+
+  for (const signal of signals) {
+    const key = signal.kind === 'root_activity' ? signal.dedupeKey : `${signal.kind}:${signal.event.eventId}`;
+    if (!(await deps.scans.markSeen(key, at))) continue;
+
+    if (signal.kind === 'root_activity') {
+      if (channel) await deps.outbox.enqueue({ channel, notice: summary('root_activity', signal.event) }, at);
+      report.notified++;
+    } else if (signal.kind === 'key_created_outside') {
+      const notice = summary('key_created_outside', signal.event, {
+        targetUserArn: signal.targetUserArn,
+        actorArn: signal.actorArn,
+      });
+      const owner = await ownerOf(signal.targetUserArn);
+      if (owner) await deps.outbox.enqueue({ channel: owner, notice }, at);
+      if (channel) await deps.outbox.enqueue({ channel, notice }, at);
+      report.notified++;
+    } else {
+      const user = byArn.get(signal.userArn);
+      if (!user || (await deps.iam.listMfaDevices(user.userName, user.accountId)).length > 0) continue;
+      const owner = await ownerOf(signal.userArn);
+      if (!owner) continue;
+      const finding: Finding = {
+        ruleId: 'console_without_mfa',
+        severity: RULES.console_without_mfa.severity,
+        audience: 'owner',
+        user: user.userName,
+        arn: user.arn,
+        subject: `console_mfa:${user.arn}`,
+      };
+      // Same subject as the scan's finding: one nudge about it, whichever noticed first.
+      if (
+        decideNudge(finding, await deps.scans.nudge(finding.subject), at, deps.config.repeatDays) !== 'send'
+      )
+        continue;
+      await queueNudges(deps, [finding], owner, at);
+      report.notified++;
+    }
+  }
+  await deps.scans.setCursor(TRAIL_CURSOR, now.toISOString(), at);
+  if (report.notified > 0) deps.logger.info({ report }, 'CloudTrail signals sent');
+  return report;
+}

@@ -1,0 +1,17 @@
+import { assumableRoles, isPrivileged } from '../domain/privilege.js';
+import type { IamUser } from '../domain/types.js';
+import type { IamPort } from '../ports.js';
+
+/**
+ * Whether the user is admin-level (the two-person rule): their policies, and — only when they may become specific
+ * roles — those roles' policies, read in one bulk listing of the account's roles.
+ */
+export async function isAdminLevel(
+  iam: Pick<IamPort, 'listPolicies' | 'listRoles'>,
+  user: IamUser,
+): Promise<boolean> {
+  const policies = await iam.listPolicies(user.userName, user.accountId);
+  const { any, patterns } = assumableRoles(policies);
+  const roles = !any && patterns.length > 0 ? await iam.listRoles(user.accountId) : [];
+  return isPrivileged(policies, roles);
+}
