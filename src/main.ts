@@ -65,6 +65,7 @@ import { type PlannedStep, planJobs } from './jobs/plan-jobs.js';
 import { startSchedules } from './jobs/schedules.js';
 import { cachedBy } from './kernel/cached.js';
 import { mapLimit } from './kernel/concurrency.js';
+import { DAY_MS } from './kernel/domain/time.js';
 import type { Clock } from './kernel/domain/types.js';
 import { createDelivery, type Delivery } from './kernel/outbox/delivery.js';
 import { createFindIamUser } from './kernel/people/find-iam-user.js';
@@ -252,7 +253,7 @@ async function buildServices(config: Config, options: StartOptions, replica = fa
       const [accountId, userName] = key.split('\n') as [string, string];
       return aws.sessionTrail.findSessionTokenUse(
         userName,
-        new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000),
+        new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * DAY_MS),
         accountId || undefined,
       );
     },
@@ -579,7 +580,7 @@ async function runAllJobs(services: JobServices): Promise<JobsReport> {
   const retired = await runRetirementJobs(services.retire, rotations);
   const resets = await runMfaResetJobs(services.mfaReset, rotations);
   await services.rates
-    .prune(services.rotation.clock.now().getTime() - 2 * 86_400_000)
+    .prune(services.rotation.clock.now().getTime() - 2 * DAY_MS)
     .catch((error) => services.rotation.logger.warn({ err: error }, 'could not forget old rate windows'));
   await services.delivery.flush();
   return { ...rotations, ...retired, ...resets };

@@ -5,6 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { cached, cachedBy } from '../../kernel/cached.js';
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { Clock } from '../../kernel/domain/types.js';
 import type { Logger } from '../../logger.js';
 import { awsCall } from './errors.js';
@@ -50,7 +51,7 @@ export interface Accounts {
   destroy(): void;
 }
 
-const ORG_REFRESH_MS = 3_600_000;
+const ORG_REFRESH_MS = HOUR_MS;
 /** Attempts of IAM calls in member accounts (the SDK's default is 3). */
 const MEMBER_ATTEMPTS = 6;
 /** Names the bot in the member account's CloudTrail: every call it makes there is signed by this session. */

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import type { ReportKey, ReportRow } from '../../features/scan/domain/findings.js';
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import { awsCall } from './errors.js';
 
 const NO_VALUE = new Set(['', 'n/a', 'no_information', 'not_supported']);
@@ -135,7 +136,7 @@ export function createReportAdapter(client: IAMClient, sleep: (ms: number) => Pr
   return {
     async read(now: Date) {
       const [report, summary] = await Promise.all([
-        fetchCredentialReport(client, { now, maxAgeMs: 4 * 3_600_000, sleep }),
+        fetchCredentialReport(client, { now, maxAgeMs: 4 * HOUR_MS, sleep }),
         fetchAccountSummary(client),
       ]);
       return {

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../kernel/domain/time.js';
 import type { Db } from './db.js';
 
 /**
@@ -10,9 +11,9 @@ export function createRunCoordinator(db: Db, holder: string, now: () => number =
   return {
     async shouldRun(key: string, _ttlMs: number): Promise<boolean> {
       const at = now();
-      if (at - lastPrune > 3_600_000) {
+      if (at - lastPrune > HOUR_MS) {
         lastPrune = at;
-        await db.run('DELETE FROM job_runs WHERE at < ?', [at - 7 * 86_400_000]);
+        await db.run('DELETE FROM job_runs WHERE at < ?', [at - 7 * DAY_MS]);
       }
       const won = await db.run(
         'INSERT INTO job_runs (key, holder, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { IamUser } from '../../kernel/domain/types.js';
 import { FactError, type PolicySimulatorPort } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
@@ -6,10 +7,10 @@ import { type Outcome, type PolicyVerdict, SIMULATED_ACTIONS } from './domain/mf
 export type ConfirmVerdict = (user: IamUser, verdict: PolicyVerdict) => Promise<void>;
 
 /** An account whose role may not simulate is not asked again for this long. */
-const DENIED_RETRY_MS = 3_600_000;
+const DENIED_RETRY_MS = HOUR_MS;
 const FAILED_RETRY_MS = 300_000;
 /** The same user with the same verdict is confirmed once per this long. */
-const CONFIRMED_TTL_MS = 3_600_000;
+const CONFIRMED_TTL_MS = HOUR_MS;
 const REMEMBERED = 10_000;
 
 type Simulated = 'denied' | 'open';

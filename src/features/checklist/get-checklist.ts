@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
 import type { IamPort, TrailPort } from '../../kernel/ports.js';
 import { readFact } from '../../kernel/read-fact.js';
@@ -28,7 +29,7 @@ export type GetChecklist = (user: IamUser) => Promise<Checklist>;
 export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
   return async function getChecklist(user) {
     const now = deps.clock.now();
-    const since = new Date(now.getTime() - SESSION_TOKEN_LOOKBACK_DAYS * 86_400_000);
+    const since = new Date(now.getTime() - SESSION_TOKEN_LOOKBACK_DAYS * DAY_MS);
     const [mfaDevices, accessKeys, policies, sessionTokenUse] = await Promise.all([
       readFact(deps.logger, 'mfa', user, () => deps.iam.listMfaDevices(user.userName, user.accountId)),
       readFact(deps.logger, 'keys', user, () => deps.iam.listAccessKeys(user.userName, user.accountId)),

@@ -1,4 +1,5 @@
 import { cachedBy } from '../../kernel/cached.js';
+import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Checked, Clock, IamUser } from '../../kernel/domain/types.js';
 import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
 import type { IdentityCenterPort, SsoTrailPort } from '../../kernel/ports.js';
@@ -56,7 +57,7 @@ export function createGetSsoStatus(deps: {
     if (!user.value)
       return { state: 'ok', value: { user: undefined, session: { state: 'ok', value: undefined } } };
     const found = user.value;
-    const since = new Date(deps.clock.now().getTime() - SSO_LOOKBACK_DAYS * 86_400_000);
+    const since = new Date(deps.clock.now().getTime() - SSO_LOOKBACK_DAYS * DAY_MS);
     const session = await readFact(
       deps.logger,
       'identity_center_use',

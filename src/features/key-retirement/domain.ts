@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../kernel/domain/time.js';
 /**
  * An access key its owner retires (unused, surplus, or pasted somewhere it should not be): switched off at once, with
  * no approval because it only removes access, and deleted OLD_KEY_DELETE_DAYS later unless the owner switches it back
@@ -45,8 +46,6 @@ export interface KeyRetirement {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
-
-const DAY_MS = 86_400_000;
 
 export const retirementDeleteAfter = (deactivatedAt: number, deleteDays: number) =>
   deactivatedAt + deleteDays * DAY_MS;

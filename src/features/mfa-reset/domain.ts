@@ -1,4 +1,5 @@
 import { type ApprovalRefusal, checkApprover } from '../../kernel/domain/approval.js';
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { MfaDeviceType } from '../../kernel/domain/types.js';
 
 /**
@@ -75,7 +76,6 @@ export interface MfaResetSettings {
   readonly reenrolHours: number;
 }
 
-const HOUR_MS = 3_600_000;
 export const NOTE_MAX = 500;
 
 export const requiredResetApprovals = (privileged: boolean, s: MfaResetSettings) =>

@@ -1,4 +1,5 @@
 import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
 import type {
   KeyLookupPort,
@@ -61,7 +62,6 @@ export const PASTED_PER_POSTER_PER_HOUR = 10;
 export const PASTED_PER_CHANNEL_PER_HOUR = 20;
 /** Replies in one flood's security thread at most (one per message over the limit). */
 export const FLOOD_REPLIES_MAX = 20;
-const HOUR_MS = 3_600_000;
 
 /**
  * Looks for AWS access key IDs in a message. Text without one costs no AWS call. For each key, once per key per day

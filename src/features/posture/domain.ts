@@ -1,5 +1,6 @@
 /** The organisation's progress, counted at every scan and drawn weekly. Counts only: no person in any of it. */
 
+import { DAY_MS } from '../../kernel/domain/time.js';
 import type { ReportRow } from '../scan/domain/findings.js';
 
 export interface PostureCounts {
@@ -24,7 +25,6 @@ export interface PostureSnapshot {
   readonly counts: PostureCounts;
 }
 
-const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
 /** The counts of some credential-report rows (root rows aside). */

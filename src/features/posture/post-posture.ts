@@ -1,9 +1,10 @@
+import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock } from '../../kernel/domain/types.js';
 import type { PostureStore } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { type WeekPoint, weeklySeries } from './domain.js';
 
-const WEEK_MS = 7 * 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 export const POSTURE_WEEKS = 12;
 
 /** A PNG into a channel, with its title, alt text and a line of text. */

@@ -1,4 +1,5 @@
 import { type ApprovalRefusal, checkApprover, isOverdue } from '../../kernel/domain/approval.js';
+import { DAY_MS, HOUR_MS } from '../../kernel/domain/time.js';
 
 /**
  * A key rotation's life. Every move is one conditional update in the store (from an expected state), so retries,
@@ -152,8 +153,6 @@ export interface RotationSettings {
 }
 
 export const REASON_MAX = 500;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export type ReasonProblem = 'reason_required' | 'reason_too_long';
 

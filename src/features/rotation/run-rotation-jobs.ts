@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../kernel/domain/time.js';
 import {
   FactError,
   type KeyUseEvent,
@@ -43,7 +44,7 @@ const OUTBOX_BATCH = 50;
 const OUTBOX_CLAIM_MS = 2 * 60_000;
 /** At most 10,000 DMs in one run; the rest go in the next. */
 const OUTBOX_MAX_BATCHES = 200;
-const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
+const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, HOUR_MS);
 
 async function whereStillUsed(deps: RotationDeps, r: RotationRequest, since: number): Promise<KeyUseEvent[]> {
   try {

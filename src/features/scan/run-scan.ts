@@ -1,5 +1,6 @@
 import { mapLimit } from '../../kernel/concurrency.js';
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
+import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
 import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
 import {
@@ -27,7 +28,6 @@ import { queueNudges } from './queue-nudge.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
 export const EXEMPT_TAG = 'aws-mfa-bot:exempt';
-const DAY_MS = 86_400_000;
 const SNOOZE_DAYS = 7;
 export const SNOOZE_MS = SNOOZE_DAYS * DAY_MS;
 

@@ -6,6 +6,7 @@ import {
   mapIamUserToSlack,
   steerable,
 } from '../domain/identity.js';
+import { HOUR_MS } from '../domain/time.js';
 import type { Clock, IamUser } from '../domain/types.js';
 import type {
   IamPort,
@@ -92,7 +93,7 @@ function stateOf(
  */
 export async function listIdentities(deps: IdentitiesDeps): Promise<IdentityEntry[]> {
   const now = deps.clock.now().getTime();
-  const trustMs = deps.trustHours * 3_600_000;
+  const trustMs = deps.trustHours * HOUR_MS;
   const [users, index] = await Promise.all([deps.iam.listUsers(), deps.directory.index()]);
   const claims = new Map<string, Claim[]>();
   const unmapped: IamUser[] = [];

@@ -8,6 +8,7 @@ import {
   mappingTrust,
   steerable,
 } from '../domain/identity.js';
+import { HOUR_MS } from '../domain/time.js';
 import type { Clock } from '../domain/types.js';
 import type { IamPort, IdentityNotice, IdentityStore, MappingChange, Outgoing, ScanStore } from '../ports.js';
 
@@ -50,7 +51,7 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
   const tell = async (notice: IdentityNotice, at: number) => {
     if (deps.securityChannel) await deps.outbox.enqueue({ channel: deps.securityChannel, notice }, at);
   };
-  const trustMs = deps.trustHours * 3_600_000;
+  const trustMs = deps.trustHours * HOUR_MS;
 
   /** Whether the IAM user holds keys (unknown counts as yes: security looks rather than misses it). */
   async function hasKeys(claims: readonly Claim[], arn: string, withKeys?: ReadonlySet<string>) {

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../kernel/domain/time.js';
 import type {
   AccessKey,
   AttachedPolicy,
@@ -10,7 +11,6 @@ import type {
 } from '../../../kernel/domain/types.js';
 import { evaluateMfaPolicies, type PolicyVerdict } from './mfa-policy.js';
 
-const DAY_MS = 86_400_000;
 export const SESSION_TOKEN_LOOKBACK_DAYS = 30;
 
 export type StepStatus = 'done' | 'todo' | 'warn' | 'unknown' | 'failed';

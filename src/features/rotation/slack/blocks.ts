@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
+import { DAY_MS } from '../../../kernel/domain/time.js';
 import type { AccessKey } from '../../../kernel/domain/types.js';
 import type { KeyUseEventJson, RotationNotice } from '../../../kernel/ports.js';
 import { ACTION, INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
@@ -17,7 +18,6 @@ import {
 } from '../../../kernel/slack/mrkdwn.js';
 import { REASON_MAX, type RotationRequest, secretConsoleUrl } from '../domain.js';
 
-const DAY_MS = 86_400_000;
 const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.sectionText) });
 const when = isoMinute;
 

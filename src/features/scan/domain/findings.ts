@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../kernel/domain/time.js';
 /** One row of the IAM credential report, parsed. `undefined` where the report says N/A, no_information … */
 export interface ReportKey {
   readonly slot: 1 | 2;
@@ -70,7 +71,6 @@ export interface FindingThresholds {
   readonly keyUnusedDays: number;
 }
 
-const DAY_MS = 86_400_000;
 /** The heads-up comes this many days before rotation is due. */
 export const ROTATION_HEADS_UP_DAYS = 7;
 const days = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY_MS);

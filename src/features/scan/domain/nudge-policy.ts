@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../kernel/domain/time.js';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
 
 /** What the store remembers of a finding's nudges. */
@@ -16,7 +17,6 @@ export interface NudgeRecord {
 
 export type NudgeDecision = 'send' | 'snoozed' | 'recently_sent';
 
-const DAY_MS = 86_400_000;
 /** Unanswered nudges after which the owner is named in the security digest. */
 export const ESCALATE_AFTER = 3;
 

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { openChecklistModal } from '../../../adapters/slack/listeners/aws-mfa-command.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
+import { HOUR_MS } from '../../../kernel/domain/time.js';
 import { createPerPersonLimit } from '../../../kernel/per-person-limit.js';
 import { context } from '../../../kernel/slack/mrkdwn.js';
 import { openRetireModal } from '../../key-retirement/slack/retire-modal.js';
@@ -39,7 +40,7 @@ const NOT_MINE_PER_HOUR = 5;
  * sent to, and only that person's clicks act (snooze, answer, "not mine"); anyone else's change nothing and are logged.
  */
 export function createNudgeButtons(deps: SlackDeps) {
-  const reports = createPerPersonLimit({ max: NOT_MINE_PER_HOUR, windowMs: 3_600_000, clock: deps.clock });
+  const reports = createPerPersonLimit({ max: NOT_MINE_PER_HOUR, windowMs: HOUR_MS, clock: deps.clock });
 
   async function answered(args: Args): Promise<{ value: NudgeButtonValue; record: NudgeRecord } | undefined> {
     await args.ack();
