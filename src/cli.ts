@@ -6,10 +6,10 @@ import { STSClient } from '@aws-sdk/client-sts';
 import dotenv from 'dotenv';
 import { printChecks, printIdentities, printPlan, printScan } from './cli/output.js';
 import { COMMANDS, type CommandSpec, USAGE } from './cli/usage.js';
-import { type Config, ConfigError, loadConfig, redactConfig } from './config.js';
+import { type Config, loadConfig, redactConfig } from './config.js';
 import { fail } from './doctor/check.js';
 import { runDoctor } from './doctor/run-doctor.js';
-import { operatorSentence } from './errors.js';
+import { ConfigError, operatorSentence, StartupError } from './errors.js';
 import type { PostureCounts } from './features/posture/domain.js';
 import { createLogger, redactText } from './logger.js';
 import {
@@ -18,7 +18,6 @@ import {
   type RunningBot,
   reportOnce,
   runJobsOnce,
-  StartupError,
   scanOnce,
   startBot,
 } from './main.js';

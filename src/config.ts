@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 function validTimeZone(zone: string): boolean {
   try {
@@ -117,15 +118,6 @@ export interface Config {
     | undefined;
   /** When the weekly posture chart is posted to SECURITY_CHANNEL (cron, in `scan.timeZone`). */
   readonly postureCron: string;
-}
-
-/** A configuration problem the operator can fix. Its message never contains a variable's value. */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
-  constructor(readonly problems: readonly string[]) {
-    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

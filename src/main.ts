@@ -20,19 +20,19 @@ import {
   createMessenger,
   createResetBoard,
 } from './adapters/slack/rotation-adapters.js';
-import { createTokenCheck, SlackTokenRejected } from './adapters/slack/token-check.js';
+import { createTokenCheck } from './adapters/slack/token-check.js';
 import { type Db, openDatabase } from './adapters/store/db.js';
 import { createIdentityStore } from './adapters/store/identity-store.js';
 import { createRunCoordinator } from './adapters/store/job-runs.js';
 import { createMfaResetStore } from './adapters/store/mfa-reset-store.js';
-import { inspectDatabase, migrate, SchemaTooNewError } from './adapters/store/migrations.js';
+import { inspectDatabase, migrate } from './adapters/store/migrations.js';
 import { createPastedKeyStore, createRateStore } from './adapters/store/pasted-store.js';
 import { createPostureStore } from './adapters/store/posture-store.js';
 import { createRetirementStore } from './adapters/store/retirement-store.js';
 import { createRotationStore } from './adapters/store/rotation-store.js';
 import { createScanStore } from './adapters/store/scan-store.js';
 import { type Config, weakenedDefences } from './config.js';
-import { operatorSentence } from './errors.js';
+import { operatorSentence, SchemaTooNewError, SlackTokenRejected, StartupError } from './errors.js';
 import { createConfirmVerdict } from './features/checklist/confirm-verdict.js';
 import { SESSION_TOKEN_LOOKBACK_DAYS } from './features/checklist/domain/checklist.js';
 import { createGetChecklist } from './features/checklist/get-checklist.js';
@@ -88,15 +88,6 @@ const POSTURE_TITLE = 'AWS MFA and access keys: the last 12 weeks';
 const instanceId = `${hostname()}:${process.pid}`;
 /** This boot of this process: a new one after every restart. */
 const bootId = randomUUID().slice(0, 8);
-
-/** A start-up problem the operator can fix; printed as one sentence, without a stack trace. */
-export class StartupError extends Error {
-  readonly code = 'startup_failed';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StartupError';
-  }
-}
 
 export interface RunningBot {
   readonly port: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, redactConfig, weakenedDefences } from '../src/config.js';
+import { CONFIG_VARIABLES, loadConfig, redactConfig, weakenedDefences } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 
 const base = {
   SLACK_BOT_TOKEN: 'xoxb-1-secret-value',

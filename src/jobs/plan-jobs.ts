@@ -1,4 +1,4 @@
-import { operatorSentence } from '../errors.js';
+import { FactError, operatorSentence } from '../errors.js';
 import type { RetireDeps } from '../features/key-retirement/retire-key.js';
 import { reenrolled } from '../features/mfa-reset/domain.js';
 import type { MfaResetDeps } from '../features/mfa-reset/mfa-reset.js';
@@ -8,7 +8,6 @@ import { OPEN_STATES } from '../features/rotation/run-rotation-jobs.js';
 import { classifyEvent, type Signal } from '../features/trail-signals/domain.js';
 import type { TrailSignalDeps } from '../features/trail-signals/run-trail-signals.js';
 import { FIRST_LOOKBACK_MS, LATE_MS, TRAIL_CURSOR } from '../features/trail-signals/run-trail-signals.js';
-import { FactError } from '../kernel/ports.js';
 
 /** One thing `jobs` would do now: which job, what, to what, and what else follows (DMs, posts). */
 export interface PlannedStep {

@@ -5,27 +5,7 @@ import type { Finding, Severity } from '../features/scan/domain/findings.js';
 import type { NudgeRecord } from '../features/scan/domain/nudge-policy.js';
 import type { DirectoryIndex, MappingRecord, MappingRule, SlackPerson } from './domain/identity.js';
 import type { RolePolicies } from './domain/privilege.js';
-import type {
-  AccessKey,
-  AttachedPolicy,
-  FaultReason,
-  IamUser,
-  MfaDevice,
-  SessionTokenUse,
-} from './domain/types.js';
-
-/** Thrown by adapters when AWS refuses or fails a call; carries what the user and the operator need to know. */
-export class FactError extends Error {
-  readonly code: string;
-  constructor(
-    readonly reason: FaultReason,
-    options?: { cause?: unknown },
-  ) {
-    super(`${reason.action} failed: ${reason.kind}${reason.code ? ` (${reason.code})` : ''}`, options);
-    this.name = 'FactError';
-    this.code = `aws_${reason.kind}`;
-  }
-}
+import type { AccessKey, AttachedPolicy, IamUser, MfaDevice, SessionTokenUse } from './domain/types.js';
 
 export interface IamPort {
   /**
@@ -445,17 +425,6 @@ export interface SecretsPort {
     owner: { userName: string; arn: string; slackUserId: string },
     accountId?: string,
   ): Promise<void>;
-}
-
-/** A secret exists at the bot's name but the bot did not make it: it is not reused, and the operator must look. */
-export class UnmanagedSecretError extends Error {
-  readonly code = 'secret_not_managed';
-  constructor(readonly secretName: string) {
-    super(
-      `a secret named ${secretName} already exists and is not tagged managed-by=aws-mfa-bot; the bot will not reuse it — rename or delete it, or tag it if it is the bot's`,
-    );
-    this.name = 'UnmanagedSecretError';
-  }
 }
 
 export interface KeyUseEvent {

@@ -1,6 +1,6 @@
+import { FactError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Checked, IamUser } from './domain/types.js';
-import { FactError } from './ports.js';
 
 /**
  * Reads one fact for one user and turns an AWS fault into a `Checked` value, logging it once with its context.

@@ -17,8 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../src/adapters/aws/errors.js';
 import { createIamAdapter, parsePolicyDocument } from '../../src/adapters/aws/iam.js';
+import { FactError } from '../../src/errors.js';
 import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
-import { FactError } from '../../src/kernel/ports.js';
 import {
   describeWithMoto,
   enableVirtualMfa,

@@ -26,7 +26,7 @@ import {
   ownerOnlyPolicy,
   principalArnPatterns,
 } from '../../src/adapters/aws/secrets.js';
-import { FactError, UnmanagedSecretError } from '../../src/kernel/ports.js';
+import { FactError, UnmanagedSecretError } from '../../src/errors.js';
 import {
   describeWithMoto,
   enableVirtualMfa,

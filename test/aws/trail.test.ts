@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/adapters/aws/rate-limit.js';
 import { createKeyTrailAdapter, createTrailAdapter } from '../../src/adapters/aws/trail.js';
-import { FactError } from '../../src/kernel/ports.js';
+import { FactError } from '../../src/errors.js';
 
 // CloudTrail LookupEvents is not in moto: mocked with realistic events (CloudTrailEvent is the raw record as a string).
 function sessionTokenEvent(userName: string, time: string, region = 'us-east-1') {

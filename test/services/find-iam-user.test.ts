@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { FactError } from '../../src/errors.js';
 import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
 import { createFindIamUser } from '../../src/kernel/people/find-iam-user.js';
-import { FactError, type IamPort, type SlackDirectoryPort } from '../../src/kernel/ports.js';
+import type { IamPort, SlackDirectoryPort } from '../../src/kernel/ports.js';
 
 function setup(initialUsers: IamUser[]) {
   let now = Date.parse('2026-06-01T00:00:00Z');

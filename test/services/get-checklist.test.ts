@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { FactError } from '../../src/errors.js';
 import { createGetChecklist } from '../../src/features/checklist/get-checklist.js';
-import { FactError, type IamPort, type TrailPort } from '../../src/kernel/ports.js';
+import type { IamPort, TrailPort } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
 import { alice, daysAgo, NOW } from '../fixtures/facts.js';
 

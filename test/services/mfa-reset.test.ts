@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/adapters/store/db.js';
 import { createMfaResetStore } from '../../src/adapters/store/mfa-reset-store.js';
+import { FactError } from '../../src/errors.js';
 import {
   approveReset,
   type MfaResetDeps,
@@ -11,7 +12,6 @@ import { planResets } from '../../src/jobs/plan-jobs.js';
 import type { IamUser, MfaDevice } from '../../src/kernel/domain/types.js';
 import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../src/kernel/people/person-reads.js';
-import { FactError } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
 import { DATABASES } from '../helpers/databases.js';
 

@@ -7,13 +7,14 @@ import {
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/adapters/store/db.js';
+import { FactError } from '../../src/errors.js';
 import { approveRotation, denyRotation } from '../../src/features/rotation/decide-rotation.js';
 import { LEASE_MS } from '../../src/features/rotation/execute-rotation.js';
 import { reactivateOldKey } from '../../src/features/rotation/old-key-actions.js';
 import { requestRotation } from '../../src/features/rotation/request-rotation.js';
 import { runRotationJobs } from '../../src/features/rotation/run-rotation-jobs.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
-import { FactError, type KeyAdminPort, type SecretsPort } from '../../src/kernel/ports.js';
+import type { KeyAdminPort, SecretsPort } from '../../src/kernel/ports.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
 import { DATABASES } from '../helpers/databases.js';
 import { recordForLeakScan } from '../helpers/leaks.js';

@@ -6,7 +6,8 @@ import pg from 'pg';
 import { expect, it } from 'vitest';
 import { openPostgres, openSqlite } from '../../src/adapters/store/db.js';
 import { createRunCoordinator } from '../../src/adapters/store/job-runs.js';
-import { inspectDatabase, migrate, SchemaTooNewError } from '../../src/adapters/store/migrations.js';
+import { inspectDatabase, migrate } from '../../src/adapters/store/migrations.js';
+import { SchemaTooNewError } from '../../src/errors.js';
 import { DATABASES, pgUrl } from '../helpers/databases.js';
 
 const itWithPostgres = pgUrl ? it : it.skip;

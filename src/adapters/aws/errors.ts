@@ -1,6 +1,5 @@
-import { isMissingCredentials } from '../../errors.js';
+import { FactError, isMissingCredentials } from '../../errors.js';
 import type { FaultReason } from '../../kernel/domain/types.js';
-import { FactError } from '../../kernel/ports.js';
 
 const DENIED = new Set([
   'AccessDenied',

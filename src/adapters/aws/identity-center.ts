@@ -11,12 +11,13 @@ import {
   paginateListAccountAssignmentsForPrincipal,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import { FactError } from '../../errors.js';
 import {
   distinctAssignments,
   type SsoAssignment,
   type SsoUser,
 } from '../../features/identity-center/domain.js';
-import { FactError, type IdentityCenterPort } from '../../kernel/ports.js';
+import type { IdentityCenterPort } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 
 /**

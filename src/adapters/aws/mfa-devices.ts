@@ -3,7 +3,8 @@ import {
   DeleteVirtualMFADeviceCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { FactError, type MfaAdminPort } from '../../kernel/ports.js';
+import { FactError } from '../../errors.js';
+import type { MfaAdminPort } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 
 /** Gone already (a retry after a crash, or an administrator was quicker) is what was wanted. */

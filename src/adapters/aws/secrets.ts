@@ -8,7 +8,8 @@ import {
   type SecretsManagerClient,
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { FactError, type SecretsPort, UnmanagedSecretError } from '../../kernel/ports.js';
+import { FactError, UnmanagedSecretError } from '../../errors.js';
+import type { SecretsPort } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 
 /**

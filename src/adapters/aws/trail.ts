@@ -4,10 +4,11 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
+import { FactError } from '../../errors.js';
 import { type SsoSession, ssoSessionOf } from '../../features/identity-center/domain.js';
 import type { TrailEvent } from '../../features/trail-signals/domain.js';
 import type { SessionTokenUse } from '../../kernel/domain/types.js';
-import { FactError, type KeyTrailPort, type KeyUseEvent, type TrailPort } from '../../kernel/ports.js';
+import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 

@@ -1,4 +1,5 @@
 import { type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import { SlackTokenRejected } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
 /** Who the bot is in Slack, from the one `auth.test` the bot makes. */
@@ -8,17 +9,6 @@ export interface SlackIdentity {
   readonly botUserId: string | undefined;
   readonly team: string | undefined;
   readonly teamId: string | undefined;
-}
-
-/** Slack answered, and refused the token: nothing will work until the operator replaces it. */
-export class SlackTokenRejected extends Error {
-  readonly code = 'slack_token_rejected';
-  constructor(readonly slackError: string) {
-    super(
-      `Slack rejected SLACK_BOT_TOKEN (${slackError}): reinstall the app and copy the Bot User OAuth Token from Slack app → OAuth & Permissions.`,
-    );
-    this.name = 'SlackTokenRejected';
-  }
 }
 
 /** One attempt may take this long (with one retry inside): a start-up that hangs on Slack is worse than one that says so. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { SchemaTooNewError } from '../../errors.js';
 import { type Db, loadSqliteDriver, openDatabase } from './db.js';
 
 /**
@@ -249,20 +250,6 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
     ],
   },
 ];
-
-/** The schema is newer than this code: an older replica must not run against it. */
-export class SchemaTooNewError extends Error {
-  readonly code = 'schema_too_new';
-  constructor(
-    readonly found: number,
-    readonly known: number,
-  ) {
-    super(
-      `the database schema is at migration ${found}, newer than this version of aws-mfa-bot knows (${known}): upgrade the bot (every replica) or point DATABASE_URL at the right database`,
-    );
-    this.name = 'SchemaTooNewError';
-  }
-}
 
 /** Any number will do, as long as it is this app's own: the lock migrations take on PostgreSQL. */
 const MIGRATION_LOCK = 7_302_114_559;

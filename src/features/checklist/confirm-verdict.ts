@@ -1,6 +1,7 @@
+import { FactError } from '../../errors.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { IamUser } from '../../kernel/domain/types.js';
-import { FactError, type PolicySimulatorPort } from '../../kernel/ports.js';
+import type { PolicySimulatorPort } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { type Outcome, type PolicyVerdict, SIMULATED_ACTIONS } from './domain/mfa-policy.js';
 

@@ -1,13 +1,8 @@
+import { FactError } from '../../errors.js';
 import type { AccessKey, Clock, FaultReason, IamUser } from '../../kernel/domain/types.js';
 import type { FindIamUser, OwnedUser } from '../../kernel/people/find-iam-user.js';
 import type { PersonReads } from '../../kernel/people/person-reads.js';
-import {
-  FactError,
-  type KeyAdminPort,
-  type KeyNotice,
-  type Outgoing,
-  type RotationStore,
-} from '../../kernel/ports.js';
+import type { KeyAdminPort, KeyNotice, Outgoing, RotationStore } from '../../kernel/ports.js';
 import type { WorkflowTable } from '../../kernel/workflow/table.js';
 import type { Logger } from '../../logger.js';
 import {

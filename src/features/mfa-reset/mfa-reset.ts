@@ -1,15 +1,10 @@
+import { FactError } from '../../errors.js';
 import { isOverdue } from '../../kernel/domain/approval.js';
 import type { Clock, FaultReason, MfaDevice } from '../../kernel/domain/types.js';
 import type { FindIamUser, OwnedUser } from '../../kernel/people/find-iam-user.js';
 import type { PersonReads } from '../../kernel/people/person-reads.js';
 import { isAdminLevel } from '../../kernel/people/privilege.js';
-import {
-  type ApproversPort,
-  FactError,
-  type IamPort,
-  type MfaAdminPort,
-  type Outgoing,
-} from '../../kernel/ports.js';
+import type { ApproversPort, IamPort, MfaAdminPort, Outgoing } from '../../kernel/ports.js';
 import type { WorkflowTable } from '../../kernel/workflow/table.js';
 import type { Logger } from '../../logger.js';
 import {

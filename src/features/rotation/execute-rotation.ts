@@ -1,5 +1,6 @@
+import { FactError, UnmanagedSecretError } from '../../errors.js';
 import type { AccessKey } from '../../kernel/domain/types.js';
-import { FactError, type NewAccessKey, type StoredSecret, UnmanagedSecretError } from '../../kernel/ports.js';
+import type { NewAccessKey, StoredSecret } from '../../kernel/ports.js';
 import { apply } from './apply.js';
 import { type RotationRequest, secretNameFor } from './domain.js';
 import { type RotationDeps, SYSTEM } from './ports.js';

@@ -1,4 +1,5 @@
-import { FactError, type Outgoing } from '../../kernel/ports.js';
+import { FactError } from '../../errors.js';
+import type { Outgoing } from '../../kernel/ports.js';
 import { apply } from './apply.js';
 import { RELEASED, type RotationRequest, type RotationState } from './domain.js';
 import type { RotationDeps } from './ports.js';

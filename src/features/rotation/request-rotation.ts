@@ -1,7 +1,7 @@
+import { FactError } from '../../errors.js';
 import type { MappingTrust } from '../../kernel/domain/identity.js';
 import type { FaultReason, IamUser } from '../../kernel/domain/types.js';
 import { isAdminLevel } from '../../kernel/people/privilege.js';
-import { FactError } from '../../kernel/ports.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from './domain.js';
 import type { RotationDeps } from './ports.js';
 import { syncApprovalMessage } from './sync-approval-message.js';

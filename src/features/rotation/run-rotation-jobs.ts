@@ -1,11 +1,6 @@
+import { FactError } from '../../errors.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
-import {
-  FactError,
-  type KeyUseEvent,
-  type Notice,
-  type OutboxMessage,
-  type Outgoing,
-} from '../../kernel/ports.js';
+import type { KeyUseEvent, Notice, OutboxMessage, Outgoing } from '../../kernel/ports.js';
 import { apply, toOwner } from './apply.js';
 import { expireRotation } from './decide-rotation.js';
 import {

@@ -1,16 +1,16 @@
+import { FactError } from '../../errors.js';
 import { mapLimit } from '../../kernel/concurrency.js';
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
 import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
 import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
-import {
-  type Digest,
-  FactError,
-  type IamPort,
-  type Outgoing,
-  type PostureStore,
-  type ScanStore,
-  type SlackDirectoryPort,
+import type {
+  Digest,
+  IamPort,
+  Outgoing,
+  PostureStore,
+  ScanStore,
+  SlackDirectoryPort,
 } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { postureStage } from '../identity-center/domain.js';

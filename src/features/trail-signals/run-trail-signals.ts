@@ -1,12 +1,7 @@
+import { FactError } from '../../errors.js';
 import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
 import type { Clock } from '../../kernel/domain/types.js';
-import {
-  FactError,
-  type IamPort,
-  type ScanStore,
-  type SlackDirectoryPort,
-  type TrailNotice,
-} from '../../kernel/ports.js';
+import type { IamPort, ScanStore, SlackDirectoryPort, TrailNotice } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { type Finding, RULES } from '../scan/domain/findings.js';
 import { decideNudge } from '../scan/domain/nudge-policy.js';

@@ -1,7 +1,8 @@
+import { FactError } from '../../errors.js';
 import { cached } from '../cached.js';
 import { claimsFor, type MappingTrust, type SlackPerson } from '../domain/identity.js';
 import type { Clock, FaultReason, IamUser } from '../domain/types.js';
-import { FactError, type IamPort, type SlackDirectoryPort } from '../ports.js';
+import type { IamPort, SlackDirectoryPort } from '../ports.js';
 import type { IdentityGuard } from './identity-guard.js';
 
 const TRUSTED: MappingTrust = { kind: 'trusted' };

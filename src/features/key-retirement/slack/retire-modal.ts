@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
+import { FactError } from '../../../errors.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import type { AccessKey } from '../../../kernel/domain/types.js';
-import { FactError } from '../../../kernel/ports.js';
 import { openLoadingModal } from '../../../kernel/slack/loading-modal.js';
 import { section } from '../../../kernel/slack/mrkdwn.js';
 import { modal } from '../../checklist/slack/blocks.js';

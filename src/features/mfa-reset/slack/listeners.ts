@@ -8,8 +8,8 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
+import { FactError } from '../../../errors.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
-import { FactError } from '../../../kernel/ports.js';
 import { INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
 import { openLoadingModal } from '../../../kernel/slack/loading-modal.js';
 import { code, section } from '../../../kernel/slack/mrkdwn.js';
