@@ -15,7 +15,7 @@ import { createAccounts } from '../src/adapters/aws/accounts.js';
 import { createSlackDirectory } from '../src/adapters/slack/directory.js';
 import { openSqlite } from '../src/adapters/store/db.js';
 import { migrate } from '../src/adapters/store/migrations.js';
-import { createRotationStore } from '../src/adapters/store/rotation-store.js';
+import { createOutboxStore } from '../src/adapters/store/outbox-store.js';
 import { createScanStore } from '../src/adapters/store/scan-store.js';
 import { runScan } from '../src/features/scan/run-scan.js';
 import { createLogger } from '../src/logger.js';
@@ -137,7 +137,7 @@ it('accounts benchmark', async () => {
             clock,
           }),
           scans: createScanStore(db),
-          outbox: createRotationStore(db, clock),
+          outbox: createOutboxStore(db, { wake: () => {} }),
           clock,
           logger,
           newId: randomUUID,

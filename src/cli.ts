@@ -11,16 +11,9 @@ import { fail } from './doctor/check.js';
 import { runDoctor } from './doctor/run-doctor.js';
 import { ConfigError, operatorSentence, StartupError } from './errors.js';
 import type { PostureCounts } from './features/posture/domain.js';
+import { identitiesOnce, planJobsOnce, reportOnce, runJobsOnce, scanOnce } from './jobs/commands.js';
 import { createLogger, redactText } from './logger.js';
-import {
-  identitiesOnce,
-  planJobsOnce,
-  type RunningBot,
-  reportOnce,
-  runJobsOnce,
-  scanOnce,
-  startBot,
-} from './main.js';
+import { type RunningBot, startBot } from './main.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -93,7 +86,12 @@ function report(failure: Failure, json: boolean): void {
 async function scan(v: Values): Promise<void> {
   const config = await configOrFail();
   const dryRun = v['dry-run'] === true;
-  const result = await scanOnce(config, { logger: createLogger(config.logLevel), dryRun });
+  const claimed = await scanOnce(config, { logger: createLogger(config.logLevel), dryRun });
+  if (!claimed.ran) {
+    busy('scan', claimed.holder, v.json === true);
+    return;
+  }
+  const result = { ...claimed.result, noDatabase: claimed.noDatabase };
   printScan(result, v.json === true, dryRun);
   // An account that could not be read is a failed scan for whoever runs it (a CronJob, CI): the others were scanned.
   if (result.unreadable.length > 0) {
@@ -113,9 +111,25 @@ async function jobs(v: Values): Promise<void> {
     printPlan(plan.steps, v.json === true, plan.noDatabase);
     return;
   }
-  const done = await runJobsOnce(config, { logger });
-  process.stdout.write(`${JSON.stringify(done)}\n`);
-  if (done.errors > 0) process.exitCode = 1;
+  const claimed = await runJobsOnce(config, { logger });
+  if (!claimed.ran) {
+    busy('jobs', claimed.holder, v.json === true);
+    return;
+  }
+  process.stdout.write(`${JSON.stringify(claimed.result)}\n`);
+  if (claimed.result.errors > 0) process.exitCode = 1;
+}
+
+/**
+ * Another process is running the same command: nothing was done, and that is not a failure (the other run does it).
+ * Said once, on stdout, so that a CronJob's log shows why.
+ */
+function busy(command: string, holder: string, json: boolean): void {
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ skipped: true, reason: 'already_running', holder })}\n`
+      : `aws-mfa-bot ${command}: another ${command} is running (${holder}); nothing done.\n`,
+  );
 }
 
 async function doctor(v: Values): Promise<void> {

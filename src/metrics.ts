@@ -1,13 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './adapters/store/db.js';
 
 /**
  * The bot's Prometheus metrics, on a registry of its own (no global state, one per running bot). Labels are kinds
  * and outcomes, never user names, e-mails, key IDs or ARNs.
  */
-export function createMetrics(db: Db) {
+/** What the metrics read from the database when scraped: every replica reports the shared truth. */
+export interface MetricsReads {
+  /** Messages waiting in the outbox, and the age of the oldest in ms. */
+  outbox(now: number): Promise<{ depth: number; oldest: number | undefined }>;
+  /** Rotation requests by state. */
+  rotationsByState(): Promise<Readonly<Record<string, number>>>;
+}
+
+export function createMetrics(reads: MetricsReads) {
   const registry = new Registry();
   const slackRequests = new Counter({
     name: 'aws_mfa_bot_slack_requests_total',
@@ -45,8 +52,7 @@ export function createMetrics(db: Db) {
     help: 'Messages waiting in the outbox (all replicas).',
     registers: [registry],
     async collect() {
-      const [row] = await db.all<{ n: number }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
-      this.set(Number(row?.n ?? 0));
+      this.set((await reads.outbox(Date.now())).depth);
     },
   });
   new Gauge({
@@ -54,11 +60,7 @@ export function createMetrics(db: Db) {
     help: 'Age of the oldest message still waiting in the outbox; 0 when it is empty.',
     registers: [registry],
     async collect() {
-      const [row] = await db.all<{ oldest: number | null }>(
-        'SELECT min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL',
-      );
-      const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
-      this.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+      this.set(((await reads.outbox(Date.now())).oldest ?? 0) / 1000);
     },
   });
   new Gauge({
@@ -67,11 +69,9 @@ export function createMetrics(db: Db) {
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      const rows = await db.all<{ state: string; n: number }>(
-        'SELECT state, count(*) AS n FROM rotation_requests GROUP BY state',
-      );
+      const byState = await reads.rotationsByState();
       this.reset();
-      for (const r of rows) this.set({ state: r.state }, Number(r.n));
+      for (const [state, n] of Object.entries(byState)) this.set({ state }, n);
     },
   });
 

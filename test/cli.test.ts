@@ -179,6 +179,43 @@ describeWithMoto('aws-mfa-bot start', () => {
     expect(fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
   }, 60_000);
 
+  it('scan runs once however many start: a second one while the first holds the claim does nothing, exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-scan-once-'));
+    const url = `sqlite:${dir}/bot.db`;
+    const db = openSqlite(`${dir}/bot.db`);
+    await migrate(db);
+    // Another process is scanning (its claim is live): this one must not send a second digest.
+    await db.run('INSERT INTO run_claims (name, holder, until_at) VALUES (?, ?, ?)', [
+      'scan',
+      'other-host:pid7#boot1',
+      Date.now() + 60_000,
+    ]);
+    const before = fake.calls.length;
+    const security = { ...env(await freePort()), DATABASE_URL: url, SECURITY_CHANNEL: 'C0SECURITY' };
+    const busy = await run(['scan', '--json'], security).done;
+    expect(busy.code, busy.stderr).toBe(0);
+    expect(JSON.parse(busy.stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+      skipped: true,
+      reason: 'already_running',
+      holder: 'other-host:pid7#boot1',
+    });
+    const text = await run(['scan'], security).done;
+    expect(text.stdout).toContain('another scan is running (other-host:pid7#boot1); nothing done.');
+    expect(fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+
+    // Its holder died: the claim runs out, and the next scan runs (and gives its own claim back at the end).
+    await db.run('UPDATE run_claims SET until_at = ? WHERE name = ?', [Date.now() - 1, 'scan']);
+    const ran = await run(['scan', '--json'], security).done;
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout.trim().split('\n').at(-1) ?? '{}').findings.length).toBeGreaterThan(0);
+    const digests = fake.calls
+      .slice(before)
+      .filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0SECURITY');
+    expect(digests.length).toBeGreaterThan(0);
+    expect(await db.all('SELECT * FROM run_claims')).toEqual([]);
+    await db.close();
+  }, 60_000);
+
   it('scan exits 3 and names the account in --json when one account cannot be read; the others are scanned', async () => {
     const proxy = await startAwsProxy(motoUrl);
     proxy.deny('AssumeRole', /arn:aws:iam::777777777777:role\//);

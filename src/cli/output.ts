@@ -1,7 +1,7 @@
 import { type CheckResult, formatCheck } from '../doctor/check.js';
 import type { ScanResult } from '../features/scan/run-scan.js';
-import type { PlannedStep } from '../jobs/plan-jobs.js';
 import type { IdentityEntry } from '../kernel/people/identities.js';
+import type { PlannedStep } from '../kernel/plan.js';
 
 /** What the commands print: text for people, one JSON document (or one per line) for machines. */
 

@@ -35,3 +35,41 @@ export async function mapLimit<T, R>(
   );
   return out;
 }
+
+/** One account that could not be read, and why. */
+export interface AccountFailure {
+  readonly accountId: string;
+  readonly error: unknown;
+}
+
+/**
+ * `read` in every account, a few at a time: what could be read, and the accounts that could not (each logged once,
+ * with its account). Every account failing is no answer at all, so that throws the first error — unless `allMayFail`
+ * (the scan, which reports each unreadable account instead).
+ */
+export async function everyAccount<R>(
+  ids: readonly string[],
+  options: {
+    readonly concurrency: number;
+    readonly logger: { warn(fields: object, message: string): void };
+    /** What was read, for the log line: `the credential report`. */
+    readonly what: string;
+    readonly allMayFail?: boolean;
+  },
+  read: (accountId: string) => Promise<R>,
+): Promise<{ values: R[]; failures: AccountFailure[] }> {
+  const values: R[] = [];
+  const failures: AccountFailure[] = [];
+  const results = await mapLimit(ids, options.concurrency, async (accountId) => {
+    try {
+      return { ok: true as const, value: await read(accountId) };
+    } catch (error) {
+      options.logger.warn({ err: error, accountId }, `could not read ${options.what} of an account`);
+      failures.push({ accountId, error });
+      return { ok: false as const };
+    }
+  });
+  for (const r of results) if (r.ok) values.push(r.value);
+  if (!options.allMayFail && ids.length > 0 && failures.length === ids.length) throw failures[0]?.error;
+  return { values, failures: failures.sort((a, b) => a.accountId.localeCompare(b.accountId)) };
+}

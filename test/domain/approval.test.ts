@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkResetDecider, type MfaReset } from '../../src/features/mfa-reset/domain.js';
-import { checkDecider, dueLifecycleStep, type RotationRequest } from '../../src/features/rotation/domain.js';
+import { dueLifecycleStep, type RotationRequest } from '../../src/features/rotation/domain.js';
 import { checkApprover, isOverdue } from '../../src/kernel/domain/approval.js';
 
 const HOUR = 3_600_000;
@@ -14,7 +14,6 @@ describe('expiry is part of the decision (rotations and MFA resets alike)', () =
     ['30 hours later, never marked by a job', 30 * HOUR, 'expired'],
   ] as const)('%s its expiry: %s', (_when, now, refusal) => {
     expect(checkApprover(waiting, 'U0BOB', { ...approver, now })).toBe(refusal);
-    expect(checkDecider(waiting as unknown as RotationRequest, 'U0BOB', { ...approver, now })).toBe(refusal);
     expect(
       checkResetDecider(waiting as unknown as MfaReset, 'U0BOB', { ...approver, now, verified: true }),
     ).toBe(refusal);

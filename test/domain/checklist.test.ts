@@ -4,9 +4,9 @@ import {
   expectedVirtualMfaArn,
   mfaDeviceType,
   type StepId,
-  type StepStatus,
   type UserFacts,
 } from '../../src/features/checklist/domain/checklist.js';
+import type { StepStatus } from '../../src/kernel/domain/types.js';
 import { alice, completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
 
 const thresholds = { keyMaxAgeDays: 90, keyUnusedDays: 45 };

@@ -4,7 +4,7 @@ import {
   evaluateRow,
   type ReportKey,
   type ReportRow,
-} from '../../src/features/scan/domain/findings.js';
+} from '../../src/kernel/domain/findings.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;

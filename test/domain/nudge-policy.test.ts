@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/features/scan/domain/findings.js';
 import {
   decideNudge,
   type NudgeRecord,
   nextWorkingTime,
   shouldEscalate,
 } from '../../src/features/scan/domain/nudge-policy.js';
+import type { Finding } from '../../src/kernel/domain/findings.js';
 
 const NOW = Date.parse('2026-06-01T03:00:00Z'); // 12:00 in Seoul
 const DAY = 86_400_000;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   canTransition,
-  checkDecider,
   checkReason,
   decide,
   dueLifecycleStep,
@@ -11,13 +10,14 @@ import {
   type RotationEvent,
   type RotationState,
   requiredApprovals,
-  SECURITY_CHANNEL,
   secretConsoleUrl,
   secretNameFor,
   TRANSITIONS,
 } from '../../src/features/rotation/domain.js';
+import { checkApprover } from '../../src/kernel/domain/approval.js';
 import { assumableRoles, isPrivileged } from '../../src/kernel/domain/privilege.js';
 import type { AttachedPolicy } from '../../src/kernel/domain/types.js';
+import { SECURITY_CHANNEL } from '../../src/kernel/domain/workflow.js';
 import { request, settings, T0 } from '../fixtures/rotation.js';
 
 const HOUR = 3_600_000;
@@ -65,7 +65,7 @@ describe('checkReason', () => {
   });
 });
 
-describe('checkDecider', () => {
+describe('checkApprover on a rotation request', () => {
   const r = request({ requesterSlackId: 'U0ALICE' });
   const now = r.createdAt + 1;
   it.each([
@@ -75,7 +75,7 @@ describe('checkDecider', () => {
     ['an approver twice', 'U0BOB', true, ['U0BOB'], 'already_approved'],
   ])('%s', (_name, who, isApprover, approvedBy, refusal) => {
     expect(
-      checkDecider(r, who as string, {
+      checkApprover(r, who as string, {
         isApprover: isApprover as boolean,
         approvedBy: approvedBy as string[],
         now,
@@ -85,7 +85,7 @@ describe('checkDecider', () => {
 
   it('refuses everyone once the request is decided', () => {
     expect(
-      checkDecider(request({ state: 'denied' }), 'U0BOB', { isApprover: true, approvedBy: [], now }),
+      checkApprover(request({ state: 'denied' }), 'U0BOB', { isApprover: true, approvedBy: [], now }),
     ).toBe('closed');
   });
 });
@@ -315,7 +315,7 @@ describe('decide: the state machine in one function', () => {
     expect(
       move.notices.map(
         (n) =>
-          `${n.to === SECURITY_CHANNEL ? 'security' : n.to}:${n.notice.kind}:${'state' in n.notice ? (n.notice.state ?? '') : ''}`,
+          `${n.to === SECURITY_CHANNEL ? 'security' : String(n.to)}:${n.notice.kind}:${'state' in n.notice ? (n.notice.state ?? '') : ''}`,
       ),
     ).toEqual(notices);
   });

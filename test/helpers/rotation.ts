@@ -6,13 +6,16 @@ import { createKeyAdminAdapter } from '../../src/adapters/aws/access-keys.js';
 import { createIamAdapter } from '../../src/adapters/aws/iam.js';
 import { createSecretsAdapter } from '../../src/adapters/aws/secrets.js';
 import type { Db } from '../../src/adapters/store/db.js';
-import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import { createStores, type Stores } from '../../src/adapters/store/stores.js';
 import type { RotationRequest } from '../../src/features/rotation/domain.js';
-import type { RotationDeps } from '../../src/features/rotation/ports.js';
+import { type JobReport, runRotationJobs } from '../../src/features/rotation/jobs.js';
+import type { RotationDeps, RotationStore } from '../../src/features/rotation/ports.js';
+import type { KeyUseEvent } from '../../src/features/rotation/ports-aws.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
+import { createDeliverer, type DeliveryReport } from '../../src/kernel/outbox/deliver.js';
+import type { Notice } from '../../src/kernel/outbox/ports.js';
 import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../src/kernel/people/person-reads.js';
-import type { KeyUseEvent, Notice, RotationStore } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
 
 export const BOT_ARN = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/test';
@@ -20,6 +23,10 @@ export const BOT_ARN = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/test'
 export interface Harness {
   deps: RotationDeps;
   store: RotationStore;
+  /** Every store on the same database (the outbox, retirements …). */
+  stores: Stores;
+  /** The rotation jobs, then the one deliverer (what a `jobs` run does for rotations): `sent` gets what went out. */
+  runJobs(deps?: RotationDeps): Promise<JobReport & DeliveryReport>;
   clock: { now(): Date; advance(ms: number): void };
   published: { request: RotationRequest; approvedBy: readonly string[] }[];
   sent: { channel: string; notice: Notice }[];
@@ -61,7 +68,9 @@ export function rotationHarness(
       t += ms;
     },
   };
-  const store = createRotationStore(db, clock);
+  // Nothing is sent on commit here: what was queued goes out when a test runs the jobs (runJobs), as a `jobs` run.
+  const stores = createStores(db, { now: () => clock.now().getTime(), wake: () => {} });
+  const store = stores.rotations;
   const iamClient = new IAMClient({});
   const secretsClient = new SecretsManagerClient({});
   const published: Harness['published'] = [];
@@ -112,15 +121,6 @@ export function rotationHarness(
         return request.approvalTs ?? `${published.length}.000100`;
       },
     },
-    messenger: {
-      async send(channel, notice) {
-        if (messengerFailures > 0) {
-          messengerFailures--;
-          throw Object.assign(new Error('ratelimited'), { data: { error: 'ratelimited' } });
-        }
-        sent.push({ channel, notice });
-      },
-    },
     approvers: { isApprover: async (id) => options.approvers.includes(id) },
     findIamUser,
     reads: createPersonReads({ findIamUser, iam: createIamAdapter(iamClient), clock }),
@@ -143,9 +143,35 @@ export function rotationHarness(
     ...overrides,
   });
 
+  const holder = `test-instance#${randomUUID().slice(0, 8)}`;
+  const deliverer = createDeliverer({
+    outbox: stores.outbox,
+    async send({ channel, notice }) {
+      if (messengerFailures > 0) {
+        messengerFailures--;
+        throw Object.assign(new Error('ratelimited'), { data: { error: 'ratelimited' } });
+      }
+      sent.push({ channel, notice });
+    },
+    clock,
+    logger,
+    holder,
+  });
+  const deps = build();
   return {
-    deps: build(),
+    deps,
     store,
+    stores,
+    async runJobs(given = deps) {
+      const before = deliverer.sent();
+      const report = await runRotationJobs(given);
+      const after = await deliverer.flush();
+      return {
+        ...report,
+        dmsSent: after.dmsSent - before.dmsSent,
+        dmsFailed: after.dmsFailed - before.dmsFailed,
+      };
+    },
     clock,
     published,
     sent,

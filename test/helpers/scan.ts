@@ -6,7 +6,7 @@ import { createReportAdapter } from '../../src/adapters/aws/credential-report.js
 import { createIamAdapter } from '../../src/adapters/aws/iam.js';
 import { createSlackDirectory } from '../../src/adapters/slack/directory.js';
 import type { Db } from '../../src/adapters/store/db.js';
-import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import { createOutboxStore } from '../../src/adapters/store/outbox-store.js';
 import { createScanStore } from '../../src/adapters/store/scan-store.js';
 import type { ScanDeps } from '../../src/features/scan/run-scan.js';
 import { createLogger } from '../../src/logger.js';
@@ -33,7 +33,7 @@ export function realScanDeps(
     iam: createIamAdapter(iam),
     directory: createSlackDirectory(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), { clock }),
     scans: createScanStore(db),
-    outbox: createRotationStore(db, clock),
+    outbox: createOutboxStore(db, { wake: () => {} }),
     clock,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     newId: randomUUID,

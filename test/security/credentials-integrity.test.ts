@@ -17,9 +17,8 @@ import { FactError } from '../../src/errors.js';
 import { approveRotation } from '../../src/features/rotation/decide-rotation.js';
 import { LEASE_MS } from '../../src/features/rotation/execute-rotation.js';
 import { requestRotation } from '../../src/features/rotation/request-rotation.js';
-import { runRotationJobs } from '../../src/features/rotation/run-rotation-jobs.js';
+import type { KeyAdminPort } from '../../src/kernel/aws-ports.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
-import type { KeyAdminPort } from '../../src/kernel/ports.js';
 import { startLossyProxy } from '../fakes/lossy-proxy.js';
 import { describeWithMoto, motoUrl, useMotoEnvironment } from '../helpers/aws.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
@@ -103,7 +102,7 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     expect(await versionsOf(secretName)).toEqual([]);
 
     // The restarted process is the same instance: it takes over its dead boot's lease at once, no waiting.
-    await runRotationJobs(h.restart());
+    await h.runJobs(h.restart());
     const r = await h.store.get(id);
     expect(r?.state).toBe('delivered');
     expect(await policyOf(secretName)).toEqual(JSON.parse(ownerOnlyPolicy(e.user.arn, BOT_ARN)));
@@ -125,7 +124,7 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     await h.secretsClient.send(new DeleteResourcePolicyCommand({ SecretId: secretName }));
 
     h.clock.advance(LEASE_MS + 1);
-    await runRotationJobs(h.restart());
+    await h.runJobs(h.restart());
     expect((await h.store.get(id))?.state).toBe('delivered');
     expect(await policyOf(secretName)).toEqual(JSON.parse(ownerOnlyPolicy(e.user.arn, BOT_ARN)));
     expect((await h.store.audit(id)).map((a) => a.detail)).toContain('recovered after a restart');
@@ -158,10 +157,10 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     const before = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
     expect(before.AccessKeyMetadata).toHaveLength(2);
 
-    expect(await runRotationJobs(h.restart())).toMatchObject({ orphansDeleted: 1, errors: 0 });
+    expect(await h.runJobs(h.restart())).toMatchObject({ orphansDeleted: 1, errors: 0 });
     const after = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
     expect(after.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([e.keyId]);
-    expect(await runRotationJobs(h.restart())).toMatchObject({ orphansDeleted: 0 });
+    expect(await h.runJobs(h.restart())).toMatchObject({ orphansDeleted: 0 });
   });
 
   it("with the bot's clock a minute ahead of IAM's, a key left by a killed attempt is still recognised and adopted or deleted", async () => {
@@ -182,7 +181,7 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     };
     void approveRotation(h.restart({ keys }), id, 'U0APPROVER1');
     await dead;
-    await runRotationJobs(h.restart());
+    await h.runJobs(h.restart());
     const r = await h.store.get(id);
     expect(r?.state).toBe('delivered');
     const listed = await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }));
@@ -199,7 +198,7 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
     const before = await h.secretsClient.send(new GetSecretValueCommand({ SecretId: secretName }));
     // The next rotation of the same user, with Secrets Manager refusing the policy every time.
     h.clock.advance(8 * 86_400_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     const keyNow = (
       await h.iamClient.send(new ListAccessKeysCommand({ UserName: e.user.userName }))
     ).AccessKeyMetadata?.find((k) => k.Status === 'Active')?.AccessKeyId;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FactError } from '../../src/errors.js';
+import type { IamPort } from '../../src/kernel/aws-ports.js';
 import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
 import { createFindIamUser } from '../../src/kernel/people/find-iam-user.js';
-import type { IamPort, SlackDirectoryPort } from '../../src/kernel/ports.js';
+import type { SlackDirectoryPort } from '../../src/kernel/people/ports.js';
 
 function setup(initialUsers: IamUser[]) {
   let now = Date.parse('2026-06-01T00:00:00Z');

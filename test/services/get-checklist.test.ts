@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FactError } from '../../src/errors.js';
 import { createGetChecklist } from '../../src/features/checklist/get-checklist.js';
-import type { IamPort, TrailPort } from '../../src/kernel/ports.js';
+import type { TrailPort } from '../../src/features/checklist/ports.js';
+import type { IamPort } from '../../src/kernel/aws-ports.js';
 import { createLogger } from '../../src/logger.js';
 import { alice, daysAgo, NOW } from '../fixtures/facts.js';
 

@@ -2,13 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/adapters/store/db.js';
 import { createMfaResetStore } from '../../src/adapters/store/mfa-reset-store.js';
 import { FactError } from '../../src/errors.js';
-import {
-  approveReset,
-  type MfaResetDeps,
-  requestReset,
-  runMfaResetJobs,
-} from '../../src/features/mfa-reset/mfa-reset.js';
-import { planResets } from '../../src/jobs/plan-jobs.js';
+import { approveReset } from '../../src/features/mfa-reset/decide-reset.js';
+import { runMfaResetJobs } from '../../src/features/mfa-reset/jobs.js';
+import { planResets } from '../../src/features/mfa-reset/plan.js';
+import type { MfaResetDeps } from '../../src/features/mfa-reset/ports.js';
+import { requestReset } from '../../src/features/mfa-reset/request-reset.js';
 import type { IamUser, MfaDevice } from '../../src/kernel/domain/types.js';
 import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../src/kernel/people/person-reads.js';
@@ -50,7 +48,7 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
     });
     let ids = 0;
     deps = {
-      resets: createMfaResetStore(db, { now: () => now, announce: () => {} }),
+      resets: createMfaResetStore(db, { now: () => now, wake: () => {} }),
       iam: { listMfaDevices: async () => devices, listPolicies: async () => [], listRoles: async () => [] },
       devices: {
         async deactivate(_user, serial) {

@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/adapters/store/db.js';
 import { createRetirementStore } from '../../src/adapters/store/retirement-store.js';
-import {
-  ownedKey,
-  type RetireDeps,
-  retireKey,
-  runRetirementJobs,
-} from '../../src/features/key-retirement/retire-key.js';
-import { planRetirements } from '../../src/jobs/plan-jobs.js';
+import { runRetirementJobs } from '../../src/features/key-retirement/jobs.js';
+import { planRetirements } from '../../src/features/key-retirement/plan.js';
+import type { RetireDeps } from '../../src/features/key-retirement/ports.js';
+import { ownedKey, retireKey } from '../../src/features/key-retirement/retire-key.js';
+import type { KeyAdminPort } from '../../src/kernel/aws-ports.js';
 import type { AccessKey, IamUser } from '../../src/kernel/domain/types.js';
 import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../src/kernel/people/person-reads.js';
-import type { KeyAdminPort } from '../../src/kernel/ports.js';
 import { createLogger } from '../../src/logger.js';
 import { DATABASES } from '../helpers/databases.js';
 
@@ -73,8 +70,8 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       claims: [{ user: alice, trust: { kind: 'trusted' } }],
     });
     deps = {
-      retirements: createRetirementStore(db, { now: () => now, announce: () => {} }),
-      rotations: { openRequestForKey: async () => (openRotation ? ({} as never) : undefined) },
+      retirements: createRetirementStore(db, { now: () => now, wake: () => {} }),
+      inRotation: async () => openRotation,
       keys: iam.port,
       findIamUser,
       reads: createPersonReads({

@@ -11,10 +11,10 @@ import { FactError } from '../../src/errors.js';
 import { approveRotation, denyRotation } from '../../src/features/rotation/decide-rotation.js';
 import { LEASE_MS } from '../../src/features/rotation/execute-rotation.js';
 import { reactivateOldKey } from '../../src/features/rotation/old-key-actions.js';
+import type { SecretsPort } from '../../src/features/rotation/ports-aws.js';
 import { requestRotation } from '../../src/features/rotation/request-rotation.js';
-import { runRotationJobs } from '../../src/features/rotation/run-rotation-jobs.js';
+import type { KeyAdminPort } from '../../src/kernel/aws-ports.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
-import type { KeyAdminPort, SecretsPort } from '../../src/kernel/ports.js';
 import { describeWithMoto, useMotoEnvironment } from '../helpers/aws.js';
 import { DATABASES } from '../helpers/databases.js';
 import { recordForLeakScan } from '../helpers/leaks.js';
@@ -88,7 +88,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     );
     expect(policy.Statement[0].Principal.AWS).toBe(e.user.arn);
 
-    const report = await runRotationJobs(h.deps);
+    const report = await h.runJobs();
     expect(report.dmsSent).toBeGreaterThanOrEqual(2);
     const mine = h.sent.filter((m) => m.notice.requestId === id);
     expect(mine.map((m) => [m.channel, m.notice.kind])).toEqual(
@@ -250,7 +250,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     });
     expect((await keysOf(e.user.userName)).map((k) => k.id)).toEqual([e.keyId]);
     // Told once of each: approved, then failed — each notice as of the transition that queued it.
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     const toRequester = h.sent.filter((m) => m.channel === e.slackUserId && m.notice.requestId === id);
     expect(toRequester.map((m) => (m.notice as { state?: string }).state)).toEqual(['approved', 'failed']);
   });
@@ -278,7 +278,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     expect(await keysOf(e.user.userName)).toHaveLength(2);
 
     h.clock.advance(LEASE_MS + 1000);
-    await runRotationJobs(h.restart());
+    await h.runJobs(h.restart());
     const r = await h.store.get(id);
     expect(r?.state).toBe('delivered');
     const keys = await keysOf(e.user.userName);
@@ -304,7 +304,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     expect((await h.store.get(id))?.state).toBe('approved');
 
     h.clock.advance(LEASE_MS + 1000);
-    await runRotationJobs(h.restart());
+    await h.runJobs(h.restart());
     const r = await h.store.get(id);
     expect(r?.state).toBe('delivered');
     expect((await h.store.audit(id)).find((a) => a.toState === 'key_created')?.detail).toBe(
@@ -322,16 +322,16 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     const id = await requested(e);
     await approveRotation(h.deps, id, 'U0APPROVER1');
     h.failMessenger(100);
-    const failed = await runRotationJobs(h.deps);
+    const failed = await h.runJobs();
     expect(failed.dmsFailed).toBeGreaterThan(0);
     expect(h.sent.filter((m) => m.notice.requestId === id && m.notice.kind === 'key_delivered')).toEqual([]);
     h.failMessenger(0);
     h.clock.advance(10 * 60_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect(h.sent.filter((m) => m.notice.requestId === id && m.notice.kind === 'key_delivered')).toHaveLength(
       1,
     );
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect(h.sent.filter((m) => m.notice.requestId === id && m.notice.kind === 'key_delivered')).toHaveLength(
       1,
     );
@@ -343,7 +343,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     h.failBoard(1);
     await denyRotation(h.deps, id, 'U0APPROVER1', 'no');
     expect((await h.store.get(id))?.messageSynced).toBe(false);
-    const report = await runRotationJobs(h.deps);
+    const report = await h.runJobs();
     expect(report.messagesSynced).toBeGreaterThanOrEqual(1);
     expect(await h.store.get(id)).toMatchObject({ messageSynced: true });
     expect(h.published.filter((p) => p.request.id === id).at(-1)?.request.state).toBe('denied');
@@ -353,10 +353,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     const e = await engineer();
     const id = await requested(e);
     h.clock.advance(23 * 3_600_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('requested');
     h.clock.advance(3_600_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('expired');
     expect(h.sent.some((m) => m.notice.requestId === id && m.channel === e.slackUserId)).toBe(true);
   });
@@ -366,26 +366,26 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     const id = await requested(e);
     await approveRotation(h.deps, id, 'U0APPROVER1');
     h.clock.advance(7 * DAY - 60_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('delivered');
     h.clock.advance(60_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await keysOf(e.user.userName)).find((k) => k.id === e.keyId)?.status).toBe('Inactive');
     expect((await h.store.get(id))?.state).toBe('old_deactivated');
 
-    expect(await reactivateOldKey(h.deps, id, 'U0SOMEONEELSE')).toBe('not_owner');
-    expect(await reactivateOldKey(h.deps, id, e.slackUserId)).toBe('done');
+    expect((await reactivateOldKey(h.deps, id, 'U0SOMEONEELSE')).outcome).toBe('not_owner');
+    expect((await reactivateOldKey(h.deps, id, e.slackUserId)).outcome).toBe('done');
     expect((await keysOf(e.user.userName)).find((k) => k.id === e.keyId)?.status).toBe('Active');
     h.clock.advance(7 * DAY - 60_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('delivered');
     h.clock.advance(60_000);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('old_deactivated');
     expect((await keysOf(e.user.userName)).find((k) => k.id === e.keyId)?.status).toBe('Inactive');
 
     h.clock.advance(7 * DAY);
-    await runRotationJobs(h.deps);
+    await h.runJobs();
     expect((await h.store.get(id))?.state).toBe('old_deleted');
     expect((await keysOf(e.user.userName)).map((k) => k.id)).not.toContain(e.keyId);
   });
@@ -419,10 +419,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     };
     const sentBefore = h.sent.length;
     h.clock.advance(8 * DAY);
-    await Promise.all([runRotationJobs(counting('replica-a')), runRotationJobs(counting('replica-b'))]);
+    await Promise.all([h.runJobs(counting('replica-a')), h.runJobs(counting('replica-b'))]);
     expect(calls.update).toBe(4);
     h.clock.advance(8 * DAY);
-    await Promise.all([runRotationJobs(counting('replica-a')), runRotationJobs(counting('replica-b'))]);
+    await Promise.all([h.runJobs(counting('replica-a')), h.runJobs(counting('replica-b'))]);
     expect(calls.delete).toBe(4);
     for (const id of ids) expect((await h.store.get(id))?.state).toBe('old_deleted');
     const told = h.sent
@@ -455,7 +455,7 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
       },
     });
     h.clock.advance(7 * DAY);
-    const report = await runRotationJobs(deps);
+    const report = await h.runJobs(deps);
     expect(report.postponed).toBe(1);
     expect(await h.store.get(id)).toMatchObject({
       state: 'delivered',

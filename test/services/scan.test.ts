@@ -2,16 +2,15 @@ import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/adapters/store/db.js';
 import { migrate } from '../../src/adapters/store/migrations.js';
-import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
 import { createScanStore } from '../../src/adapters/store/scan-store.js';
-import type { RotationDeps } from '../../src/features/rotation/ports.js';
-import { emptyReport, flushOutbox } from '../../src/features/rotation/run-rotation-jobs.js';
-import type { ReportKey, ReportRow } from '../../src/features/scan/domain/findings.js';
+import type { ScanStore } from '../../src/features/scan/ports.js';
 import { runScan, type ScanDeps } from '../../src/features/scan/run-scan.js';
+import type { ReportKey, ReportRow } from '../../src/kernel/domain/findings.js';
 import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
-import type { Notice, RotationStore, ScanStore } from '../../src/kernel/ports.js';
+import type { Notice } from '../../src/kernel/outbox/ports.js';
 import { createLogger } from '../../src/logger.js';
+import { outboxHarness } from '../helpers/outbox.js';
 import { SCAN_TEST_CONFIG } from '../helpers/scan.js';
 
 const DAY = 86_400_000;
@@ -47,11 +46,11 @@ const iamUser = (u: string, tags: Record<string, string> = {}): IamUser => ({
 describe('runScan', () => {
   let now: number;
   let rows: ReportRow[];
-  let store: RotationStore;
+  let store: ReturnType<typeof outboxHarness>['outbox'];
+  let delivery: ReturnType<typeof outboxHarness>;
   let scans: ScanStore;
   let deps: ScanDeps;
   let sent: { channel: string; notice: Notice }[];
-  let failSends: number;
   const people: SlackPerson[] = [
     {
       id: 'U0ALICE',
@@ -76,10 +75,10 @@ describe('runScan', () => {
     const clock = { now: () => new Date(now) };
     const db = openSqlite(':memory:');
     await migrate(db);
-    store = createRotationStore(db, clock);
+    delivery = outboxHarness(db, clock);
+    store = delivery.outbox;
     scans = createScanStore(db);
-    sent = [];
-    failSends = 0;
+    sent = delivery.sent;
     rows = [
       row('alice@example.com', { keys: [key(95, now)] }),
       row('night@example.com', { mfaActive: false, passwordEnabled: true }),
@@ -116,24 +115,7 @@ describe('runScan', () => {
     };
   });
 
-  const flush = () =>
-    flushOutbox(
-      {
-        store,
-        clock: deps.clock,
-        logger: deps.logger,
-        messenger: {
-          send: async (channel: string, notice: Notice) => {
-            if (failSends > 0) {
-              failSends--;
-              throw Object.assign(new Error('ratelimited'), { data: { error: 'ratelimited' } });
-            }
-            sent.push({ channel, notice });
-          },
-        },
-      } as unknown as RotationDeps,
-      emptyReport(),
-    );
+  const flush = () => delivery.flush();
   const nudgesTo = (channel: string) =>
     sent.filter((s) => s.channel === channel && s.notice.kind === 'nudges');
 
@@ -165,7 +147,9 @@ describe('runScan', () => {
     // Root findings never go to a person.
     expect(
       sent.filter(
-        (s) => s.notice.kind === 'nudges' && s.notice.findings.some((f) => f.audience === 'security'),
+        (s) =>
+          s.notice.kind === 'nudges' &&
+          (s.notice.findings as { audience: string }[]).some((f) => f.audience === 'security'),
       ),
     ).toEqual([]);
   });
@@ -238,10 +222,10 @@ describe('runScan', () => {
   it('keeps a nudge Slack refused and sends it on a later run', async () => {
     rows = [row('alice@example.com', { keys: [key(95, now)] })];
     await runScan(deps, { dryRun: false });
-    failSends = 10;
+    delivery.failSends(10);
     await flush();
     expect(nudgesTo('U0ALICE')).toHaveLength(0);
-    failSends = 0;
+    delivery.failSends(0);
     now += 10 * 60_000;
     await flush();
     expect(nudgesTo('U0ALICE')).toHaveLength(1);

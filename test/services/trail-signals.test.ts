@@ -5,12 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSignalsTrailAdapter } from '../../src/adapters/aws/trail.js';
 import { openSqlite } from '../../src/adapters/store/db.js';
 import { migrate } from '../../src/adapters/store/migrations.js';
-import { createRotationStore } from '../../src/adapters/store/rotation-store.js';
+import { createOutboxStore } from '../../src/adapters/store/outbox-store.js';
 import { createScanStore } from '../../src/adapters/store/scan-store.js';
 import { runTrailSignals, type TrailSignalDeps } from '../../src/features/trail-signals/run-trail-signals.js';
 import type { DirectoryIndex, SlackPerson } from '../../src/kernel/domain/identity.js';
 import type { IamUser, MfaDevice } from '../../src/kernel/domain/types.js';
-import type { RotationStore } from '../../src/kernel/ports.js';
+import type { OutboxStore } from '../../src/kernel/outbox/ports.js';
 import { createLogger } from '../../src/logger.js';
 
 const mock = mockClient(CloudTrailClient);
@@ -72,7 +72,7 @@ const createKey = (id: string, actorArn: string, forUser: string) =>
 
 describe('CloudTrail signals job', () => {
   let now: number;
-  let outbox: RotationStore;
+  let outbox: OutboxStore;
   let deps: TrailSignalDeps;
   let mfa: MfaDevice[];
   let logs: string[];
@@ -82,7 +82,7 @@ describe('CloudTrail signals job', () => {
     const clock = { now: () => new Date(now) };
     const db = openSqlite(':memory:');
     await migrate(db);
-    outbox = createRotationStore(db, clock);
+    outbox = createOutboxStore(db, { wake: () => {} });
     mfa = [];
     logs = [];
     const alice: SlackPerson = {
@@ -133,7 +133,10 @@ describe('CloudTrail signals job', () => {
   afterEach(() => mock.reset());
 
   const queued = async () =>
-    (await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0)).map((m) => [m.channel, m.notice.kind]);
+    (await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0, 'test#boot')).map((m) => [
+      m.channel,
+      m.notice.kind,
+    ]);
   const lookups = (name: string) => ({
     LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: name }],
   });
@@ -195,7 +198,7 @@ describe('CloudTrail signals job', () => {
       ],
     });
     expect(await runTrailSignals(deps)).toMatchObject({ signals: 1, notified: 1 });
-    const messages = await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0);
+    const messages = await outbox.claimDue(Number.MAX_SAFE_INTEGER, 100, 0, 'test#boot');
     expect(messages.map((m) => m.channel).sort()).toEqual(['C0SECURITY', 'U0ALICE']);
     expect(messages[0]?.notice).toMatchObject({
       kind: 'key_created_outside',

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateChecklist } from '../../src/features/checklist/domain/checklist.js';
 import { evaluateMfaPolicies, GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
-import { checklistBlocks, home, modal } from '../../src/features/checklist/slack/blocks.js';
+import { checklistBlocks, home } from '../../src/features/checklist/slack/blocks.js';
 import { helpBlocks } from '../../src/features/checklist/slack/help-blocks.js';
 import { policyBlocks } from '../../src/features/checklist/slack/policy-blocks.js';
 import { sessionBlocks } from '../../src/features/checklist/slack/session-blocks.js';
 import { noticeMessage } from '../../src/features/rotation/slack/blocks.js';
 import { messagesFor } from '../../src/i18n/messages.js';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
+import { modal } from '../../src/kernel/slack/modal.js';
 import { checkMessage, checkView } from '../fakes/block-kit-limits.js';
 import { completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
 import { request } from '../fixtures/rotation.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Finding, RULES, type RuleId } from '../../src/features/scan/domain/findings.js';
 import {
   digestMessage,
   NUDGE_FINDINGS_SHOWN,
   nudgeMessage,
   nudgesMessage,
-  trailMessage,
 } from '../../src/features/scan/slack/blocks.js';
+import { trailMessage } from '../../src/features/trail-signals/slack/blocks.js';
 import { messagesFor } from '../../src/i18n/messages.js';
+import { type Finding, RULES, type RuleId } from '../../src/kernel/domain/findings.js';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { checkMessage } from '../fakes/block-kit-limits.js';
 

@@ -5,7 +5,7 @@ import {
   type IAMClient,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import type { KeyAdminPort, NewAccessKey } from '../../kernel/ports.js';
+import type { KeyAdminPort, NewAccessKey } from '../../kernel/aws-ports.js';
 import { awsCall } from './errors.js';
 import { createIamAdapter } from './iam.js';
 

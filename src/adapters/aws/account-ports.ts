@@ -1,17 +1,11 @@
-import type { ReportRow } from '../../features/scan/domain/findings.js';
-import { mapLimit } from '../../kernel/concurrency.js';
-import type { IamUser } from '../../kernel/domain/types.js';
-import type {
-  IamPort,
-  KeyAdminPort,
-  KeyLookupPort,
-  KeyTrailPort,
-  MfaAdminPort,
-  PolicySimulatorPort,
-  SecretsPort,
-  SsoTrailPort,
-  TrailPort,
-} from '../../kernel/ports.js';
+import type { PolicySimulatorPort, TrailPort } from '../../features/checklist/ports.js';
+import type { SsoTrailPort } from '../../features/identity-center/ports.js';
+import type { MfaAdminPort } from '../../features/mfa-reset/ports.js';
+import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
+import type { KeyTrailPort, SecretsPort } from '../../features/rotation/ports-aws.js';
+import type { IamPort, KeyAdminPort } from '../../kernel/aws-ports.js';
+import { everyAccount } from '../../kernel/concurrency.js';
+import type { ReportRow } from '../../kernel/domain/findings.js';
 import type { Logger } from '../../logger.js';
 import { createKeyAdminAdapter } from './access-keys.js';
 import type { Accounts } from './accounts.js';
@@ -114,19 +108,12 @@ export function createAccountPorts(deps: {
 
   const iam: IamPort = {
     async listUsers() {
-      const ids = await deps.accounts.list();
-      const errors: unknown[] = [];
-      const lists = await mapLimit(ids, deps.concurrency, async (id) => {
-        try {
-          return await (await portsOf(id)).iam.listUsers();
-        } catch (error) {
-          errors.push(error);
-          deps.logger.warn({ err: error, accountId: id }, 'could not list the IAM users of an account');
-          return [] as IamUser[];
-        }
-      });
-      if (errors.length === ids.length && errors.length > 0) throw errors[0];
-      return lists.flat();
+      const { values } = await everyAccount(
+        await deps.accounts.list(),
+        { concurrency: deps.concurrency, logger: deps.logger, what: 'the IAM users' },
+        async (id) => (await portsOf(id)).iam.listUsers(),
+      );
+      return values.flat();
     },
     listMfaDevices: async (u, a) => (await portsOf(a)).iam.listMfaDevices(u),
     listAccessKeys: async (u, a) => (await portsOf(a)).iam.listAccessKeys(u),
@@ -179,5 +166,16 @@ export function createAccountPorts(deps: {
     ssoTrail,
     reports: { read: async (now: Date, accountId?: string) => (await portsOf(accountId)).reports.read(now) },
     signals: async (accountId?: string) => (await portsOf(accountId)).signals,
+    /** CloudTrail events of every account, oldest first; an account that cannot be read is logged and left out. */
+    events: {
+      async eventsBetween(since: Date, until: Date) {
+        const { values } = await everyAccount(
+          await deps.accounts.list(),
+          { concurrency: deps.concurrency, logger: deps.logger, what: 'CloudTrail' },
+          async (id) => (await portsOf(id)).signals.eventsBetween(since, until),
+        );
+        return values.flat().sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+      },
+    },
   };
 }

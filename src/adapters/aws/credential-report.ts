@@ -5,7 +5,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import type { ReportKey, ReportRow } from '../../features/scan/domain/findings.js';
+import type { ReportKey, ReportRow } from '../../kernel/domain/findings.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import { awsCall } from './errors.js';
 

@@ -18,9 +18,10 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mfaDeviceType } from '../../features/checklist/domain/checklist.js';
+import type { PolicySimulatorPort, SimulatedDecision } from '../../features/checklist/ports.js';
+import type { IamPort } from '../../kernel/aws-ports.js';
 import type { RolePolicies } from '../../kernel/domain/privilege.js';
 import type { AccessKey, AttachedPolicy, IamUser, MfaDevice } from '../../kernel/domain/types.js';
-import type { IamPort, PolicySimulatorPort, SimulatedDecision } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 
 /** IAM returns policy documents URL-encoded (RFC 3986); some emulators return them plain. */

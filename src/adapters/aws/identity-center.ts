@@ -17,7 +17,7 @@ import {
   type SsoAssignment,
   type SsoUser,
 } from '../../features/identity-center/domain.js';
-import type { IdentityCenterPort } from '../../kernel/ports.js';
+import type { IdentityCenterPort } from '../../features/identity-center/ports.js';
 import { awsCall } from './errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { GetAccessKeyLastUsedCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetAccessKeyInfoCommand, type STSClient } from '@aws-sdk/client-sts';
 import { FactError } from '../../errors.js';
-import type { KeyLookupPort } from '../../kernel/ports.js';
+import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
 import { awsCall } from './errors.js';
 
 /**

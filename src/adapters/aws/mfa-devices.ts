@@ -4,7 +4,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { FactError } from '../../errors.js';
-import type { MfaAdminPort } from '../../kernel/ports.js';
+import type { MfaAdminPort } from '../../features/mfa-reset/ports.js';
 import { awsCall } from './errors.js';
 
 /** Gone already (a retry after a crash, or an administrator was quicker) is what was wanted. */

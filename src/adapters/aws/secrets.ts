@@ -9,7 +9,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { FactError, UnmanagedSecretError } from '../../errors.js';
-import type { SecretsPort } from '../../kernel/ports.js';
+import type { SecretsPort } from '../../features/rotation/ports-aws.js';
 import { awsCall } from './errors.js';
 
 /**

@@ -5,10 +5,11 @@ import {
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
 import { FactError } from '../../errors.js';
+import type { TrailPort } from '../../features/checklist/ports.js';
 import { type SsoSession, ssoSessionOf } from '../../features/identity-center/domain.js';
+import type { KeyTrailPort, KeyUseEvent } from '../../features/rotation/ports-aws.js';
 import type { TrailEvent } from '../../features/trail-signals/domain.js';
 import type { SessionTokenUse } from '../../kernel/domain/types.js';
-import type { KeyTrailPort, KeyUseEvent, TrailPort } from '../../kernel/ports.js';
 import { awsCall } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 

@@ -3,15 +3,18 @@ import type { GetPolicyVerdict } from '../../features/checklist/get-policy-verdi
 import type { GetSessionDevice } from '../../features/checklist/get-session-device.js';
 import type { IdentityCenterSettings } from '../../features/identity-center/domain.js';
 import type { GetSsoFor } from '../../features/identity-center/get-sso-status.js';
-import type { RetireDeps } from '../../features/key-retirement/retire-key.js';
-import type { MfaResetDeps } from '../../features/mfa-reset/mfa-reset.js';
+import type { RetireDeps } from '../../features/key-retirement/ports.js';
+import type { MfaResetDeps } from '../../features/mfa-reset/ports.js';
 import type { DeactivatePastedDeps } from '../../features/pasted-keys/deactivate-pasted-key.js';
 import type { PastedKeyDeps } from '../../features/pasted-keys/handle-message.js';
+import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
 import type { RotationDeps } from '../../features/rotation/ports.js';
+import type { NudgeAnswerDeps } from '../../features/scan/answer-nudge.js';
+import type { KeyAdminPort } from '../../kernel/aws-ports.js';
 import type { Clock } from '../../kernel/domain/types.js';
 import type { FindIamUser } from '../../kernel/people/find-iam-user.js';
 import type { PersonReads } from '../../kernel/people/person-reads.js';
-import type { KeyAdminPort, KeyLookupPort, ScanStore, SlackDirectoryPort } from '../../kernel/ports.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import type { Logger } from '../../logger.js';
 
 /** What the Slack listeners need: use cases and settings, never SDK clients. */
@@ -47,8 +50,8 @@ export interface SlackDeps {
     /** The default region put into people's profiles (the bot's). */
     readonly region: string;
   };
-  /** Nudge records: snooze and answers from the nudge buttons. */
-  readonly scans?: ScanStore;
+  /** The nudge buttons: answers, snoozes and "not my account". */
+  readonly nudges: NudgeAnswerDeps;
   readonly settings: {
     readonly keyMaxAgeDays: number;
     readonly keyUnusedDays: number;

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { cached } from '../../kernel/cached.js';
 import type { DirectoryIndex, SlackPerson } from '../../kernel/domain/identity.js';
 import type { Clock } from '../../kernel/domain/types.js';
-import type { SlackDirectoryPort } from '../../kernel/ports.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 
 interface SlackMember {
   id?: string;

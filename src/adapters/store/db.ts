@@ -158,3 +158,8 @@ export function openDatabase(url: string, options: { readOnly?: boolean } = {}):
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   throw new Error('DATABASE_URL must be sqlite:<path> or postgres://…');
 }
+
+/** Whether the database answers (readiness). */
+export async function ping(db: Db): Promise<void> {
+  await db.all('SELECT 1 AS ok');
+}

@@ -1,7 +1,7 @@
 import type { MappingRecord, MappingRule } from '../../kernel/domain/identity.js';
-import type { IdentityStore, MappingChange, StoredMapping } from '../../kernel/ports.js';
+import type { IdentityStore, MappingChange, StoredMapping } from '../../kernel/people/ports.js';
 import type { Db } from './db.js';
-import { insertOutbox, writeAudit } from './rotation-store.js';
+import { insertOutbox, writeAudit } from './workflow-table.js';
 
 type Row = {
   iam_user_arn: string;

@@ -249,6 +249,15 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'ALTER TABLE identity_mappings ADD COLUMN trusted_by TEXT',
     ],
   },
+  {
+    id: 10,
+    statements: [
+      // Who claimed an outbox row: an earlier boot of the same instance (it died) is taken over at once.
+      'ALTER TABLE outbox ADD COLUMN claimed_by TEXT',
+      // A one-shot command (`scan`, `jobs`) or a scheduled run holds its name while it runs: two at once act once.
+      'CREATE TABLE run_claims (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_at BIGINT NOT NULL)',
+    ],
+  },
 ];
 
 /** Any number will do, as long as it is this app's own: the lock migrations take on PostgreSQL. */

@@ -1,4 +1,4 @@
-import type { PastedKeyReport, PastedKeyStore } from '../../kernel/ports.js';
+import type { PastedKeyReport, PastedKeyStore } from '../../features/pasted-keys/ports.js';
 import type { Db } from './db.js';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { PostureCounts } from '../../features/posture/domain.js';
-import type { PostureStore } from '../../kernel/ports.js';
+import type { PostureStore } from '../../features/posture/ports.js';
 import type { Db } from './db.js';
 
 export function createPostureStore(db: Db): PostureStore {

@@ -1,11 +1,9 @@
 import { type KeyRetirement, RETIREMENT_TRANSITIONS } from '../../features/key-retirement/domain.js';
-import type { WorkflowTable } from '../../kernel/workflow/table.js';
+import type { RetirementStore } from '../../features/key-retirement/ports.js';
 import type { Db } from './db.js';
 import { createWorkflowTable } from './workflow-table.js';
 
-export type RetirementStore = WorkflowTable<KeyRetirement>;
-
-export function createRetirementStore(db: Db, deps: { now(): number; announce(): void }): RetirementStore {
+export function createRetirementStore(db: Db, deps: { now(): number; wake(): void }): RetirementStore {
   return createWorkflowTable<KeyRetirement>(
     db,
     {

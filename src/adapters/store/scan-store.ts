@@ -1,6 +1,6 @@
-import type { Severity } from '../../features/scan/domain/findings.js';
 import type { NudgeRecord } from '../../features/scan/domain/nudge-policy.js';
-import type { ScanStore } from '../../kernel/ports.js';
+import type { ScanStore } from '../../features/scan/ports.js';
+import type { Severity } from '../../kernel/domain/findings.js';
 import type { Db } from './db.js';
 
 type Row = Record<string, unknown>;

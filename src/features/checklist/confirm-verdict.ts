@@ -1,9 +1,9 @@
 import { FactError } from '../../errors.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { IamUser } from '../../kernel/domain/types.js';
-import type { PolicySimulatorPort } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { type Outcome, type PolicyVerdict, SIMULATED_ACTIONS } from './domain/mfa-policy.js';
+import type { PolicySimulatorPort } from './ports.js';
 
 export type ConfirmVerdict = (user: IamUser, verdict: PolicyVerdict) => Promise<void>;
 

@@ -1,6 +1,6 @@
+import type { IamPort } from '../../kernel/aws-ports.js';
 import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
-import type { IamPort, TrailPort } from '../../kernel/ports.js';
 import { readFact } from '../../kernel/read-fact.js';
 import type { Logger } from '../../logger.js';
 import type { ConfirmVerdict } from './confirm-verdict.js';
@@ -10,6 +10,7 @@ import {
   SESSION_TOKEN_LOOKBACK_DAYS,
   type Thresholds,
 } from './domain/checklist.js';
+import type { TrailPort } from './ports.js';
 
 export interface GetChecklistDeps {
   readonly iam: IamPort;

@@ -1,5 +1,5 @@
+import type { IamPort } from '../../kernel/aws-ports.js';
 import type { Checked, IamUser } from '../../kernel/domain/types.js';
-import type { IamPort } from '../../kernel/ports.js';
 import { readFact } from '../../kernel/read-fact.js';
 import type { Logger } from '../../logger.js';
 import type { ConfirmVerdict } from './confirm-verdict.js';

@@ -2,10 +2,10 @@ import { cachedBy } from '../../kernel/cached.js';
 import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Checked, Clock, IamUser } from '../../kernel/domain/types.js';
 import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
-import type { IdentityCenterPort, SsoTrailPort } from '../../kernel/ports.js';
 import { readFact } from '../../kernel/read-fact.js';
 import type { Logger } from '../../logger.js';
 import type { SsoSession, SsoUser } from './domain.js';
+import type { IdentityCenterPort, SsoTrailPort } from './ports.js';
 
 /** How far back a session of an Identity Center role counts as "uses it". */
 export const SSO_LOOKBACK_DAYS = 30;

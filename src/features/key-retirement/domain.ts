@@ -1,4 +1,6 @@
 import { DAY_MS } from '../../kernel/domain/time.js';
+import { type Move, RELEASED, SECURITY_CHANNEL } from '../../kernel/domain/workflow.js';
+
 /**
  * An access key its owner retires (unused, surplus, or pasted somewhere it should not be): switched off at once, with
  * no approval because it only removes access, and deleted OLD_KEY_DELETE_DAYS later unless the owner switches it back
@@ -85,4 +87,116 @@ export type RetireRefusal =
 export function iamUserNameOf(principalArn: string): string | undefined {
   const match = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(principalArn);
   return match?.[1];
+}
+
+/**
+ * A retired key. To the owner: `key_retired` (switched off: the deletion date, and Reactivate unless it leaked),
+ * `key_retired_deleted`. To security: `key_retired_alert` (a key pasted into Slack was switched off, by whom) and
+ * `key_retired_reactivated` (switched back on: through the bot, for one grace period, or `outside` it).
+ */
+export type KeyNotice = {
+  readonly kind: 'key_retired' | 'key_retired_deleted' | 'key_retired_alert' | 'key_retired_reactivated';
+  readonly keyId: string;
+  readonly outside?: boolean;
+  readonly requestId?: undefined;
+};
+
+export interface RetirementSettings {
+  /** OLD_KEY_DELETE_DAYS: a retired key is deleted this long after it was switched off. */
+  readonly deleteDays: number;
+  /** ROTATION_GRACE_DAYS: a key switched back on goes off again after this, like a replaced key. */
+  readonly graceDays: number;
+}
+
+/** Something that happened to a retired key; `decide` says what it moves the row to and who is told. */
+export type RetirementEvent =
+  /** AWS switched it off. */
+  | { readonly kind: 'deactivated'; readonly at: number }
+  /** Its owner switched it back on through the bot. */
+  | { readonly kind: 'reactivated'; readonly at: number }
+  /** Found switched back on outside the bot when it was due for deletion. */
+  | { readonly kind: 'reactivated_outside' }
+  /** Its grace period back on is over: off again. */
+  | { readonly kind: 'grace_over' }
+  | { readonly kind: 'deleted'; readonly at: number };
+
+export type RetirementMove = Move<KeyRetirement, KeyNotice>;
+
+const securityAlert = (keyId: string): RetirementMove['notices'][number] => ({
+  to: SECURITY_CHANNEL,
+  notice: { kind: 'key_retired_alert', keyId },
+});
+
+/** The retirement's state machine in one place: `(row, event) → move`. */
+export function decide(r: KeyRetirement, e: RetirementEvent, s: RetirementSettings): RetirementMove {
+  const keyId = r.id;
+  switch (e.kind) {
+    case 'deactivated':
+      return {
+        from: ['deactivating'],
+        to: 'deactivated',
+        patch: { deactivatedAt: e.at, deleteAfter: retirementDeleteAfter(e.at, s.deleteDays), ...RELEASED },
+        notices: [
+          { to: r.ownerSlackId, notice: { kind: 'key_retired', keyId } },
+          // A leaked key switched off is closure for the security channel, which was told it leaked.
+          ...(r.source === 'pasted' ? [securityAlert(keyId)] : []),
+        ],
+      };
+    case 'reactivated':
+      return {
+        from: ['deactivated'],
+        to: 'reactivated',
+        patch: { reactivatedAt: e.at, reactivatedUntil: reactivatedUntil(e.at, s.graceDays), ...RELEASED },
+        notices: [{ to: SECURITY_CHANNEL, notice: { kind: 'key_retired_reactivated', keyId } }],
+        detail: 'reactivated by the owner for one grace period',
+      };
+    case 'reactivated_outside':
+      return {
+        from: ['deactivated'],
+        to: 'reactivated',
+        patch: { ...RELEASED },
+        notices: [
+          { to: SECURITY_CHANNEL, notice: { kind: 'key_retired_reactivated', keyId, outside: true } },
+        ],
+        detail: 'switched back on outside the bot: not deleted',
+      };
+    case 'grace_over':
+      // The lease the job took stays with the row: the same runner switches it off.
+      return {
+        from: ['reactivated'],
+        to: 'deactivating',
+        patch: {},
+        notices: [],
+        detail: 'its grace period back on is over',
+      };
+    case 'deleted':
+      return {
+        from: ['deactivated'],
+        to: 'deleted',
+        patch: { deletedAt: e.at, ...RELEASED },
+        notices: [{ to: r.ownerSlackId, notice: { kind: 'key_retired_deleted', keyId } }],
+      };
+  }
+}
+
+/** One thing the retirement jobs have to do now. */
+export interface RetirementStep {
+  readonly kind: 'finish' | 'switch_off_again' | 'delete';
+  readonly row: KeyRetirement;
+}
+
+/** The states a retirement may still have work in. */
+export const UNFINISHED_RETIREMENT_STATES: readonly RetirementState[] = [
+  'deactivating',
+  'deactivated',
+  'reactivated',
+];
+
+/** What the jobs (and their dry-run plan) have to do with a retired key now; pure, the clock is an argument. */
+export function dueRetirementStep(row: KeyRetirement, now: number): RetirementStep | undefined {
+  if (row.state === 'deactivating') return { kind: 'finish', row };
+  if (reactivationOver(row, now)) return { kind: 'switch_off_again', row };
+  if (row.state === 'deactivated' && row.deleteAfter !== undefined && row.deleteAfter <= now)
+    return { kind: 'delete', row };
+  return undefined;
 }

@@ -1,39 +1,11 @@
 import { FactError } from '../../errors.js';
-import type { AccessKey, Clock, FaultReason, IamUser } from '../../kernel/domain/types.js';
-import type { FindIamUser, OwnedUser } from '../../kernel/people/find-iam-user.js';
-import type { PersonReads } from '../../kernel/people/person-reads.js';
-import type { KeyAdminPort, KeyNotice, Outgoing, RotationStore } from '../../kernel/ports.js';
-import type { WorkflowTable } from '../../kernel/workflow/table.js';
-import type { Logger } from '../../logger.js';
-import {
-  iamUserNameOf,
-  type KeyRetirement,
-  type RetireRefusal,
-  reactivatedUntil,
-  reactivationOver,
-  reactivationRefusal,
-  retirementDeleteAfter,
-} from './domain.js';
-
-export interface RetireDeps {
-  readonly retirements: WorkflowTable<KeyRetirement>;
-  readonly rotations: Pick<RotationStore, 'openRequestForKey'>;
-  readonly keys: KeyAdminPort;
-  readonly findIamUser: FindIamUser;
-  /** A person's keys, through the per-person reuse and limit: checked again on every click and submit. */
-  readonly reads: Pick<PersonReads, 'keys'>;
-  /** The bot's own principal ARN: its keys are never switched off by it. */
-  readonly botArn: () => Promise<string>;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly holder: string;
-  readonly config: {
-    readonly deleteDays: number;
-    /** ROTATION_GRACE_DAYS: a key switched back on goes off again after this, like a replaced key. */
-    readonly graceDays: number;
-    readonly securityChannel: string | undefined;
-  };
-}
+import type { AccessKey, FaultReason, IamUser } from '../../kernel/domain/types.js';
+import { RELEASED } from '../../kernel/domain/workflow.js';
+import type { OwnedUser } from '../../kernel/people/find-iam-user.js';
+import { STEP_LEASE_MS } from '../../kernel/workflow/move.js';
+import { applyRetirement } from './apply.js';
+import { iamUserNameOf, type KeyRetirement, type RetireRefusal } from './domain.js';
+import type { RetireDeps } from './ports.js';
 
 export type OwnedKey =
   | {
@@ -46,10 +18,6 @@ export type OwnedKey =
   | { readonly kind: 'failed'; readonly reason: FaultReason };
 
 export type RetireResult = 'done' | 'already' | RetireRefusal | 'failed';
-
-/** How long switching one key off or on may take before another runner may try it. */
-const STEP_LEASE_MS = 2 * 60_000;
-const SYSTEM = 'aws-mfa-bot';
 
 const faultOf = (error: unknown): FaultReason | undefined =>
   error instanceof FactError ? error.reason : undefined;
@@ -68,7 +36,7 @@ async function keyRefusal(
 ): Promise<RetireRefusal | undefined> {
   if (await isBotPrincipal(deps, user)) return 'bot_principal';
   if (key.status !== 'Active') return 'not_active';
-  if (await deps.rotations.openRequestForKey(key.accessKeyId)) return 'in_rotation';
+  if (await deps.inRotation(key.accessKeyId)) return 'in_rotation';
   return undefined;
 }
 
@@ -151,196 +119,44 @@ export async function retireKey(
     deletedAt: undefined,
     ...claim,
   };
-  const inserted = await deps.retirements.insert(
-    {
-      id: input.keyId,
-      state: 'deactivating',
-      createdAt: at,
-      updatedAt: at,
-      reactivatedAt: undefined,
-      reactivatedUntil: undefined,
-      ...fields,
-    },
+  const row: KeyRetirement = {
+    id: input.keyId,
+    state: 'deactivating',
+    createdAt: at,
+    updatedAt: at,
+    reactivatedAt: undefined,
+    reactivatedUntil: undefined,
+    ...fields,
+  };
+  const inserted = await deps.retirements.insert(row, input.actor);
+  if (inserted === 'created') return finishDeactivation(deps, row);
+  // Retired before and switched back on since: it starts over. Anything else is under way or done.
+  const again = await deps.retirements.transition(
+    input.keyId,
+    ['reactivated'],
+    'deactivating',
+    fields,
     input.actor,
   );
-  if (inserted === 'duplicate') {
-    // Retired before and switched back on since: it starts over. Anything else is under way or done.
-    const again = await deps.retirements.transition(
-      input.keyId,
-      ['reactivated'],
-      'deactivating',
-      fields,
-      input.actor,
-    );
-    if (!again) return 'already';
-  }
-  const row = await deps.retirements.get(input.keyId);
-  return row ? finishDeactivation(deps, row) : 'failed';
+  return again ? finishDeactivation(deps, again) : 'already';
 }
 
 /** AWS, then the record: after a crash in between, doing it again is harmless. */
-async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
+export async function finishDeactivation(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
   try {
     await deps.keys.setAccessKeyStatus(row.iamUser, row.id, 'Inactive', row.accountId);
   } catch (error) {
     deps.logger.error({ err: error, accessKeyId: row.id }, 'could not deactivate the key');
-    await deps.retirements.update(row.id, { leaseUntil: undefined, leaseHolder: undefined });
+    await deps.retirements.update(row.id, RELEASED);
     return 'failed';
   }
-  const at = deps.clock.now().getTime();
-  const notify: Outgoing[] = [{ channel: row.ownerSlackId, notice: { kind: 'key_retired', keyId: row.id } }];
-  // A leaked key switched off is closure for the security channel, which was told it leaked.
-  if (row.source === 'pasted') notify.push(...toSecurity(deps, { kind: 'key_retired_alert', keyId: row.id }));
-  const moved = await deps.retirements.transition(
-    row.id,
-    ['deactivating'],
-    'deactivated',
-    {
-      deactivatedAt: at,
-      deleteAfter: retirementDeleteAfter(at, deps.config.deleteDays),
-      leaseUntil: undefined,
-      leaseHolder: undefined,
-    },
+  const moved = await applyRetirement(
+    deps,
+    row,
+    { kind: 'deactivated', at: deps.clock.now().getTime() },
     row.actor,
-    { notify },
   );
   if (moved)
     deps.logger.info({ accessKeyId: row.id, iamUser: row.iamUser, source: row.source }, 'key retired');
   return moved ? 'done' : 'already';
-}
-
-const toSecurity = (deps: RetireDeps, notice: KeyNotice): Outgoing[] =>
-  deps.config.securityChannel ? [{ channel: deps.config.securityChannel, notice }] : [];
-
-export type ReactivateResult = 'done' | 'not_owner' | 'not_now' | 'failed' | 'leaked' | 'once';
-
-/**
- * The owner switches a retired key back on before it is deleted: once, for one grace period (then the jobs switch it
- * off again for good), and the security channel is told. A key that leaked stays off: a new key comes through rotation.
- */
-export async function reactivateRetiredKey(
-  deps: RetireDeps,
-  slackUserId: string,
-  keyId: string,
-): Promise<ReactivateResult> {
-  const row = await deps.retirements.get(keyId);
-  if (row?.state !== 'deactivated') return 'not_now';
-  const found = await deps.findIamUser(slackUserId);
-  const mine = found.kind === 'found' ? found.claims.find((u) => u.user.arn === row.iamUserArn) : undefined;
-  if (mine?.trust.kind !== 'trusted') return found.kind === 'failed' ? 'failed' : 'not_owner';
-  const refusal = reactivationRefusal(row);
-  if (refusal) {
-    deps.logger.warn({ accessKeyId: keyId, slackUserId, refusal }, 'reactivation of a retired key refused');
-    return refusal;
-  }
-  const at = deps.clock.now().getTime();
-  if (!(await deps.retirements.lease(keyId, 'deactivated', at, at + STEP_LEASE_MS, deps.holder)))
-    return 'not_now';
-  try {
-    await deps.keys.setAccessKeyStatus(row.iamUser, keyId, 'Active', row.accountId);
-  } catch (error) {
-    deps.logger.error({ err: error, accessKeyId: keyId }, 'could not reactivate the key');
-    await deps.retirements.update(keyId, { leaseUntil: undefined, leaseHolder: undefined });
-    return 'failed';
-  }
-  const moved = await deps.retirements.transition(
-    keyId,
-    ['deactivated'],
-    'reactivated',
-    {
-      reactivatedAt: at,
-      reactivatedUntil: reactivatedUntil(at, deps.config.graceDays),
-      leaseUntil: undefined,
-      leaseHolder: undefined,
-    },
-    slackUserId,
-    {
-      detail: 'reactivated by the owner for one grace period',
-      notify: toSecurity(deps, { kind: 'key_retired_reactivated', keyId }),
-    },
-  );
-  if (moved) deps.logger.warn({ accessKeyId: keyId, slackUserId }, 'a retired key was switched back on');
-  return moved ? 'done' : 'not_now';
-}
-
-export interface RetirementReport {
-  retiredDeleted: number;
-  retirementsResumed: number;
-}
-
-/**
- * The jobs' part: deletes retired keys whose time has come — unless the key was switched back on outside the bot, which
- * is recorded and left alone — and finishes switching off keys whose runner died.
- */
-export async function runRetirementJobs(
-  deps: RetireDeps,
-  report: { errors: number },
-): Promise<RetirementReport> {
-  const out: RetirementReport = { retiredDeleted: 0, retirementsResumed: 0 };
-  const now = deps.clock.now().getTime();
-  const lease = (row: KeyRetirement) =>
-    deps.retirements.lease(row.id, row.state, now, now + STEP_LEASE_MS, deps.holder);
-  for (const row of await deps.retirements.inStates(['deactivating', 'deactivated', 'reactivated'])) {
-    try {
-      if (row.state === 'reactivated') {
-        if (!reactivationOver(row, now) || !(await lease(row))) continue;
-        if ((await switchOffAgain(deps, row)) === 'done') out.retirementsResumed++;
-        continue;
-      }
-      if (row.state === 'deactivating') {
-        if (!(await lease(row))) continue;
-        if ((await finishDeactivation(deps, row)) === 'done') out.retirementsResumed++;
-        continue;
-      }
-      if (row.deleteAfter === undefined || row.deleteAfter > now || !(await lease(row))) continue;
-      if (await deleteRetiredKey(deps, row)) out.retiredDeleted++;
-    } catch (error) {
-      report.errors++;
-      deps.logger.error({ err: error, accessKeyId: row.id }, 'retired key step failed');
-      await deps.retirements.update(row.id, { leaseUntil: undefined, leaseHolder: undefined });
-    }
-  }
-  return out;
-}
-
-/** Its one grace period back on is over: off again, for good, and deleted on the usual schedule. */
-async function switchOffAgain(deps: RetireDeps, row: KeyRetirement): Promise<RetireResult> {
-  const moved = await deps.retirements.transition(row.id, ['reactivated'], 'deactivating', {}, SYSTEM, {
-    detail: 'its grace period back on is over',
-  });
-  const again = moved ? await deps.retirements.get(row.id) : undefined;
-  return again ? finishDeactivation(deps, again) : 'already';
-}
-
-async function deleteRetiredKey(deps: RetireDeps, row: KeyRetirement): Promise<boolean> {
-  const released = { leaseUntil: undefined, leaseHolder: undefined };
-  // A leaked key being replaced by a rotation: the rotation's own schedule deletes it.
-  if (await deps.rotations.openRequestForKey(row.id)) {
-    await deps.retirements.update(row.id, released);
-    return false;
-  }
-  const key = (await deps.keys.listAccessKeys(row.iamUser, row.accountId)).find(
-    (k) => k.accessKeyId === row.id,
-  );
-  if (key?.status === 'Active') {
-    await deps.retirements.transition(row.id, ['deactivated'], 'reactivated', released, SYSTEM, {
-      detail: 'switched back on outside the bot: not deleted',
-      notify: toSecurity(deps, { kind: 'key_retired_reactivated', keyId: row.id, outside: true }),
-    });
-    deps.logger.warn(
-      { accessKeyId: row.id },
-      'a retired key was switched back on outside the bot; not deleted',
-    );
-    return false;
-  }
-  if (key) await deps.keys.deleteAccessKey(row.iamUser, row.id, row.accountId);
-  const at = deps.clock.now().getTime();
-  return deps.retirements.transition(
-    row.id,
-    ['deactivated'],
-    'deleted',
-    { deletedAt: at, ...released },
-    SYSTEM,
-    { notify: [{ channel: row.ownerSlackId, notice: { kind: 'key_retired_deleted', keyId: row.id } }] },
-  );
 }

@@ -1,6 +1,12 @@
-import { type ApprovalRefusal, checkApprover } from '../../kernel/domain/approval.js';
+import {
+  type ApprovalRefusal,
+  checkApprover,
+  DENY_REASON_MAX,
+  type DecisionEvent,
+} from '../../kernel/domain/approval.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { MfaDeviceType } from '../../kernel/domain/types.js';
+import { type Move, RELEASED, SECURITY_CHANNEL } from '../../kernel/domain/workflow.js';
 
 /**
  * A lost or broken MFA device, reset with approval. "I lost my phone" is the classic way into someone else's account,
@@ -112,3 +118,95 @@ export function checkResetDecider(
  * so any device listed is one they enrolled since (or another they already had).
  */
 export const reenrolled = (devices: readonly unknown[]) => devices.length > 0;
+
+/** About a reset of a lost or broken MFA device; rendered from the reset's record when sent. */
+export type MfaResetNotice = {
+  /**
+   * `mfa_reset_decided`: to the requester (approved, denied, expired, failed — `state`). `mfa_reset_done`: the device is
+   * removed, re-enrol now. `mfa_reenrol_overdue`: to the owner, no device yet. `mfa_reenrol_overdue_alert`: to security.
+   */
+  readonly kind: 'mfa_reset_decided' | 'mfa_reset_done' | 'mfa_reenrol_overdue' | 'mfa_reenrol_overdue_alert';
+  readonly resetId: string;
+  readonly state?: string;
+  readonly requestId?: undefined;
+};
+
+/** Something that happened to a reset; `decide` says what it moves the reset to and who is told. */
+export type MfaResetEvent =
+  | DecisionEvent
+  | { readonly kind: 'removed'; readonly at: number }
+  | { readonly kind: 'failed'; readonly failure: string }
+  | { readonly kind: 'reenrolled'; readonly at: number }
+  | { readonly kind: 'overdue' };
+
+export type MfaResetMove = Move<MfaReset, MfaResetNotice>;
+
+/** The reset's state machine in one place, as the rotation's: `(reset, event) → move`. */
+export function decide(r: MfaReset, e: MfaResetEvent, s: MfaResetSettings): MfaResetMove {
+  const resetId = r.id;
+  const toRequester = (notice: MfaResetNotice) => [{ to: r.requesterSlackId, notice }];
+  const decided = (state: MfaResetState) => toRequester({ kind: 'mfa_reset_decided', resetId, state });
+  switch (e.kind) {
+    case 'approved':
+      return {
+        from: ['requested'],
+        to: 'approved',
+        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at },
+        notices: decided('approved'),
+      };
+    case 'denied':
+      return {
+        from: ['requested'],
+        to: 'denied',
+        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, DENY_REASON_MAX) },
+        notices: decided('denied'),
+      };
+    case 'expired':
+      return { from: ['requested'], to: 'expired', patch: {}, notices: decided('expired') };
+    case 'failed':
+      return {
+        from: ['approved'],
+        to: 'failed',
+        patch: { failure: e.failure, ...RELEASED },
+        notices: decided('failed'),
+        detail: e.failure,
+      };
+    case 'removed':
+      return {
+        from: ['approved'],
+        to: 'removed',
+        patch: { removedAt: e.at, reenrolDue: reenrolDue(e.at, s), ...RELEASED },
+        notices: toRequester({ kind: 'mfa_reset_done', resetId }),
+      };
+    case 'reenrolled':
+      return { from: ['removed'], to: 'reenrolled', patch: { reenrolledAt: e.at }, notices: [] };
+    case 'overdue':
+      return {
+        from: ['removed'],
+        to: 'overdue',
+        patch: {},
+        notices: [
+          ...toRequester({ kind: 'mfa_reenrol_overdue', resetId }),
+          { to: SECURITY_CHANNEL, notice: { kind: 'mfa_reenrol_overdue_alert', resetId } },
+        ],
+      };
+  }
+}
+
+/** One thing the reset jobs have to do now. */
+export type ResetStep =
+  | { readonly kind: 'expire'; readonly reset: MfaReset }
+  | { readonly kind: 'resume'; readonly reset: MfaReset }
+  | { readonly kind: 'follow_up'; readonly reset: MfaReset };
+
+/** What the jobs (and their dry-run plan) have to do with a reset now; pure, the clock is an argument. */
+export function dueResetStep(r: MfaReset, now: number): ResetStep | undefined {
+  if (r.state === 'requested' && now >= r.expiresAt) return { kind: 'expire', reset: r };
+  if (r.state === 'approved') return { kind: 'resume', reset: r };
+  if (r.state === 'removed' && r.reenrolDue !== undefined && now >= r.reenrolDue)
+    return { kind: 'follow_up', reset: r };
+  return undefined;
+}
+
+/** The states a reset may still have work in. */
+export const UNFINISHED_RESET_STATES: readonly MfaResetState[] = ['requested', 'approved', 'removed'];

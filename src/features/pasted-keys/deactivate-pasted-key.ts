@@ -1,7 +1,13 @@
 import type { FaultReason, IamUser } from '../../kernel/domain/types.js';
-import type { ApproversPort, PastedKeyStore } from '../../kernel/ports.js';
-import type { RetireRefusal } from '../key-retirement/domain.js';
-import { keyOfUser, ownedKey, type RetireDeps, retireKey } from '../key-retirement/retire-key.js';
+import type { ApproversPort } from '../../kernel/people/ports.js';
+import {
+  keyOfUser,
+  ownedKey,
+  type RetireDeps,
+  type RetireRefusal,
+  retireKey,
+} from '../key-retirement/index.js';
+import type { PastedKeyStore } from './ports.js';
 
 export interface DeactivatePastedDeps {
   readonly retire: RetireDeps;

@@ -1,18 +1,12 @@
 import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { Clock, IamUser } from '../../kernel/domain/types.js';
-import type {
-  KeyLookupPort,
-  Outgoing,
-  PastedFloodNotice,
-  PastedKeyNotice,
-  PastedKeyStore,
-  RatePort,
-  ScanStore,
-  SlackDirectoryPort,
-} from '../../kernel/ports.js';
+import type { OutboxWriter } from '../../kernel/outbox/ports.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import type { Logger } from '../../logger.js';
+import type { ScanStore } from '../scan/index.js';
 import { findPastedKeys, type PastedKey } from './domain.js';
+import type { KeyLookupPort, PastedFloodNotice, PastedKeyNotice, PastedKeyStore, RatePort } from './ports.js';
 
 /** What the bot does in the conversation where a key was pasted. */
 export interface ConversationPort {
@@ -29,7 +23,7 @@ export interface PastedKeyDeps {
   readonly scans: Pick<ScanStore, 'markSeen'>;
   readonly reports: Pick<PastedKeyStore, 'record'>;
   readonly rates: RatePort;
-  readonly outbox: { enqueue(outgoing: Outgoing, at: number): Promise<string> };
+  readonly outbox: OutboxWriter;
   /** The accounts the bot looks after: only their keys have an IAM user the bot can name and act on. */
   readonly ourAccounts: () => Promise<readonly string[]>;
   readonly clock: Clock;

@@ -1,7 +1,7 @@
 /** The organisation's progress, counted at every scan and drawn weekly. Counts only: no person in any of it. */
 
+import type { ReportRow } from '../../kernel/domain/findings.js';
 import { DAY_MS } from '../../kernel/domain/time.js';
-import type { ReportRow } from '../scan/domain/findings.js';
 
 export interface PostureCounts {
   /** Slack people who own at least one IAM user (undefined when the scan had no reason to look owners up). */

@@ -1,8 +1,8 @@
 import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Clock } from '../../kernel/domain/types.js';
-import type { PostureStore } from '../../kernel/ports.js';
 import type { Logger } from '../../logger.js';
 import { type WeekPoint, weeklySeries } from './domain.js';
+import type { PostureStore } from './ports.js';
 
 const WEEK_MS = 7 * DAY_MS;
 export const POSTURE_WEEKS = 12;

@@ -1,5 +1,11 @@
-import { type ApprovalRefusal, checkApprover, isOverdue } from '../../kernel/domain/approval.js';
+import {
+  type ApprovalRefusal,
+  DENY_REASON_MAX,
+  type DecisionEvent,
+  isOverdue,
+} from '../../kernel/domain/approval.js';
 import { DAY_MS, HOUR_MS } from '../../kernel/domain/time.js';
+import { type Move, RELEASED, SECURITY_CHANNEL } from '../../kernel/domain/workflow.js';
 
 /**
  * A key rotation's life. Every move is one conditional update in the store (from an expected state), so retries,
@@ -18,6 +24,9 @@ export type RotationState =
 
 /** States in which the old key is still being replaced: one such request per key at most. */
 export const OPEN_STATES: readonly RotationState[] = ['requested', 'approved', 'key_created', 'delivered'];
+
+/** States in which a rotation may still have work for the jobs (the old key's deletion included). */
+export const UNFINISHED_STATES: readonly RotationState[] = [...OPEN_STATES, 'old_deactivated'];
 
 export const TRANSITIONS: Readonly<Record<RotationState, readonly RotationState[]>> = {
   requested: ['approved', 'denied', 'expired', 'failed'],
@@ -169,10 +178,8 @@ export function requiredApprovals(privileged: boolean, settings: RotationSetting
     : settings.requiredApprovals;
 }
 
+/** Who may decide a rotation is the rule every approved workflow shares (`checkApprover`), and nothing more. */
 export type DecisionRefusal = ApprovalRefusal;
-
-/** Who may decide a rotation: the rule every approved workflow shares (see `checkApprover`). */
-export const checkDecider = checkApprover;
 
 export const expiresAt = (createdAt: number, s: RotationSettings) => createdAt + s.requestTtlHours * HOUR_MS;
 export const deactivateAfter = (from: number, s: RotationSettings) => from + s.graceDays * DAY_MS;
@@ -253,11 +260,21 @@ export type RotationNotice =
   | { readonly kind: 'old_key_deactivated'; readonly requestId: string }
   | { readonly kind: 'old_key_deleted'; readonly requestId: string };
 
+/** Every kind of rotation notice: the rotation's renderer shows each. */
+export const ROTATION_NOTICE_KINDS = [
+  'request_decided',
+  'decision_recorded',
+  'key_delivered',
+  'old_key_in_use',
+  'old_key_in_use_alert',
+  'old_key_reactivated',
+  'old_key_deactivated',
+  'old_key_deleted',
+] as const satisfies readonly RotationNotice['kind'][];
+
 /** Something that happened to a request; `decide` says what it moves the request to and who is told. */
 export type RotationEvent =
-  | { readonly kind: 'approved'; readonly approvers: readonly string[]; readonly at: number }
-  | { readonly kind: 'denied'; readonly by: string; readonly reason: string; readonly at: number }
-  | { readonly kind: 'expired' }
+  | DecisionEvent
   | { readonly kind: 'failed'; readonly reason: string }
   | {
       readonly kind: 'key_created';
@@ -272,22 +289,8 @@ export type RotationEvent =
   | { readonly kind: 'old_reactivated'; readonly at: number }
   | { readonly kind: 'old_deleted'; readonly at: number };
 
-/** Who a notice is for: a Slack user ID, or the security channel (when one is configured). */
-export const SECURITY_CHANNEL = Symbol('security channel');
-
-export interface RotationMove {
-  readonly from: readonly RotationState[];
-  readonly to: RotationState;
-  readonly patch: Partial<Omit<RotationRequest, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
-  readonly notices: readonly {
-    readonly to: string | typeof SECURITY_CHANNEL;
-    readonly notice: RotationNotice;
-  }[];
-  readonly detail?: string;
-}
-
-/** The fields that give a request's lease back. */
-export const RELEASED = { leaseUntil: undefined, leaseHolder: undefined } as const;
+/** What `decide` gives for an event: a move of the kernel's shape, telling people with rotation notices. */
+export type RotationMove = Move<RotationRequest, RotationNotice>;
 
 /**
  * The rotation's state machine in one place: `(request, event) → move` — the states it may move from, the state it
@@ -316,7 +319,7 @@ export function decide(r: RotationRequest, e: RotationEvent, s: RotationSettings
       return {
         from: ['requested'],
         to: 'denied',
-        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, REASON_MAX) },
+        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, DENY_REASON_MAX) },
         notices: decided('denied', [e.by]),
       };
     case 'expired':

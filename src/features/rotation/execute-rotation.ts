@@ -1,10 +1,11 @@
 import { FactError, UnmanagedSecretError } from '../../errors.js';
+import type { NewAccessKey } from '../../kernel/aws-ports.js';
 import type { AccessKey } from '../../kernel/domain/types.js';
-import type { NewAccessKey, StoredSecret } from '../../kernel/ports.js';
-import { apply } from './apply.js';
+import { RELEASED, SYSTEM } from '../../kernel/domain/workflow.js';
+import { apply, syncMessage } from './apply.js';
 import { type RotationRequest, secretNameFor } from './domain.js';
-import { type RotationDeps, SYSTEM } from './ports.js';
-import { syncApprovalMessage } from './sync-approval-message.js';
+import type { RotationDeps } from './ports.js';
+import type { StoredSecret } from './ports-aws.js';
 
 /** Long enough for CreateAccessKey and Secrets Manager with retries; another worker waits this long. */
 export const LEASE_MS = 5 * 60_000;
@@ -18,8 +19,8 @@ class RotationFailure extends Error {}
 
 async function fail(deps: RotationDeps, request: RotationRequest, reason: string): Promise<ExecuteResult> {
   deps.logger.error({ requestId: request.id, iamUser: request.iamUser, reason }, 'rotation failed');
-  await apply(deps, request, { kind: 'failed', reason }, SYSTEM);
-  await syncApprovalMessage(deps, request.id);
+  const failed = await apply(deps, request, { kind: 'failed', reason }, SYSTEM);
+  if (failed) await syncMessage(deps, failed);
   return 'failed';
 }
 
@@ -27,7 +28,7 @@ async function fail(deps: RotationDeps, request: RotationRequest, reason: string
 export async function deliverKey(deps: RotationDeps, request: RotationRequest): Promise<ExecuteResult> {
   const moved = await apply(deps, request, { kind: 'delivered', at: deps.clock.now().getTime() }, SYSTEM);
   // The approval message says "delivered" now, not at the next job run.
-  if (moved) await syncApprovalMessage(deps, request.id);
+  if (moved) await syncMessage(deps, moved);
   return 'delivered';
 }
 
@@ -202,13 +203,13 @@ async function discardKey(
  * Carries out an approved rotation: make room, create the key, store it in Secrets Manager at once, record it, queue
  * the owner's DM. Safe to call again after a crash at any step, and from several workers: a lease lets one act.
  */
-export async function executeRotation(deps: RotationDeps, requestId: string): Promise<ExecuteResult> {
+export async function executeRotation(deps: RotationDeps, row: RotationRequest): Promise<ExecuteResult> {
+  if (row.state === 'key_created') return deliverKey(deps, row);
   const now = deps.clock.now().getTime();
-  const current = await deps.store.get(requestId);
-  if (current?.state === 'key_created') return deliverKey(deps, current);
-  if (!(await deps.store.lease(requestId, 'approved', now, now + LEASE_MS, deps.holder))) return 'skipped';
-  const request = await deps.store.get(requestId);
-  if (request?.state !== 'approved') return 'skipped';
+  // The row as leased is the one acted on: nobody else can move it while the lease holds.
+  const request = await deps.store.lease(row.id, 'approved', now, now + LEASE_MS, deps.holder);
+  if (!request) return 'skipped';
+  const requestId = request.id;
   const secretName = secretNameFor(deps.config.secretPrefix, request.accountId, request.iamUser);
 
   try {
@@ -220,7 +221,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
       secretName,
     );
     if (adopted) {
-      await apply(
+      const created = await apply(
         deps,
         request,
         {
@@ -232,7 +233,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
         },
         SYSTEM,
       );
-      return deliverKey(deps, request);
+      return created ? deliverKey(deps, created) : 'skipped';
     }
     const keysBefore = (await makeRoom(deps, request, remaining)).map((k) => k.accessKeyId).join(',');
     const attempt = { ...request, attemptStartedAt: deps.clock.now().getTime(), keysBefore };
@@ -248,7 +249,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
     }
     if (!stored) return fail(deps, request, await discardKey(deps, request, key.accessKeyId));
 
-    await apply(
+    const created = await apply(
       deps,
       request,
       {
@@ -264,7 +265,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
       { requestId: request.id, iamUser: request.iamUser, newKeyId: key.accessKeyId },
       'new key created and stored',
     );
-    return deliverKey(deps, request);
+    return created ? deliverKey(deps, created) : 'skipped';
   } catch (error) {
     if (error instanceof RotationFailure) return fail(deps, request, error.message);
     if (error instanceof FactError) {
@@ -272,7 +273,7 @@ export async function executeRotation(deps: RotationDeps, requestId: string): Pr
       // Throttling and network trouble are worth another try (the job resumes approved requests); refusals are not.
       if (r.kind === 'throttled' || r.kind === 'network') {
         deps.logger.warn({ requestId, action: r.action, kind: r.kind }, 'rotation interrupted; will resume');
-        await deps.store.update(requestId, { leaseUntil: undefined });
+        await deps.store.update(requestId, RELEASED);
         return 'skipped';
       }
       return fail(deps, request, `${r.action} failed (${r.code ?? r.kind})`);

@@ -1,19 +1,22 @@
 import { FactError } from '../../errors.js';
-import type { Outgoing } from '../../kernel/ports.js';
+import { RELEASED } from '../../kernel/domain/workflow.js';
+import type { Outgoing } from '../../kernel/outbox/ports.js';
+import { claim } from '../../kernel/workflow/move.js';
 import { apply } from './apply.js';
-import { RELEASED, type RotationRequest, type RotationState } from './domain.js';
+import type { RotationRequest, RotationState } from './domain.js';
 import type { RotationDeps } from './ports.js';
 
 export type OwnerActionResult = 'done' | 'not_owner' | 'not_now' | 'failed';
 
-/** How long one step on the old key may take before another runner may try it. */
-const STEP_LEASE_MS = 2 * 60_000;
-
-/** The right to act on the old key in `state`, for this process alone, for a short while. */
-export async function claim(deps: RotationDeps, r: RotationRequest, state: RotationState): Promise<boolean> {
-  const now = deps.clock.now().getTime();
-  return deps.store.lease(r.id, state, now, now + STEP_LEASE_MS, deps.holder);
+/** What an owner's button did, with the request as it now is (when it is theirs). */
+export interface OwnerAction {
+  readonly outcome: OwnerActionResult;
+  readonly request?: RotationRequest | undefined;
 }
+
+/** The right to act on the old key in `state`, for this process alone, for a short while: the row so held. */
+export const claimStep = (deps: RotationDeps, r: RotationRequest, state: RotationState) =>
+  claim(deps.store, r, state, { now: deps.clock.now().getTime(), holder: deps.holder });
 
 /** Gives a claim back after a failure, so the next run may try again at once. */
 export const release = (deps: RotationDeps, r: RotationRequest) => deps.store.update(r.id, RELEASED);
@@ -36,28 +39,27 @@ export async function deactivateOldKeyNow(
   deps: RotationDeps,
   requestId: string,
   slackUserId: string,
-): Promise<OwnerActionResult> {
+): Promise<OwnerAction> {
   const owned = await ownerRequest(deps, requestId, slackUserId, 'delivered');
-  if (typeof owned === 'string') return owned;
-  return deactivateOldKey(deps, requestId, slackUserId);
+  if (typeof owned === 'string') return { outcome: owned };
+  return { outcome: await deactivateOldKey(deps, owned, slackUserId), request: owned };
 }
 
 /** AWS first, then the record: after a crash in between, doing it again is harmless. */
 export async function deactivateOldKey(
   deps: RotationDeps,
-  requestId: string,
+  request: RotationRequest,
   actor: string,
   alsoNotify: readonly Outgoing[] = [],
 ): Promise<OwnerActionResult> {
-  const r = await deps.store.get(requestId);
-  if (r?.state !== 'delivered') return 'not_now';
   // Claimed like a rotation: a second runner (another replica, `jobs`, a click) sees the claim and does nothing.
-  if (!(await claim(deps, r, 'delivered'))) return 'not_now';
+  const r = await claimStep(deps, request, 'delivered');
+  if (!r) return 'not_now';
   try {
     await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Inactive', r.accountId);
   } catch (error) {
     if (!(error instanceof FactError) || error.reason.kind !== 'not_found') {
-      deps.logger.error({ err: error, requestId }, 'could not deactivate the old key');
+      deps.logger.error({ err: error, requestId: r.id }, 'could not deactivate the old key');
       await release(deps, r);
       return 'failed';
     }
@@ -69,7 +71,7 @@ export async function deactivateOldKey(
     actor,
     alsoNotify,
   );
-  if (moved) deps.logger.info({ requestId, oldKeyId: r.oldKeyId }, 'old key deactivated');
+  if (moved) deps.logger.info({ requestId: r.id, oldKeyId: r.oldKeyId }, 'old key deactivated');
   return moved ? 'done' : 'not_now';
 }
 
@@ -81,16 +83,17 @@ export async function reactivateOldKey(
   deps: RotationDeps,
   requestId: string,
   slackUserId: string,
-): Promise<OwnerActionResult> {
-  const r = await ownerRequest(deps, requestId, slackUserId, 'old_deactivated');
-  if (typeof r === 'string') return r;
-  if (!(await claim(deps, r, 'old_deactivated'))) return 'not_now';
+): Promise<OwnerAction> {
+  const owned = await ownerRequest(deps, requestId, slackUserId, 'old_deactivated');
+  if (typeof owned === 'string') return { outcome: owned };
+  const r = await claimStep(deps, owned, 'old_deactivated');
+  if (!r) return { outcome: 'not_now', request: owned };
   try {
     await deps.keys.setAccessKeyStatus(r.iamUser, r.oldKeyId, 'Active', r.accountId);
   } catch (error) {
     deps.logger.error({ err: error, requestId }, 'could not reactivate the old key');
     await release(deps, r);
-    return 'failed';
+    return { outcome: 'failed', request: r };
   }
   const moved = await apply(
     deps,
@@ -98,5 +101,10 @@ export async function reactivateOldKey(
     { kind: 'old_reactivated', at: deps.clock.now().getTime() },
     slackUserId,
   );
-  return moved ? 'done' : 'not_now';
+  return moved ? { outcome: 'done', request: moved } : { outcome: 'not_now', request: r };
+}
+
+/** Whether a key has an open rotation (the request modal says so before anything is filed). */
+export async function inRotation(deps: Pick<RotationDeps, 'store'>, accessKeyId: string): Promise<boolean> {
+  return (await deps.store.openRequestForKey(accessKeyId)) !== undefined;
 }

@@ -1,18 +1,18 @@
+import type { IamPort, KeyAdminPort } from '../../kernel/aws-ports.js';
 import type { Clock } from '../../kernel/domain/types.js';
 import type { FindIamUser } from '../../kernel/people/find-iam-user.js';
 import type { PersonReads } from '../../kernel/people/person-reads.js';
-import type {
-  ApprovalBoard,
-  ApproversPort,
-  IamPort,
-  KeyAdminPort,
-  KeyTrailPort,
-  Messenger,
-  RotationStore,
-  SecretsPort,
-} from '../../kernel/ports.js';
+import type { ApproversPort } from '../../kernel/people/ports.js';
+import type { ApprovalTable } from '../../kernel/workflow/table.js';
 import type { Logger } from '../../logger.js';
-import type { RotationSettings } from './domain.js';
+import type { RotationRequest, RotationSettings } from './domain.js';
+import type { ApprovalBoard, KeyTrailPort, SecretsPort } from './ports-aws.js';
+
+/** Rotation requests: the kernel's approval table, and the open request of a key. */
+export interface RotationStore extends ApprovalTable<RotationRequest> {
+  /** The open request (requested … delivered) for an access key, if any. */
+  openRequestForKey(accessKeyId: string): Promise<RotationRequest | undefined>;
+}
 
 export interface RotationConfig extends RotationSettings {
   readonly approvalChannel: string;
@@ -30,7 +30,6 @@ export interface RotationDeps {
   readonly secrets: SecretsPort;
   readonly keyTrail: KeyTrailPort;
   readonly board: ApprovalBoard;
-  readonly messenger: Messenger;
   readonly approvers: ApproversPort;
   readonly findIamUser: FindIamUser;
   /** A person's keys, read through the per-person reuse and limit (requests); executing reads IAM itself. */
@@ -39,7 +38,7 @@ export interface RotationDeps {
   readonly logger: Logger;
   readonly newId: () => string;
   readonly config: RotationConfig;
-  /** `<instance>#<boot>`: who holds the leases this process takes (see RotationStore.lease). */
+  /** `<instance>#<boot>`: who holds the leases this process takes (see WorkflowTable.lease). */
   readonly holder: string;
   /**
    * Whether a key was switched off because it leaked (pasted into Slack): such a key, though inactive, may be replaced
@@ -49,6 +48,3 @@ export interface RotationDeps {
   /** Waits between retries; tests pass one that does not. */
   readonly sleep: (ms: number) => Promise<void>;
 }
-
-/** Who did it, in the audit log, when it was not a person. */
-export const SYSTEM = 'aws-mfa-bot';

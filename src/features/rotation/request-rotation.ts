@@ -2,9 +2,9 @@ import { FactError } from '../../errors.js';
 import type { MappingTrust } from '../../kernel/domain/identity.js';
 import type { FaultReason, IamUser } from '../../kernel/domain/types.js';
 import { isAdminLevel } from '../../kernel/people/privilege.js';
+import { syncMessage } from './apply.js';
 import { checkReason, newRotationRequest, type ReasonProblem } from './domain.js';
 import type { RotationDeps } from './ports.js';
-import { syncApprovalMessage } from './sync-approval-message.js';
 
 export type RequestRotationResult =
   | { readonly kind: 'created'; readonly requestId: string }
@@ -69,13 +69,13 @@ export async function requestRotation(
       now,
       deps.config,
     );
-    const created = await deps.store.create(request, input.slackUserId);
+    const created = await deps.store.insert(request, input.slackUserId);
     if (created === 'duplicate') return { kind: 'invalid', field: 'key', problem: 'open_request' };
     deps.logger.info(
       { requestId: id, iamUser: user.userName, accessKeyId: key.accessKeyId, privileged },
       'rotation requested',
     );
-    await syncApprovalMessage(deps, id);
+    await syncMessage(deps, request, []);
     return { kind: 'created', requestId: id };
   } catch (error) {
     if (error instanceof FactError) {

@@ -1,7 +1,8 @@
-import type { ScanStore, SlackDirectoryPort } from '../../kernel/ports.js';
-import { type Finding, SEVERITY_RANK } from './domain/findings.js';
+import { type Finding, SEVERITY_RANK } from '../../kernel/domain/findings.js';
+import type { OutboxWriter } from '../../kernel/outbox/ports.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import { nextWorkingTime } from './domain/nudge-policy.js';
-import type { OutboxPort } from './run-scan.js';
+import type { ScanStore } from './ports.js';
 
 /** Most severe first; within a severity, by IAM user and rule, so a message reads the same every time. */
 export const bySeverity = (a: Finding, b: Finding) =>
@@ -14,7 +15,7 @@ export const bySeverity = (a: Finding, b: Finding) =>
  * on its own (dedupe, snooze and escalation stay per finding).
  */
 export async function queueNudges(
-  deps: { directory: SlackDirectoryPort; outbox: OutboxPort; scans: ScanStore },
+  deps: { directory: SlackDirectoryPort; outbox: OutboxWriter; scans: ScanStore },
   findings: readonly Finding[],
   slackUserId: string,
   at: number,

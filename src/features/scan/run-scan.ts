@@ -1,29 +1,24 @@
 import { FactError } from '../../errors.js';
-import { mapLimit } from '../../kernel/concurrency.js';
-import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
-import { DAY_MS } from '../../kernel/domain/time.js';
-import type { Clock, IamUser } from '../../kernel/domain/types.js';
-import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
-import type {
-  Digest,
-  IamPort,
-  Outgoing,
-  PostureStore,
-  ScanStore,
-  SlackDirectoryPort,
-} from '../../kernel/ports.js';
-import type { Logger } from '../../logger.js';
-import { postureStage } from '../identity-center/domain.js';
-import type { GetSsoFor } from '../identity-center/get-sso-status.js';
-import { postureCounts } from '../posture/domain.js';
+import type { IamPort } from '../../kernel/aws-ports.js';
+import { everyAccount, mapLimit } from '../../kernel/concurrency.js';
 import {
   evaluateReport,
   type Finding,
   type FindingThresholds,
   type ReportRow,
   ssoKeyFinding,
-} from './domain/findings.js';
+} from '../../kernel/domain/findings.js';
+import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
+import { DAY_MS } from '../../kernel/domain/time.js';
+import type { Clock, IamUser } from '../../kernel/domain/types.js';
+import type { OutboxWriter } from '../../kernel/outbox/ports.js';
+import type { IdentityGuard } from '../../kernel/people/identity-guard.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
+import type { Logger } from '../../logger.js';
+import { type GetSsoFor, postureStage } from '../identity-center/index.js';
+import { type PostureStore, postureCounts } from '../posture/index.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from './domain/nudge-policy.js';
+import type { Digest, ScanStore } from './ports.js';
 import { queueNudges } from './queue-nudge.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
@@ -46,16 +41,12 @@ export interface ScanAccounts {
   readonly concurrency: number;
 }
 
-export interface OutboxPort {
-  enqueue(outgoing: Outgoing, at: number, notBefore?: number): Promise<string>;
-}
-
 export interface ScanDeps {
   readonly reports: ReportPort;
   readonly iam: IamPort;
   readonly directory: SlackDirectoryPort;
   readonly scans: ScanStore;
-  readonly outbox: OutboxPort;
+  readonly outbox: OutboxWriter;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newId: () => string;
@@ -270,26 +261,30 @@ async function readReports(
     return { rows: [...report.rows, ...rootFromSummary(report.rows, report, undefined)], unreadable: [] };
   }
   const accounts = deps.accounts;
-  const ids = await accounts.list();
-  const unreadable: UnreadableAccount[] = [];
-  const reads = await mapLimit(ids, accounts.concurrency, async (accountId) => {
-    try {
+  const { values, failures } = await everyAccount(
+    await accounts.list(),
+    {
+      concurrency: accounts.concurrency,
+      logger: deps.logger,
+      what: 'the credential report',
+      allMayFail: true,
+    },
+    async (accountId) => {
       const report = await deps.reports.read(now, accountId);
       return [...report.rows, ...rootFromSummary(report.rows, report, accountId)];
-    } catch (error) {
-      const reason =
+    },
+  );
+  const unreadable = await Promise.all(
+    failures.map(async ({ accountId, error }) => ({
+      accountId,
+      label: await accounts.label(accountId),
+      reason:
         error instanceof FactError
           ? `${error.reason.action}: ${error.reason.kind}${error.reason.code ? ` (${error.reason.code})` : ''}`
-          : 'unexpected error';
-      deps.logger.warn({ err: error, accountId }, 'could not read the credential report of an account');
-      unreadable.push({ accountId, label: await accounts.label(accountId), reason });
-      return [];
-    }
-  });
-  return {
-    rows: reads.flat(),
-    unreadable: unreadable.sort((a, b) => a.accountId.localeCompare(b.accountId)),
-  };
+          : 'unexpected error',
+    })),
+  );
+  return { rows: values.flat(), unreadable };
 }
 
 /** Findings per account (exempt users aside), worst first: most findings, then most severe. */

@@ -1,13 +1,14 @@
 import { FactError } from '../../errors.js';
+import type { IamPort } from '../../kernel/aws-ports.js';
+import { type Finding, RULES } from '../../kernel/domain/findings.js';
 import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
 import type { Clock } from '../../kernel/domain/types.js';
-import type { IamPort, ScanStore, SlackDirectoryPort, TrailNotice } from '../../kernel/ports.js';
+import type { OutboxWriter } from '../../kernel/outbox/ports.js';
+import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import type { Logger } from '../../logger.js';
-import { type Finding, RULES } from '../scan/domain/findings.js';
-import { decideNudge } from '../scan/domain/nudge-policy.js';
-import { queueNudges } from '../scan/queue-nudge.js';
-import type { OutboxPort } from '../scan/run-scan.js';
+import { decideNudge, queueNudges, type ScanStore } from '../scan/index.js';
 import { classifyEvent, type Signal, type TrailEvent } from './domain.js';
+import type { TrailNotice } from './ports.js';
 
 export const TRAIL_CURSOR = 'cloudtrail_signals';
 /** CloudTrail delivers events up to ~15 minutes late: each run looks this far behind its cursor. */
@@ -19,7 +20,7 @@ export interface TrailSignalDeps {
   readonly iam: IamPort;
   readonly directory: SlackDirectoryPort;
   readonly scans: ScanStore;
-  readonly outbox: OutboxPort;
+  readonly outbox: OutboxWriter;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The bot's own principal, so that keys it creates are not reported. */
@@ -52,6 +53,22 @@ const summary = (
   ...extra,
 });
 
+/** Where a run starts reading: a little before the last run's end (CloudTrail is late), or an hour back at first. */
+export async function signalWindowStart(deps: Pick<TrailSignalDeps, 'scans'>, now: Date): Promise<Date> {
+  const cursor = await deps.scans.cursor(TRAIL_CURSOR);
+  return new Date(cursor ? Date.parse(cursor) - LATE_MS : now.getTime() - FIRST_LOOKBACK_MS);
+}
+
+/** The signals in some events, the bot's own doings left out. */
+export async function signalsIn(deps: Pick<TrailSignalDeps, 'botArn'>, events: readonly TrailEvent[]) {
+  const botArn = await deps.botArn().catch(() => '');
+  return events.map((e) => classifyEvent(e, botArn)).filter((s): s is Signal => s !== undefined);
+}
+
+/** What makes a signal the same as one already acted on: root activity once an hour, anything else once. */
+export const signalKey = (signal: Signal) =>
+  signal.kind === 'root_activity' ? signal.dedupeKey : `${signal.kind}:${signal.event.eventId}`;
+
 /**
  * The CloudTrail job (every 15 minutes): a console sign-in without MFA nudges the user (unless they have MFA by
  * now); anything root did alerts the security channel (once an hour); an access key created by someone other than
@@ -60,8 +77,7 @@ const summary = (
 export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSignalReport> {
   const now = deps.clock.now();
   const at = now.getTime();
-  const cursor = await deps.scans.cursor(TRAIL_CURSOR);
-  const since = new Date(cursor ? Date.parse(cursor) - LATE_MS : at - FIRST_LOOKBACK_MS);
+  const since = await signalWindowStart(deps, now);
   const report: TrailSignalReport = { events: 0, signals: 0, notified: 0, denied: false };
 
   let events: TrailEvent[];
@@ -78,8 +94,7 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
     throw error;
   }
   report.events = events.length;
-  const botArn = await deps.botArn().catch(() => '');
-  const signals = events.map((e) => classifyEvent(e, botArn)).filter((s): s is Signal => s !== undefined);
+  const signals = await signalsIn(deps, events);
   report.signals = signals.length;
   const users = signals.some((s) => s.kind !== 'root_activity') ? await deps.iam.listUsers() : [];
   const byArn = new Map(users.map((u) => [u.arn, u]));
@@ -92,8 +107,7 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
   const channel = deps.config.securityChannel;
 
   for (const signal of signals) {
-    const key = signal.kind === 'root_activity' ? signal.dedupeKey : `${signal.kind}:${signal.event.eventId}`;
-    if (!(await deps.scans.markSeen(key, at))) continue;
+    if (!(await deps.scans.markSeen(signalKey(signal), at))) continue;
 
     if (signal.kind === 'root_activity') {
       if (channel) await deps.outbox.enqueue({ channel, notice: summary('root_activity', signal.event) }, at);

@@ -9,6 +9,24 @@ export interface AwaitingApproval {
   readonly expiresAt: number;
 }
 
+/** A request as approvals count towards it: how many approvers must say yes (more for an admin-level user). */
+export interface Approvable extends AwaitingApproval {
+  readonly requiredApprovals: number;
+}
+
+/** A deny reason is kept to this many characters (the requester reads it). */
+export const DENY_REASON_MAX = 500;
+
+/** The decisions every approved workflow's `decide()` answers, each the same way for all of them. */
+export type DecisionEvent =
+  | { readonly kind: 'approved'; readonly approvers: readonly string[]; readonly at: number }
+  | { readonly kind: 'denied'; readonly by: string; readonly reason: string; readonly at: number }
+  | { readonly kind: 'expired' };
+
+/** Whether the approvals so far are enough to move the request on. */
+export const approvalsEnough = (r: Approvable, approvals: readonly string[]): boolean =>
+  approvals.length >= r.requiredApprovals;
+
 export type ApprovalRefusal = 'closed' | 'expired' | 'self' | 'not_approver' | 'already_approved';
 
 /** A request still waiting whose time is up: the jobs would expire it, and nobody may decide it any more. */

@@ -73,3 +73,5 @@ export interface SessionTokenUse {
   readonly eventTime: Date;
   readonly region: string;
 }
+
+export type StepStatus = 'done' | 'todo' | 'warn' | 'unknown' | 'failed';

@@ -1,9 +1,10 @@
 import { FactError } from '../../errors.js';
+import type { IamPort } from '../aws-ports.js';
 import { cached } from '../cached.js';
 import { claimsFor, type MappingTrust, type SlackPerson } from '../domain/identity.js';
 import type { Clock, FaultReason, IamUser } from '../domain/types.js';
-import type { IamPort, SlackDirectoryPort } from '../ports.js';
 import type { IdentityGuard } from './identity-guard.js';
+import type { SlackDirectoryPort } from './ports.js';
 
 const TRUSTED: MappingTrust = { kind: 'trusted' };
 

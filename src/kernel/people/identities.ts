@@ -1,3 +1,4 @@
+import type { IamPort } from '../aws-ports.js';
 import {
   type Claim,
   conflictingClaims,
@@ -8,15 +9,9 @@ import {
 } from '../domain/identity.js';
 import { HOUR_MS } from '../domain/time.js';
 import type { Clock, IamUser } from '../domain/types.js';
-import type {
-  IamPort,
-  IdentityNotice,
-  IdentityStore,
-  Outgoing,
-  SlackDirectoryPort,
-  StoredMapping,
-} from '../ports.js';
+import type { Outgoing } from '../outbox/ports.js';
 import { identityCenterKey } from './identity-guard.js';
+import type { IdentityNotice, IdentityStore, SlackDirectoryPort, StoredMapping } from './ports.js';
 
 /** One IAM user (or IAM Identity Center user) and the Slack person it maps to, as the operator reviews it. */
 export interface IdentityEntry {

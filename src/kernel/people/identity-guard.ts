@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js';
+import type { IamPort } from '../aws-ports.js';
 import {
   type Claim,
   conflictingClaims,
@@ -10,12 +11,14 @@ import {
 } from '../domain/identity.js';
 import { HOUR_MS } from '../domain/time.js';
 import type { Clock } from '../domain/types.js';
-import type { IamPort, IdentityNotice, IdentityStore, MappingChange, Outgoing, ScanStore } from '../ports.js';
+import type { Memo } from '../memo.js';
+import type { OutboxWriter } from '../outbox/ports.js';
+import type { IdentityNotice, IdentityStore, MappingChange } from './ports.js';
 
 export interface IdentityGuardDeps {
   readonly identities: IdentityStore;
-  readonly scans: Pick<ScanStore, 'markSeen'>;
-  readonly outbox: { enqueue(outgoing: Outgoing, at: number): Promise<string> };
+  readonly scans: Pick<Memo, 'markSeen'>;
+  readonly outbox: OutboxWriter;
   readonly iam: Pick<IamPort, 'listAccessKeys'>;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,7 +1,7 @@
+import type { IamPort } from '../aws-ports.js';
 import { cachedBy } from '../cached.js';
 import { createConcurrencyLimit } from '../concurrency.js';
 import type { AccessKey, Clock, MfaDevice } from '../domain/types.js';
-import type { IamPort } from '../ports.js';
 import type { FindIamUser, FindIamUserResult, OwnedUser } from './find-iam-user.js';
 
 /** A person asking again within this long gets the answer they just had: one person cannot crowd out the rest. */

@@ -1,6 +1,6 @@
+import type { IamPort } from '../aws-ports.js';
 import { assumableRoles, isPrivileged } from '../domain/privilege.js';
 import type { IamUser } from '../domain/types.js';
-import type { IamPort } from '../ports.js';
 
 /**
  * Whether the user is admin-level (the two-person rule): their policies, and — only when they may become specific

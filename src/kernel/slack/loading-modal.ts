@@ -1,6 +1,13 @@
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { loadingBlocks, modal } from '../../features/checklist/slack/blocks.js';
 import type { Messages } from '../../i18n/messages.js';
+import { modal } from './modal.js';
+import { section } from './mrkdwn.js';
+
+/** Shown at once, before AWS has answered, so the trigger_id is used within its 3 seconds. */
+export function loadingBlocks(m: Messages): KnownBlock[] {
+  return [section(m.loading)];
+}
 
 /**
  * Opens a modal in its loading state at once — a trigger_id lives 3 s, AWS may take longer — stacked on the modal the

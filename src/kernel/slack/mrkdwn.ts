@@ -70,3 +70,14 @@ export const isoMinute = (ms: number | undefined) =>
   ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export const isoDate = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '—');
+
+/** A button: its text and value clamped to Slack's limits (a value longer than 2,000 characters is refused). */
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
+  return {
+    type: 'button' as const,
+    text: { type: 'plain_text' as const, text: clamp(text, LIMITS.buttonText) },
+    action_id: actionId,
+    value: clamp(value, LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
+}

@@ -2,8 +2,6 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { createRecheck } from '../../../features/checklist/slack/recheck.js';
 import { createShowSession } from '../../../features/checklist/slack/show-session.js';
 import {
-  createPastedDeactivateButton,
-  createPastedRotateButton,
   createRetireOpenButton,
   createRetireReactivateButton,
 } from '../../../features/key-retirement/slack/buttons.js';
@@ -12,6 +10,10 @@ import {
   createResetApproveButton,
   createResetDenyButton,
 } from '../../../features/mfa-reset/slack/listeners.js';
+import {
+  createPastedDeactivateButton,
+  createPastedRotateButton,
+} from '../../../features/pasted-keys/slack/buttons.js';
 import {
   createApproveButton,
   createDeactivateOldButton,

@@ -1,20 +1,18 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { loadingBlocks, modal } from '../../../features/checklist/slack/blocks.js';
 import { helpBlocks } from '../../../features/checklist/slack/help-blocks.js';
 import { policyBlocks } from '../../../features/checklist/slack/policy-blocks.js';
-import {
-  type Caller,
-  renderChecklistSafely,
-  resolveCaller,
-} from '../../../features/checklist/slack/render-checklist.js';
+import { renderChecklistSafely } from '../../../features/checklist/slack/render-checklist.js';
 import { sessionBlocks } from '../../../features/checklist/slack/session-blocks.js';
 import { ssoBlocks } from '../../../features/identity-center/slack/blocks.js';
 import { openLostDeviceModal } from '../../../features/mfa-reset/slack/listeners.js';
 import { openRotationModal } from '../../../features/rotation/slack/rotation-modal.js';
 import { messagesFor } from '../../../i18n/messages.js';
 import type { IamUser } from '../../../kernel/domain/types.js';
+import { type Caller, resolveCaller } from '../../../kernel/slack/caller.js';
+import { loadingBlocks } from '../../../kernel/slack/loading-modal.js';
+import { modal } from '../../../kernel/slack/modal.js';
 import { code, context, LIMITS, section } from '../../../kernel/slack/mrkdwn.js';
 import type { SlackDeps } from '../deps.js';
 

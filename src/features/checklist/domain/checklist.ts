@@ -8,12 +8,12 @@ import type {
   MfaDevice,
   MfaDeviceType,
   SessionTokenUse,
+  StepStatus,
 } from '../../../kernel/domain/types.js';
 import { evaluateMfaPolicies, type PolicyVerdict } from './mfa-policy.js';
 
 export const SESSION_TOKEN_LOOKBACK_DAYS = 30;
 
-export type StepStatus = 'done' | 'todo' | 'warn' | 'unknown' | 'failed';
 export type StepId = 'mfa' | 'app' | 'keys' | 'cli' | 'policy' | 'session';
 
 /** Everything read about one IAM user; each part may have failed on its own. */

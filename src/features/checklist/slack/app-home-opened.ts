@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
-import { home, loadingBlocks } from './blocks.js';
+import { loadingBlocks } from '../../../kernel/slack/loading-modal.js';
+import { home } from './blocks.js';
 import { renderChecklistSafely } from './render-checklist.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;

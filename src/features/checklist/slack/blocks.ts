@@ -1,7 +1,8 @@
-import type { HomeView, KnownBlock, ModalView } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
 import type { PolicySource } from '../../../kernel/domain/types.js';
 import { ACTION, VIEW } from '../../../kernel/slack/action-ids.js';
+import { ICON } from '../../../kernel/slack/icons.js';
 import {
   clamp,
   code,
@@ -15,17 +16,9 @@ import {
   LIMITS,
   section,
 } from '../../../kernel/slack/mrkdwn.js';
-import type { Checklist, KeySummary, Step, StepStatus } from '../domain/checklist.js';
+import type { Checklist, KeySummary, Step } from '../domain/checklist.js';
 import { awsConfigureCommand, getSessionTokenCommand } from '../domain/commands.js';
 import type { PolicyVerdict, UndecidedReason } from '../domain/mfa-policy.js';
-
-export const ICON: Record<StepStatus, string> = {
-  done: ':white_check_mark:',
-  todo: ':large_orange_circle:',
-  warn: ':warning:',
-  unknown: ':grey_question:',
-  failed: ':x:',
-};
 
 /** What the "Show temporary-credential commands" button carries: nothing secret, only the device and region. */
 export interface SessionButtonValue {
@@ -244,29 +237,6 @@ export function checklistBlocks(
   return blocks;
 }
 
-function title(text: string) {
-  return { type: 'plain_text' as const, text: clamp(text, LIMITS.modalTitle) };
-}
-
-export function modal(
-  m: Messages,
-  blocks: KnownBlock[],
-  options: { callbackId?: string; title?: string } = {},
-): ModalView {
-  return {
-    type: 'modal',
-    callback_id: options.callbackId ?? VIEW.checklist,
-    title: title(options.title ?? m.appTitle),
-    close: { type: 'plain_text', text: m.close },
-    blocks: blocks.slice(0, LIMITS.modalBlocks),
-  };
-}
-
 export function home(blocks: KnownBlock[]): HomeView {
   return { type: 'home', callback_id: VIEW.checklist, blocks: blocks.slice(0, LIMITS.homeBlocks) };
-}
-
-/** Shown at once, before AWS has answered, so the trigger_id is used within its 3 seconds. */
-export function loadingBlocks(m: Messages): KnownBlock[] {
-  return [section(m.loading)];
 }

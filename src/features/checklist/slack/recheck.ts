@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
-import { home, loadingBlocks, modal } from './blocks.js';
+import { loadingBlocks } from '../../../kernel/slack/loading-modal.js';
+import { modal } from '../../../kernel/slack/modal.js';
+import { home } from './blocks.js';
 import { renderChecklistSafely } from './render-checklist.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;

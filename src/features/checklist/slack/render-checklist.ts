@@ -1,61 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
-import type { MappingTrust } from '../../../kernel/domain/identity.js';
-import type { Checked, IamUser } from '../../../kernel/domain/types.js';
+import type { Checked } from '../../../kernel/domain/types.js';
 import type { OwnedUser } from '../../../kernel/people/find-iam-user.js';
 import { ACTION } from '../../../kernel/slack/action-ids.js';
-import { clamp, code, divider, isoMinute, section } from '../../../kernel/slack/mrkdwn.js';
-import type { SsoStatus } from '../../identity-center/get-sso-status.js';
-import { ssoBlocks } from '../../identity-center/slack/blocks.js';
+import { type Caller, distrustText, resolveCaller } from '../../../kernel/slack/caller.js';
+import { clamp, code, divider, section } from '../../../kernel/slack/mrkdwn.js';
+import type { SsoStatus } from '../../identity-center/index.js';
+import { ssoBlocks } from '../../identity-center/slack/index.js';
 import type { Checklist } from '../domain/checklist.js';
 import { checklistBlocks } from './blocks.js';
-
-export type Caller =
-  | {
-      readonly kind: 'found';
-      readonly m: Messages;
-      readonly user: IamUser;
-      readonly others: readonly string[];
-      readonly trust: MappingTrust;
-      /** One IAM user per account the person has one in. */
-      readonly users: readonly OwnedUser[];
-      /** The person's Slack e-mail address (their Identity Center user is found by it). */
-      readonly email: string | undefined;
-    }
-  | { readonly kind: 'refused'; readonly m: Messages; readonly text: string };
-
-/** The Slack user's IAM user and language, or the sentence that tells them why there is none. */
-export async function resolveCaller(deps: SlackDeps, slackUserId: string): Promise<Caller> {
-  const found = await deps.findIamUser(slackUserId);
-  const m = messagesFor(
-    found.kind === 'failed' ? deps.directory.peek(slackUserId)?.locale : found.person?.locale,
-  );
-  if (found.kind === 'found')
-    return {
-      kind: 'found',
-      m,
-      user: found.user,
-      others: found.others,
-      trust: found.trust,
-      users: found.users,
-      email: found.person?.email,
-    };
-  if (found.kind === 'failed') return { kind: 'refused', m, text: m.lookupFailed(m.fault(found.reason)) };
-  const channel = deps.settings.securityChannel;
-  return {
-    kind: 'refused',
-    m,
-    text: m.unmapped(slackUserId, deps.settings.emailTagKey) + (channel ? m.askIn(`<#${channel}>`) : ''),
-  };
-}
-
-/** Why key actions are refused for this mapping, in the person's words; undefined when they are not. */
-export function distrustText(m: Messages, trust: MappingTrust): string | undefined {
-  if (trust.kind === 'contested') return m.identity.contested(trust.claimants.map((n) => code(n)).join(', '));
-  if (trust.kind === 'recent') return m.identity.recent(isoMinute(trust.trustedFrom));
-  return undefined;
-}
 
 /** Blocks a checklist section may use in a modal or the Home tab (Slack allows 100; a few are kept for the summary). */
 const SECTION_BUDGET = 94;

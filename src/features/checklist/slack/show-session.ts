@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
 import { VIEW } from '../../../kernel/slack/action-ids.js';
-import { modal, type SessionButtonValue } from './blocks.js';
+import { modal } from '../../../kernel/slack/modal.js';
+import type { SessionButtonValue } from './blocks.js';
 import { sessionBlocks } from './session-blocks.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

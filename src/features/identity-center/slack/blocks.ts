@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
-import type { Checked } from '../../../kernel/domain/types.js';
+import type { Checked, StepStatus } from '../../../kernel/domain/types.js';
 import { ACTION } from '../../../kernel/slack/action-ids.js';
+import { ICON } from '../../../kernel/slack/icons.js';
 import {
   clamp,
   code,
@@ -13,8 +14,6 @@ import {
   LIMITS,
   section,
 } from '../../../kernel/slack/mrkdwn.js';
-import type { StepStatus } from '../../checklist/domain/checklist.js';
-import { ICON } from '../../checklist/slack/blocks.js';
 import { distinctAssignments, type IdentityCenterSettings, ssoConfig, ssoLoginCommands } from '../domain.js';
 import type { SsoStatus } from '../get-sso-status.js';
 

@@ -2,10 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
 import { code, isoMinute } from '../../../kernel/slack/mrkdwn.js';
-import { deactivatePastedKey } from '../../pasted-keys/deactivate-pasted-key.js';
-import { openRotationModal } from '../../rotation/slack/rotation-modal.js';
-import { reactivateRetiredKey } from '../retire-key.js';
-import { openRetireModal, refusalText } from './retire-modal.js';
+import { reactivateRetiredKey } from '../reactivate-key.js';
+import { openRetireModal } from './retire-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -31,9 +29,7 @@ export function createRetireReactivateButton(deps: SlackDeps) {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const keyId = keyIdOf(action.value);
-    const result = await reactivateRetiredKey(deps.retire, body.user.id, keyId);
-    const until =
-      result === 'done' ? (await deps.retire.retirements.get(keyId))?.reactivatedUntil : undefined;
+    const { outcome: result, until } = await reactivateRetiredKey(deps.retire, body.user.id, keyId);
     const text =
       result === 'done'
         ? m.retire.reactivated(code(keyId), isoMinute(until))
@@ -52,44 +48,5 @@ export function createRetireReactivateButton(deps: SlackDeps) {
         'reactivation refused: not the owner',
       );
     await respond(ephemeral(text));
-  };
-}
-
-/**
- * "Deactivate now" on a key pasted into Slack: its owner, or an approver (from the security channel) for a key the bot
- * recorded as pasted. No modal: a leaked key goes off at once.
- */
-export function createPastedDeactivateButton(deps: SlackDeps) {
-  return async function pastedDeactivateButton({ ack, body, action, respond }: Args): Promise<void> {
-    await ack();
-    const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const keyId = keyIdOf(action.value);
-    const result = await deactivatePastedKey(deps.deactivatePasted, body.user.id, keyId);
-    const text =
-      result.kind === 'done'
-        ? m.retire.switchedOff(code(keyId), code(result.iamUser))
-        : result.kind === 'already'
-          ? m.retire.already
-          : result.kind === 'failed'
-            ? result.reason
-              ? m.couldNotCheck(m.fault(result.reason))
-              : m.retire.failed
-            : result.why === 'not_reported'
-              ? m.retire.refused.not_reported
-              : refusalText(m, result.why);
-    await respond(ephemeral(text));
-  };
-}
-
-/** "Request rotation" on a pasted key: the rotation modal with that key preselected (only the owner's keys are offered). */
-export function createPastedRotateButton(deps: SlackDeps) {
-  return async function pastedRotateButton({ ack, body, action, client }: Args): Promise<void> {
-    await ack();
-    await openRotationModal(deps, client, {
-      triggerId: body.trigger_id,
-      slackUserId: body.user.id,
-      push: false,
-      preselect: keyIdOf(action.value),
-    });
   };
 }

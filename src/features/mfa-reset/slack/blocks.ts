@@ -1,9 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
 import type { MfaDevice } from '../../../kernel/domain/types.js';
-import type { MfaResetNotice } from '../../../kernel/ports.js';
 import { ACTION, INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
+import { decisionStatus, userText } from '../../../kernel/slack/approval-blocks.js';
 import {
+  button,
   clamp,
   code,
   context,
@@ -13,22 +14,12 @@ import {
   LIMITS,
   section,
 } from '../../../kernel/slack/mrkdwn.js';
-import { expectedVirtualMfaArn } from '../../checklist/domain/checklist.js';
-import { decisionStatus, userText } from '../../rotation/slack/blocks.js';
+import { expectedVirtualMfaArn } from '../../checklist/index.js';
 import { LOST_DEVICE_WHAT, type MfaReset, NOTE_MAX } from '../domain.js';
+import type { MfaResetNotice } from '../ports.js';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, 75) });
 const title = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.modalTitle) });
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
-  return {
-    type: 'button' as const,
-    text: plain(text),
-    action_id: actionId,
-    value,
-    ...(style ? { style } : {}),
-  };
-}
 
 /** What the lost-device modal carries between open and submit: the devices offered (serials are not secret). */
 export interface LostDeviceMetadata {

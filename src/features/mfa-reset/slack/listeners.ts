@@ -11,14 +11,14 @@ import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { FactError } from '../../../errors.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
+import { createDenySubmit, denyModal } from '../../../kernel/slack/approval-blocks.js';
+import { distrustText, resolveCaller } from '../../../kernel/slack/caller.js';
 import { openLoadingModal } from '../../../kernel/slack/loading-modal.js';
+import { modal } from '../../../kernel/slack/modal.js';
 import { code, section } from '../../../kernel/slack/mrkdwn.js';
-import { modal } from '../../checklist/slack/blocks.js';
-import { distrustText, resolveCaller } from '../../checklist/slack/render-checklist.js';
-import { denyModal } from '../../rotation/slack/blocks.js';
-import { createDenySubmit } from '../../rotation/slack/deny-submit.js';
+import { approveReset, denyReset, resetToDecide } from '../decide-reset.js';
 import { LOST_DEVICE_WHAT, type LostDeviceWhat, type ResetRefusal } from '../domain.js';
-import { approveReset, denyReset, requestReset, resetRefusal } from '../mfa-reset.js';
+import { requestReset } from '../request-reset.js';
 import { type LostDeviceMetadata, lostDeviceModal, resetConfirmModal } from './blocks.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -139,14 +139,12 @@ export function createResetApproveButton(deps: SlackDeps) {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const id = action.value ?? '';
-    const refusal = await resetRefusal(deps.mfaReset, id, body.user.id, true);
-    const reset = await deps.mfaReset.resets.get(id);
-    if (refusal || !reset) {
-      deps.logger.info({ resetId: id, slackUserId: body.user.id, refusal }, 'MFA reset approval refused');
-      await respond(ephemeral(refusalText(m, refusal ?? 'not_found')));
+    const found = await resetToDecide(deps.mfaReset, id, body.user.id);
+    if ('refusal' in found) {
+      await respond(ephemeral(refusalText(m, found.refusal)));
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: resetConfirmModal(m, reset) });
+    await client.views.open({ trigger_id: body.trigger_id, view: resetConfirmModal(m, found.reset) });
   };
 }
 
@@ -179,9 +177,9 @@ export function createResetDenyButton(deps: SlackDeps) {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
     const id = action.value ?? '';
-    const refusal = await resetRefusal(deps.mfaReset, id, body.user.id, true);
-    if (refusal) {
-      await respond(ephemeral(refusalText(m, refusal)));
+    const found = await resetToDecide(deps.mfaReset, id, body.user.id);
+    if ('refusal' in found) {
+      await respond(ephemeral(refusalText(m, found.refusal)));
       return;
     }
     await client.views.open({

@@ -2,9 +2,10 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
 import { DAY_MS } from '../../../kernel/domain/time.js';
 import type { AccessKey } from '../../../kernel/domain/types.js';
-import type { KeyUseEventJson, RotationNotice } from '../../../kernel/ports.js';
 import { ACTION, INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
+import { decisionStatus, userText } from '../../../kernel/slack/approval-blocks.js';
 import {
+  button,
   clamp,
   code,
   codeBlock,
@@ -16,25 +17,10 @@ import {
   LIMITS,
   section,
 } from '../../../kernel/slack/mrkdwn.js';
+import type { KeyUseEventJson, RotationNotice } from '../domain.js';
 import { REASON_MAX, type RotationRequest, secretConsoleUrl } from '../domain.js';
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.sectionText) });
 const when = isoMinute;
-
-/** The text a person wrote, shown as plain text: it cannot ping, link or format, whatever it contains. */
-export function userText(text: string): KnownBlock {
-  return { type: 'section', text: plain(text || ' ') };
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
-  return {
-    type: 'button' as const,
-    text: { type: 'plain_text' as const, text: clamp(text, LIMITS.buttonText) },
-    action_id: actionId,
-    value,
-    ...(style ? { style } : {}),
-  };
-}
 
 /** What the request modal carries between open and submit: the keys offered, nothing secret. */
 export interface RequestModalMetadata {
@@ -108,63 +94,6 @@ export function rotationRequestModal(
       },
     ],
   };
-}
-
-/** The reason for a denial (a rotation, or with `callbackId` and `title` an MFA reset): the requester reads it. */
-export function denyModal(
-  m: Messages,
-  requestId: string,
-  as: { callbackId: string; title: string } = { callbackId: VIEW.rotationDeny, title: m.rotation.denyTitle },
-): ModalView {
-  return {
-    type: 'modal',
-    callback_id: as.callbackId,
-    private_metadata: requestId,
-    title: { type: 'plain_text', text: clamp(as.title, LIMITS.modalTitle) },
-    submit: { type: 'plain_text', text: m.rotation.denySubmit },
-    close: { type: 'plain_text', text: m.rotation.cancel },
-    blocks: [
-      {
-        type: 'input',
-        block_id: INPUT.denyReason,
-        label: { type: 'plain_text', text: m.rotation.denyLabel },
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT.denyReason,
-          multiline: true,
-          max_length: REASON_MAX,
-        },
-      },
-    ],
-  };
-}
-
-/**
- * An approval message's status line: while waiting, the approvals so far and by whom; once decided, by whom and when
- * (a denial names its one decider); otherwise when it last moved. Shared by rotations and MFA resets.
- */
-export function decisionStatus(
-  m: Messages,
-  stateText: string,
-  r: {
-    readonly state: string;
-    readonly requiredApprovals: number;
-    readonly decidedBy: string | undefined;
-    readonly decidedAt: number | undefined;
-    readonly updatedAt: number;
-  },
-  approvedBy: readonly string[],
-): string {
-  const msg = m.rotation.message;
-  const approvers = approvedBy.map((a) => `<@${a}>`).join(', ');
-  const status = `*${stateText}*`;
-  if (r.state === 'requested')
-    return `${status} — ${msg.approvals(approvedBy.length, r.requiredApprovals)}${approvers ? ` (${approvers})` : ''}`;
-  if (r.decidedBy) {
-    const deciders = r.state === 'denied' ? `<@${r.decidedBy}>` : approvers || `<@${r.decidedBy}>`;
-    return `${status} ${msg.decidedBy(deciders, when(r.decidedAt ?? r.updatedAt))}`;
-  }
-  return `${status} (${when(r.updatedAt)} UTC)`;
 }
 
 /** The approval message in APPROVAL_CHANNEL: the facts, the reason as plain text, and buttons only while open. */

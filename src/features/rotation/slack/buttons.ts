@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
+import { denyModal } from '../../../kernel/slack/approval-blocks.js';
 import { code, isoMinute } from '../../../kernel/slack/mrkdwn.js';
 import { approveRotation, denialRefusal } from '../decide-rotation.js';
 import type { DecisionRefusal } from '../domain.js';
 import { deactivateOldKeyNow, type OwnerActionResult, reactivateOldKey } from '../old-key-actions.js';
-import { denyModal } from './blocks.js';
 import { openRotationModal } from './rotation-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -72,9 +72,8 @@ export function createDeactivateOldButton(deps: SlackDeps) {
   return async function deactivateOldButton({ ack, body, action, respond }: Args): Promise<void> {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const request = await deps.rotation.store.get(action.value ?? '');
-    const result = await deactivateOldKeyNow(deps.rotation, action.value ?? '', body.user.id);
-    await respond(ephemeral(ownerText(m, result, m.rotation.deactivatedNow(code(request?.oldKeyId ?? '')))));
+    const { outcome, request } = await deactivateOldKeyNow(deps.rotation, action.value ?? '', body.user.id);
+    await respond(ephemeral(ownerText(m, outcome, m.rotation.deactivatedNow(code(request?.oldKeyId ?? '')))));
   };
 }
 
@@ -83,10 +82,11 @@ export function createReactivateOldButton(deps: SlackDeps) {
   return async function reactivateOldButton({ ack, body, action, respond }: Args): Promise<void> {
     await ack();
     const m = messagesFor(deps.directory.peek(body.user.id)?.locale);
-    const request = await deps.rotation.store.get(action.value ?? '');
-    const result = await reactivateOldKey(deps.rotation, action.value ?? '', body.user.id);
-    const until = (await deps.rotation.store.get(action.value ?? ''))?.deactivateAfter;
-    const text = m.rotation.reactivatedNow(code(request?.oldKeyId ?? ''), isoMinute(until));
-    await respond(ephemeral(ownerText(m, result, text)));
+    const { outcome, request } = await reactivateOldKey(deps.rotation, action.value ?? '', body.user.id);
+    const text = m.rotation.reactivatedNow(
+      code(request?.oldKeyId ?? ''),
+      isoMinute(request?.deactivateAfter),
+    );
+    await respond(ephemeral(ownerText(m, outcome, text)));
   };
 }

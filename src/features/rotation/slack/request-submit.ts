@@ -2,9 +2,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
 import { INPUT } from '../../../kernel/slack/action-ids.js';
+import { distrustText } from '../../../kernel/slack/caller.js';
 import { code } from '../../../kernel/slack/mrkdwn.js';
-import { distrustText } from '../../checklist/slack/render-checklist.js';
 import { checkReason } from '../domain.js';
+import { inRotation } from '../old-key-actions.js';
 import { requestRotation } from '../request-rotation.js';
 import type { RequestModalMetadata } from './blocks.js';
 
@@ -33,7 +34,7 @@ export function createRotationRequestSubmit(deps: SlackDeps) {
     if (reasonProblem) errors[INPUT.reason] = m.rotation.errors[reasonProblem];
     if (!offeredKeys(view.private_metadata).includes(keyId))
       errors[INPUT.key] = m.rotation.errors.key_not_yours;
-    else if (await deps.rotation.store.openRequestForKey(keyId)) {
+    else if (await inRotation(deps.rotation, keyId)) {
       errors[INPUT.key] = m.rotation.errors.open_request;
     }
     if (Object.keys(errors).length > 0) {

@@ -2,10 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { FactError } from '../../../errors.js';
 import { messagesFor } from '../../../i18n/messages.js';
+import { distrustText, resolveCaller } from '../../../kernel/slack/caller.js';
 import { openLoadingModal } from '../../../kernel/slack/loading-modal.js';
+import { modal } from '../../../kernel/slack/modal.js';
 import { section } from '../../../kernel/slack/mrkdwn.js';
-import { modal } from '../../checklist/slack/blocks.js';
-import { distrustText, resolveCaller } from '../../checklist/slack/render-checklist.js';
 import { rotationRequestModal } from './blocks.js';
 
 /**

@@ -1,5 +1,5 @@
+import { type Finding, SEVERITY_RANK, type Severity } from '../../../kernel/domain/findings.js';
 import { DAY_MS } from '../../../kernel/domain/time.js';
-import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
 
 /** What the store remembers of a finding's nudges. */
 export interface NudgeRecord {

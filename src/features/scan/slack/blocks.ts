@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
-import type { Digest, IdentityNotice, TrailNotice } from '../../../kernel/ports.js';
+import type { Finding } from '../../../kernel/domain/findings.js';
 import { ACTION } from '../../../kernel/slack/action-ids.js';
-import { clamp, code, context, header, inert, LIMITS, section } from '../../../kernel/slack/mrkdwn.js';
-import type { Finding } from '../domain/findings.js';
+import { button, code, context, header, inert, section } from '../../../kernel/slack/mrkdwn.js';
+import type { Digest } from '../ports.js';
 
 /** What a nudge button carries: the finding's subject and, for keys, which key (no secret, no key ID needed). */
 export interface NudgeButtonValue {
@@ -12,15 +12,8 @@ export interface NudgeButtonValue {
   readonly lastRotated?: string;
 }
 
-function button(text: string, actionId: string, value: NudgeButtonValue, style?: 'primary') {
-  return {
-    type: 'button' as const,
-    text: { type: 'plain_text' as const, text: clamp(text, LIMITS.buttonText) },
-    action_id: actionId,
-    value: clamp(JSON.stringify(value), LIMITS.buttonValue),
-    ...(style ? { style } : {}),
-  };
-}
+const nudgeButton = (text: string, actionId: string, value: NudgeButtonValue, style?: 'primary') =>
+  button(text, actionId, JSON.stringify(value), style);
 
 export function ruleText(m: Messages, f: Finding): string {
   return m.nudge.rules[f.ruleId](f.days ?? 0);
@@ -40,11 +33,11 @@ function findingActions(m: Messages, f: Finding): KnownBlock {
   return {
     type: 'actions',
     elements: [
-      ...(ROTATABLE.has(f.ruleId) ? [button(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
-      ...(RETIRABLE.has(f.ruleId) ? [button(m.retire.button, ACTION.nudgeRetire, value)] : []),
-      button(m.nudge.checklist, ACTION.nudgeChecklist, value),
-      button(m.nudge.snooze, ACTION.nudgeSnooze, value),
-      button(m.nudge.notMine, ACTION.nudgeNotMine, value),
+      ...(ROTATABLE.has(f.ruleId) ? [nudgeButton(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
+      ...(RETIRABLE.has(f.ruleId) ? [nudgeButton(m.retire.button, ACTION.nudgeRetire, value)] : []),
+      nudgeButton(m.nudge.checklist, ACTION.nudgeChecklist, value),
+      nudgeButton(m.nudge.snooze, ACTION.nudgeSnooze, value),
+      nudgeButton(m.nudge.notMine, ACTION.nudgeNotMine, value),
     ],
   };
 }
@@ -158,52 +151,4 @@ export function notMineMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const text = m.digest.notMine(`<@${reporter}>`, code(iamUserArn));
   return { text, blocks: [section(`:warning: ${text}`)] };
-}
-
-/**
- * A CloudTrail signal, for the security channel or the key's owner. Event fields are chosen by whoever made the call
- * (a user agent can say "AWS Security: re-verify at https://…"): every one is inert.
- */
-export function trailMessage(m: Messages, n: TrailNotice): { text: string; blocks: KnownBlock[] } {
-  const time = inert(n.eventTime.slice(0, 16).replace('T', ' '));
-  const text =
-    n.kind === 'root_activity'
-      ? m.trail.rootActivity(inert(n.eventName, 80), time, inert(n.region, 40), inert(n.sourceIp, 60))
-      : m.trail.keyOutside(inert(n.targetUserArn, 200), inert(n.actorArn, 200), time, inert(n.sourceIp, 60));
-  return { text, blocks: [section(text), context(inert(n.userAgent))] };
-}
-
-/** A mapping change or conflict, for the security channel. ARNs come from IAM, rules from the bot: shown inert. */
-export function identityMessage(m: Messages, n: IdentityNotice): { text: string; blocks: KnownBlock[] } {
-  const list = (mappings: readonly { iamUserArn: string; to: string }[], total: number) =>
-    [
-      ...mappings.map((x) => `• ${inert(x.iamUserArn, 200)} → <@${x.to}>`),
-      ...(total > mappings.length ? [m.digest.more(total - mappings.length)] : []),
-    ].join('\n');
-  let text: string;
-  switch (n.kind) {
-    case 'mapping_changed':
-      text = m.digest.mappingChanged(
-        inert(n.iamUserArn, 200),
-        `<@${n.from}>`,
-        `<@${n.to}>`,
-        inert(n.rule, 20),
-      );
-      break;
-    case 'mapping_new':
-      text = m.digest.mappingNew(inert(n.iamUserArn, 200), `<@${n.to}>`, inert(n.rule, 20));
-      break;
-    case 'mappings_new':
-      text = `${m.digest.mappingsNew(n.total)}\n${list(n.mappings, n.total)}`;
-      break;
-    case 'mappings_trusted':
-      text = `${m.digest.mappingsTrusted(n.total, inert(n.by ?? 'the operator', 80))}\n${list(n.mappings, n.total)}`;
-      break;
-    case 'identity_conflict':
-      text = m.digest.identityConflict(
-        `<@${n.slackUserId}>`,
-        n.claimants.map((a) => inert(a, 200)).join(', '),
-      );
-  }
-  return { text: clamp(text, LIMITS.sectionText), blocks: [section(clamp(text, LIMITS.sectionText))] };
 }

@@ -6,10 +6,10 @@ import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { HOUR_MS } from '../../../kernel/domain/time.js';
 import { createPerPersonLimit } from '../../../kernel/per-person-limit.js';
 import { context } from '../../../kernel/slack/mrkdwn.js';
-import { openRetireModal } from '../../key-retirement/slack/retire-modal.js';
-import { openRotationModal } from '../../rotation/slack/rotation-modal.js';
+import { openRetireModal } from '../../key-retirement/slack/index.js';
+import { openRotationModal } from '../../rotation/slack/index.js';
+import { answerNudge, reportNotMine, snoozeNudge } from '../answer-nudge.js';
 import type { NudgeRecord } from '../domain/nudge-policy.js';
-import { SNOOZE_MS } from '../run-scan.js';
 import type { NudgeButtonValue } from './blocks.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -46,8 +46,8 @@ export function createNudgeButtons(deps: SlackDeps) {
     await args.ack();
     const clicker = args.body.user.id;
     const value = parseValue(args.action.value);
-    const record = value ? await deps.scans?.nudge(value.subject) : undefined;
-    if (!value || !record || record.slackUserId !== clicker || record.iamUserArn !== value.arn) {
+    const answer = value ? await answerNudge(deps.nudges, clicker, value) : { refused: 'gone' as const };
+    if (!value || 'refused' in answer) {
       deps.logger.warn(
         { slackUserId: clicker, actionId: args.action.action_id, subject: value?.subject.slice(0, 200) },
         value
@@ -55,11 +55,11 @@ export function createNudgeButtons(deps: SlackDeps) {
           : 'ignored a malformed button value',
       );
       const m = messagesFor(deps.directory.peek(clicker)?.locale);
-      await args.respond(ephemeral(value && record ? m.nudge.notYours : m.nudge.gone));
+      const notYours = 'refused' in answer && answer.refused === 'not_yours';
+      await args.respond(ephemeral(notYours ? m.nudge.notYours : m.nudge.gone));
       return undefined;
     }
-    await deps.scans?.answer(value.subject, deps.clock.now().getTime());
-    return { value, record };
+    return { value, record: answer.record };
   }
 
   /** The message as it was, with the buttons replaced by what happened: a used "Not my account" is not pressed again. */
@@ -107,10 +107,9 @@ export function createNudgeButtons(deps: SlackDeps) {
       const answer = await answered(args);
       if (!answer) return;
       const m = messagesFor(deps.directory.peek(args.body.user.id)?.locale);
-      const until = deps.clock.now().getTime() + SNOOZE_MS;
-      const found = await deps.scans?.snooze(answer.value.subject, until, deps.clock.now().getTime());
-      const when = new Date(until).toISOString().slice(0, 16).replace('T', ' ');
-      await args.respond(ephemeral(found ? m.nudge.snoozed(when) : m.nudge.gone));
+      const until = await snoozeNudge(deps.nudges, answer.value.subject);
+      const when = until === undefined ? '' : new Date(until).toISOString().slice(0, 16).replace('T', ' ');
+      await args.respond(ephemeral(until !== undefined ? m.nudge.snoozed(when) : m.nudge.gone));
     },
 
     async notMine(args: Args): Promise<void> {
@@ -118,34 +117,24 @@ export function createNudgeButtons(deps: SlackDeps) {
       if (!answer) return;
       const reporter = args.body.user.id;
       const m = messagesFor(deps.directory.peek(reporter)?.locale);
-      const text = await reportNotMine(deps, m, reporter, answer.record.iamUserArn, reports);
+      const text = await notMineText(deps, m, reporter, answer.record.iamUserArn, reports);
       await replaceButtons(args, text);
     },
   };
 }
 
 /** Told to the security channel once per person and IAM user, within the person's hourly allowance. */
-async function reportNotMine(
+async function notMineText(
   deps: SlackDeps,
   m: Messages,
   reporter: string,
   iamUserArn: string,
   reports: ReturnType<typeof createPerPersonLimit>,
 ): Promise<string> {
-  const now = deps.clock.now().getTime();
   if (!reports.take(reporter)) {
     deps.logger.warn({ slackUserId: reporter }, 'too many "not my account" reports; this one was dropped');
     return m.nudge.tooMany;
   }
-  if (!(await deps.scans?.markSeen(`not-mine:${reporter}:${iamUserArn}`, now)))
-    return m.nudge.alreadyReported;
-  deps.logger.warn({ slackUserId: reporter, iamUserArn }, 'an IAM user was reported as not theirs');
-  const channel = deps.settings.securityChannel;
-  if (channel) {
-    await deps.rotation.store.enqueue(
-      { channel, notice: { kind: 'not_my_account', reporterSlackId: reporter, iamUserArn } },
-      now,
-    );
-  }
-  return m.nudge.reported;
+  const outcome = await reportNotMine(deps.nudges, reporter, iamUserArn);
+  return outcome === 'already' ? m.nudge.alreadyReported : m.nudge.reported;
 }

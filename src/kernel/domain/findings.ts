@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../../kernel/domain/time.js';
+import { DAY_MS } from './time.js';
 /** One row of the IAM credential report, parsed. `undefined` where the report says N/A, no_information … */
 export interface ReportKey {
   readonly slot: 1 | 2;

@@ -1,0 +1,88 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { ResetBoard } from '../../features/mfa-reset/ports.js';
+import { resetApprovalMessage } from '../../features/mfa-reset/slack/blocks.js';
+import type { ApprovalBoard } from '../../features/rotation/ports-aws.js';
+import { approvalMessage } from '../../features/rotation/slack/blocks.js';
+import { messagesFor } from '../../i18n/messages.js';
+import { cached } from '../../kernel/cached.js';
+import type { Clock } from '../../kernel/domain/types.js';
+import type { ApproversPort } from '../../kernel/people/ports.js';
+
+/** Approval messages are posted in English: a channel has no single language. */
+const channelMessages = messagesFor('en');
+
+/** Posts an approval message (no `ts` yet) or updates it in place; resolves with its ts. */
+async function postOrUpdate(
+  client: WebClient,
+  channel: string,
+  ts: string | undefined,
+  message: { text: string; blocks: KnownBlock[] },
+): Promise<string> {
+  if (ts) {
+    await client.chat.update({ channel, ts, ...message });
+    return ts;
+  }
+  const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false });
+  return String(posted.ts);
+}
+
+/** An account as people read it: `123456789012 (prod)`. */
+type AccountLabel = (accountId: string) => Promise<string>;
+const byId: AccountLabel = async (accountId) => accountId;
+
+export function createApprovalBoard(client: WebClient, label: AccountLabel = byId): ApprovalBoard {
+  return {
+    publish: async (request, approvedBy) =>
+      postOrUpdate(
+        client,
+        request.approvalChannel,
+        request.approvalTs,
+        approvalMessage(channelMessages, request, approvedBy, await label(request.accountId)),
+      ),
+  };
+}
+
+/** The reset's approval message: posted once, then updated (in English, like rotations). */
+export function createResetBoard(client: WebClient, label: AccountLabel = byId): ResetBoard {
+  return {
+    publish: async (reset, approvedBy) =>
+      postOrUpdate(
+        client,
+        reset.approvalChannel,
+        reset.approvalTs,
+        resetApprovalMessage(channelMessages, reset, approvedBy, await label(reset.accountId)),
+      ),
+  };
+}
+
+/**
+ * APPROVERS may name user groups (S…): their members come from `usergroups.users.list`, cached for five minutes so
+ * a button click does not wait on Slack, and refreshed so that someone removed from the group loses the right soon.
+ */
+export function createApprovers(
+  client: WebClient,
+  approvers: readonly string[],
+  clock: Clock,
+): ApproversPort {
+  const users = new Set(approvers.filter((a) => !a.startsWith('S')));
+  const groups = approvers.filter((a) => a.startsWith('S'));
+  const members = cached(
+    async () => {
+      const all = new Set<string>();
+      for (const usergroup of groups) {
+        const r = await client.usergroups.users.list({ usergroup });
+        for (const u of r.users ?? []) all.add(u);
+      }
+      return all;
+    },
+    { ttlMs: 5 * 60_000, clock },
+  );
+  return {
+    async isApprover(slackUserId) {
+      if (users.has(slackUserId)) return true;
+      if (groups.length === 0) return false;
+      return (await members.get()).has(slackUserId);
+    },
+  };
+}

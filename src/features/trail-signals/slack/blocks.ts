@@ -1,0 +1,17 @@
+import type { KnownBlock } from '@slack/types';
+import type { Messages } from '../../../i18n/messages.js';
+import { context, inert, section } from '../../../kernel/slack/mrkdwn.js';
+import type { TrailNotice } from '../ports.js';
+
+/**
+ * A CloudTrail signal, for the security channel or the key's owner. Event fields are chosen by whoever made the call
+ * (a user agent can say "AWS Security: re-verify at https://…"): every one is inert.
+ */
+export function trailMessage(m: Messages, n: TrailNotice): { text: string; blocks: KnownBlock[] } {
+  const time = inert(n.eventTime.slice(0, 16).replace('T', ' '));
+  const text =
+    n.kind === 'root_activity'
+      ? m.trail.rootActivity(inert(n.eventName, 80), time, inert(n.region, 40), inert(n.sourceIp, 60))
+      : m.trail.keyOutside(inert(n.targetUserArn, 200), inert(n.actorArn, 200), time, inert(n.sourceIp, 60));
+  return { text, blocks: [section(text), context(inert(n.userAgent))] };
+}
