@@ -4,6 +4,7 @@ import { createRetirementStore } from '../../src/adapters/store/retirement-store
 import { runRetirementJobs } from '../../src/features/key-retirement/jobs.js';
 import { planRetirements } from '../../src/features/key-retirement/plan.js';
 import type { RetireDeps } from '../../src/features/key-retirement/ports.js';
+import { reactivateRetiredKey } from '../../src/features/key-retirement/reactivate-key.js';
 import { ownedKey, retireKey } from '../../src/features/key-retirement/retire-key.js';
 import type { KeyAdminPort } from '../../src/kernel/aws-ports.js';
 import type { AccessKey, IamUser } from '../../src/kernel/domain/types.js';
@@ -199,5 +200,32 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
       retirementsResumed: 0,
     });
     expect((await deps.retirements.get('AKIAFAKEALICEEXAMPLE'))?.state).toBe('reactivated');
+  });
+
+  it('its owner switches a retired key back on once, for one grace period; the plan and the job then switch it off again', async () => {
+    expect(await retire()).toBe('done');
+    const back = await reactivateRetiredKey(deps, 'U0ALICE', 'AKIAFAKEALICEEXAMPLE');
+    expect(back).toEqual({ outcome: 'done', until: now + 7 * DAY });
+    expect(iam.keys.get('AKIAFAKEALICEEXAMPLE')?.status).toBe('Active');
+    // Before the grace period is over, nothing is due.
+    now += 7 * DAY - 1;
+    expect(await planRetirements(deps, now)).toEqual([]);
+    now += 1;
+    const calls = iam.calls.length;
+    expect(await planRetirements(deps, now)).toEqual([
+      expect.objectContaining({
+        job: 'retired_key',
+        action: 'deactivate again: its grace period back on is over',
+        subject: expect.stringContaining('AKIAFAKEALICEEXAMPLE'),
+      }),
+    ]);
+    expect(iam.calls.length).toBe(calls);
+    expect(await runRetirementJobs(deps, { errors: 0 })).toEqual({
+      retiredDeleted: 0,
+      retirementsResumed: 1,
+    });
+    expect(iam.keys.get('AKIAFAKEALICEEXAMPLE')?.status).toBe('Inactive');
+    // Once only: a second reactivation is refused.
+    expect((await reactivateRetiredKey(deps, 'U0ALICE', 'AKIAFAKEALICEEXAMPLE')).outcome).toBe('once');
   });
 });

@@ -65,7 +65,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     const id = await requested(e);
     expect(h.published.at(-1)?.request).toMatchObject({ id, state: 'requested' });
 
-    expect(await approveRotation(h.deps, id, 'U0APPROVER1')).toEqual({ kind: 'approved' });
+    expect(await approveRotation(h.deps, id, 'U0APPROVER1')).toMatchObject({
+      kind: 'approved',
+      row: { id, state: 'approved' },
+    });
     const r = await h.store.get(id);
     expect(r).toMatchObject({
       state: 'delivered',
@@ -120,7 +123,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
     const e = await engineer();
     const id = await requested(e);
     const before = await keysOf(e.user.userName);
-    expect(await denyRotation(h.deps, id, 'U0APPROVER2', 'not now')).toEqual({ kind: 'denied' });
+    expect(await denyRotation(h.deps, id, 'U0APPROVER2', 'not now')).toMatchObject({
+      kind: 'denied',
+      row: { id, state: 'denied' },
+    });
     expect(await keysOf(e.user.userName)).toEqual(before);
     expect(await h.store.get(id)).toMatchObject({
       state: 'denied',
@@ -202,7 +208,10 @@ describeWithMoto.each(DATABASES)('key rotation on $name, against moto_server', (
       why: 'already_approved',
     });
     expect(await keysOf(e.user.userName)).toHaveLength(1);
-    expect(await approveRotation(h.deps, id, 'U0APPROVER2')).toEqual({ kind: 'approved' });
+    expect(await approveRotation(h.deps, id, 'U0APPROVER2')).toMatchObject({
+      kind: 'approved',
+      row: { id, state: 'approved' },
+    });
     expect(await keysOf(e.user.userName)).toHaveLength(2);
   });
 

@@ -5,17 +5,14 @@ import {
   type Decision,
   deny,
   expire,
-  refusal,
+  refusalFor,
 } from '../../kernel/workflow/decisions.js';
 import { checkResetDecider, decide, type MfaReset, type ResetRefusal } from './domain.js';
 import { executeReset } from './execute-reset.js';
 import type { MfaResetDeps } from './ports.js';
 
-export type ResetDecision =
-  | { readonly kind: 'approved' }
-  | { readonly kind: 'recorded'; readonly approvals: number; readonly required: number }
-  | { readonly kind: 'denied' }
-  | { readonly kind: 'refused'; readonly why: ResetRefusal | 'not_found' };
+/** What a decision on a reset did (the approved or denied row, for whoever goes on). */
+export type ResetDecision = Decision<MfaReset, 'not_verified'>;
 
 /** MFA resets as the kernel's approval flow drives them. */
 export const resetFlow = (deps: MfaResetDeps): ApprovalFlow<MfaReset> => ({
@@ -49,14 +46,9 @@ export async function resetToDecide(
   id: string,
   approverId: string,
 ): Promise<{ readonly reset: MfaReset } | { readonly refusal: ResetRefusal | 'not_found' }> {
-  const reset = await deps.resets.get(id);
-  if (!reset) return { refusal: 'not_found' };
-  const why = await refusal(resetFlow(deps), reset, approverId, await deps.resets.approvals(id));
-  return why ? { refusal: why } : { reset };
+  const found = await refusalFor(resetFlow(deps), id, approverId);
+  return 'why' in found ? { refusal: found.why } : { reset: found.row };
 }
-
-const result = (d: Decision<MfaReset, 'not_verified'>): ResetDecision =>
-  d.kind === 'approved' || d.kind === 'denied' ? { kind: d.kind } : d;
 
 /**
  * An approver, having ticked "I verified this person's identity outside Slack", says yes. With enough approvals the
@@ -68,20 +60,10 @@ export async function approveReset(
   approverId: string,
   verified: boolean,
 ): Promise<ResetDecision> {
-  const reset = await deps.resets.get(id);
-  if (!reset) return { kind: 'refused', why: 'not_found' };
-  const decision = await approve(resetFlow(deps), reset, approverId, verifiedDecider(verified));
+  const decision = await approve(resetFlow(deps), id, approverId, verifiedDecider(verified));
   if (decision.kind === 'approved') await executeReset(deps, decision.row);
-  return result(decision);
+  return decision;
 }
 
-export async function denyReset(
-  deps: MfaResetDeps,
-  id: string,
-  approverId: string,
-  reason: string,
-): Promise<ResetDecision> {
-  const reset = await deps.resets.get(id);
-  if (!reset) return { kind: 'refused', why: 'not_found' };
-  return result(await deny(resetFlow(deps), reset, approverId, reason));
-}
+export const denyReset = (deps: MfaResetDeps, id: string, approverId: string, reason: string) =>
+  deny(resetFlow(deps), id, approverId, reason);

@@ -4,17 +4,14 @@ import {
   type Decision,
   deny,
   expire,
-  refusal,
+  refusalFor,
 } from '../../kernel/workflow/decisions.js';
 import { type DecisionRefusal, decide, type RotationRequest } from './domain.js';
 import { executeRotation } from './execute-rotation.js';
 import type { RotationDeps } from './ports.js';
 
-export type DecisionResult =
-  | { readonly kind: 'approved' }
-  | { readonly kind: 'recorded'; readonly approvals: number; readonly required: number }
-  | { readonly kind: 'denied' }
-  | { readonly kind: 'refused'; readonly why: DecisionRefusal | 'not_found' };
+/** What a decision on a rotation did (the approved or denied row, for whoever goes on). */
+export type DecisionResult = Decision<RotationRequest>;
 
 /** Rotations as the kernel's approval flow drives them. */
 export const rotationFlow = (deps: RotationDeps): ApprovalFlow<RotationRequest> => ({
@@ -33,9 +30,6 @@ export async function expireRotation(deps: RotationDeps, r: RotationRequest): Pr
   return (await expire(rotationFlow(deps), r)) !== undefined;
 }
 
-const result = (d: Decision<RotationRequest>): DecisionResult =>
-  d.kind === 'approved' || d.kind === 'denied' ? { kind: d.kind } : d;
-
 /**
  * An approver says yes. With enough approvals the request moves to `approved` — exactly once, however many people
  * click at the same moment — and the one caller whose move won executes it, with the row it wrote.
@@ -45,11 +39,9 @@ export async function approveRotation(
   requestId: string,
   approverId: string,
 ): Promise<DecisionResult> {
-  const request = await deps.store.get(requestId);
-  if (!request) return { kind: 'refused', why: 'not_found' };
-  const decision = await approve(rotationFlow(deps), request, approverId);
+  const decision = await approve(rotationFlow(deps), requestId, approverId);
   if (decision.kind === 'approved') await executeRotation(deps, decision.row);
-  return result(decision);
+  return decision;
 }
 
 /** Whether `deciderId` may deny the request now (the Deny button asks before it opens the reason modal). */
@@ -58,19 +50,10 @@ export async function denialRefusal(
   requestId: string,
   deciderId: string,
 ): Promise<DecisionRefusal | 'not_found' | undefined> {
-  const request = await deps.store.get(requestId);
-  if (!request) return 'not_found';
-  return refusal(rotationFlow(deps), request, deciderId, []);
+  const found = await refusalFor(rotationFlow(deps), requestId, deciderId);
+  return 'why' in found ? found.why : undefined;
 }
 
 /** An approver says no, with a reason the requester will read. Nothing in AWS changes. */
-export async function denyRotation(
-  deps: RotationDeps,
-  requestId: string,
-  approverId: string,
-  reason: string,
-): Promise<DecisionResult> {
-  const request = await deps.store.get(requestId);
-  if (!request) return { kind: 'refused', why: 'not_found' };
-  return result(await deny(rotationFlow(deps), request, approverId, reason));
-}
+export const denyRotation = (deps: RotationDeps, requestId: string, approverId: string, reason: string) =>
+  deny(rotationFlow(deps), requestId, approverId, reason);

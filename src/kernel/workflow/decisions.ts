@@ -41,7 +41,7 @@ export type Decision<R, X extends string = never> =
   | { readonly kind: 'approved'; readonly row: R }
   | { readonly kind: 'recorded'; readonly approvals: number; readonly required: number }
   | { readonly kind: 'denied'; readonly row: R }
-  | { readonly kind: 'refused'; readonly why: ApprovalRefusal | X };
+  | { readonly kind: 'refused'; readonly why: ApprovalRefusal | X | 'not_found' };
 
 /** A row past its time is expired (requester told, message updated): the row as written, or undefined. */
 export async function expire<R extends MessageRow & Approvable>(
@@ -72,6 +72,19 @@ export async function refusal<R extends MessageRow & Approvable, X extends strin
   return why;
 }
 
+/** `refusal` for a row by its ID: what a button asks before it opens a modal. */
+export async function refusalFor<R extends MessageRow & Approvable, X extends string = never>(
+  flow: ApprovalFlow<R>,
+  id: string,
+  deciderId: string,
+  check?: DeciderCheck<R, X>,
+): Promise<{ readonly row: R } | { readonly why: ApprovalRefusal | X | 'not_found' }> {
+  const row = await flow.table.get(id);
+  if (!row) return { why: 'not_found' };
+  const why = await refusal(flow, row, deciderId, await flow.table.approvals(id), check);
+  return why ? { why } : { row };
+}
+
 /**
  * An approver says yes. The approval is recorded and, with enough of them, the row moves to `approved` in the same
  * transaction — exactly once, however many people click at the same moment. Resolves with the approved row for the
@@ -79,10 +92,12 @@ export async function refusal<R extends MessageRow & Approvable, X extends strin
  */
 export async function approve<R extends MessageRow & Approvable, X extends string = never>(
   flow: ApprovalFlow<R>,
-  row: R,
+  id: string,
   approverId: string,
   check?: DeciderCheck<R, X>,
 ): Promise<Decision<R, X>> {
+  const row = await flow.table.get(id);
+  if (!row) return { kind: 'refused', why: 'not_found' };
   const why = await refusal(flow, row, approverId, await flow.table.approvals(row.id), check);
   if (why) return { kind: 'refused', why };
   const at = flow.clock.now().getTime();
@@ -106,10 +121,12 @@ export async function approve<R extends MessageRow & Approvable, X extends strin
 /** An approver says no, with a reason the requester reads. Nothing in AWS changes. */
 export async function deny<R extends MessageRow & Approvable>(
   flow: ApprovalFlow<R>,
-  row: R,
+  id: string,
   approverId: string,
   reason: string,
 ): Promise<Decision<R>> {
+  const row = await flow.table.get(id);
+  if (!row) return { kind: 'refused', why: 'not_found' };
   const why = await refusal(flow, row, approverId, []);
   if (why) return { kind: 'refused', why };
   const move = flow.decide(row, { kind: 'denied', by: approverId, reason, at: flow.clock.now().getTime() });
