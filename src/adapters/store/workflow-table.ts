@@ -80,6 +80,26 @@ export interface ApprovalSpec {
 
 type Row = Record<string, unknown>;
 
+/** The columns of every approved workflow's row (the kernel's ApprovalRow), named alike in each of their tables. */
+export const APPROVAL_COLUMNS = {
+  requesterSlackId: 'requester_slack_id',
+  iamUser: 'iam_user',
+  iamUserArn: 'iam_user_arn',
+  accountId: 'account_id',
+  requiredApprovals: 'required_approvals',
+  privileged: 'privileged',
+  approvalChannel: 'approval_channel',
+  approvalTs: 'approval_ts',
+  messageSynced: 'message_synced',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  denyReason: 'deny_reason',
+  failure: 'failure',
+  leaseUntil: 'lease_until',
+  leaseHolder: 'lease_holder',
+  expiresAt: 'expires_at',
+} as const;
+
 /** The table as the store's own extras (a workflow's queries, approvals) use it. */
 export interface StoredTable<R extends WorkflowRow> extends WorkflowTable<R> {
   readonly toRow: (row: Row) => R;

@@ -1,3 +1,4 @@
+import type { ApprovalRow } from '../../kernel/domain/approval.js';
 import {
   type ApprovalRefusal,
   checkApprover,
@@ -42,35 +43,17 @@ export const OPEN_RESET_STATES: readonly MfaResetState[] = ['requested', 'approv
 export type LostDeviceWhat = 'lost' | 'broken' | 'replaced';
 export const LOST_DEVICE_WHAT: readonly LostDeviceWhat[] = ['lost', 'broken', 'replaced'];
 
-export interface MfaReset {
-  readonly id: string;
+/** An MFA reset: the kernel's approval row, and the device it removes. */
+export interface MfaReset extends ApprovalRow {
   readonly state: MfaResetState;
-  readonly requesterSlackId: string;
-  readonly iamUser: string;
-  readonly iamUserArn: string;
-  readonly accountId: string;
   readonly serialNumber: string;
   readonly deviceType: MfaDeviceType;
   readonly deviceEnabledAt: number | undefined;
   readonly what: LostDeviceWhat;
   readonly note: string;
-  readonly requiredApprovals: number;
-  readonly privileged: boolean;
-  readonly approvalChannel: string;
-  readonly approvalTs: string | undefined;
-  readonly messageSynced: boolean;
-  readonly decidedBy: string | undefined;
-  readonly decidedAt: number | undefined;
-  readonly denyReason: string | undefined;
   readonly removedAt: number | undefined;
   readonly reenrolDue: number | undefined;
   readonly reenrolledAt: number | undefined;
-  readonly failure: string | undefined;
-  readonly leaseUntil: number | undefined;
-  readonly leaseHolder: string | undefined;
-  readonly expiresAt: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
 }
 
 export interface MfaResetSettings {

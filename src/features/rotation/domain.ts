@@ -1,3 +1,4 @@
+import type { ApprovalRow } from '../../kernel/domain/approval.js';
 import {
   type ApprovalRefusal,
   DENY_REASON_MAX,
@@ -45,27 +46,15 @@ export function canTransition(from: RotationState, to: RotationState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export interface RotationRequest {
-  readonly id: string;
+/** A rotation request: the kernel's approval row, and the keys it replaces and creates. */
+export interface RotationRequest extends ApprovalRow {
   readonly state: RotationState;
-  readonly requesterSlackId: string;
-  readonly iamUser: string;
-  readonly iamUserArn: string;
-  readonly accountId: string;
   readonly oldKeyId: string;
   /** The old key as it was when requested, for the approval message. */
   readonly oldKeyCreatedAt: number;
   readonly oldKeyLastUsedAt: number | undefined;
   readonly oldKeyLastService: string | undefined;
   readonly reason: string;
-  readonly requiredApprovals: number;
-  readonly privileged: boolean;
-  readonly approvalChannel: string;
-  readonly approvalTs: string | undefined;
-  readonly messageSynced: boolean;
-  readonly decidedBy: string | undefined;
-  readonly decidedAt: number | undefined;
-  readonly denyReason: string | undefined;
   readonly newKeyId: string | undefined;
   readonly newKeyCreatedAt: number | undefined;
   readonly secretArn: string | undefined;
@@ -82,19 +71,12 @@ export interface RotationRequest {
   readonly postponedAt: number | undefined;
   /** The old key's last use as seen at that postponement: only use after it is new. */
   readonly lastUseSeenAt: number | undefined;
-  readonly leaseUntil: number | undefined;
-  /** `<instance>#<boot>` of whoever holds the lease. */
-  readonly leaseHolder: string | undefined;
   /** Set just before CreateAccessKey: a key created after it by a crashed attempt belongs to this request. */
   readonly attemptStartedAt: number | undefined;
   /** The user's access key IDs just before that CreateAccessKey, comma-separated. */
   readonly keysBefore: string | undefined;
-  readonly failure: string | undefined;
   /** A failed attempt's possible leftover key (CreateAccessKey answer lost) has been looked for and removed. */
   readonly orphansChecked: boolean;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly expiresAt: number;
 }
 
 /** What a new request is made of; everything else starts empty. */

@@ -1,3 +1,5 @@
+import type { MessageRow } from './workflow.js';
+
 /**
  * The rules every approved workflow (key rotations, MFA resets) shares: who may decide a request, and until when.
  * One function, so a rule added for one workflow cannot be missing from the other.
@@ -12,6 +14,24 @@ export interface AwaitingApproval {
 /** A request as approvals count towards it: how many approvers must say yes (more for an admin-level user). */
 export interface Approvable extends AwaitingApproval {
   readonly requiredApprovals: number;
+}
+
+/**
+ * A row of an approved workflow (a rotation, an MFA reset): its approval message, who asked and for whom, how many must
+ * agree, and what was decided by whom. Each workflow adds its own fields.
+ */
+export interface ApprovalRow extends MessageRow, Approvable {
+  readonly iamUser: string;
+  readonly iamUserArn: string;
+  readonly accountId: string;
+  /** An admin-level IAM user: more approvals (PRIVILEGED_APPROVALS). */
+  readonly privileged: boolean;
+  readonly approvalChannel: string;
+  /** The approvers, comma-separated, once decided. */
+  readonly decidedBy: string | undefined;
+  readonly decidedAt: number | undefined;
+  readonly denyReason: string | undefined;
+  readonly failure: string | undefined;
 }
 
 /** A deny reason is kept to this many characters (the requester reads it). */
