@@ -65,6 +65,9 @@ const en = {
   mfaTodo:
     'No MFA device yet. In the IAM console: *Users → your user → Security credentials → Multi-factor authentication (MFA) → Assign MFA device → Virtual MFA device*.',
   appDone: (type: string) => `Your ${type} is enabled, so the app produces valid codes.`,
+  appDoneHardware: 'Your hardware token is enabled: it shows the codes, no app needed.',
+  appDonePasskey:
+    'Your MFA is a *passkey or security key*: no app needed. It gives no codes, so step 6 uses `aws login` instead.',
   appTodo:
     'Install Google Authenticator, Authy or Microsoft Authenticator, scan the QR code (or type the secret key), then enter *two consecutive codes* to enable the device.',
   keysNone:
@@ -80,6 +83,8 @@ const en = {
   cliDone: (date: string, service: string | undefined) =>
     `Your key was used on ${date}${service ? ` (${service})` : ''}, so the CLI is set up.`,
   cliTodo: 'None of your keys has been used yet. Install the AWS CLI and configure it:',
+  cliInstall: (url: string) =>
+    `Install AWS CLI version 2 with <${url}|AWS's installer> (\`aws login\` needs 2.32.0 or later; a distribution's package is often older).`,
   policyDone: (via: string) => `Applies to you through ${via}.`,
   policyWeak: (via: string) =>
     `Applies through ${via}, but it uses \`Bool\`: requests signed with long-term access keys are not blocked. Use \`BoolIfExists\`.`,
@@ -113,6 +118,11 @@ const en = {
     'No `GetSessionToken` call by you in the last 30 days. Get temporary credentials with your MFA code:',
   sessionUnknown: "The bot can't read CloudTrail, so it can't tell whether you use temporary credentials.",
   sessionNeedsMfa: 'Set up your MFA device first (step 1): the command uses its ARN.',
+  sessionLogin: (allowed: boolean | undefined) =>
+    `*No key needed:* if you sign in to the AWS console, \`aws login\` gives the CLI temporary credentials from that sign-in (refreshed for up to 12 hours).${allowed === false ? ' It needs the `SignInLocalDevelopmentAccess` policy, which you do not have yet: ask an administrator.' : ''}`,
+  sessionPasskeyOnly:
+    'Your passkey or security key cannot give `get-session-token` a code. Use `aws login` (above), or add an authenticator app as a second MFA device.',
+  sessionMfaLogin: 'Or let the CLI ask for the code and write the credentials into a profile (`mfa`):',
   practicesTitle: 'Best practices',
   practices: {
     rotate: (attention: boolean, days: number) =>
@@ -143,6 +153,7 @@ const en = {
   help: [
     '*`/aws-mfa`* — your MFA onboarding checklist, checked live (also in the Home tab)',
     '*`/aws-mfa session`* — your commands for MFA-backed temporary credentials',
+    '*`/aws-mfa login`* — `aws login`: the CLI from your console sign-in, without an access key',
     '*`/aws-mfa policy`* — the MFA-required policy and whether it applies to you',
     '*`/aws-mfa rotate`* — ask approvers to replace one of your access keys',
     '*`/aws-mfa lost-device`* — lost or broken MFA device: ask approvers for a verified reset',
@@ -173,6 +184,9 @@ const en = {
     retireButton: (keyId: string) => `Retire my access key ${keyId}`,
     noKeys: 'You have no active access keys left. :tada:',
   },
+  loginTitle: 'aws login: the CLI without an access key',
+  loginAfter:
+    'Then use `--profile` (or `export AWS_PROFILE=…`) on every command. Once nothing uses your access key, switch it off from the checklist.',
   helpSso:
     '*`/aws-mfa sso`* — your way to IAM Identity Center: `aws configure sso` answers for your accounts',
   unknownCommand: (text: string) => `I don't know \`${text}\`. Try one of these:`,
@@ -568,6 +582,9 @@ const ko: Messages = {
   mfaTodo:
     '아직 MFA 디바이스가 없습니다. IAM 콘솔에서 *Users → 내 사용자 → Security credentials → Multi-factor authentication (MFA) → Assign MFA device → Virtual MFA device* 를 선택하세요.',
   appDone: (type) => `${type}가 활성화되어 있어 인증 앱이 올바른 코드를 생성합니다.`,
+  appDoneHardware: '하드웨어 토큰이 활성화되어 있습니다: 토큰이 코드를 보여 주므로 앱은 필요 없습니다.',
+  appDonePasskey:
+    'MFA가 *패스키 또는 보안 키*입니다: 앱은 필요 없습니다. 코드를 만들지 않으므로 6단계는 `aws login`을 사용합니다.',
   appTodo:
     'Google Authenticator, Authy, Microsoft Authenticator 등을 설치하고 QR 코드를 스캔(또는 secret key 수동 입력)한 뒤, *연속된 두 개의 MFA 코드*를 입력하여 활성화하세요.',
   keysNone:
@@ -583,6 +600,8 @@ const ko: Messages = {
   cliDone: (date, service) =>
     `${date}에 키가 사용되었으므로${service ? ` (${service})` : ''} CLI가 구성되어 있습니다.`,
   cliTodo: '아직 사용된 키가 없습니다. AWS CLI를 설치하고 구성하세요:',
+  cliInstall: (url) =>
+    `<${url}|AWS 공식 설치 프로그램>으로 AWS CLI 버전 2를 설치하세요 (\`aws login\`에는 2.32.0 이상이 필요하며, 배포판 패키지는 대개 더 오래되었습니다).`,
   policyDone: (via) => `${via}을(를) 통해 적용되어 있습니다.`,
   policyWeak: (via) =>
     `${via}을(를) 통해 적용되지만 \`Bool\` 조건이라 장기 Access Key로 서명한 요청은 차단되지 않습니다. \`BoolIfExists\`를 사용하세요.`,
@@ -613,6 +632,11 @@ const ko: Messages = {
   sessionTodo: '최근 30일 동안 `GetSessionToken` 호출이 없습니다. MFA 코드로 임시 자격 증명을 받으세요:',
   sessionUnknown: '봇이 CloudTrail을 읽을 수 없어 임시 자격 증명 사용 여부를 알 수 없습니다.',
   sessionNeedsMfa: '먼저 MFA 디바이스를 설정하세요 (1단계): 명령에 디바이스 ARN이 필요합니다.',
+  sessionLogin: (allowed) =>
+    `*키 없이:* AWS 콘솔에 로그인한다면 \`aws login\`이 그 로그인으로 CLI에 임시 자격 증명을 줍니다 (최대 12시간 자동 갱신).${allowed === false ? ' `SignInLocalDevelopmentAccess` 정책이 필요한데 아직 없습니다: 관리자에게 요청하세요.' : ''}`,
+  sessionPasskeyOnly:
+    '패스키나 보안 키는 `get-session-token`에 코드를 줄 수 없습니다. 위의 `aws login`을 쓰거나, 두 번째 MFA 디바이스로 인증 앱을 추가하세요.',
+  sessionMfaLogin: '또는 CLI가 코드를 묻고 자격 증명을 프로필(`mfa`)에 저장하게 하세요:',
   practicesTitle: '보안 모범 사례',
   practices: {
     rotate: (attention, days) =>
@@ -642,6 +666,7 @@ const ko: Messages = {
   help: [
     '*`/aws-mfa`* — 실시간으로 확인한 MFA 온보딩 체크리스트 (홈 탭에도 표시)',
     '*`/aws-mfa session`* — MFA 기반 임시 자격 증명 명령',
+    '*`/aws-mfa login`* — `aws login`: 액세스 키 없이 콘솔 로그인으로 CLI 사용',
     '*`/aws-mfa policy`* — MFA 필수 정책과 나에게 적용되는지 여부',
     '*`/aws-mfa rotate`* — 승인을 받아 Access Key 교체',
     '*`/aws-mfa lost-device`* — MFA 디바이스 분실·고장: 본인 확인을 거친 재설정을 승인자에게 요청',
@@ -670,6 +695,9 @@ const ko: Messages = {
     retireButton: (keyId) => `내 Access Key ${keyId} 폐기`,
     noKeys: '활성 Access Key가 더 이상 없습니다. :tada:',
   },
+  loginTitle: 'aws login: 액세스 키 없이 CLI 사용하기',
+  loginAfter:
+    '이후 모든 명령에 `--profile`을 붙이세요 (또는 `export AWS_PROFILE=…`). 액세스 키를 더 이상 쓰지 않으면 체크리스트에서 끄세요.',
   helpSso: '*`/aws-mfa sso`* — IAM Identity Center로 가는 길: 내 계정에 맞춘 `aws configure sso` 답변',
   unknownCommand: (text) => `\`${text}\` 명령은 알 수 없습니다. 다음 중 하나를 사용하세요:`,
   internalError: '내부 오류가 발생했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',

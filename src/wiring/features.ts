@@ -12,6 +12,7 @@ import { SESSION_TOKEN_LOOKBACK_DAYS } from '../features/checklist/domain/checkl
 import { createGetChecklist } from '../features/checklist/get-checklist.js';
 import { createGetPolicyVerdict } from '../features/checklist/get-policy-verdict.js';
 import { createGetSessionDevice } from '../features/checklist/get-session-device.js';
+import { createGetSignIn } from '../features/checklist/get-sign-in.js';
 import { createGetSsoFor, createGetSsoStatus } from '../features/identity-center/get-sso-status.js';
 import type { RetireDeps } from '../features/key-retirement/ports.js';
 import { retirementRenderers } from '../features/key-retirement/slack/notices.js';
@@ -221,6 +222,8 @@ export function wireFeatures(platform: Platform) {
     }),
     getSessionDevice: createGetSessionDevice({ iam, logger, region }),
     getPolicyVerdict: createGetPolicyVerdict({ iam, logger, confirm }),
+    getSignIn: createGetSignIn({ iam, logger }),
+    region,
     rotation,
     keys,
     retire,

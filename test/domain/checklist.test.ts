@@ -6,6 +6,7 @@ import {
   type StepId,
   type UserFacts,
 } from '../../src/features/checklist/domain/checklist.js';
+import { signInAllowed } from '../../src/features/checklist/domain/login.js';
 import type { StepStatus } from '../../src/kernel/domain/types.js';
 import { alice, completeFacts, daysAgo, key, NOW } from '../fixtures/facts.js';
 
@@ -210,5 +211,96 @@ describe('MFA helpers', () => {
 
   it('derives the virtual device ARN from the user ARN without the path', () => {
     expect(expectedVirtualMfaArn(alice)).toBe('arn:aws:iam::123456789012:mfa/alice');
+  });
+});
+
+describe('the way to temporary credentials (passkeys, aws login)', () => {
+  const THRESHOLDS = { keyMaxAgeDays: 90, keyUnusedDays: 90 };
+  const passkey = {
+    serialNumber: 'arn:aws:iam::123456789012:u2f/user/alice/pk-1',
+    type: 'security_key' as const,
+    enableDate: daysAgo(3),
+  };
+  const app = {
+    serialNumber: 'arn:aws:iam::123456789012:mfa/alice',
+    type: 'virtual' as const,
+    enableDate: daysAgo(30),
+  };
+
+  it('a passkey alone: MFA and step 2 done, passkey-only, and never its serial for get-session-token', () => {
+    const c = evaluateChecklist(
+      completeFacts({ mfaDevices: { state: 'ok', value: [passkey] } }),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(c.passkeyOnly).toBe(true);
+    expect(c.steps.find((s) => s.id === 'app')).toMatchObject({ status: 'done', deviceType: 'security_key' });
+    expect(c.mfaSerial).not.toContain(':u2f/');
+  });
+
+  it('a passkey first and an app second: the app is the device for get-session-token', () => {
+    const c = evaluateChecklist(
+      completeFacts({ mfaDevices: { state: 'ok', value: [passkey, app] } }),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(c.passkeyOnly).toBe(false);
+    expect(c.mfaSerial).toBe(app.serialNumber);
+    expect(c.mfaSerialIsExpected).toBe(false);
+  });
+
+  it.each([
+    [
+      'the managed policy by name',
+      { kind: 'user-managed', policyName: 'SignInLocalDevelopmentAccess' },
+      undefined,
+      true,
+    ],
+    [
+      'an Allow of signin:*',
+      { kind: 'user-inline', policyName: 'dev' },
+      { Statement: [{ Effect: 'Allow', Action: 'signin:*', Resource: '*' }] },
+      true,
+    ],
+    [
+      'an Allow of everything',
+      { kind: 'user-inline', policyName: 'admin' },
+      { Statement: { Effect: 'Allow', Action: ['*'], Resource: '*' } },
+      true,
+    ],
+    [
+      'a Deny of signin:*',
+      { kind: 'user-inline', policyName: 'no' },
+      { Statement: [{ Effect: 'Deny', Action: 'signin:*', Resource: '*' }] },
+      false,
+    ],
+    [
+      'only S3',
+      { kind: 'user-inline', policyName: 's3' },
+      { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      false,
+    ],
+  ] as const)('aws login allowed by %s: %s', (_name, source, document, allowed) => {
+    expect(signInAllowed([{ source: source as never, document }])).toBe(allowed);
+    const c = evaluateChecklist(
+      completeFacts({ policies: { state: 'ok', value: [{ source: source as never, document }] } }),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(c.signInAllowed).toBe(allowed);
+  });
+
+  it('policies that could not be read: nothing is claimed about aws login', () => {
+    const c = evaluateChecklist(
+      completeFacts({
+        policies: {
+          state: 'failed',
+          reason: { kind: 'access_denied', action: 'iam:ListAttachedUserPolicies' },
+        } as never,
+      }),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(c.signInAllowed).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreatePolicyCommand, EnableMFADeviceCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../src/features/checklist/domain/mfa-policy.js';
@@ -160,6 +160,78 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     expect(JSON.stringify(reply?.blocks)).toContain(
       'export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN',
     );
+  });
+
+  it('a passkey-only person (a FIDO serial) gets aws login as step 6, never get-session-token', async () => {
+    const who = await t.engineer();
+    await t.iam.send(
+      new EnableMFADeviceCommand({
+        UserName: who.userName,
+        SerialNumber: `arn:aws:iam::123456789012:u2f/user/${who.userName}/passkey-1`,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
+    );
+    const { view } = await openChecklist(who);
+    expect(stepText(view, '1. MFA device')).toContain('security key');
+    expect(stepText(view, '2. ')).toContain('passkey or security key');
+    expect(stepText(view, '2. ')).not.toContain('produces valid codes');
+    const step6 = stepText(view, '6. Temporary credentials');
+    expect(step6).toContain('aws login --profile aws-123456789012');
+    expect(step6).toContain('add an authenticator app as a second MFA device');
+    expect(step6).not.toContain('aws sts get-session-token');
+    expect(blocksText(view)).not.toContain('sudo apt');
+
+    await post(
+      t.baseUrl,
+      slashCommand({ user_id: who.slackUserId, text: 'session', response_url: t.fake.responseUrl() }),
+    );
+    await t.fake.waitFor(() => t.fake.responses.length > 0);
+    const session = JSON.stringify(t.fake.responses[0]?.body.blocks);
+    expect(session).toContain('aws login --profile aws-123456789012');
+    expect(session).not.toContain('aws sts get-session-token');
+  });
+
+  it('offers aws login first and aws configure mfa-login beside get-session-token to a TOTP holder', async () => {
+    const who = await t.engineer({ mfa: true });
+    const { view } = await openChecklist(who);
+    const step6 = stepText(view, '6. Temporary credentials');
+    expect(step6.indexOf('aws login --profile')).toBeGreaterThan(-1);
+    expect(step6.indexOf('aws login --profile')).toBeLessThan(step6.indexOf('get-session-token'));
+    expect(step6).toContain(
+      `aws configure mfa-login --serial-number 'arn:aws:iam::123456789012:mfa/${who.userName}' --update-profile mfa`,
+    );
+    expect(stepText(view, '2. ')).toContain('produces valid codes');
+  });
+
+  it("answers /aws-mfa login with the caller's commands, and says when the sign-in policy is missing", async () => {
+    const who = await t.engineer();
+    const ask = async () => {
+      const before = t.fake.responses.length;
+      await post(
+        t.baseUrl,
+        slashCommand({ user_id: who.slackUserId, text: 'login', response_url: t.fake.responseUrl() }),
+      );
+      await t.fake.waitFor(() => t.fake.responses.length > before);
+      const reply = t.fake.responses.at(-1)?.body;
+      expect(reply?.response_type).toBe('ephemeral');
+      return JSON.stringify(reply?.blocks);
+    };
+    const without = await ask();
+    expect(without).toContain('aws login --profile aws-123456789012');
+    expect(without).toContain('getting-started-install.html');
+    expect(without).toContain('which you do not have yet');
+    await t.iam.send(
+      new AttachUserPolicyCommand({
+        UserName: who.userName,
+        PolicyArn: 'arn:aws:iam::aws:policy/SignInLocalDevelopmentAccess',
+      }),
+    );
+    // The person's reads are reused for a short while: a later answer sees the policy.
+    offset += PERSON_REFRESH_MIN_MS + 60_000;
+    const withPolicy = await ask();
+    expect(withPolicy).toContain('aws login --profile aws-123456789012');
+    expect(withPolicy).not.toContain('which you do not have yet');
   });
 
   it('answers /aws-mfa policy with the policy that applies to the caller', async () => {

@@ -1,6 +1,7 @@
 import type { GetChecklist } from '../../features/checklist/get-checklist.js';
 import type { GetPolicyVerdict } from '../../features/checklist/get-policy-verdict.js';
 import type { GetSessionDevice } from '../../features/checklist/get-session-device.js';
+import type { GetSignIn } from '../../features/checklist/get-sign-in.js';
 import type { IdentityCenterSettings } from '../../features/identity-center/domain.js';
 import type { GetSsoFor } from '../../features/identity-center/get-sso-status.js';
 import type { RetireDeps } from '../../features/key-retirement/ports.js';
@@ -28,6 +29,10 @@ export interface SlackDeps {
   readonly getChecklist: GetChecklist;
   readonly getSessionDevice: GetSessionDevice;
   readonly getPolicyVerdict: GetPolicyVerdict;
+  /** Whether a person's policies allow `aws login` (`/aws-mfa login`). */
+  readonly getSignIn: GetSignIn;
+  /** The bot's region: put into people's commands. */
+  readonly region: string;
   /** Key rotation: requests, decisions, the old key's schedule. */
   readonly rotation: RotationDeps;
   readonly keys: KeyAdminPort;

@@ -3,12 +3,16 @@ import type { Checked, IamUser } from '../../kernel/domain/types.js';
 import { readFact } from '../../kernel/read-fact.js';
 import type { Logger } from '../../logger.js';
 import { expectedVirtualMfaArn } from './domain/checklist.js';
+import { codeDevice, passkeyOnly } from './domain/login.js';
 
 export interface SessionDevice {
   readonly serial: string;
   /** True when the user has no device yet and `serial` is the ARN a new virtual device will get. */
   readonly expected: boolean;
   readonly region: string;
+  readonly accountId: string;
+  /** Their only MFA is a passkey or security key: no code for get-session-token; `aws login` instead. */
+  readonly passkeyOnly: boolean;
 }
 
 export type GetSessionDevice = (user: IamUser) => Promise<Checked<SessionDevice>>;
@@ -24,13 +28,16 @@ export function createGetSessionDevice(deps: {
       deps.iam.listMfaDevices(user.userName, user.accountId),
     );
     if (devices.state !== 'ok') return devices;
-    const first = devices.value[0];
+    // get-session-token needs a device that gives codes: a passkey's serial would be refused.
+    const first = codeDevice(devices.value);
     return {
       state: 'ok',
       value: {
         serial: first?.serialNumber ?? expectedVirtualMfaArn(user),
         expected: !first,
         region: deps.region,
+        accountId: user.accountId,
+        passkeyOnly: passkeyOnly(devices.value),
       },
     };
   };

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { helpBlocks } from '../../../features/checklist/slack/help-blocks.js';
+import { loginBlocks } from '../../../features/checklist/slack/login-blocks.js';
 import { policyBlocks } from '../../../features/checklist/slack/policy-blocks.js';
 import { renderChecklistSafely } from '../../../features/checklist/slack/render-checklist.js';
 import { sessionBlocks } from '../../../features/checklist/slack/session-blocks.js';
@@ -65,6 +66,21 @@ async function answerPolicy(deps: SlackDeps, userId: string, respond: RespondFn)
   return respond({ response_type: 'ephemeral', text: m.policyTitle, blocks });
 }
 
+async function answerLogin(deps: SlackDeps, userId: string, respond: RespondFn) {
+  const caller = await resolveCaller(deps, userId);
+  if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
+  const { m } = caller;
+  const blocks = await perAccount(deps, caller, async (user) => {
+    const allowed = await deps.getSignIn(user);
+    return loginBlocks(m, {
+      accountId: user.accountId,
+      region: deps.region,
+      allowed: allowed.state === 'ok' ? allowed.value : undefined,
+    });
+  });
+  return respond({ response_type: 'ephemeral', text: m.loginTitle, blocks });
+}
+
 async function answerSso(deps: SlackDeps, userId: string, respond: RespondFn) {
   const caller = await resolveCaller(deps, userId);
   if (caller.kind === 'refused') return respond({ response_type: 'ephemeral', text: caller.text });
@@ -97,7 +113,7 @@ export async function openChecklistModal(
 }
 
 /**
- * `/aws-mfa [setup|session|policy|rotate|lost-device|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
+ * `/aws-mfa [setup|session|policy|login|sso|rotate|lost-device|help]`. Every branch acks first: Slack gives 3 seconds, and AWS may take longer.
  * The checklist opens a loading modal with the trigger_id straight away and fills it with `views.update`.
  */
 export function createAwsMfaCommand(deps: SlackDeps) {
@@ -115,10 +131,13 @@ export function createAwsMfaCommand(deps: SlackDeps) {
         return;
       case 'session':
       case 'policy':
+      case 'login':
       case 'sso':
         await ack();
         try {
-          const answer = sub === 'session' ? answerSession : sub === 'policy' ? answerPolicy : answerSso;
+          const answer = { session: answerSession, policy: answerPolicy, login: answerLogin, sso: answerSso }[
+            sub
+          ];
           await answer(deps, command.user_id, respond);
         } catch (error) {
           deps.logger.error(

@@ -10,6 +10,7 @@ import type {
   SessionTokenUse,
   StepStatus,
 } from '../../../kernel/domain/types.js';
+import { codeDevice, passkeyOnly, signInAllowed } from './login.js';
 import { evaluateMfaPolicies, type PolicyVerdict } from './mfa-policy.js';
 
 export const SESSION_TOKEN_LOOKBACK_DAYS = 30;
@@ -97,6 +98,10 @@ export interface Checklist {
   readonly steps: readonly Step[];
   readonly practices: readonly Practice[];
   readonly doneCount: number;
+  /** Their only MFA is a passkey or security key: `get-session-token` cannot use it, `aws login` can. */
+  readonly passkeyOnly: boolean;
+  /** Their policies allow `aws login` (SignInLocalDevelopmentAccess); undefined when the policies could not be read. */
+  readonly signInAllowed: boolean | undefined;
 }
 
 const ageInDays = (from: Date, now: Date) =>
@@ -143,10 +148,15 @@ function mfaStep(facts: UserFacts): Step & { id: 'mfa' } {
 }
 
 function appStep(mfa: Step & { id: 'mfa' }): Step {
-  // The authenticator app is proven by an enabled device: enabling one takes two consecutive codes from it.
+  // An app or token is proven by an enabled device: enabling one takes two consecutive codes from it. A passkey or
+  // security key needs no app: the step is done, and says which it is.
   if (mfa.status !== 'done')
     return { id: 'app', status: mfa.status, ...(mfa.fault ? { fault: mfa.fault } : {}) };
-  return { id: 'app', status: 'done', deviceType: mfa.devices[0]?.type ?? 'virtual' };
+  return {
+    id: 'app',
+    status: 'done',
+    deviceType: (codeDevice(mfa.devices) ?? mfa.devices[0])?.type ?? 'virtual',
+  };
 }
 
 function keysStep(facts: UserFacts, keys: readonly KeySummary[]): Step {
@@ -230,12 +240,15 @@ export function evaluateChecklist(facts: UserFacts, now: Date, thresholds: Thres
     policyStep(facts),
     sessionStep(facts, now),
   ];
-  const device = mfa.devices[0];
+  // get-session-token needs a device that gives codes; a passkey's serial would be refused.
+  const device = codeDevice(mfa.devices);
   return {
     user: facts.user,
     region: facts.region,
     mfaSerial: device?.serialNumber ?? expectedVirtualMfaArn(facts.user),
     mfaSerialIsExpected: device === undefined,
+    passkeyOnly: passkeyOnly(mfa.devices),
+    signInAllowed: facts.policies.state === 'ok' ? signInAllowed(facts.policies.value) : undefined,
     steps,
     practices: practices(keys, facts.accessKeys.state === 'ok'),
     doneCount: steps.filter((s) => s.status === 'done').length,

@@ -27,3 +27,29 @@ export function exportSessionSnippet(mfaSerial: string, region: string): string 
     'aws sts get-caller-identity',
   ].join('\n');
 }
+
+/** AWS's own installer: a distribution's package is often years old (Debian 12 ships 2.9), too old for `aws login`. */
+export const CLI_INSTALL_URL =
+  'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
+
+/** A profile name for one account, safe in a shell: `aws-123456789012`. */
+export const loginProfile = (accountId: string) => `aws-${accountId.replace(/[^0-9A-Za-z_-]/g, '')}`;
+
+/**
+ * The keyless way for a console user: `aws login` writes a profile with `login_session` and keeps its temporary
+ * credentials fresh for up to 12 hours. The region is set first, so the login does not have to ask.
+ */
+export function awsLoginCommands(accountId: string, region: string): string {
+  const profile = loginProfile(accountId);
+  return [
+    'aws --version   # 2.32.0 or later',
+    `aws configure set region ${shellQuote(region)} --profile ${profile}`,
+    `aws login --profile ${profile}`,
+    `aws sts get-caller-identity --profile ${profile}`,
+  ].join('\n');
+}
+
+/** For those who keep a key and have a code device: the CLI asks for the code and writes the session into a profile. */
+export function mfaLoginCommand(mfaSerial: string): string {
+  return `aws configure mfa-login --serial-number ${shellQuote(mfaSerial)} --update-profile mfa`;
+}

@@ -17,7 +17,13 @@ import {
   section,
 } from '../../../kernel/slack/mrkdwn.js';
 import type { Checklist, KeySummary, Step } from '../domain/checklist.js';
-import { awsConfigureCommand, getSessionTokenCommand } from '../domain/commands.js';
+import {
+  awsConfigureCommand,
+  awsLoginCommands,
+  CLI_INSTALL_URL,
+  getSessionTokenCommand,
+  mfaLoginCommand,
+} from '../domain/commands.js';
 import type { PolicyVerdict, UndecidedReason } from '../domain/mfa-policy.js';
 
 /** What the "Show temporary-credential commands" button carries: nothing secret, only the device and region. */
@@ -26,6 +32,9 @@ export interface SessionButtonValue {
   readonly region: string;
   /** No device yet: `serial` is the ARN a new virtual device will get. */
   readonly expected: boolean;
+  /** Only a passkey or security key: `aws login` in this account, not get-session-token. */
+  readonly passkeyOnly?: boolean;
+  readonly accountId?: string;
 }
 
 export function policySourceText(m: Messages, source: PolicySource): string {
@@ -103,7 +112,9 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
           ]
         : [m.mfaTodo];
     case 'app':
-      return step.status === 'done' ? [m.appDone(m.deviceType[step.deviceType ?? 'virtual'])] : [m.appTodo];
+      if (step.status !== 'done') return [m.appTodo];
+      if (c.passkeyOnly) return [m.appDonePasskey];
+      return [step.deviceType === 'hardware' ? m.appDoneHardware : m.appDone(m.deviceType.virtual)];
     case 'keys': {
       if (step.keys.length === 0) return [m.keysNone];
       const lines = step.keys.map((k) => keyLine(m, k));
@@ -120,14 +131,21 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
               escapeOptional(step.lastUsed.lastUsed.serviceName),
             ),
           ]
-        : [m.cliTodo, codeBlock(`sudo apt install awscli\n${awsConfigureCommand(c.region)}`)];
+        : [m.cliTodo, m.cliInstall(CLI_INSTALL_URL), codeBlock(awsConfigureCommand(c.region))];
     case 'policy':
       return [step.verdict ? policyVerdictText(m, step.verdict) : m.policyTodo];
     case 'session': {
       if (step.status === 'done' && step.seen)
         return [m.sessionDone(isoDate(step.seen.eventTime), inert(step.seen.region, 40))];
-      const lines = [m.sessionTodo, codeBlock(getSessionTokenCommand(c.mfaSerial))];
+      // The keyless way first (AWS's recommended one for IAM users); get-session-token only with a device giving codes.
+      const login = [
+        m.sessionLogin(c.signInAllowed),
+        codeBlock(awsLoginCommands(c.user.accountId, c.region)),
+      ];
+      if (c.passkeyOnly) return [...login, m.sessionPasskeyOnly];
+      const lines = [...login, m.sessionTodo, codeBlock(getSessionTokenCommand(c.mfaSerial))];
       if (c.mfaSerialIsExpected) lines.push(m.sessionNeedsMfa);
+      else lines.push(m.sessionMfaLogin, codeBlock(mfaLoginCommand(c.mfaSerial)));
       return lines;
     }
   }
@@ -208,6 +226,7 @@ export function checklistBlocks(
     serial: c.mfaSerial,
     region: c.region,
     expected: c.mfaSerialIsExpected,
+    ...(c.passkeyOnly ? { passkeyOnly: true, accountId: c.user.accountId } : {}),
   };
   blocks.push(
     {

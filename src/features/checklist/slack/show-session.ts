@@ -21,7 +21,14 @@ export function parseSessionValue(value: string | undefined): SessionButtonValue
       SERIAL.test(v.serial) &&
       REGION.test(v.region)
     ) {
-      return { serial: v.serial, region: v.region, expected: v.expected === true };
+      const passkey =
+        v.passkeyOnly === true && typeof v.accountId === 'string' && /^\d{12}$/.test(v.accountId);
+      return {
+        serial: v.serial,
+        region: v.region,
+        expected: v.expected === true,
+        ...(passkey ? { passkeyOnly: true, accountId: v.accountId } : {}),
+      };
     }
   } catch {
     // fall through
