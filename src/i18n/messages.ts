@@ -314,7 +314,13 @@ const en = {
       root_without_mfa: () => 'The root account has no MFA.',
       root_access_keys: () => 'The root account has active access keys.',
       root_used_recently: () => 'The root account was used in the last day.',
+      key_quarantined: () =>
+        ':rotating_light: AWS found an access key of yours exposed and *quarantined* your IAM user (`AWSCompromisedKeyQuarantineV3`): you can no longer create or change keys. Request a rotation now — approvers decide, the bot replaces the key — and check where the old one was used.',
     },
+    quarantineAlert: (user: string, owner: string) =>
+      `AWS quarantined IAM user ${user} (an access key of theirs was found exposed). Owner: ${owner}, told now.`,
+    quarantineNext:
+      'A rotation goes through the usual approvals and is carried out by the bot. Remove the quarantine policy after the review: the bot never does.',
     forUser: (user: string) => `IAM user ${user}`,
     summary: (n: number) => `${n} things to fix in AWS`,
     more: (n: number, rules: string) => `…and ${n} more (${rules}): open your checklist with /aws-mfa.`,
@@ -817,7 +823,13 @@ const ko: Messages = {
       root_without_mfa: () => '루트 계정에 MFA가 없습니다.',
       root_access_keys: () => '루트 계정에 활성 Access Key가 있습니다.',
       root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
+      key_quarantined: () =>
+        ':rotating_light: AWS가 노출된 Access Key를 발견해 IAM 사용자를 *격리*했습니다 (`AWSCompromisedKeyQuarantineV3`): 이제 키를 만들거나 바꿀 수 없습니다. 지금 키 교체를 요청하세요 — 승인자가 결정하고 봇이 교체합니다 — 그리고 기존 키가 어디서 쓰였는지 확인하세요.',
     },
+    quarantineAlert: (user, owner) =>
+      `AWS가 IAM 사용자 ${user}을(를) 격리했습니다 (Access Key 노출). 소유자: ${owner}, 방금 알렸습니다.`,
+    quarantineNext:
+      '키 교체는 평소의 승인을 거쳐 봇이 수행합니다. 검토가 끝나면 격리 정책을 제거하세요: 봇은 제거하지 않습니다.',
     forUser: (user) => `IAM 사용자 ${user}`,
     summary: (n) => `AWS에서 고칠 것 ${n}가지`,
     more: (n, rules) => `…외 ${n}건 (${rules}): /aws-mfa로 체크리스트를 여세요.`,

@@ -123,12 +123,17 @@ export function createIamAdapter(client: IAMClient): IamPort {
           (p) => p.UserDetailList,
         ),
       );
-      return details.map((u) => ({
-        userName: u.UserName ?? '',
-        arn: u.Arn ?? '',
-        accountId: accountOf(u.Arn ?? ''),
-        tags: Object.fromEntries((u.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-      }));
+      return details.map((u) => {
+        // The same listing names the managed policies on the user: AWS's quarantine policy is attached there.
+        const managed = (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyName ?? '').filter(Boolean);
+        return {
+          userName: u.UserName ?? '',
+          arn: u.Arn ?? '',
+          accountId: accountOf(u.Arn ?? ''),
+          tags: Object.fromEntries((u.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          ...(managed.length ? { managedPolicies: managed } : {}),
+        };
+      });
     },
 
     async listRoles(): Promise<RolePolicies[]> {

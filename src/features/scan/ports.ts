@@ -16,6 +16,14 @@ export type DigestNotice = {
   readonly requestId?: undefined;
 };
 
+/** AWS quarantined an IAM user's key (found exposed): the security channel is told at once, with its owner. */
+export type QuarantineNotice = {
+  readonly kind: 'key_quarantined_alert';
+  readonly finding: Finding;
+  readonly slackUserId: string;
+  readonly requestId?: undefined;
+};
+
 /** Someone said an IAM user mapped to them is not theirs: the security channel is told. */
 export type NotMineNotice = {
   readonly kind: 'not_my_account';

@@ -12,7 +12,8 @@ export const bySeverity = (a: Finding, b: Finding) =>
 
 /**
  * Queues one message for the owner's next working hours listing every finding due for them, and records each finding
- * on its own (dedupe, snooze and escalation stay per finding).
+ * on its own (dedupe, snooze and escalation stay per finding). A critical finding of theirs (a quarantined key) goes
+ * at once, whatever the hour.
  */
 export async function queueNudges(
   deps: { directory: SlackDirectoryPort; outbox: OutboxWriter; scans: ScanStore },
@@ -25,7 +26,7 @@ export async function queueNudges(
   await deps.outbox.enqueue(
     { channel: slackUserId, notice: { kind: 'nudges', findings: [...findings].sort(bySeverity) } },
     at,
-    nextWorkingTime(at, person?.tz),
+    findings.some((f) => f.severity === 'critical') ? undefined : nextWorkingTime(at, person?.tz),
   );
   for (const finding of findings)
     await deps.scans.recordNudge(

@@ -5,6 +5,8 @@ import {
   evaluateReport,
   type Finding,
   type FindingThresholds,
+  isQuarantined,
+  quarantineFinding,
   type ReportRow,
   ssoKeyFinding,
 } from '../../kernel/domain/findings.js';
@@ -154,7 +156,11 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     deps.identityCenter && index
       ? await identityCenterPass(deps, rows, byArn, index, options.dryRun)
       : undefined;
-  const findings = [...reported, ...(sso?.findings ?? [])];
+  // A user AWS quarantined (its key was found exposed): the highest severity, to the owner and security at once.
+  const quarantined = rows
+    .filter((r) => !r.isRoot && isQuarantined(byArn.get(r.arn)?.managedPolicies))
+    .map(quarantineFinding);
+  const findings = [...quarantined, ...reported, ...(sso?.findings ?? [])];
 
   const items: ScanItem[] = [];
   const escalations: Digest['escalations'][number][] = [];
@@ -189,6 +195,14 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     const decision = decideNudge(finding, record, at, deps.config.repeatDays);
     items.push({ finding, slackUserId: mapping.slackUserId, outcome: decision });
     if (decision !== 'send' || options.dryRun) continue;
+    if (finding.ruleId === 'key_quarantined' && deps.config.securityChannel)
+      await deps.outbox.enqueue(
+        {
+          channel: deps.config.securityChannel,
+          notice: { kind: 'key_quarantined_alert', finding, slackUserId: mapping.slackUserId },
+        },
+        at,
+      );
     due.set(mapping.slackUserId, [...(due.get(mapping.slackUserId) ?? []), finding]);
     nudgesQueued++;
   }

@@ -31,6 +31,7 @@ export type RuleId =
   | 'console_without_mfa'
   | 'keys_without_mfa'
   | 'sso_with_active_key'
+  | 'key_quarantined'
   | 'root_without_mfa'
   | 'root_access_keys'
   | 'root_used_recently';
@@ -44,6 +45,8 @@ export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'own
   keys_without_mfa: { severity: 'medium', audience: 'owner' },
   /** Uses IAM Identity Center, yet an access key of theirs is still active (the guide's next step, half done). */
   sso_with_active_key: { severity: 'low', audience: 'owner' },
+  /** AWS found a key of this user exposed and attached its quarantine policy: an emergency, told at once. */
+  key_quarantined: { severity: 'critical', audience: 'owner' },
   root_without_mfa: { severity: 'critical', audience: 'security' },
   root_access_keys: { severity: 'critical', audience: 'security' },
   root_used_recently: { severity: 'high', audience: 'security' },
@@ -133,6 +136,27 @@ export function evaluateRow(row: ReportRow, now: Date, t: FindingThresholds): Fi
 
 export function evaluateReport(rows: readonly ReportRow[], now: Date, t: FindingThresholds): Finding[] {
   return rows.flatMap((row) => evaluateRow(row, now, t));
+}
+
+/**
+ * Policies AWS attaches to a user whose access key it found exposed (in a public repository, say): they deny the user
+ * creating or updating keys, so only the bot's role can replace them. An administrator removes the policy after the
+ * review; the bot never does.
+ */
+export const QUARANTINE_POLICIES: readonly string[] = [
+  'AWSCompromisedKeyQuarantineV3',
+  'AWSCompromisedKeyQuarantineV2',
+];
+
+export const isQuarantined = (managedPolicies: readonly string[] | undefined) =>
+  (managedPolicies ?? []).some((p) => QUARANTINE_POLICIES.includes(p));
+
+/** A quarantined user: one finding, about its first active key (the one the rotation button offers to replace). */
+export function quarantineFinding(row: ReportRow): Finding {
+  const k = row.keys.find((key) => key.active) ?? row.keys[0];
+  return finding(row, 'key_quarantined', 'quarantine', {
+    ...(k ? { key: { slot: k.slot, lastRotated: k.lastRotated?.toISOString() } } : {}),
+  });
 }
 
 /** One finding per IAM user with an active key whose person uses IAM Identity Center. */

@@ -26,6 +26,8 @@ export interface IamUser {
   readonly arn: string;
   readonly accountId: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** Names of the managed policies attached to the user itself, where the bulk listing gave them (the scan). */
+  readonly managedPolicies?: readonly string[];
 }
 
 export type MfaDeviceType = 'virtual' | 'security_key' | 'hardware';

@@ -9,12 +9,6 @@ import type { AttachedPolicy, MfaDevice } from '../../../kernel/domain/types.js'
 export const SIGN_IN_POLICY = 'SignInLocalDevelopmentAccess';
 export const LOGIN_MIN_CLI = '2.32.0';
 
-/** Policies AWS attaches to a user whose access key it found exposed: they deny creating or updating keys. */
-export const QUARANTINE_POLICIES = [
-  'AWSCompromisedKeyQuarantineV3',
-  'AWSCompromisedKeyQuarantineV2',
-] as const;
-
 /**
  * Whether the user's policies let them use `aws login`: the managed policy by name, or an Allow statement whose
  * actions cover a `signin:` action. A Deny is not weighed (the sign-in service's actions are not listed here); the

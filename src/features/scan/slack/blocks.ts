@@ -19,7 +19,9 @@ export function ruleText(m: Messages, f: Finding): string {
   return m.nudge.rules[f.ruleId](f.days ?? 0);
 }
 
-const ROTATABLE = new Set(['key_rotation_due', 'key_rotation_soon', 'key_unused']);
+const ROTATABLE = new Set(['key_rotation_due', 'key_rotation_soon', 'key_unused', 'key_quarantined']);
+/** An emergency is not put off. */
+const UNSNOOZABLE = new Set(['key_quarantined']);
 /** Findings about a key nobody needs: the owner may switch it off at once. */
 const RETIRABLE = new Set(['key_unused', 'two_active_keys']);
 
@@ -36,10 +38,20 @@ function findingActions(m: Messages, f: Finding): KnownBlock {
       ...(ROTATABLE.has(f.ruleId) ? [nudgeButton(m.nudge.rotate, ACTION.nudgeRotate, value, 'primary')] : []),
       ...(RETIRABLE.has(f.ruleId) ? [nudgeButton(m.retire.button, ACTION.nudgeRetire, value)] : []),
       nudgeButton(m.nudge.checklist, ACTION.nudgeChecklist, value),
-      nudgeButton(m.nudge.snooze, ACTION.nudgeSnooze, value),
+      ...(UNSNOOZABLE.has(f.ruleId) ? [] : [nudgeButton(m.nudge.snooze, ACTION.nudgeSnooze, value)]),
       nudgeButton(m.nudge.notMine, ACTION.nudgeNotMine, value),
     ],
   };
+}
+
+/** To the security channel, at once: AWS quarantined a user's key. Who owns it, and what happens next. */
+export function quarantineAlertMessage(
+  m: Messages,
+  f: Finding,
+  slackUserId: string,
+): { text: string; blocks: KnownBlock[] } {
+  const text = m.nudge.quarantineAlert(code(f.user), `<@${slackUserId}>`);
+  return { text, blocks: [section(`:rotating_light: ${text}`), context(m.nudge.quarantineNext)] };
 }
 
 /** A DM about one finding, with buttons that act on it (what earlier versions queued). */
