@@ -7,20 +7,25 @@ export interface Cached<T> {
   peek(): T | undefined;
 }
 
+/** How a load was asked for: `refresh` when someone asked to read again (Re-check), so inner caches read again too. */
+export interface LoadReason {
+  readonly refresh: boolean;
+}
+
 /**
  * A value loaded on demand and kept for `ttlMs`. Concurrent callers share one load, and a failed load is not cached,
  * so the next caller tries again.
  */
 export function cached<T>(
-  load: () => Promise<T>,
+  load: (why: LoadReason) => Promise<T>,
   options: { ttlMs: number; minRefreshMs?: number; clock: Clock },
 ): Cached<T> {
   let value: { data: T; at: number } | undefined;
   let inflight: Promise<T> | undefined;
   const now = () => options.clock.now().getTime();
 
-  const reload = () => {
-    inflight ??= load()
+  const reload = (why: LoadReason) => {
+    inflight ??= load(why)
       .then((data) => {
         value = { data, at: now() };
         return data;
@@ -39,7 +44,7 @@ export function cached<T>(
         const mayRefresh = age >= (options.minRefreshMs ?? 0);
         if (fresh && !(refresh && mayRefresh)) return Promise.resolve(value.data);
       }
-      return reload();
+      return reload({ refresh });
     },
     peek: () => value?.data,
   };
@@ -50,7 +55,7 @@ export function cached<T>(
  * map holds only what was asked for recently.
  */
 export function cachedBy<T>(
-  load: (key: string) => Promise<T>,
+  load: (key: string, why: LoadReason) => Promise<T>,
   options: { ttlMs: number; minRefreshMs?: number; clock: Clock },
 ): { get(key: string, options?: { refresh?: boolean }): Promise<T> } {
   const entries = new Map<string, { value: Cached<T>; usedAt: number }>();
@@ -62,7 +67,7 @@ export function cachedBy<T>(
       }
       let entry = entries.get(key);
       if (!entry) {
-        entry = { value: cached(() => load(key), options), usedAt: now };
+        entry = { value: cached((why) => load(key, why), options), usedAt: now };
         entries.set(key, entry);
       }
       entry.usedAt = now;

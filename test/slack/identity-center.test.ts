@@ -220,6 +220,27 @@ describeWithMoto(
       expect(await status()).toBe('Inactive');
     });
 
+    it('Re-check reads Identity Center again: a role used since the checklist opened shows as used, with its retire button', async () => {
+      const who = await t.engineer({ mfa: true });
+      const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
+      const keyId = key.AccessKey?.AccessKeyId as string;
+      const ssoName = await ssoUser(who);
+      const { viewId, text } = await checklist(who);
+      expect(text).toContain('7. IAM Identity Center* — to do');
+      // The person signs in with their SSO role now, and presses Re-check two minutes later (inside the 10-minute reuse).
+      signedIn.add(ssoName);
+      now += 2 * 60_000;
+      const before = t.fake.callsTo('views.update').length;
+      await post(
+        t.baseUrl,
+        buttonClick(who.slackUserId, t.fake.issueTriggerId(), { id: viewId, type: 'modal' }, ACTION.recheck),
+      );
+      await t.fake.waitFor(() => t.fake.callsTo('views.update').length >= before + 2);
+      const after = JSON.stringify((t.fake.view(viewId) as Json | undefined)?.blocks ?? []);
+      expect(after).toContain('7. IAM Identity Center* — done');
+      expect(after).toContain(`${ACTION.retireOpen}:sso:${keyId}`);
+    });
+
     it('/aws-mfa sso answers with the same commands; help lists it', async () => {
       const who = await t.engineer();
       await ssoUser(who);

@@ -1,5 +1,5 @@
 import type { IamPort } from '../aws-ports.js';
-import { cachedBy } from '../cached.js';
+import { cachedBy, type LoadReason } from '../cached.js';
 import { createConcurrencyLimit } from '../concurrency.js';
 import type { AccessKey, Clock, MfaDevice } from '../domain/types.js';
 import type { FindIamUser, FindIamUserResult, OwnedUser } from './find-iam-user.js';
@@ -34,7 +34,7 @@ export interface PersonReads {
   keys: Get<PersonKeys>;
   devices: Get<PersonDevices>;
   /** Another per-person answer (the checklist's facts) under the same reuse and the same limit. */
-  cache<T>(load: (slackUserId: string) => Promise<T>): { get: Get<T> };
+  cache<T>(load: (slackUserId: string, why: LoadReason) => Promise<T>): { get: Get<T> };
 }
 
 export function createPersonReads(deps: {
@@ -43,8 +43,8 @@ export function createPersonReads(deps: {
   readonly clock: Clock;
 }): PersonReads {
   const limit = createConcurrencyLimit(PERSON_READ_CONCURRENCY);
-  const cache = <T>(load: (slackUserId: string) => Promise<T>) => {
-    const entries = cachedBy((slackUserId) => limit(() => load(slackUserId)), {
+  const cache = <T>(load: (slackUserId: string, why: LoadReason) => Promise<T>) => {
+    const entries = cachedBy((slackUserId, why) => limit(() => load(slackUserId, why)), {
       ttlMs: PERSON_REUSE_MS,
       minRefreshMs: PERSON_REFRESH_MIN_MS,
       clock: deps.clock,

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
+import type { LoadReason } from '../../../kernel/cached.js';
 import type { Checked } from '../../../kernel/domain/types.js';
 import type { OwnedUser } from '../../../kernel/people/find-iam-user.js';
 import { ACTION } from '../../../kernel/slack/action-ids.js';
@@ -24,7 +25,11 @@ interface ChecklistFacts {
   readonly checkedAt: Date;
 }
 
-async function loadChecklistFacts(deps: SlackDeps, slackUserId: string): Promise<ChecklistFacts> {
+async function loadChecklistFacts(
+  deps: SlackDeps,
+  slackUserId: string,
+  why: LoadReason = { refresh: false },
+): Promise<ChecklistFacts> {
   const caller = await resolveCaller(deps, slackUserId);
   const checkedAt = deps.clock.now();
   if (caller.kind === 'refused') return { caller, checked: [], sso: undefined, checkedAt };
@@ -36,7 +41,8 @@ async function loadChecklistFacts(deps: SlackDeps, slackUserId: string): Promise
         label: await deps.accountLabel(owned.user.accountId),
       })),
     ),
-    deps.identityCenter?.status(slackUserId, caller.email),
+    // Re-check reads Identity Center again too: a role just used must show as used, with its retire button.
+    deps.identityCenter?.status(slackUserId, caller.email, why.refresh ? { refresh: true } : {}),
   ]);
   return { caller, checked, sso, checkedAt };
 }
@@ -142,7 +148,7 @@ const recent = new WeakMap<
 function recentFacts(deps: SlackDeps) {
   let cache = recent.get(deps);
   if (!cache) {
-    cache = deps.reads.cache((slackUserId) => loadChecklistFacts(deps, slackUserId));
+    cache = deps.reads.cache((slackUserId, why) => loadChecklistFacts(deps, slackUserId, why));
     recent.set(deps, cache);
   }
   return cache;
