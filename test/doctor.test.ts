@@ -222,6 +222,12 @@ describeWithMoto('aws-mfa-bot doctor', () => {
         detail: expect.stringContaining('AccessDenied'),
         fix: expect.stringContaining('docs/member-role.cfn.yaml'),
       }),
+      // moto has no ListOrganizationsFeatures: doctor says it could not tell, as a warning with the permission to add.
+      expect.objectContaining({
+        id: 'aws.root_access',
+        status: 'warn',
+        fix: expect.stringContaining('iam:ListOrganizationsFeatures'),
+      }),
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { AccountClients, Accounts } from '../adapters/aws/accounts.js';
+import { createRootAccessAdapter } from '../adapters/aws/root-access.js';
 import { getCallerIdentity } from '../adapters/aws/sts.js';
 import type { Config } from '../config.js';
 import { type CheckResult, describeError, fail, pass, warn } from './check.js';
@@ -211,6 +212,7 @@ export async function awsChecks(config: Config, accounts: Accounts, region: stri
         );
       }
     }
+    results.push(await rootAccessCheck(own.iam));
   }
 
   const trail = own.trail.find((t) => t.region === region) ?? own.trail[0];
@@ -249,6 +251,33 @@ export async function awsChecks(config: Config, accounts: Accounts, region: stri
 }
 
 /** With IAM Identity Center configured: its instance (and identity store) can be read in its region. */
+/** Centralised root access for the organization (several accounts): how the scan will judge member accounts' root. */
+async function rootAccessCheck(iam: Parameters<typeof createRootAccessAdapter>[0]): Promise<CheckResult> {
+  const title = 'centralised root access (iam:ListOrganizationsFeatures)';
+  try {
+    const features = await createRootAccessAdapter(iam).features();
+    return features.includes('RootCredentialsManagement')
+      ? pass(
+          'aws.root_access',
+          title,
+          `enabled: ${features.join(', ')}; member accounts' root should have no credentials`,
+        )
+      : warn(
+          'aws.root_access',
+          title,
+          features.length ? `enabled: ${features.join(', ')} (not RootCredentialsManagement)` : 'not enabled',
+          "member accounts' root is judged by MFA and keys; with RootCredentialsManagement on, the scan reports any root credentials left instead",
+        );
+  } catch (error) {
+    return warn(
+      'aws.root_access',
+      title,
+      describeError(error),
+      'allow iam:ListOrganizationsFeatures (docs/iam-policy.json) so the scan can tell',
+    );
+  }
+}
+
 export async function identityCenterCheck(config: Config): Promise<CheckResult[]> {
   const ic = config.identityCenter;
   if (!ic) return [];

@@ -314,6 +314,8 @@ const en = {
       root_without_mfa: () => 'The root account has no MFA.',
       root_access_keys: () => 'The root account has active access keys.',
       root_used_recently: () => 'The root account was used in the last day.',
+      root_credentials_present: () =>
+        'Root credentials remain in a member account under centralised root access: delete them (IAMDeleteRootUserCredentials), do not add MFA.',
       key_quarantined: () =>
         ':rotating_light: AWS found an access key of yours exposed and *quarantined* your IAM user (`AWSCompromisedKeyQuarantineV3`): you can no longer create or change keys. Request a rotation now — approvers decide, the bot replaces the key — and check where the old one was used.',
     },
@@ -823,6 +825,8 @@ const ko: Messages = {
       root_without_mfa: () => '루트 계정에 MFA가 없습니다.',
       root_access_keys: () => '루트 계정에 활성 Access Key가 있습니다.',
       root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
+      root_credentials_present: () =>
+        '루트 액세스를 중앙에서 관리하는 멤버 계정에 루트 자격 증명이 남아 있습니다: MFA를 추가하지 말고 삭제하세요 (IAMDeleteRootUserCredentials).',
       key_quarantined: () =>
         ':rotating_light: AWS가 노출된 Access Key를 발견해 IAM 사용자를 *격리*했습니다 (`AWSCompromisedKeyQuarantineV3`): 이제 키를 만들거나 바꿀 수 없습니다. 지금 키 교체를 요청하세요 — 승인자가 결정하고 봇이 교체합니다 — 그리고 기존 키가 어디서 쓰였는지 확인하세요.',
     },

@@ -41,3 +41,8 @@ export interface KeyAdminPort {
   deleteAccessKey(userName: string, accessKeyId: string, accountId?: string): Promise<void>;
   lastUsed(accessKeyId: string, accountId?: string): Promise<AccessKey['lastUsed']>;
 }
+
+/** Centralised root access for AWS Organizations: the features enabled (`RootCredentialsManagement`, `RootSessions`). */
+export interface RootAccessPort {
+  features(): Promise<string[]>;
+}

@@ -264,7 +264,13 @@ export function wireFeatures(platform: Platform) {
     // Unset AWS_ACCOUNTS: the bot's own account, read as it always was (a failure fails the scan).
     ...(config.accounts.mode === 'own'
       ? {}
-      : { accounts: { list: () => accounts.list(), label, concurrency: config.accounts.concurrency } }),
+      : {
+          accounts: { list: () => accounts.list(), label, concurrency: config.accounts.concurrency },
+          rootAccess: {
+            features: aws.rootAccess.features,
+            ownAccount: async () => (await accounts.own()).accountId,
+          },
+        }),
     config: {
       ...thresholds,
       repeatDays: config.scan.repeatDays,

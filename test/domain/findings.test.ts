@@ -146,3 +146,48 @@ describe('finding rules at their edges', () => {
     ).toEqual(['bob']);
   });
 });
+
+describe('root under centralised root access (RootCredentialsManagement)', () => {
+  const root = (accountId: string, o: Partial<ReportRow> = {}) =>
+    row({
+      user: '<root_account>',
+      arn: `arn:aws:iam::${accountId}:root`,
+      isRoot: true,
+      keys: [],
+      mfaActive: false,
+      ...o,
+    });
+  const central = { centralRoot: (id: string) => id !== '111111111111' };
+  const judged = (r: ReportRow, options = central) => evaluateRow(r, NOW, t, options).map((f) => f.ruleId);
+
+  it.each([
+    ['an access key', { keys: [key({ lastUsed: ago(30) })] }],
+    ['an inactive access key', { keys: [key({ active: false, lastUsed: ago(30) })] }],
+    ['an MFA device', { mfaActive: true }],
+    ['a password used once', { passwordLastUsed: ago(200) }],
+  ])('a member account whose root has %s: root credentials present, not "root without MFA"', (_what, o) => {
+    const rules = judged(root('222222222222', o));
+    expect(rules).toContain('root_credentials_present');
+    expect(rules).not.toContain('root_without_mfa');
+    expect(rules).not.toContain('root_access_keys');
+  });
+
+  it('a member account whose root has no credentials: nothing to say', () => {
+    expect(judged(root('222222222222'))).toEqual([]);
+  });
+
+  it("the bot's own account (and every account without the feature) keeps the old rules", () => {
+    expect(judged(root('111111111111', { keys: [key({ lastUsed: ago(30) })] })).sort()).toEqual([
+      'root_access_keys',
+      'root_without_mfa',
+    ]);
+    expect(judged(root('222222222222'), {} as typeof central)).toEqual(['root_without_mfa']);
+  });
+
+  it('recent root use is still reported under the feature', () => {
+    expect(judged(root('222222222222', { passwordLastUsed: ago(0.5) })).sort()).toEqual([
+      'root_credentials_present',
+      'root_used_recently',
+    ]);
+  });
+});

@@ -250,4 +250,58 @@ describe('runScan', () => {
       dry.items.map((i) => [i.finding.subject, i.outcome]),
     );
   });
+
+  it("with several accounts and centralised root access, a member account's root credentials are the finding", async () => {
+    const MEMBER = '210987654321';
+    const rootOf = (accountId: string) =>
+      row('<root_account>', {
+        isRoot: true,
+        arn: `arn:aws:iam::${accountId}:root`,
+        mfaActive: false,
+        keys: [key(400, now)],
+      });
+    const several = (features: string[] | Error): ScanDeps => ({
+      ...deps,
+      reports: {
+        read: async (_now: Date, accountId?: string) => ({
+          rows: [rootOf(accountId ?? '123456789012')],
+          rootMfaEnabled: false,
+          rootAccessKeysPresent: true,
+        }),
+      },
+      accounts: { list: async () => ['123456789012', MEMBER], label: async (id) => id, concurrency: 2 },
+      rootAccess: {
+        features: async () => {
+          if (features instanceof Error) throw features;
+          return features;
+        },
+        ownAccount: async () => '123456789012',
+      },
+    });
+    const rootRules = (r: Awaited<ReturnType<typeof runScan>>) =>
+      r.items
+        .filter((i) => i.finding.arn.endsWith(':root'))
+        .map((i) => `${i.finding.arn.split(':')[4]}:${i.finding.ruleId}`)
+        .sort();
+
+    const on = await runScan(several(['RootCredentialsManagement', 'RootSessions']), { dryRun: true });
+    expect(rootRules(on)).toEqual([
+      '123456789012:root_access_keys',
+      '123456789012:root_without_mfa',
+      `${MEMBER}:root_credentials_present`,
+    ]);
+    expect(on.digest.counts.root_credentials_present).toBe(1);
+    expect(on.items.find((i) => i.finding.ruleId === 'root_credentials_present')?.outcome).toBe(
+      'security_channel',
+    );
+
+    // Without the feature, or when it cannot be told, member accounts are judged as before.
+    for (const features of [[], new Error('AccessDenied')])
+      expect(rootRules(await runScan(several(features), { dryRun: true }))).toEqual([
+        '123456789012:root_access_keys',
+        '123456789012:root_without_mfa',
+        `${MEMBER}:root_access_keys`,
+        `${MEMBER}:root_without_mfa`,
+      ]);
+  });
 });

@@ -3,7 +3,7 @@ import type { SsoTrailPort } from '../../features/identity-center/ports.js';
 import type { MfaAdminPort } from '../../features/mfa-reset/ports.js';
 import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
 import type { KeyTrailPort, SecretsPort } from '../../features/rotation/ports-aws.js';
-import type { IamPort, KeyAdminPort } from '../../kernel/aws-ports.js';
+import type { IamPort, KeyAdminPort, RootAccessPort } from '../../kernel/aws-ports.js';
 import { everyAccount } from '../../kernel/concurrency.js';
 import type { ReportRow } from '../../kernel/domain/findings.js';
 import type { Logger } from '../../logger.js';
@@ -14,6 +14,7 @@ import { createIamAdapter, createPolicySimulator } from './iam.js';
 import { createKeyLookupAdapter } from './key-lookup.js';
 import { createMfaAdminAdapter } from './mfa-devices.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createRootAccessAdapter } from './root-access.js';
 import { createSecretsAdapter } from './secrets.js';
 import { getCallerIdentity } from './sts.js';
 import {
@@ -39,6 +40,7 @@ export interface AccountPorts {
   readonly sessionTrail: TrailPort;
   readonly ssoTrail: ReturnType<typeof createSsoTrailAdapter>;
   readonly signals: ReturnType<typeof createSignalsTrailAdapter>;
+  readonly rootAccess: RootAccessPort;
 }
 
 /**
@@ -103,6 +105,7 @@ export function createAccountPorts(deps: {
       ),
       ssoTrail: createSsoTrailAdapter({ clients: c.trail, limiter: peopleTrail, maxWaitMs: 5_000 }),
       signals: createSignalsTrailAdapter(jobsTrail),
+      rootAccess: createRootAccessAdapter(c.iam),
     };
   }
 
@@ -166,6 +169,8 @@ export function createAccountPorts(deps: {
     ssoTrail,
     reports: { read: async (now: Date, accountId?: string) => (await portsOf(accountId)).reports.read(now) },
     signals: async (accountId?: string) => (await portsOf(accountId)).signals,
+    /** Centralised root access, as the bot's own account (the management account or delegated admin) sees it. */
+    rootAccess: { features: async () => (await portsOf()).rootAccess.features() } satisfies RootAccessPort,
     /** CloudTrail events of every account, oldest first; an account that cannot be read is logged and left out. */
     events: {
       async eventsBetween(since: Date, until: Date) {

@@ -1,5 +1,5 @@
 import { FactError } from '../../errors.js';
-import type { IamPort } from '../../kernel/aws-ports.js';
+import type { IamPort, RootAccessPort } from '../../kernel/aws-ports.js';
 import { everyAccount, mapLimit } from '../../kernel/concurrency.js';
 import {
   evaluateReport,
@@ -8,6 +8,7 @@ import {
   isQuarantined,
   quarantineFinding,
   type ReportRow,
+  type RootJudgement,
   ssoKeyFinding,
 } from '../../kernel/domain/findings.js';
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
@@ -66,6 +67,15 @@ export interface ScanDeps {
   };
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
   readonly accounts?: ScanAccounts;
+  /**
+   * Centralised root access (with several accounts): when the organization has `RootCredentialsManagement` on, each
+   * member account's root is judged as "root credentials present" rather than "root without MFA".
+   */
+  readonly rootAccess?: {
+    readonly features: RootAccessPort['features'];
+    /** The bot's own account: the management account (or the delegated administrator), not a member. */
+    readonly ownAccount: () => Promise<string>;
+  };
   readonly config: FindingThresholds & {
     readonly repeatDays: number;
     readonly emailTagKey: string;
@@ -142,7 +152,7 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
   const now = deps.clock.now();
   const at = now.getTime();
   const { rows, unreadable } = await readReports(deps, now);
-  const reported = evaluateReport(rows, now, deps.config);
+  const reported = evaluateReport(rows, now, deps.config, await rootJudgement(deps));
 
   // Owners are needed for nudges, Identity Center, and to watch who holds keys (a new e-mail claim on one is news).
   const withKeys = new Set(rows.filter((r) => !r.isRoot && r.keys.some((k) => k.active)).map((r) => r.arn));
@@ -299,6 +309,23 @@ async function readReports(
     })),
   );
   return { rows: values.flat(), unreadable };
+}
+
+/** Member accounts under centralised root access, if the organization has it; a failed look is logged, not fatal. */
+async function rootJudgement(deps: ScanDeps): Promise<RootJudgement> {
+  if (!deps.accounts || !deps.rootAccess) return {};
+  try {
+    const features = await deps.rootAccess.features();
+    if (!features.includes('RootCredentialsManagement')) return {};
+    const own = await deps.rootAccess.ownAccount();
+    return { centralRoot: (accountId) => accountId !== own };
+  } catch (error) {
+    deps.logger.warn(
+      { err: error },
+      'could not tell whether root access is centralised; root judged as before',
+    );
+    return {};
+  }
 }
 
 /** Findings per account (exempt users aside), worst first: most findings, then most severe. */

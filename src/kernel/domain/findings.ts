@@ -34,7 +34,8 @@ export type RuleId =
   | 'key_quarantined'
   | 'root_without_mfa'
   | 'root_access_keys'
-  | 'root_used_recently';
+  | 'root_used_recently'
+  | 'root_credentials_present';
 
 export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'owner' | 'security' }>> = {
   key_rotation_due: { severity: 'high', audience: 'owner' },
@@ -50,6 +51,8 @@ export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'own
   root_without_mfa: { severity: 'critical', audience: 'security' },
   root_access_keys: { severity: 'critical', audience: 'security' },
   root_used_recently: { severity: 'high', audience: 'security' },
+  /** A member account under centralised root access still has root credentials: delete them, not add MFA. */
+  root_credentials_present: { severity: 'critical', audience: 'security' },
 };
 
 export interface Finding {
@@ -113,11 +116,21 @@ function keyFindings(row: ReportRow, now: Date, t: FindingThresholds): Finding[]
  * Every rule over one report row. Pure: thresholds and the clock are arguments. Root findings are for the security
  * channel only; everything else goes to the user who owns the IAM user.
  */
-export function evaluateRow(row: ReportRow, now: Date, t: FindingThresholds): Finding[] {
+export function evaluateRow(
+  row: ReportRow,
+  now: Date,
+  t: FindingThresholds,
+  options: RootJudgement = {},
+): Finding[] {
   if (row.isRoot) {
     const out: Finding[] = [];
-    if (!row.mfaActive) out.push(finding(row, 'root_without_mfa', 'root_mfa'));
-    if (row.keys.some((k) => k.active)) out.push(finding(row, 'root_access_keys', 'root_keys'));
+    if (options.centralRoot?.(row.arn.split(':')[4] ?? '')) {
+      // Organizations manages this account's root: the advice is "delete root credentials", not "add MFA".
+      if (rootCredentialsPresent(row)) out.push(finding(row, 'root_credentials_present', 'root_credentials'));
+    } else {
+      if (!row.mfaActive) out.push(finding(row, 'root_without_mfa', 'root_mfa'));
+      if (row.keys.some((k) => k.active)) out.push(finding(row, 'root_access_keys', 'root_keys'));
+    }
     const lastUse = [row.passwordLastUsed, ...row.keys.map((k) => k.lastUsed)]
       .filter((d): d is Date => d !== undefined)
       .sort((a, b) => b.getTime() - a.getTime())[0];
@@ -134,8 +147,35 @@ export function evaluateRow(row: ReportRow, now: Date, t: FindingThresholds): Fi
   return out;
 }
 
-export function evaluateReport(rows: readonly ReportRow[], now: Date, t: FindingThresholds): Finding[] {
-  return rows.flatMap((row) => evaluateRow(row, now, t));
+export function evaluateReport(
+  rows: readonly ReportRow[],
+  now: Date,
+  t: FindingThresholds,
+  options: RootJudgement = {},
+): Finding[] {
+  return rows.flatMap((row) => evaluateRow(row, now, t, options));
+}
+
+/**
+ * How a root row is judged. `centralRoot(accountId)`: the account is a member under centralised root access
+ * (`RootCredentialsManagement` enabled in its organization), so its root should have no credentials at all.
+ */
+export interface RootJudgement {
+  readonly centralRoot?: (accountId: string) => boolean;
+}
+
+/**
+ * Whether a root row shows credentials: an access key (active or not), an MFA device, or a password (enabled, or used
+ * once). The credential report says `not_supported` for root's password_enabled in many accounts, so a password that
+ * was ever used counts too; one never used and not reported is not seen (IAMAuditRootUserCredentials would tell).
+ */
+export function rootCredentialsPresent(row: ReportRow): boolean {
+  return (
+    row.keys.some((k) => k.active || k.lastRotated !== undefined) ||
+    row.mfaActive ||
+    row.passwordEnabled ||
+    row.passwordLastUsed !== undefined
+  );
 }
 
 /**
