@@ -56,11 +56,12 @@ export function createOutboxStore(db: Db, deps: { wake(): void }): OutboxStore {
       ]);
     },
 
-    async markFailed(id, error, nextAt) {
+    async markFailed(id, error, nextAt, options) {
+      const tried = options?.attempt === false ? 0 : 1;
       await db.run(
-        `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, claimed_until = NULL, claimed_by = NULL
+        `UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_at = ?, claimed_until = NULL, claimed_by = NULL
          WHERE id = ?`,
-        [error.slice(0, 500), nextAt, id],
+        [tried, error.slice(0, 500), nextAt, id],
       );
     },
 

@@ -10,6 +10,14 @@ export const OUTBOX_CLAIM_MS = 2 * 60_000;
 const MAX_BATCHES = 200;
 const backoffMs = (attempts: number) => Math.min(2 ** attempts * 30_000, 3_600_000);
 
+/** Slack said "too many" (HTTP 429) after the client's own retries: how long it asked us to wait, in ms. */
+function rateLimitedFor(error: unknown): number | undefined {
+  const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+  // The Web API client's WebAPIRateLimitedError (`slack_webapi_rate_limited_error`), or Slack's own `ratelimited`.
+  if (!/^slack_webapi_rate_limited/.test(e.code ?? '') && e.data?.error !== 'ratelimited') return undefined;
+  return Math.max(1, e.retryAfter ?? 30) * 1000;
+}
+
 export interface DeliveryReport {
   dmsSent: number;
   dmsFailed: number;
@@ -19,7 +27,9 @@ export interface DeliveryReport {
  * The one path that sends queued notices: claim a batch, render and send each (`send`), mark it sent or failed, until
  * nothing is due. One run at a time in this process — `wake` during a run asks for one more, never a parallel one —
  * and other replicas may deliver too: rows are claimed, and a claim of a dead boot of this instance is taken over.
- * A message Slack refuses goes back to the outbox with a growing delay and never holds up the others.
+ * A message Slack refuses goes back to the outbox with a growing delay and never holds up the others — except Slack's
+ * rate limit (HTTP 429 after the client's own waits): its Retry-After pauses the whole queue, the rest of the batch
+ * given back untried.
  */
 export function createDeliverer(deps: {
   readonly outbox: OutboxStore;
@@ -32,14 +42,22 @@ export function createDeliverer(deps: {
 }) {
   let running: Promise<void> | undefined;
   let again = false;
+  /** Slack's Retry-After pauses the whole queue, not one message: nothing is sent before this. */
+  let pausedUntil = 0;
   const totals: DeliveryReport = { dmsSent: 0, dmsFailed: 0 };
 
   async function deliverDue(): Promise<void> {
     const now = deps.clock.now().getTime();
+    if (now < pausedUntil) return;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const due = await deps.outbox.claimDue(now, OUTBOX_BATCH, OUTBOX_CLAIM_MS, deps.holder);
       if (due.length === 0) return;
       for (const m of due) {
+        if (deps.clock.now().getTime() < pausedUntil) {
+          // The rest of the batch waits with the queue: given back, due again when the pause ends.
+          await deps.outbox.markFailed(m.id, 'ratelimited', pausedUntil, { attempt: false });
+          continue;
+        }
         try {
           await deps.send(m);
           await deps.outbox.markSent(m.id, deps.clock.now().getTime());
@@ -47,10 +65,16 @@ export function createDeliverer(deps: {
         } catch (error) {
           const e = error as { code?: string; data?: { error?: string } };
           const code = e.data?.error ?? e.code ?? 'error';
-          await deps.outbox.markFailed(m.id, code, now + backoffMs(m.attempts + 1));
+          const wait = rateLimitedFor(error);
+          if (wait !== undefined) pausedUntil = deps.clock.now().getTime() + wait;
+          await deps.outbox.markFailed(
+            m.id,
+            code,
+            wait !== undefined ? pausedUntil : now + backoffMs(m.attempts + 1),
+          );
           deps.logger.warn(
-            { outboxId: m.id, kind: m.notice.kind, requestId: m.notice.requestId, code },
-            'DM not sent; will retry',
+            { outboxId: m.id, kind: m.notice.kind, requestId: m.notice.requestId, code, retryAfterMs: wait },
+            wait !== undefined ? 'Slack rate limit: the whole queue waits' : 'DM not sent; will retry',
           );
           totals.dmsFailed++;
         }

@@ -39,7 +39,8 @@ export interface OutboxStore extends OutboxWriter {
    */
   claimDue(now: number, limit: number, claimMs: number, holder: string): Promise<OutboxMessage[]>;
   markSent(id: string, now: number): Promise<void>;
-  markFailed(id: string, error: string, nextAt: number): Promise<void>;
+  /** Not sent: due again at `nextAt`. `attempt: false` when it was not tried (it waits with the queue). */
+  markFailed(id: string, error: string, nextAt: number, options?: { attempt?: boolean }): Promise<void>;
   /** Gives back every claim of `holder` (a clean shutdown). */
   release(holder: string): Promise<void>;
 }
