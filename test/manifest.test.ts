@@ -58,3 +58,43 @@ describe('manifest.yml', () => {
     );
   });
 });
+
+describe('manifest.http.yml (HTTP mode)', () => {
+  const http = parse(readFileSync('manifest.http.yml', 'utf8')) as Manifest & {
+    features: { slash_commands: { url?: string }[] };
+    settings: { interactivity: { request_url?: string }; event_subscriptions: { request_url?: string } };
+  };
+
+  it.skipIf(!existsSync(SCHEMA) && process.env.CI !== 'true')(
+    "validates against Slack's published manifest schema",
+    () => {
+      const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+      const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+      validate(http);
+      expect(validate.errors ?? []).toEqual([]);
+    },
+  );
+
+  it('is the Socket Mode manifest with Slack sending to /slack/events instead', () => {
+    const manifest = parse(readFileSync('manifest.yml', 'utf8')) as Manifest;
+    const url = 'https://aws-mfa-bot.example.com/slack/events';
+    expect(http.settings.socket_mode_enabled).toBe(false);
+    expect(http.features.slash_commands[0]?.url).toBe(url);
+    expect(http.settings.interactivity.request_url).toBe(url);
+    expect(http.settings.event_subscriptions.request_url).toBe(url);
+    // Everything else — scopes, events, the command and its usage hint — is the same app.
+    const { url: _u, ...command } = http.features.slash_commands[0] ?? {};
+    expect(command).toEqual(manifest.features.slash_commands[0]);
+    expect(http.oauth_config).toEqual(manifest.oauth_config);
+    expect(http.settings.event_subscriptions.bot_events).toEqual(
+      manifest.settings.event_subscriptions.bot_events,
+    );
+    expect(http.features.app_home).toEqual(manifest.features.app_home);
+  });
+
+  it('lists every subcommand in the usage hint', () => {
+    const hint = String((manifest.features.slash_commands[0] as { usage_hint: string }).usage_hint);
+    for (const sub of ['setup', 'session', 'policy', 'login', 'sso', 'rotate', 'lost-device', 'help'])
+      expect(hint).toContain(sub);
+  });
+});
