@@ -1,5 +1,10 @@
 import type { FaultReason } from '../kernel/domain/types.js';
 
+const englishPlural = new Intl.PluralRules('en');
+/** `1 account`, `2 accounts`: English counts through Intl.PluralRules (Korean needs no plural form). */
+const count = (n: number, one: string, other: string) =>
+  `${n} ${englishPlural.select(n) === 'one' ? one : other}`;
+
 /**
  * Every user-facing string. Values that come from outside (IAM names, IDs) are passed in already escaped by the
  * block builders; the catalog only adds our own formatting.
@@ -13,7 +18,7 @@ const en = {
   header: 'Your AWS MFA setup',
   summary: (done: number, total: number, user: string, account: string) =>
     `*${done} of ${total}* steps done for IAM user ${user} in account ${account}.`,
-  moreAccounts: (n: number) => `${n} more AWS accounts`,
+  moreAccounts: (n: number) => `${count(n, 'more AWS account', 'more AWS accounts')}`,
   forAccount: (account: string, user: string) => `Account ${account}, IAM user ${user}`,
   pickAccount: 'Show an account first',
   alsoMapped: (names: string) =>
@@ -175,7 +180,7 @@ const en = {
     todo: (user: string, n: number) =>
       `You have the Identity Center user ${user} with ${n} account assignment${n === 1 ? '' : 's'}. Set up the AWS CLI once (\`aws configure sso\` asks for these; this is the \`~/.aws/config\` it writes):`,
     login: 'Then sign in (each day) and use a profile:',
-    more: (n: number) => `…and ${n} more assignments (see the access portal).`,
+    more: (n: number) => `…and ${count(n, 'more assignment', 'more assignments')} (see the access portal).`,
     done: (date: string, role: string, account: string) =>
       `You used it on ${date} (${role} in account ${account}).`,
     unknownUse: "The bot can't read CloudTrail, so it can't tell whether you have used it yet.",
@@ -324,7 +329,7 @@ const en = {
     quarantineNext:
       'A rotation goes through the usual approvals and is carried out by the bot. Remove the quarantine policy after the review: the bot never does.',
     forUser: (user: string) => `IAM user ${user}`,
-    summary: (n: number) => `${n} things to fix in AWS`,
+    summary: (n: number) => `${count(n, 'thing', 'things')} to fix in AWS`,
     more: (n: number, rules: string) => `…and ${n} more (${rules}): open your checklist with /aws-mfa.`,
     rotate: 'Request rotation',
     checklist: 'Open checklist',
@@ -367,9 +372,9 @@ const en = {
     mappingNew: (user: string, to: string, rule: string) =>
       `:warning: IAM user ${user}, which has access keys, is matched to ${to} by e-mail (${rule}) for the first time. Key actions open after EMAIL_MAPPING_TRUST_HOURS, or when the operator trusts it (\`aws-mfa-bot identities trust\`). If ${to} is not its owner (a departed owner's address taken over), fix its tags now.`,
     mappingsNew: (n: number) =>
-      `:warning: ${n} IAM users with access keys are matched to Slack people by e-mail for the first time. Review them with \`aws-mfa-bot identities\` and trust the right ones with \`aws-mfa-bot identities trust\`:`,
+      `:warning: ${count(n, 'IAM user with access keys is', 'IAM users with access keys are')} matched to Slack people by e-mail for the first time. Review them with \`aws-mfa-bot identities\` and trust the right ones with \`aws-mfa-bot identities trust\`:`,
     mappingsTrusted: (n: number, by: string) =>
-      `:white_check_mark: ${by} trusted ${n} e-mail mappings (\`aws-mfa-bot identities trust\`): their people may act on keys now.`,
+      `:white_check_mark: ${by} trusted ${count(n, 'e-mail mapping', 'e-mail mappings')} (\`aws-mfa-bot identities trust\`): their people may act on keys now.`,
     identityConflict: (who: string, users: string) =>
       `:no_entry: Several IAM users claim ${who}: ${users}. Key actions on them are refused until an administrator removes the wrong SlackUserId/e-mail tag or confirms each with \`aws-mfa-bot:owner-confirmed\`.`,
   },

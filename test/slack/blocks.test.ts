@@ -212,3 +212,22 @@ describe('rotation notices', () => {
     expect(checkMessage(alert)).toEqual([]);
   });
 });
+
+describe('counts read as English counts (Intl.PluralRules)', () => {
+  it.each([
+    [1, '1 more AWS account'],
+    [2, '2 more AWS accounts'],
+    [0, '0 more AWS accounts'],
+  ])('%i → %s', async (n, text) => {
+    const { messagesFor } = await import('../../src/i18n/messages.js');
+    expect(messagesFor('en').moreAccounts(n)).toBe(text);
+  });
+
+  it('one thing to fix, one mapping trusted', async () => {
+    const { messagesFor } = await import('../../src/i18n/messages.js');
+    const m = messagesFor('en');
+    expect(m.nudge.summary(1)).toBe('1 thing to fix in AWS');
+    expect(m.nudge.summary(3)).toBe('3 things to fix in AWS');
+    expect(m.digest.mappingsTrusted(1, 'ops')).toContain('ops trusted 1 e-mail mapping (');
+  });
+});
