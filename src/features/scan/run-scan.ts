@@ -1,6 +1,5 @@
-import { FactError } from '../../errors.js';
-import type { IamPort, RootAccessPort } from '../../kernel/aws-ports.js';
-import { everyAccount, mapLimit } from '../../kernel/concurrency.js';
+import type { IamPort } from '../../kernel/aws-ports.js';
+import { mapLimit } from '../../kernel/concurrency.js';
 import {
   evaluateReport,
   type Finding,
@@ -8,7 +7,6 @@ import {
   isQuarantined,
   quarantineFinding,
   type ReportRow,
-  type RootJudgement,
   ssoKeyFinding,
 } from '../../kernel/domain/findings.js';
 import { type Claim, type DirectoryIndex, mapIamUserToSlack } from '../../kernel/domain/identity.js';
@@ -23,26 +21,21 @@ import { type PostureStore, postureCounts } from '../posture/index.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from './domain/nudge-policy.js';
 import type { Digest, ScanStore } from './ports.js';
 import { queueNudges } from './queue-nudge.js';
+import {
+  type ReportPort,
+  type RootAccess,
+  readReports,
+  rootJudgement,
+  type ScanAccounts,
+  type UnreadableAccount,
+} from './read-reports.js';
+
+export type { ReportPort, RootAccess, ScanAccounts, UnreadableAccount } from './read-reports.js';
 
 /** IAM tag that exempts a user from nudges; its value is the reason, shown in the digest. */
 export const EXEMPT_TAG = 'aws-mfa-bot:exempt';
 const SNOOZE_DAYS = 7;
 export const SNOOZE_MS = SNOOZE_DAYS * DAY_MS;
-
-export interface ReportPort {
-  /** An account's credential report (reused under 4 hours, else generated) and summary (unset: the bot's own). */
-  read(
-    now: Date,
-    accountId?: string,
-  ): Promise<{ rows: ReportRow[]; rootMfaEnabled: boolean; rootAccessKeysPresent: boolean }>;
-}
-
-/** The accounts a scan covers (AWS_ACCOUNTS); without it, the bot's own. */
-export interface ScanAccounts {
-  list(): Promise<string[]>;
-  label(accountId: string): Promise<string>;
-  readonly concurrency: number;
-}
 
 export interface ScanDeps {
   readonly reports: ReportPort;
@@ -67,15 +60,7 @@ export interface ScanDeps {
   };
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
   readonly accounts?: ScanAccounts;
-  /**
-   * Centralised root access (with several accounts): when the organization has `RootCredentialsManagement` on, each
-   * member account's root is judged as "root credentials present" rather than "root without MFA".
-   */
-  readonly rootAccess?: {
-    readonly features: RootAccessPort['features'];
-    /** The bot's own account: the management account (or the delegated administrator), not a member. */
-    readonly ownAccount: () => Promise<string>;
-  };
+  readonly rootAccess?: RootAccess;
   readonly config: FindingThresholds & {
     readonly repeatDays: number;
     readonly emailTagKey: string;
@@ -105,41 +90,6 @@ export interface ScanResult {
 function tagValue(user: IamUser | undefined, key: string): string | undefined {
   const wanted = key.toLowerCase();
   return Object.entries(user?.tags ?? {}).find(([k]) => k.toLowerCase() === wanted)?.[1];
-}
-
-export interface UnreadableAccount {
-  readonly accountId: string;
-  readonly label: string;
-  readonly reason: string;
-}
-
-/** Root findings from the account summary when the report has no root row (GetAccountSummary always answers). */
-function rootFromSummary(
-  rows: ReportRow[],
-  summary: { rootMfaEnabled: boolean; rootAccessKeysPresent: boolean },
-  accountId: string | undefined,
-): ReportRow[] {
-  if (rows.some((r) => r.isRoot)) return [];
-  return [
-    {
-      user: '<root_account>',
-      arn: accountId ? `arn:aws:iam::${accountId}:root` : 'root',
-      isRoot: true,
-      createdAt: undefined,
-      passwordEnabled: true,
-      passwordLastUsed: undefined,
-      mfaActive: summary.rootMfaEnabled,
-      keys: [
-        {
-          slot: 1,
-          active: summary.rootAccessKeysPresent,
-          lastRotated: undefined,
-          lastUsed: undefined,
-          lastUsedService: undefined,
-        },
-      ],
-    },
-  ];
 }
 
 /**
@@ -271,63 +221,6 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
 }
 
 const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
-
-/**
- * Every account's report rows (with root from the summary where the report has none). One account that cannot be read
- * is reported, not fatal; with no `accounts` (the bot's own only) a failure fails the scan, as it always has.
- */
-async function readReports(
-  deps: ScanDeps,
-  now: Date,
-): Promise<{ rows: ReportRow[]; unreadable: UnreadableAccount[] }> {
-  if (!deps.accounts) {
-    const report = await deps.reports.read(now);
-    return { rows: [...report.rows, ...rootFromSummary(report.rows, report, undefined)], unreadable: [] };
-  }
-  const accounts = deps.accounts;
-  const { values, failures } = await everyAccount(
-    await accounts.list(),
-    {
-      concurrency: accounts.concurrency,
-      logger: deps.logger,
-      what: 'the credential report',
-      allMayFail: true,
-    },
-    async (accountId) => {
-      const report = await deps.reports.read(now, accountId);
-      return [...report.rows, ...rootFromSummary(report.rows, report, accountId)];
-    },
-  );
-  const unreadable = await Promise.all(
-    failures.map(async ({ accountId, error }) => ({
-      accountId,
-      label: await accounts.label(accountId),
-      reason:
-        error instanceof FactError
-          ? `${error.reason.action}: ${error.reason.kind}${error.reason.code ? ` (${error.reason.code})` : ''}`
-          : 'unexpected error',
-    })),
-  );
-  return { rows: values.flat(), unreadable };
-}
-
-/** Member accounts under centralised root access, if the organization has it; a failed look is logged, not fatal. */
-async function rootJudgement(deps: ScanDeps): Promise<RootJudgement> {
-  if (!deps.accounts || !deps.rootAccess) return {};
-  try {
-    const features = await deps.rootAccess.features();
-    if (!features.includes('RootCredentialsManagement')) return {};
-    const own = await deps.rootAccess.ownAccount();
-    return { centralRoot: (accountId) => accountId !== own };
-  } catch (error) {
-    deps.logger.warn(
-      { err: error },
-      'could not tell whether root access is centralised; root judged as before',
-    );
-    return {};
-  }
-}
-
 /** Findings per account (exempt users aside), worst first: most findings, then most severe. */
 async function perAccount(accounts: ScanAccounts, items: readonly ScanItem[]) {
   const by = new Map<string, Record<string, number>>();
