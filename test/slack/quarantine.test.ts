@@ -1,18 +1,29 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { AttachUserPolicyCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isAdminLevel } from '../../src/kernel/people/privilege.js';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
-import { describeWithMoto } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { adminClientsIn, describeWithMoto, unique } from '../helpers/aws.js';
+import { startTestBot, type TestBot } from '../helpers/bot.js';
 
 const trail = mockClient(CloudTrailClient);
 const QUARANTINE = 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3';
+/**
+ * An account of its own: a quarantined user left in the shared one would be every other test's finding (an alert to
+ * their security channel). The bot looks after it through AWS_ACCOUNTS, as for any member account.
+ */
+const ACCOUNT = '444455556666';
 
 describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
   let t: TestBot;
-  let owner: Engineer;
+  let owner: { slackUserId: string; userName: string };
+  let iam: IAMClient;
   // Tomorrow at 03:00 UTC: outside the owner's working hours, when an ordinary nudge would wait.
   const night = new Date(Date.now() + 86_400_000);
   night.setUTCHours(3, 0, 0, 0);
@@ -21,11 +32,30 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
   beforeEach(async () => {
     trail.reset();
     trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
-    owner = await t.engineer({ mfa: true });
-    await t.iam.send(new CreateAccessKeyCommand({ UserName: owner.userName }));
+    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: ACCOUNT }, { clock });
+    ({ iam } = await adminClientsIn(ACCOUNT));
+    const userName = unique('quarantined');
+    const slackUserId = `U0Q${userName
+      .slice(-8)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')}`;
+    t.fake.members.push({
+      id: slackUserId,
+      name: userName,
+      locale: 'en-US',
+      tz: 'UTC',
+      profile: { email: `${userName}@example.com` },
+    });
+    await iam.send(
+      new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'SlackUserId', Value: slackUserId }] }),
+    );
+    await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    owner = { slackUserId, userName };
   });
-  afterEach(() => t.stop());
+  afterEach(async () => {
+    await t.stop();
+    iam.destroy();
+  });
 
   const posts = (channel: string) =>
     t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
@@ -35,7 +65,7 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
     expect(before.items.some((i) => i.finding.ruleId === 'key_quarantined')).toBe(false);
     expect(posts(owner.slackUserId)).toEqual([]);
 
-    await t.iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
     const scan = await t.bot.scan({ dryRun: false });
     const mine = scan.items.filter((i) => i.finding.user === owner.userName);
     expect(mine.find((i) => i.finding.ruleId === 'key_quarantined')).toMatchObject({
@@ -61,10 +91,10 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
 
   it('a quarantined user counts as admin-level: its rotation needs PRIVILEGED_APPROVALS', async () => {
     const { createIamAdapter } = await import('../../src/adapters/aws/iam.js');
-    const iam = createIamAdapter(t.iam);
-    const user = { userName: owner.userName, arn: '', accountId: '123456789012', tags: {} };
-    expect(await isAdminLevel(iam, user)).toBe(false);
-    await t.iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
-    expect(await isAdminLevel(iam, user)).toBe(true);
+    const port = createIamAdapter(iam);
+    const user = { userName: owner.userName, arn: '', accountId: ACCOUNT, tags: {} };
+    expect(await isAdminLevel(port, user)).toBe(false);
+    await iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
+    expect(await isAdminLevel(port, user)).toBe(true);
   });
 });
