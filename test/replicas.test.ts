@@ -71,7 +71,7 @@ interface Replica {
       outDir,
     ]);
     await fake.start();
-    for (const id of ['U0REQ1', 'U0REQ2', 'U0REQ3', 'U0REQ4', 'U0REQ9', 'U0REQ10'])
+    for (const id of ['U0REQ1', 'U0REQ2', 'U0REQ3', 'U0REQ4', 'U0REQ9', 'U0REQ10', 'U0REQ11'])
       fake.members.push({
         id,
         name: id.toLowerCase(),
@@ -277,7 +277,7 @@ interface Replica {
   const KILL_STEPS = ['CreateAccessKey', 'CreateSecret', 'PutResourcePolicy', 'PutSecretValue'];
 
   it('three replicas started at the same moment on a new database all come up', async () => {
-    for (const id of [...KILL_STEPS.map((_, i) => `U0REQ${5 + i}`), 'U0REQ9', 'U0REQ10'])
+    for (const id of [...KILL_STEPS.map((_, i) => `U0REQ${5 + i}`), 'U0REQ9', 'U0REQ10', 'U0REQ11'])
       earlyOwners.set(id, await owner(id));
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     const replicas = await Promise.all(ports.map((p) => start(p)));
@@ -512,5 +512,38 @@ interface Replica {
     // The held call never reached AWS (the proxy counts only what it forwards): the restarted replica made the one.
     expect(proxy.count('DeactivateMFADevice') - deactivations).toBe(1);
     expect(dmsTo('U0REQ10', 'was removed')).toHaveLength(1);
+  }, 60_000);
+
+  // The outbox claim of a dead boot is taken over at once, like its lease: without that, a DM whose chat.postMessage
+  // was under way at the kill would wait for the claim to run out (OUTBOX_CLAIM_MS, two minutes).
+  it('a replica killed with SIGKILL while Slack holds its DM, restarted: the DM goes at once, once', async () => {
+    const o = earlyOwners.get('U0REQ11') ?? (await owner('U0REQ11'));
+    const serial = await enableVirtualMfa(iam, o.userName);
+    const resetId = await fileReset(a, 'U0REQ11', serial);
+    const confirm = confirmReset(resetId);
+    await confirm(a, APPROVERS[0] as string);
+    const before = fake.callsTo('chat.postMessage').length;
+    const held = fake.holdNextPostTo('U0REQ11');
+    await confirm(a, APPROVERS[1] as string);
+    const heldText = String((await held).text);
+    expect(heldText.length).toBeGreaterThan(10);
+    await stop(a, 'SIGKILL');
+    const restartedAt = Date.now();
+    a = await start(a.port);
+    // The held DM itself (its row claimed by the dead boot) goes out, well inside the two minutes its claim would last.
+    await fake.waitFor(() => dmsTo('U0REQ11', heldText).length > 0, 30_000);
+    await fake.waitFor(() => dmsTo('U0REQ11', 'was removed').length > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(Date.now() - restartedAt).toBeLessThan(60_000);
+    const texts = fake
+      .callsTo('chat.postMessage')
+      .slice(before)
+      .filter((c) => c.ok && c.args.channel === 'U0REQ11')
+      .map((c) => String(c.args.text));
+    // Every DM of the reset arrived, none twice (the held one was never answered, so it was sent again, once).
+    expect(texts.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(dmsTo('U0REQ11', 'was removed')).toHaveLength(1);
+    expect(texts.filter((t) => t === heldText)).toHaveLength(1);
   }, 60_000);
 });

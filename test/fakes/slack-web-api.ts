@@ -50,6 +50,7 @@ export class FakeSlackWebApi {
   /** Messages posted to response_url paths: `{ path, body }`. */
   readonly responses: { path: string; body: Json }[] = [];
   members: FakeMember[] = [];
+  private readonly heldPosts = new Map<string, (args: Json) => void>();
   /** User group ID → member user IDs, for usergroups.users.list. */
   usergroups = new Map<string, string[]>();
   /** The scopes the bot token was granted, sent as Slack does in `x-oauth-scopes` (default: manifest.yml's). */
@@ -178,6 +179,14 @@ export class FakeSlackWebApi {
     this.brokenChannels.set(channel, Date.now() + ms);
   }
 
+  /**
+   * The next chat.postMessage to `channel` is held unanswered, as if Slack had it but never replied (the caller is
+   * killed meanwhile); resolves with its arguments when it arrives. It is not recorded: Slack never said ok.
+   */
+  holdNextPostTo(channel: string): Promise<Json> {
+    return new Promise((resolve) => this.heldPosts.set(channel, resolve));
+  }
+
   /** Every call to `method` takes `ms` longer. */
   delay(method: string, ms: number): void {
     this.delays.set(method, ms);
@@ -234,6 +243,15 @@ export class FakeSlackWebApi {
 
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+
+    const held = method === 'chat.postMessage' ? this.heldPosts.get(String(args.channel ?? '')) : undefined;
+    if (held) {
+      this.heldPosts.delete(String(args.channel ?? ''));
+      held(args);
+      // Never answered: the socket closes when the caller dies (or after a minute, so nothing hangs at teardown).
+      setTimeout(() => res.destroy(), 60_000).unref();
+      return;
+    }
 
     const brokenUntil = this.brokenChannels.get(String(args.channel ?? ''));
     if (method === 'chat.postMessage' && brokenUntil !== undefined && Date.now() < brokenUntil) {
