@@ -1,4 +1,3 @@
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { ResetBoard } from '../../features/mfa-reset/ports.js';
 import { resetApprovalMessage } from '../../features/mfa-reset/slack/blocks.js';
@@ -7,7 +6,10 @@ import { approvalMessage } from '../../features/rotation/slack/blocks.js';
 import { messagesFor } from '../../i18n/messages.js';
 import { cached } from '../../kernel/cached.js';
 import type { Clock } from '../../kernel/domain/types.js';
+import type { MessageRow } from '../../kernel/domain/workflow.js';
 import type { ApproversPort } from '../../kernel/people/ports.js';
+import type { SlackMessage } from '../../kernel/slack/notices.js';
+import type { MessageBoard } from '../../kernel/workflow/sync.js';
 
 /** Approval messages are posted in English: a channel has no single language. */
 const channelMessages = messagesFor('en');
@@ -17,7 +19,7 @@ async function postOrUpdate(
   client: WebClient,
   channel: string,
   ts: string | undefined,
-  message: { text: string; blocks: KnownBlock[] },
+  message: SlackMessage,
 ): Promise<string> {
   if (ts) {
     await client.chat.update({ channel, ts, ...message });
@@ -31,30 +33,32 @@ async function postOrUpdate(
 type AccountLabel = (accountId: string) => Promise<string>;
 const byId: AccountLabel = async (accountId) => accountId;
 
-export function createApprovalBoard(client: WebClient, label: AccountLabel = byId): ApprovalBoard {
+/**
+ * The approval message of one kind of row in its APPROVAL_CHANNEL: posted once, then updated in place (in English), drawn
+ * by `render` from the row, its approvers and its account as people read it.
+ */
+function createBoard<R extends MessageRow & { readonly approvalChannel: string; readonly accountId: string }>(
+  client: WebClient,
+  label: AccountLabel,
+  render: (m: typeof channelMessages, row: R, approvedBy: readonly string[], account: string) => SlackMessage,
+): MessageBoard<R> {
   return {
-    publish: async (request, approvedBy) =>
+    publish: async (row, approvedBy) =>
       postOrUpdate(
         client,
-        request.approvalChannel,
-        request.approvalTs,
-        approvalMessage(channelMessages, request, approvedBy, await label(request.accountId)),
+        row.approvalChannel,
+        row.approvalTs,
+        render(channelMessages, row, approvedBy, await label(row.accountId)),
       ),
   };
 }
 
+export const createApprovalBoard = (client: WebClient, label: AccountLabel = byId): ApprovalBoard =>
+  createBoard(client, label, approvalMessage);
+
 /** The reset's approval message: posted once, then updated (in English, like rotations). */
-export function createResetBoard(client: WebClient, label: AccountLabel = byId): ResetBoard {
-  return {
-    publish: async (reset, approvedBy) =>
-      postOrUpdate(
-        client,
-        reset.approvalChannel,
-        reset.approvalTs,
-        resetApprovalMessage(channelMessages, reset, approvedBy, await label(reset.accountId)),
-      ),
-  };
-}
+export const createResetBoard = (client: WebClient, label: AccountLabel = byId): ResetBoard =>
+  createBoard(client, label, resetApprovalMessage);
 
 /**
  * APPROVERS may name user groups (S…): their members come from `usergroups.users.list`, cached for five minutes so
