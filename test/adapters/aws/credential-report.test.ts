@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fetchAccountSummary,
+  fetchCredentialReport,
+  parseCredentialReport,
+} from '../../../src/adapters/aws/credential-report.js';
+import { describeWithMoto, recordActions, unique, useMotoEnvironment } from '../../helpers/aws.js';
+
+const csv = readFileSync('test/fixtures/credential-report.csv', 'utf8');
+
+describe('parseCredentialReport', () => {
+  const rows = parseCredentialReport(csv);
+
+  it('reads the root row', () => {
+    expect(rows[0]).toMatchObject({
+      user: '<root_account>',
+      isRoot: true,
+      passwordEnabled: true,
+      mfaActive: false,
+      passwordLastUsed: new Date('2026-05-31T22:10:00Z'),
+    });
+    expect(rows[0]?.keys[0]).toMatchObject({
+      slot: 1,
+      active: true,
+      lastUsed: new Date('2026-05-20T10:00:00Z'),
+    });
+  });
+
+  it('reads booleans in any case and treats N/A, no_information and not_supported as absent', () => {
+    const bob = rows.find((r) => r.user === 'bob');
+    expect(bob).toMatchObject({
+      passwordEnabled: true,
+      mfaActive: false,
+      passwordLastUsed: undefined,
+      isRoot: false,
+    });
+    expect(bob?.keys).toEqual([
+      {
+        slot: 1,
+        active: true,
+        lastRotated: new Date('2025-12-01T00:00:00Z'),
+        lastUsed: undefined,
+        lastUsedService: undefined,
+      },
+      {
+        slot: 2,
+        active: true,
+        lastRotated: new Date('2026-05-01T00:00:00Z'),
+        lastUsed: new Date('2026-05-31T00:00:00Z'),
+        lastUsedService: 'sts',
+      },
+    ]);
+    expect(rows.find((r) => r.user === 'ci-deployer')?.keys[0]?.active).toBe(false);
+  });
+
+  it('reads columns by name, whatever their order, and survives a BOM', () => {
+    const [header = '', ...lines] = csv.trim().split('\n');
+    const cols = header.split(',');
+    const order = [...cols.keys()].reverse();
+    const reordered = [
+      order.map((i) => cols[i]).join(','),
+      ...lines.map((l) => {
+        const cells = l.split(',');
+        return order.map((i) => cells[i]).join(',');
+      }),
+    ].join('\n');
+    expect(parseCredentialReport(`\ufeff${reordered}`)).toEqual(rows);
+  });
+});
+
+describe('fetchCredentialReport', () => {
+  it('reuses a report younger than four hours without generating one', async () => {
+    const mock = mockClient(IAMClient);
+    const now = new Date('2026-06-01T12:00:00Z');
+    mock
+      .on(GetCredentialReportCommand)
+      .resolves({ Content: Buffer.from(csv), GeneratedTime: new Date('2026-06-01T09:00:00Z') });
+    const report = await fetchCredentialReport(new IAMClient({ region: 'us-east-1' }), {
+      now,
+      maxAgeMs: 4 * 3_600_000,
+      sleep: async () => {},
+    });
+    expect(report.rows).toHaveLength(4);
+    expect(mock.calls()).toHaveLength(1);
+    mock.restore();
+  });
+});
+
+describeWithMoto('credential report against moto_server', () => {
+  let iam: IAMClient;
+  const called = new Set<string>();
+  beforeAll(() => {
+    useMotoEnvironment();
+    iam = new IAMClient({});
+  });
+
+  afterAll(() => {
+    const policy = JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')) as {
+      Statement: { Action: string[] }[];
+    };
+    const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
+    const setup = new Set(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile']);
+    expect([...called].filter((a) => !allowed.has(a) && !setup.has(a))).toEqual([]);
+    expect(called).toContain('iam:GenerateCredentialReport');
+  });
+
+  it('generates, polls and parses the report, and reads the account summary', async () => {
+    recordActions(iam, 'iam', called);
+    const name = unique('report');
+    await iam.send(new CreateUserCommand({ UserName: name }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+    await iam.send(new CreateLoginProfileCommand({ UserName: name, Password: 'Fake-Passw0rd-123' }));
+    const slept: number[] = [];
+    const report = await fetchCredentialReport(iam, {
+      now: new Date(),
+      maxAgeMs: 4 * 3_600_000,
+      sleep: async (ms) => void slept.push(ms),
+    });
+    const row = report.rows.find((r) => r.user === name);
+    expect(row).toMatchObject({ passwordEnabled: true, mfaActive: false, isRoot: false });
+    expect(row?.keys[0]?.active).toBe(true);
+    expect(slept.length).toBeLessThan(8);
+    const summary = await fetchAccountSummary(iam);
+    expect(summary.users).toBeGreaterThan(0);
+    expect(summary.rootMfaEnabled).toBe(false);
+  });
+});

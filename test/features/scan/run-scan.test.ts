@@ -1,0 +1,307 @@
+import { Writable } from 'node:stream';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../../src/adapters/store/db.js';
+import { migrate } from '../../../src/adapters/store/migrations.js';
+import { createScanStore } from '../../../src/adapters/store/scan-store.js';
+import type { ScanStore } from '../../../src/features/scan/ports.js';
+import { runScan, type ScanDeps } from '../../../src/features/scan/run-scan.js';
+import type { ReportKey, ReportRow } from '../../../src/kernel/domain/findings.js';
+import type { DirectoryIndex, SlackPerson } from '../../../src/kernel/domain/identity.js';
+import type { IamUser } from '../../../src/kernel/domain/types.js';
+import type { Notice } from '../../../src/kernel/outbox/ports.js';
+import { createLogger } from '../../../src/logger.js';
+import { outboxHarness } from '../../helpers/outbox.js';
+import { SCAN_TEST_CONFIG } from '../../helpers/scan.js';
+
+const DAY = 86_400_000;
+const START = Date.parse('2026-06-01T02:00:00Z'); // 11:00 in Seoul, 02:00 UTC
+
+const arn = (u: string) => `arn:aws:iam::123456789012:user/${u}`;
+const key = (age: number, now: number, o: Partial<ReportKey> = {}): ReportKey => ({
+  slot: 1,
+  active: true,
+  lastRotated: new Date(now - age * DAY),
+  lastUsed: new Date(now - DAY),
+  lastUsedService: 's3',
+  ...o,
+});
+const row = (user: string, o: Partial<ReportRow> = {}): ReportRow => ({
+  user,
+  arn: arn(user),
+  isRoot: false,
+  createdAt: undefined,
+  passwordEnabled: false,
+  passwordLastUsed: undefined,
+  mfaActive: true,
+  keys: [],
+  ...o,
+});
+const iamUser = (u: string, tags: Record<string, string> = {}): IamUser => ({
+  userName: u,
+  arn: arn(u),
+  accountId: '123456789012',
+  tags,
+});
+
+describe('runScan', () => {
+  let now: number;
+  let rows: ReportRow[];
+  let store: ReturnType<typeof outboxHarness>['outbox'];
+  let delivery: ReturnType<typeof outboxHarness>;
+  let scans: ScanStore;
+  let deps: ScanDeps;
+  let sent: { channel: string; notice: Notice }[];
+  const people: SlackPerson[] = [
+    {
+      id: 'U0ALICE',
+      email: 'alice@example.com',
+      locale: 'en-US',
+      tz: 'Asia/Seoul',
+      deleted: false,
+      isBot: false,
+    },
+    {
+      id: 'U0NIGHT',
+      email: 'night@example.com',
+      locale: 'ko-KR',
+      tz: 'America/Los_Angeles',
+      deleted: false,
+      isBot: false,
+    },
+  ];
+
+  beforeEach(async () => {
+    now = START;
+    const clock = { now: () => new Date(now) };
+    const db = openSqlite(':memory:');
+    await migrate(db);
+    delivery = outboxHarness(db, clock);
+    store = delivery.outbox;
+    scans = createScanStore(db);
+    sent = delivery.sent;
+    rows = [
+      row('alice@example.com', { keys: [key(95, now)] }),
+      row('night@example.com', { mfaActive: false, passwordEnabled: true }),
+      row('orphan', { keys: [key(120, now)] }),
+      row('robot', { keys: [key(200, now)] }),
+      row('<root_account>', { isRoot: true, arn: 'arn:aws:iam::123456789012:root', mfaActive: false }),
+    ];
+    const index: DirectoryIndex = { byEmail: (e) => people.find((p) => p.email === e) };
+    deps = {
+      reports: { read: async () => ({ rows, rootMfaEnabled: false, rootAccessKeysPresent: false }) },
+      iam: {
+        listUsers: async () => [
+          iamUser('alice@example.com'),
+          iamUser('night@example.com'),
+          iamUser('orphan'),
+          iamUser('robot', { 'aws-mfa-bot:exempt': 'CI deploy key, owned by platform' }),
+        ],
+        listMfaDevices: async () => [],
+        listAccessKeys: async () => [],
+        listPolicies: async () => [],
+        listRoles: async () => [],
+      },
+      directory: {
+        index: async () => index,
+        person: async (id) => people.find((p) => p.id === id),
+        peek: () => undefined,
+      },
+      scans,
+      outbox: store,
+      clock,
+      logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+      newId: () => crypto.randomUUID(),
+      config: SCAN_TEST_CONFIG,
+    };
+  });
+
+  const flush = () => delivery.flush();
+  const nudgesTo = (channel: string) =>
+    sent.filter((s) => s.channel === channel && s.notice.kind === 'nudges');
+
+  it('nudges mapped owners, lists the unmapped and the exempt, and sends root findings only to the digest', async () => {
+    const result = await runScan(deps, { dryRun: false });
+    expect(result.items.map((i) => [i.finding.user, i.finding.ruleId, i.outcome])).toEqual(
+      expect.arrayContaining([
+        ['alice@example.com', 'key_rotation_due', 'send'],
+        ['night@example.com', 'console_without_mfa', 'send'],
+        ['orphan', 'key_rotation_due', 'unmapped'],
+        ['robot', 'key_rotation_due', 'exempt'],
+        ['<root_account>', 'root_without_mfa', 'security_channel'],
+      ]),
+    );
+    expect(result.digest).toMatchObject({
+      unmapped: ['orphan'],
+      exempt: [{ user: 'robot', reason: 'CI deploy key, owned by platform' }],
+      root: [expect.objectContaining({ ruleId: 'root_without_mfa' })],
+      previous: undefined,
+    });
+    expect(result.digest.counts).toMatchObject({
+      key_rotation_due: 2,
+      console_without_mfa: 1,
+      root_without_mfa: 1,
+    });
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(sent.filter((s) => s.channel === 'C0SECURITY').map((s) => s.notice.kind)).toEqual(['digest']);
+    // Root findings never go to a person.
+    expect(
+      sent.filter(
+        (s) =>
+          s.notice.kind === 'nudges' &&
+          (s.notice.findings as { audience: string }[]).some((f) => f.audience === 'security'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('sends nothing new on a second scan right after, but a new digest with the change', async () => {
+    await runScan(deps, { dryRun: false });
+    await flush();
+    const before = sent.length;
+    now += 60_000;
+    rows = rows.filter((r) => r.user !== 'orphan');
+    const second = await runScan(deps, { dryRun: false });
+    expect(second.nudgesQueued).toBe(0);
+    expect(second.items.find((i) => i.finding.user === 'alice@example.com')?.outcome).toBe('recently_sent');
+    expect(second.digest.previous).toMatchObject({ key_rotation_due: 2 });
+    expect(second.digest.counts.key_rotation_due).toBe(1);
+    await flush();
+    expect(sent.slice(before).map((s) => s.notice.kind)).toEqual(['digest']);
+  });
+
+  it('nudges again after NUDGE_REPEAT_DAYS and escalates after three unanswered nudges', async () => {
+    for (let i = 0; i < 3; i++) {
+      await runScan(deps, { dryRun: false });
+      now += 7 * DAY;
+    }
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(3);
+    const fourth = await runScan(deps, { dryRun: false });
+    expect(fourth.digest.escalations.map((e) => [e.slackUserId, e.finding.ruleId, e.nudges]).sort()).toEqual([
+      ['U0ALICE', 'key_rotation_due', 3],
+      ['U0NIGHT', 'console_without_mfa', 3],
+    ]);
+  });
+
+  it('nudges again at once when the finding got worse (heads-up → rotation due)', async () => {
+    rows = [row('alice@example.com', { keys: [key(85, now)] })];
+    const first = await runScan(deps, { dryRun: false });
+    expect(first.items[0]?.finding.ruleId).toBe('key_rotation_soon');
+    now += 5 * DAY;
+    rows = [row('alice@example.com', { keys: [key(90, now)] })];
+    const second = await runScan(deps, { dryRun: false });
+    expect(second.items[0]).toMatchObject({ outcome: 'send', finding: { ruleId: 'key_rotation_due' } });
+  });
+
+  it('stays quiet while snoozed, even when worse, and counts a snooze as an answer', async () => {
+    rows = [row('alice@example.com', { keys: [key(85, now)] })];
+    const first = await runScan(deps, { dryRun: false });
+    const subject = first.items[0]?.finding.subject ?? '';
+    expect(await scans.snooze(subject, now + 7 * DAY, now)).toBe(true);
+    now += 5 * DAY;
+    rows = [row('alice@example.com', { keys: [key(90, now)] })];
+    expect((await runScan(deps, { dryRun: false })).items[0]?.outcome).toBe('snoozed');
+    now += 3 * DAY;
+    expect((await runScan(deps, { dryRun: false })).items[0]?.outcome).toBe('send');
+    expect((await scans.nudge(subject))?.answeredAt).toBeDefined();
+  });
+
+  it("holds a nudge until the owner's working hours", async () => {
+    await runScan(deps, { dryRun: false }); // 02:00 UTC: 11:00 in Seoul, 19:00 the day before in Los Angeles
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(nudgesTo('U0NIGHT')).toHaveLength(0);
+    now = Date.parse('2026-06-01T15:59:00Z'); // 08:59 in Los Angeles
+    await flush();
+    expect(nudgesTo('U0NIGHT')).toHaveLength(0);
+    now = Date.parse('2026-06-01T16:00:00Z'); // 09:00
+    await flush();
+    expect(nudgesTo('U0NIGHT')).toHaveLength(1);
+  });
+
+  it('keeps a nudge Slack refused and sends it on a later run', async () => {
+    rows = [row('alice@example.com', { keys: [key(95, now)] })];
+    await runScan(deps, { dryRun: false });
+    delivery.failSends(10);
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(0);
+    delivery.failSends(0);
+    now += 10 * 60_000;
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+  });
+
+  it('sends every due DM in one run, not one batch per run', async () => {
+    const finding = (await runScan(deps, { dryRun: true })).items[0]?.finding;
+    if (!finding) throw new Error('no finding');
+    for (let i = 0; i < 120; i++)
+      await store.enqueue({ channel: `U0MANY${i}`, notice: { kind: 'nudge', finding } }, now);
+    await flush();
+    expect(sent.filter((s) => s.channel.startsWith('U0MANY'))).toHaveLength(120);
+  });
+
+  it('with --dry-run finds the same, and sends and records nothing', async () => {
+    const dry = await runScan(deps, { dryRun: true });
+    await flush();
+    expect(sent).toEqual([]);
+    expect(await scans.lastScanCounts()).toBeUndefined();
+    const real = await runScan(deps, { dryRun: false });
+    expect(real.items.map((i) => [i.finding.subject, i.outcome])).toEqual(
+      dry.items.map((i) => [i.finding.subject, i.outcome]),
+    );
+  });
+
+  it("with several accounts and centralised root access, a member account's root credentials are the finding", async () => {
+    const MEMBER = '210987654321';
+    const rootOf = (accountId: string) =>
+      row('<root_account>', {
+        isRoot: true,
+        arn: `arn:aws:iam::${accountId}:root`,
+        mfaActive: false,
+        keys: [key(400, now)],
+      });
+    const several = (features: string[] | Error): ScanDeps => ({
+      ...deps,
+      reports: {
+        read: async (_now: Date, accountId?: string) => ({
+          rows: [rootOf(accountId ?? '123456789012')],
+          rootMfaEnabled: false,
+          rootAccessKeysPresent: true,
+        }),
+      },
+      accounts: { list: async () => ['123456789012', MEMBER], label: async (id) => id, concurrency: 2 },
+      rootAccess: {
+        features: async () => {
+          if (features instanceof Error) throw features;
+          return features;
+        },
+        ownAccount: async () => '123456789012',
+      },
+    });
+    const rootRules = (r: Awaited<ReturnType<typeof runScan>>) =>
+      r.items
+        .filter((i) => i.finding.arn.endsWith(':root'))
+        .map((i) => `${i.finding.arn.split(':')[4]}:${i.finding.ruleId}`)
+        .sort();
+
+    const on = await runScan(several(['RootCredentialsManagement', 'RootSessions']), { dryRun: true });
+    expect(rootRules(on)).toEqual([
+      '123456789012:root_access_keys',
+      '123456789012:root_without_mfa',
+      `${MEMBER}:root_credentials_present`,
+    ]);
+    expect(on.digest.counts.root_credentials_present).toBe(1);
+    expect(on.items.find((i) => i.finding.ruleId === 'root_credentials_present')?.outcome).toBe(
+      'security_channel',
+    );
+
+    // Without the feature, or when it cannot be told, member accounts are judged as before.
+    for (const features of [[], new Error('AccessDenied')])
+      expect(rootRules(await runScan(several(features), { dryRun: true }))).toEqual([
+        '123456789012:root_access_keys',
+        '123456789012:root_without_mfa',
+        `${MEMBER}:root_access_keys`,
+        `${MEMBER}:root_without_mfa`,
+      ]);
+  });
+});

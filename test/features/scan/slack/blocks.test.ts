@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  digestMessage,
+  NUDGE_FINDINGS_SHOWN,
+  nudgeMessage,
+  nudgesMessage,
+} from '../../../../src/features/scan/slack/blocks.js';
+import { trailMessage } from '../../../../src/features/trail-signals/slack/blocks.js';
+import { messagesFor } from '../../../../src/i18n/messages.js';
+import { type Finding, RULES, type RuleId } from '../../../../src/kernel/domain/findings.js';
+import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
+import { checkMessage } from '../../../fakes/block-kit-limits.js';
+
+const finding = (ruleId: RuleId, user = 'alice'): Finding => ({
+  ruleId,
+  severity: RULES[ruleId].severity,
+  audience: RULES[ruleId].audience,
+  user,
+  arn: `arn:aws:iam::123456789012:user/${user}`,
+  subject: `${ruleId}:${user}`,
+  days: 95,
+  ...(ruleId.startsWith('key_')
+    ? { key: { slot: 1 as const, lastRotated: '2026-03-01T00:00:00.000Z' } }
+    : {}),
+});
+
+describe('nudge and digest messages', () => {
+  it.each(Object.keys(RULES) as RuleId[])(
+    '%s renders in English and Korean inside Slack limits',
+    (ruleId) => {
+      for (const locale of ['en', 'ko-KR']) {
+        const message = nudgeMessage(messagesFor(locale), finding(ruleId));
+        expect(checkMessage(message)).toEqual([]);
+        expect(message.text.length).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it("lists a person's findings in one message, and summarises past what Slack allows", () => {
+    const many = Array.from({ length: 40 }, (_, i) => finding('key_unused', `user${i}`));
+    for (const locale of ['en', 'ko-KR']) {
+      const message = nudgesMessage(messagesFor(locale), many);
+      expect(checkMessage(message)).toEqual([]);
+      expect(message.blocks.filter((b) => b.type === 'actions')).toHaveLength(NUDGE_FINDINGS_SHOWN);
+      expect(JSON.stringify(message.blocks.at(-1))).toContain(String(40 - NUDGE_FINDINGS_SHOWN));
+    }
+    const three = nudgesMessage(messagesFor('en'), [finding('key_rotation_due'), finding('key_unused')]);
+    expect(three.text).toContain('2 things');
+  });
+
+  it('offers Request rotation only for key findings', () => {
+    const ids = (ruleId: RuleId) =>
+      (
+        nudgeMessage(messagesFor('en'), finding(ruleId)).blocks.find((b) => b.type === 'actions') as {
+          elements: { action_id: string }[];
+        }
+      ).elements.map((e) => e.action_id);
+    expect(ids('key_rotation_due')).toEqual([
+      ACTION.nudgeRotate,
+      ACTION.nudgeChecklist,
+      ACTION.nudgeSnooze,
+      ACTION.nudgeNotMine,
+    ]);
+    expect(ids('console_without_mfa')).toEqual([
+      ACTION.nudgeChecklist,
+      ACTION.nudgeSnooze,
+      ACTION.nudgeNotMine,
+    ]);
+  });
+
+  it('keeps a digest of 5,000 unmapped and exempt users inside Slack limits', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `user-${i}@example.com`);
+    const message = digestMessage(messagesFor('en'), {
+      scannedAt: '2026-06-01T10:00:00.000Z',
+      counts: { key_rotation_due: 5000, root_without_mfa: 1 },
+      previous: { key_rotation_due: 4990 },
+      root: [finding('root_without_mfa', '<root_account>')],
+      escalations: many
+        .slice(0, 200)
+        .map((u, i) => ({ slackUserId: `U0${i}`, finding: finding('key_rotation_due', u), nudges: 3 })),
+      unmapped: many,
+      exempt: many.map((user) => ({ user, reason: 'CI <!channel>' })),
+    });
+    expect(checkMessage(message)).toEqual([]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('+10');
+    expect(text).toContain('and 4970 more');
+    expect(text).not.toContain('<!channel>');
+  });
+
+  it('escapes what CloudTrail reports', () => {
+    const message = trailMessage(messagesFor('en'), {
+      kind: 'root_activity',
+      eventName: 'ListBuckets',
+      eventTime: '2026-06-01T10:01:00Z',
+      region: 'us-east-1',
+      sourceIp: '<!here>',
+      userAgent: '<https://evil.example|x>',
+    });
+    expect(JSON.stringify(message.blocks)).not.toMatch(/<!here>|<https:/);
+    expect(checkMessage(message)).toEqual([]);
+  });
+});
