@@ -1,23 +1,17 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { metricsOnPort } from '../src/adapters/slack/app.js';
 import { describeWithMoto } from './helpers/aws.js';
-import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot, useTestBot } from './helpers/bot.js';
 import { post, slashCommand } from './helpers/slack-requests.js';
 import { freePort } from './setup/moto-server.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('GET /metrics', () => {
-  let t: TestBot;
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    // Its own port (0: any free one), as an operator sets METRICS_PORT for Prometheus.
-    t = await startTestBot({ METRICS_PORT: String(await freePort()) });
-  });
-  afterEach(() => t.stop());
+  // Its own port, as an operator sets METRICS_PORT for Prometheus.
+  const t = useTestBot({ env: async () => ({ METRICS_PORT: String(await freePort()) }), trail });
 
   it('reports Slack requests, ack latency, AWS calls, jobs, the outbox and rotations, with no person in any label', async () => {
     const who = await t.engineer();

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { OWNER_CONFIRMED_TAG } from '../../src/kernel/domain/identity.js';
 import { createLogger } from '../../src/logger.js';
@@ -194,4 +197,82 @@ export async function openChecklistView(
   await t.fake.waitFor(() => t.fake.callsTo('views.update').filter((c) => c.ok).length > before);
   const update = t.fake.callsTo('views.update').at(-1);
   return { viewId: String(update?.args.view_id), view: update?.args.view as never };
+}
+
+/** A bot's clock in a test: `advance` moves it; `useTestBot` puts it back before each test. */
+export interface TestClock {
+  now(): Date;
+  advance(ms: number): void;
+  reset(): void;
+}
+
+/**
+ * Frozen at `start` (a date; `'now'`: the moment of each reset), or, without it, real time moved by what was
+ * advanced.
+ */
+export function testClock(start?: Date | string | number | 'now'): TestClock {
+  const base = () =>
+    start === undefined ? Date.now() : start === 'now' ? frozenAt : new Date(start).getTime();
+  let frozenAt = Date.now();
+  let offset = 0;
+  return {
+    now: () => new Date(base() + offset),
+    advance(ms) {
+      offset += ms;
+    },
+    reset() {
+      frozenAt = Date.now();
+      offset = 0;
+    },
+  };
+}
+
+/**
+ * A fresh bot for every test of the enclosing `describe`: before each, the clock is put back, the CloudTrail mock is
+ * reset to "no events" (a test sets its own answers after that), and the bot starts; after each, it stops (after the
+ * test's own `afterEach`, which runs first). `beforeEach` hooks registered after this call see the started bot.
+ * The returned object is the current test's bot; `restart(env)` replaces it, mid-test, by one started with `env` in place
+ * of the options' own.
+ */
+export function useTestBot(
+  options: {
+    env?: Record<string, string> | (() => Promise<Record<string, string>>);
+    clock?: TestClock;
+    /** Where the bot's AWS clients go (a proxy in front of moto, started in `beforeAll`). */
+    awsEndpoint?: () => string;
+    trail?: AwsClientStub<CloudTrailClient>;
+  } = {},
+): TestBot & { restart(env: Record<string, string>): Promise<void> } {
+  let current: TestBot | undefined;
+  const start = (env: Record<string, string>) =>
+    startTestBot(env, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.awsEndpoint ? { awsEndpoint: options.awsEndpoint() } : {}),
+    });
+  const restart = async (env: Record<string, string>) => {
+    await current?.stop();
+    current = await start(env);
+  };
+  beforeEach(async () => {
+    options.clock?.reset();
+    if (options.trail) {
+      options.trail.reset();
+      options.trail.on(LookupEventsCommand).resolves({ Events: [] });
+    }
+    current = await start(typeof options.env === 'function' ? await options.env() : (options.env ?? {}));
+  });
+  afterEach(async () => {
+    const stopping = current;
+    current = undefined;
+    await stopping?.stop();
+  });
+  return new Proxy({} as TestBot & { restart: typeof restart }, {
+    get(_target, key) {
+      if (key === 'restart') return restart;
+      if (!current)
+        throw new Error('useTestBot(): the bot exists only inside a test (or a hook after this call)');
+      const value = current[key as keyof TestBot];
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }

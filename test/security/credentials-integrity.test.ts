@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import {
   CreateSecretCommand,
@@ -21,7 +21,7 @@ import type { KeyAdminPort } from '../../src/kernel/aws-ports.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
 import { startLossyProxy } from '../fakes/lossy-proxy.js';
 import { describeWithMoto, motoUrl, useMotoEnvironment } from '../helpers/aws.js';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/bot.js';
 import { DATABASES } from '../helpers/databases.js';
 import { recordForLeakScan } from '../helpers/leaks.js';
 import { BOT_ARN, engineerWithKey, type Harness, rotationHarness } from '../helpers/rotation.js';
@@ -247,19 +247,14 @@ describeWithMoto('attack: crashes and lost answers around key creation', () => {
 });
 
 describeWithMoto('attack: the answer to CreateAccessKey is lost on the way back', () => {
-  let t: TestBot;
   let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
 
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
     proxy = await startLossyProxy(motoUrl, /Action=CreateAccessKey/, 1);
-    t = await startTestBot({}, { awsEndpoint: proxy.url });
   });
-  afterEach(async () => {
-    await t.stop();
-    await proxy.stop();
-  });
+  // Registered first, so it runs after the bot has stopped.
+  afterEach(() => proxy.stop());
+  const t = useTestBot({ awsEndpoint: () => proxy.url, trail });
 
   it('no key nobody holds remains; the job completes the rotation with exactly one new key', async () => {
     const who = await t.engineer({ mfa: true });

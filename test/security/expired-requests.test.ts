@@ -1,10 +1,10 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, ListAccessKeysCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../helpers/bot.js';
 import { confirmReset, requestLostDeviceReset } from '../helpers/mfa-reset-bolt.js';
 import { fileRotation } from '../helpers/rotation-bolt.js';
 
@@ -12,20 +12,16 @@ const trail = mockClient(CloudTrailClient);
 const HOUR = 3_600_000;
 
 describeWithMoto('attack: approving a request past REQUEST_TTL_HOURS that no job has expired yet', () => {
-  let t: TestBot;
   let owner: Engineer;
-  let now = Date.now();
-  const clock = { now: () => new Date(now) };
+  const clock = testClock('now');
 
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    now = Date.now();
     // One approval would do: the only thing standing between the request and AWS is its expiry.
-    t = await startTestBot({ REQUEST_TTL_HOURS: '1', MFA_RESET_APPROVALS: '1' }, { clock });
+  });
+  const t = useTestBot({ env: { REQUEST_TTL_HOURS: '1', MFA_RESET_APPROVALS: '1' }, clock, trail });
+  beforeEach(async () => {
     owner = await t.engineer({ mfa: true });
   });
-  afterEach(() => t.stop());
 
   const answerTo = async (click: { sent: Promise<unknown>; path: string }) => {
     await click.sent;
@@ -38,7 +34,7 @@ describeWithMoto('attack: approving a request past REQUEST_TTL_HOURS that no job
   it('a rotation 30 hours old: Approve is refused, no key is made, the request is expired on the spot', async () => {
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: owner.userName }));
     const requestId = await fileRotation(t, owner.slackUserId, key.AccessKey?.AccessKeyId ?? '');
-    now += 30 * HOUR;
+    clock.advance(30 * HOUR);
 
     const answer = await answerTo(
       t.clickMessageButton('U0APPROVER1', 'C0APPROVALS', ACTION.approve, requestId),
@@ -62,7 +58,7 @@ describeWithMoto('attack: approving a request past REQUEST_TTL_HOURS that no job
     const serial = (await t.iam.send(new ListMFADevicesCommand({ UserName: owner.userName }))).MFADevices?.[0]
       ?.SerialNumber;
     const { resetId } = await requestLostDeviceReset(t, owner.slackUserId, String(serial));
-    now += 30 * HOUR;
+    clock.advance(30 * HOUR);
 
     expect(
       await answerTo(t.clickMessageButton('U0APPROVER1', 'C0APPROVALS', ACTION.resetApprove, resetId)),

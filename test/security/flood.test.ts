@@ -1,20 +1,14 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithMoto } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, useTestBot } from '../helpers/bot.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('attack: one person floods /aws-mfa', () => {
-  let t: TestBot;
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot();
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ trail });
 
   /** Sends `/aws-mfa` as the engineer; resolves with the ID of the modal it opened. */
   async function open(who: Engineer): Promise<string> {

@@ -1,10 +1,10 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { VIEW } from '../../src/kernel/slack/action-ids.js';
 import { adminClientsIn, describeWithMoto, unique } from '../helpers/aws.js';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { testClock, useTestBot } from '../helpers/bot.js';
 import { submitRotationRequest } from '../helpers/rotation-bolt.js';
 import { post, slashCommand } from '../helpers/slack-requests.js';
 
@@ -12,17 +12,9 @@ const trail = mockClient(CloudTrailClient);
 const HOUR = 3_600_000;
 
 describeWithMoto('attack: identity tricks against key actions', () => {
-  let t: TestBot;
-  let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset) };
+  const clock = testClock();
 
-  beforeEach(async () => {
-    offset = 0;
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, clock, trail });
 
   /** `/aws-mfa <text>` as `userId`; resolves with the text of the view the bot filled in. */
   async function command(userId: string, text: string): Promise<string> {
@@ -55,7 +47,7 @@ describeWithMoto('attack: identity tricks against key actions', () => {
 
     // The owner, seen for the first time: e-mail mappings wait EMAIL_MAPPING_TRUST_HOURS before key actions.
     expect(await command(owner.id, 'rotate')).toContain('key actions become available on');
-    offset += 73 * HOUR;
+    clock.advance(73 * HOUR);
     expect(offersKeys(await command(owner.id, 'rotate'))).toBe(true);
 
     // The address is recycled: the owner's profile changes, the intruder's takes the old address.
@@ -63,7 +55,7 @@ describeWithMoto('attack: identity tricks against key actions', () => {
     const intruderMember = t.fake.members.find((m) => m.id === intruder.id);
     if (ownerMember) ownerMember.profile = { email: `${unique('moved')}@example.com` };
     if (intruderMember) intruderMember.profile = { email };
-    offset += 16 * 60_000;
+    clock.advance(16 * 60_000);
 
     const view = await command(intruder.id, 'rotate');
     expect(offersKeys(view)).toBe(false);
@@ -90,7 +82,7 @@ describeWithMoto('attack: identity tricks against key actions', () => {
     t.fake.members.push({ id: String(first), profile: { email } });
     t.fake.members.push({ id: String(second), profile: { email: `${unique('b')}@example.com` } });
     await iamUserWithKey(unique('scanned'), [{ Key: 'email', Value: email }]);
-    offset += 100 * 24 * HOUR; // the key is now due for rotation: a finding with an owner
+    clock.advance(100 * 24 * HOUR); // the key is now due for rotation: a finding with an owner
     await t.bot.scan({ dryRun: false });
     const before = securityPosts().filter((c) => String(c.args.text).includes('now maps to')).length;
 
@@ -98,7 +90,7 @@ describeWithMoto('attack: identity tricks against key actions', () => {
     const b = t.fake.members.find((m) => m.id === second);
     if (a) a.profile = { email: `${unique('gone')}@example.com` };
     if (b) b.profile = { email };
-    offset += 16 * 60_000;
+    clock.advance(16 * 60_000);
     await t.bot.scan({ dryRun: false });
     const alerts = securityPosts().filter((c) => String(c.args.text).includes('now maps to'));
     expect(alerts.length - before).toBe(1);
@@ -139,24 +131,16 @@ describeWithMoto('attack: identity tricks against key actions', () => {
 
     // An administrator removes the false claim: the victim may rotate again.
     await t.iam.send(new UntagUserCommand({ UserName: attackerUser, TagKeys: ['SlackUserId'] }));
-    offset += 6 * 60_000;
+    clock.advance(6 * 60_000);
     expect(offersKeys(await command(victim.slackUserId, 'rotate'))).toBe(true);
   });
 });
 
 describeWithMoto('attack: claims across accounts, and first e-mail claims on keys', () => {
   const OTHER = '777777777777';
-  let t: TestBot;
-  let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset) };
+  const clock = testClock();
 
-  beforeEach(async () => {
-    offset = 0;
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: OTHER }, { clock });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: OTHER }, clock, trail });
 
   async function view(userId: string, text: string): Promise<string> {
     const before = t.fake.callsTo('views.update').filter((c) => c.ok).length;

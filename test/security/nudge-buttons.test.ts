@@ -1,34 +1,30 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../helpers/bot.js';
 import { fileRotation } from '../helpers/rotation-bolt.js';
 
 const trail = mockClient(CloudTrailClient);
 type Json = Record<string, unknown>;
 
 describeWithMoto('attack: edited nudge buttons and floods of clicks', () => {
-  let t: TestBot;
   let victim: Engineer & { keyId: string };
   let attacker: Engineer;
   // 100 days on, at 10:00 UTC: the victim's key is due for rotation and it is working hours.
   const later = new Date(Date.now() + 100 * 86_400_000);
   later.setUTCHours(10, 0, 0, 0);
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, clock: testClock(later), trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock: { now: () => later } });
     const who = await t.engineer({ mfa: true });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     victim = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '' };
     attacker = await t.engineer({ mfa: true });
     await t.bot.scan({ dryRun: false });
   });
-  afterEach(() => t.stop());
 
   function victimButton(actionId: string): string {
     const dm = t.fake

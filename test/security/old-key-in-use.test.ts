@@ -6,10 +6,10 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../helpers/bot.js';
 import { approveUntilDelivered, fileRotation } from '../helpers/rotation-bolt.js';
 
 const trail = mockClient(CloudTrailClient);
@@ -19,14 +19,12 @@ const HOSTILE_AGENT =
   'aws-cli/2.0\n*AWS Security*: new key FAILED. Re-verify at https://evil.example/login <!channel>';
 
 describeWithMoto('attack: a stolen old key keeps being used after its rotation', () => {
-  let t: TestBot;
   let owner: Engineer & { keyId: string; secret: string };
-  let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset) };
+  const clock = testClock();
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, clock, trail });
   beforeEach(async () => {
-    offset = 0;
-    trail.reset();
+    // The old key's recent use, as CloudTrail shows it: from a new address, with a hostile user agent.
     trail.on(LookupEventsCommand).resolves({
       Events: [
         {
@@ -43,13 +41,11 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
         },
       ],
     });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
     t.fake.usergroups.set('S0APPROVERS', []);
     const who = await t.engineer({ mfa: true });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '', secret: key.AccessKey?.SecretAccessKey ?? '' };
   });
-  afterEach(() => t.stop());
 
   /** The thief calls AWS with the old key; moto records its last use (at real time, a second later). */
   async function useOldKey(): Promise<void> {
@@ -75,7 +71,7 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
     await approveUntilDelivered(t, 'U0APPROVER1', requestId, owner.slackUserId);
 
     await useOldKey();
-    offset += 7 * DAY + 60_000;
+    clock.advance(7 * DAY + 60_000);
     expect(await t.bot.runJobs()).toMatchObject({ postponed: 1, deactivated: 0 });
     expect(await oldKeyStatus()).toBe('Active');
     expect(postsTo('C0SECURITY').map((c) => String(c.args.text))).toEqual([
@@ -87,7 +83,7 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
 
     // The thief keeps going: no second postponement.
     await useOldKey();
-    offset += 7 * DAY + 60_000;
+    clock.advance(7 * DAY + 60_000);
     expect(await t.bot.runJobs()).toMatchObject({ postponed: 0, deactivated: 1 });
     expect(await oldKeyStatus()).toBe('Inactive');
     const security = postsTo('C0SECURITY');
@@ -96,7 +92,7 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
 
     // Months later nothing came back to life, and the owner was told a bounded number of times.
     for (let i = 0; i < 10; i++) {
-      offset += 8 * DAY;
+      clock.advance(8 * DAY);
       await t.bot.runJobs();
     }
     expect(await oldKeyStatus()).toBeUndefined();
@@ -120,7 +116,7 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
   it('a reactivation lasts one grace period and is told to the security channel', async () => {
     const requestId = await fileRotation(t, owner.slackUserId, owner.keyId);
     await approveUntilDelivered(t, 'U0APPROVER1', requestId, owner.slackUserId);
-    offset += 7 * DAY + 60_000;
+    clock.advance(7 * DAY + 60_000);
     expect(await t.bot.runJobs()).toMatchObject({ deactivated: 1 });
 
     const click = t.clickMessageButton(owner.slackUserId, owner.slackUserId, ACTION.reactivateOld, requestId);
@@ -132,10 +128,10 @@ describeWithMoto('attack: a stolen old key keeps being used after its rotation',
 
     // Used while it is back on, as the owner said they needed: still switched off at the end of that period.
     await useOldKey();
-    offset += 7 * DAY + 60_000;
+    clock.advance(7 * DAY + 60_000);
     await t.bot.runJobs();
     expect(await oldKeyStatus()).toBe('Inactive');
-    offset += 150 * DAY;
+    clock.advance(150 * DAY);
     await t.bot.runJobs();
     expect(await oldKeyStatus()).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -7,7 +7,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
   FLOOD_REPLIES_MAX,
   PASTED_PER_POSTER_PER_HOUR,
@@ -15,7 +15,7 @@ import {
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, useTestBot } from '../helpers/bot.js';
 import { approveUntilDelivered, fileRotation } from '../helpers/rotation-bolt.js';
 import { eventCallback, post } from '../helpers/slack-requests.js';
 
@@ -25,7 +25,6 @@ type Json = Record<string, unknown>;
 
 describeWithMoto('attack: the pasted-key surfaces', () => {
   let proxy: AwsProxy;
-  let t: TestBot;
   let owner: Engineer & { keyId: string };
   let seq = 0;
 
@@ -33,10 +32,8 @@ describeWithMoto('attack: the pasted-key surfaces', () => {
     proxy = await startAwsProxy(motoUrl);
   });
   afterAll(() => proxy.stop());
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, awsEndpoint: () => proxy.url, trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { awsEndpoint: proxy.url });
     t.fake.usergroups.set('S0APPROVERS', []);
     t.fake.members.push({
       id: 'U0APPROVER1',
@@ -48,7 +45,6 @@ describeWithMoto('attack: the pasted-key surfaces', () => {
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '' };
   });
-  afterEach(() => t.stop());
 
   async function say(text: string, user = 'U0POSTER1') {
     const ts = `1700000000.${String(++seq).padStart(6, '0')}`;

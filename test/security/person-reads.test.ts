@@ -1,32 +1,28 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl } from '../helpers/aws.js';
-import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../helpers/bot.js';
+import { type Engineer, openChecklistView, useTestBot } from '../helpers/bot.js';
 import { interaction, post, slashCommand } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('attack: making the bot read AWS again and again for one person', () => {
   let proxy: AwsProxy;
-  let t: TestBot;
   let who: Engineer;
 
   beforeAll(async () => {
     proxy = await startAwsProxy(motoUrl);
   });
   afterAll(() => proxy.stop());
+  const t = useTestBot({ awsEndpoint: () => proxy.url, trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({}, { awsEndpoint: proxy.url });
     who = await t.engineer({ mfa: true });
     await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
   });
-  afterEach(() => t.stop());
 
   const iamCalls = () => proxy.total();
   /** Until AWS has been quiet for a moment: a checklist's verdict is confirmed with the simulator after it is shown. */

@@ -1,20 +1,14 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithMoto } from '../helpers/aws.js';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/bot.js';
 import { eventCallback, post, sign, slashCommand } from '../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('attack: requests from the wrong time or the wrong workspace', () => {
-  let t: TestBot;
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SLACK_TEAM_ID: 'T0FAKE' });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { SLACK_TEAM_ID: 'T0FAKE' }, trail });
 
   it('refuses a correctly signed request dated more than five minutes ahead; four minutes ahead is fine', async () => {
     const who = await t.engineer();

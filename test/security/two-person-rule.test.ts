@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   AttachRolePolicyCommand,
   CreateAccessKeyCommand,
@@ -8,23 +8,17 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ACTION } from '../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, unique } from '../helpers/aws.js';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/bot.js';
 import { confirmReset, requestLostDeviceReset } from '../helpers/mfa-reset-bolt.js';
 import { approveUntilDelivered, fileRotation } from '../helpers/rotation-bolt.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('attack: an admin-equivalent user hidden behind an inline policy', () => {
-  let t: TestBot;
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ APPROVERS: 'U0APPROVER1,U0APPROVER2' });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { APPROVERS: 'U0APPROVER1,U0APPROVER2' }, trail });
 
   it('an inline *:* policy still needs two approvals', async () => {
     const who = await t.engineer({ mfa: true });
@@ -57,13 +51,7 @@ describeWithMoto('attack: an admin-equivalent user hidden behind an inline polic
 });
 
 describeWithMoto('attack: admin-level access hidden behind becoming another role', () => {
-  let t: TestBot;
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ APPROVERS: 'U0APPROVER1,U0APPROVER2', MFA_RESET_APPROVALS: '1' });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { APPROVERS: 'U0APPROVER1,U0APPROVER2', MFA_RESET_APPROVALS: '1' }, trail });
 
   const answer = async (click: { sent: Promise<unknown>; path: string }) => {
     await click.sent;

@@ -1,11 +1,11 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PNG } from 'pngjs';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../../src/features/posture/chart.js';
 import { describeWithMoto } from '../../helpers/aws.js';
-import { startTestBot, type TestBot } from '../../helpers/bot.js';
+import { testClock, useTestBot } from '../../helpers/bot.js';
 
 const trail = mockClient(CloudTrailClient);
 const WEEK = 7 * 86_400_000;
@@ -19,18 +19,10 @@ function inked(png: PNG): number {
 }
 
 describeWithMoto('the weekly posture picture through the real bot, against moto and the fake Slack', () => {
-  let t: TestBot;
   // Monday 2026-08-31 10:00 UTC, then week after week.
-  let now = Date.parse('2026-08-31T10:00:00Z');
-  const clock = { now: () => new Date(now) };
+  const clock = testClock('2026-08-31T10:00:00Z');
 
-  beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    now = Date.parse('2026-08-31T10:00:00Z');
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { clock });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, clock, trail });
 
   it('scans over several weeks record snapshots; the chart is a PNG uploaded through the two-step API to security', async () => {
     const who = await t.engineer({ mfa: false });
@@ -38,7 +30,7 @@ describeWithMoto('the weekly posture picture through the real bot, against moto 
     for (let week = 0; week < 5; week++) {
       if (week === 3) await t.enableMfa(who.userName);
       await t.bot.scan({ dryRun: false });
-      now += WEEK;
+      clock.advance(WEEK);
     }
     expect(await t.bot.postPosture()).toBe('posted');
 

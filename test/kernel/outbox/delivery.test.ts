@@ -1,27 +1,19 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithMoto } from '../../helpers/aws.js';
-import { startTestBot, type TestBot } from '../../helpers/bot.js';
+import { testClock, useTestBot } from '../../helpers/bot.js';
 
 const trail = mockClient(CloudTrailClient);
 
 describeWithMoto('queued DMs when Slack keeps refusing one of them', () => {
-  let t: TestBot;
   // 100 days on, 10:00 UTC: every new key is due for rotation and it is working hours.
   const later = new Date(Date.now() + 100 * 86_400_000);
   later.setUTCHours(10, 0, 0, 0);
-  let offset = 0;
-  const clock = { now: () => new Date(later.getTime() + offset) };
+  const clock = testClock(later);
 
-  beforeEach(async () => {
-    offset = 0;
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({}, { clock });
-  });
-  afterEach(() => t.stop());
+  const t = useTestBot({ clock, trail });
 
   it("one person's DM failing (HTTP 500) holds up nobody else; it is sent by a later run", async () => {
     const [stuck, other] = [await t.engineer({ mfa: true }), await t.engineer({ mfa: true })];
@@ -39,7 +31,7 @@ describeWithMoto('queued DMs when Slack keeps refusing one of them', () => {
 
     // Slack recovers; a run after the retry delay delivers it.
     t.fake.failPostsTo(stuck.slackUserId, 0);
-    offset += 60_000;
+    clock.advance(60_000);
     const report = await t.bot.runJobs();
     expect(report.dmsSent).toBeGreaterThan(0);
     expect(to(stuck.slackUserId).some((c) => c.ok)).toBe(true);

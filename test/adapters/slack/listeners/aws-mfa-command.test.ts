@@ -1,13 +1,13 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { AttachUserPolicyCommand, CreatePolicyCommand, EnableMFADeviceCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../../../src/features/checklist/domain/mfa-policy.js';
 import { PERSON_REFRESH_MIN_MS } from '../../../../src/kernel/people/person-reads.js';
 import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
 import { startSlowProxy } from '../../../fakes/slow-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, startTestBot, testClock, useTestBot } from '../../../helpers/bot.js';
 import { buttonClick, eventCallback, post, slashCommand } from '../../../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
@@ -21,19 +21,9 @@ function stepText(view: Record<string, unknown> | undefined, title: string): str
 }
 
 describeWithMoto('/aws-mfa through the real Bolt app', () => {
-  let t: TestBot;
-  let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset) };
+  const clock = testClock();
 
-  beforeEach(async () => {
-    offset = 0;
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({}, { clock });
-  });
-  afterEach(async () => {
-    await t.stop();
-  });
+  const t = useTestBot({ clock, trail });
 
   async function openChecklist(who: Engineer) {
     const triggerId = t.fake.issueTriggerId();
@@ -81,30 +71,31 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
     // Within ten seconds of the last read, Re-check answers from it (one person cannot hammer AWS)…
     expect(stepText(await recheck(), '1. MFA device')).toContain('to do');
     // …after that it reads AWS again.
-    offset += PERSON_REFRESH_MIN_MS;
+    clock.advance(PERSON_REFRESH_MIN_MS);
     const rechecked = await recheck();
     expect(stepText(rechecked, '1. MFA device')).toContain('done');
     expect(stepText(rechecked, '2. Authenticator app')).toContain('done');
   });
 
   it('opens the modal in time when IAM answers slowly (2 s a call)', async () => {
-    await t.stop();
     const proxy = await startSlowProxy(motoUrl, 2000);
+    // A bot of its own behind the slow proxy, beside this test's usual one.
+    const slow = await startTestBot({}, { awsEndpoint: proxy.url });
     try {
-      t = await startTestBot({}, { awsEndpoint: proxy.url });
-      const who = await t.engineer();
+      const who = await slow.engineer();
       const res = await post(
-        t.baseUrl,
-        slashCommand({ user_id: who.slackUserId, trigger_id: t.fake.issueTriggerId() }),
+        slow.baseUrl,
+        slashCommand({ user_id: who.slackUserId, trigger_id: slow.fake.issueTriggerId() }),
       );
       expect(res.status).toBe(200);
       // The fake refuses a trigger_id older than 3 s, so an ok views.open proves the modal opened in time.
-      await t.fake.waitFor(() => t.fake.callsTo('views.open').length > 0, 3000);
-      expect(t.fake.callsTo('views.open')[0]).toMatchObject({ ok: true });
-      await t.fake.waitFor(() => t.fake.callsTo('views.update').some((c) => c.ok), 20_000);
-      const view = t.fake.callsTo('views.update').at(-1)?.args.view as Record<string, unknown>;
+      await slow.fake.waitFor(() => slow.fake.callsTo('views.open').length > 0, 3000);
+      expect(slow.fake.callsTo('views.open')[0]).toMatchObject({ ok: true });
+      await slow.fake.waitFor(() => slow.fake.callsTo('views.update').some((c) => c.ok), 20_000);
+      const view = slow.fake.callsTo('views.update').at(-1)?.args.view as Record<string, unknown>;
       expect(stepText(view, '1. MFA device')).toContain('to do');
     } finally {
+      await slow.stop();
       await proxy.stop();
     }
   }, 40_000);
@@ -228,7 +219,7 @@ describeWithMoto('/aws-mfa through the real Bolt app', () => {
       }),
     );
     // The person's reads are reused for a short while: a later answer sees the policy.
-    offset += PERSON_REFRESH_MIN_MS + 60_000;
+    clock.advance(PERSON_REFRESH_MIN_MS + 60_000);
     const withPolicy = await ask();
     expect(withPolicy).toContain('aws login --profile aws-123456789012');
     expect(withPolicy).not.toContain('which you do not have yet');

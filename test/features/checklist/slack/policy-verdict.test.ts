@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -13,11 +13,11 @@ import {
   type SimulatePrincipalPolicyCommandOutput,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { GUIDE_POLICY } from '../../../../src/features/checklist/domain/mfa-policy.js';
 import { type AwsProxy, startAwsProxy } from '../../../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl, unique } from '../../../helpers/aws.js';
-import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, openChecklistView, useTestBot } from '../../../helpers/bot.js';
 import { post, slashCommand } from '../../../helpers/slack-requests.js';
 
 // moto has no CloudTrail LookupEvents and no SimulatePrincipalPolicy: those two alone are mocked, every other IAM
@@ -46,7 +46,6 @@ const denyUnlessMfa = (condition: unknown, notAction: string[] = [...GUIDE_POLIC
   });
 
 describeWithMoto('step 5 and /aws-mfa policy: the verdict IAM would give', () => {
-  let t: TestBot;
   let proxy: AwsProxy;
   let simulations: SimulatePrincipalPolicyCommandInput[];
   let simulate: Simulate;
@@ -59,8 +58,6 @@ describeWithMoto('step 5 and /aws-mfa policy: the verdict IAM would give', () =>
     await proxy.stop();
   });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
     simulations = [];
     simulate = simulatorSaying(() => 'explicitDeny');
     iamMock
@@ -69,11 +66,8 @@ describeWithMoto('step 5 and /aws-mfa policy: the verdict IAM would give', () =>
         simulations.push(input);
         return simulate(input);
       });
-    t = await startTestBot({}, { awsEndpoint: proxy.url });
   });
-  afterEach(async () => {
-    await t.stop();
-  });
+  const t = useTestBot({ awsEndpoint: () => proxy.url, trail });
 
   async function policyAnswer(who: Engineer): Promise<string> {
     const before = t.fake.responses.length;

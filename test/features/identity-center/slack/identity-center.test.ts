@@ -19,10 +19,10 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl, unique } from '../../../helpers/aws.js';
-import { type Engineer, openChecklistView, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, openChecklistView, testClock, useTestBot } from '../../../helpers/bot.js';
 import { buttonClick, post, slashCommand, viewSubmission } from '../../../helpers/slack-requests.js';
 
 // moto has identitystore and sso-admin; CloudTrail LookupEvents alone is mocked.
@@ -37,14 +37,12 @@ const START_URL = 'https://d-1234567890.awsapps.com/start';
 describeWithMoto(
   'step 7 and /aws-mfa sso: IAM Identity Center through the real Bolt app, against moto',
   () => {
-    let t: TestBot;
     let sso: { instanceArn: string; identityStoreId: string; readOnly: string; developer: string };
     /** Portal user names whose AWSReservedSSO_* sessions CloudTrail shows. */
     let signedIn: Set<string>;
     // A weekday at 10:00 UTC, so that nudges go out at once (working hours); moved on only where a test says so.
     const start = Date.parse('2026-11-27T10:00:00Z');
-    let now = start;
-    const clock = { now: () => new Date(now) };
+    const clock = testClock(start);
     const admin = () => new SSOAdminClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
     const store = () => new IdentitystoreClient({ endpoint: motoUrl, region: 'ap-northeast-2' });
 
@@ -64,9 +62,15 @@ describeWithMoto(
       };
     });
 
-    beforeEach(async () => {
+    const env = {
+      IDENTITY_CENTER_START_URL: START_URL,
+      IDENTITY_CENTER_REGION: 'ap-northeast-2',
+      SECURITY_CHANNEL: 'C0SECURITY',
+    };
+    // These tests are about what step 7 shows once the e-mail match is trusted; the wait has its own test below.
+    const t = useTestBot({ env: { ...env, EMAIL_MAPPING_TRUST_HOURS: '0' }, clock, trail });
+    beforeEach(() => {
       signedIn = new Set();
-      trail.reset();
       trail.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
         const name = input.LookupAttributes?.find((a) => a.AttributeKey === 'Username')?.AttributeValue;
         if (!name || !signedIn.has(name)) return { Events: [] };
@@ -89,21 +93,7 @@ describeWithMoto(
           ],
         };
       });
-      now = start;
-      // These tests are about what step 7 shows once the e-mail match is trusted; the wait has its own test below.
-      t = await startBot({ EMAIL_MAPPING_TRUST_HOURS: '0' });
     });
-    const startBot = (env: Record<string, string> = {}) =>
-      startTestBot(
-        {
-          IDENTITY_CENTER_START_URL: START_URL,
-          IDENTITY_CENTER_REGION: 'ap-northeast-2',
-          SECURITY_CHANNEL: 'C0SECURITY',
-          ...env,
-        },
-        { clock },
-      );
-    afterEach(() => t.stop());
 
     /** An Identity Center user with the engineer's Slack e-mail: ReadOnly directly, Developer through a group. */
     async function ssoUser(who: Engineer): Promise<string> {
@@ -229,7 +219,7 @@ describeWithMoto(
       expect(text).toContain('7. IAM Identity Center* — to do');
       // The person signs in with their SSO role now, and presses Re-check two minutes later (inside the 10-minute reuse).
       signedIn.add(ssoName);
-      now += 2 * 60_000;
+      clock.advance(2 * 60_000);
       const before = t.fake.callsTo('views.update').length;
       await post(
         t.baseUrl,
@@ -298,14 +288,13 @@ describeWithMoto(
     });
 
     it("attack (row 5): a tag-mapped person who changes their Slack e-mail to someone's Identity Center address sees nothing of theirs", async () => {
-      await t.stop();
-      t = await startBot();
+      await t.restart(env);
       const victim = await t.engineer({ mfa: true });
       signedIn.add(await ssoUser(victim));
       const victimEmail = `${victim.userName}@example.com`;
       // The victim's own match is seen, and after the wait step 7 is theirs.
       expect((await checklist(victim)).text).toContain('matched you to it only recently');
-      now += 73 * 3_600_000;
+      clock.advance(73 * 3_600_000);
       expect((await checklist(victim)).text).toContain('7. IAM Identity Center* — done');
 
       // The attacker (mapped by the SlackUserId tag, so their checklist works) takes the victim's address.
@@ -315,7 +304,7 @@ describeWithMoto(
       const attackerMember = member(attacker.slackUserId);
       if (victimMember) victimMember.profile = { email: `${unique('moved')}@example.com` };
       if (attackerMember) attackerMember.profile = { email: victimEmail };
-      now += 16 * 60_000;
+      clock.advance(16 * 60_000);
 
       const { text } = await checklist(attacker);
       expect(text).toContain('matched you to it only recently');

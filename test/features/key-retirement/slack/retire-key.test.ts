@@ -1,10 +1,10 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../../../helpers/bot.js';
 import { post, viewSubmission } from '../../../helpers/slack-requests.js';
 
 const trail = mockClient(CloudTrailClient);
@@ -12,23 +12,17 @@ type Json = Record<string, unknown>;
 const DAY = 86_400_000;
 
 describeWithMoto('retiring an unused key through the real Bolt app, against moto', () => {
-  let t: TestBot;
   let owner: Engineer & { keyId: string };
   const start = new Date(Date.now() + 100 * DAY);
   start.setUTCHours(10, 0, 0, 0);
-  let now = start.getTime();
-  const clock = { now: () => new Date(now) };
+  const clock = testClock(start);
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY', OLD_KEY_DELETE_DAYS: '7' }, clock, trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    now = start.getTime();
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', OLD_KEY_DELETE_DAYS: '7' }, { clock });
     const who = await t.engineer({ mfa: true, locale: 'ko-KR' });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '' };
   });
-  afterEach(() => t.stop());
 
   const status = async () =>
     (await t.iam.send(new ListAccessKeysCommand({ UserName: owner.userName }))).AccessKeyMetadata?.find(
@@ -79,7 +73,9 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
     expect(await status()).toBe('Inactive');
     const done = dmsTo(owner.slackUserId).find((c) => buttonIn(c.args, ACTION.retireReactivate));
     // The deletion date: OLD_KEY_DELETE_DAYS after now.
-    expect(String(done?.args.text)).toContain(new Date(now + 7 * DAY).toISOString().slice(0, 10));
+    expect(String(done?.args.text)).toContain(
+      new Date(clock.now().getTime() + 7 * DAY).toISOString().slice(0, 10),
+    );
 
     // A second confirm (double submit, a retry) does nothing more.
     await submit(owner.slackUserId, owner.keyId);
@@ -114,7 +110,7 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
     );
 
     // Back on for one grace period only, like a replaced key: then off again, for good, and deleted on schedule.
-    now += 8 * DAY;
+    clock.advance(8 * DAY);
     expect((await t.bot.runJobs()).retirementsResumed).toBe(1);
     expect(await status()).toBe('Inactive');
     await t.fake.waitFor(() => dmsTo(owner.slackUserId).some((c) => String(c.args.text).includes('영구히')));
@@ -131,7 +127,7 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
     await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === twice.path));
     expect(JSON.stringify(t.fake.responses.find((r) => r.path === twice.path)?.body)).toContain('이미 한 번');
     expect(await status()).toBe('Inactive');
-    now += 8 * DAY;
+    clock.advance(8 * DAY);
     expect((await t.bot.runJobs()).retiredDeleted).toBe(1);
   });
 
@@ -152,10 +148,10 @@ describeWithMoto('retiring an unused key through the real Bolt app, against moto
       dmsTo(owner.slackUserId).some((c) => buttonIn(c.args, ACTION.retireReactivate)),
     );
 
-    now += 6 * DAY;
+    clock.advance(6 * DAY);
     await t.bot.runJobs();
     expect(await status()).toBe('Inactive');
-    now += 2 * DAY;
+    clock.advance(2 * DAY);
     const report = await t.bot.runJobs();
     expect(report.retiredDeleted).toBe(1);
     expect(await status()).toBeUndefined();

@@ -1,10 +1,10 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ListMFADevicesCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../../../helpers/bot.js';
 import { confirmReset, requestLostDeviceReset } from '../../../helpers/mfa-reset-bolt.js';
 
 const trail = mockClient(CloudTrailClient);
@@ -14,16 +14,11 @@ const HOUR = 3_600_000;
 describeWithMoto(
   'a lost MFA device, reset with identity-verified approvals, through the real Bolt app',
   () => {
-    let t: TestBot;
     let owner: Engineer & { serial: string };
-    let now = Date.now();
-    const clock = { now: () => new Date(now) };
+    const clock = testClock('now');
 
+    const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY', MFA_REENROL_HOURS: '24' }, clock, trail });
     beforeEach(async () => {
-      trail.reset();
-      trail.on(LookupEventsCommand).resolves({ Events: [] });
-      now = Date.now();
-      t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', MFA_REENROL_HOURS: '24' }, { clock });
       t.fake.usergroups.set('S0APPROVERS', ['U0APPROVER2']);
       for (const id of ['U0APPROVER1', 'U0APPROVER2'])
         t.fake.members.push({
@@ -36,7 +31,6 @@ describeWithMoto(
       const who = await t.engineer({ mfa: false, locale: 'ko-KR' });
       owner = { ...who, serial: await t.enableMfa(who.userName) };
     });
-    afterEach(() => t.stop());
 
     const posts = (channel: string) =>
       t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
@@ -132,7 +126,7 @@ describeWithMoto(
     it('a re-enrolment within the window ends the follow-up quietly', async () => {
       await removeWithTwoApprovals(await requestReset());
       await t.enableMfa(owner.userName);
-      now += 25 * HOUR;
+      clock.advance(25 * HOUR);
       const report = await t.bot.runJobs();
       expect(report).toMatchObject({ reenrolled: 1, reenrolOverdue: 0 });
       expect(posts('C0SECURITY')).toHaveLength(0);
@@ -140,9 +134,9 @@ describeWithMoto(
 
     it('no re-enrolment: one nudge to the owner and one security post', async () => {
       await removeWithTwoApprovals(await requestReset());
-      now += 23 * HOUR;
+      clock.advance(23 * HOUR);
       expect(await t.bot.runJobs()).toMatchObject({ reenrolled: 0, reenrolOverdue: 0 });
-      now += 2 * HOUR;
+      clock.advance(2 * HOUR);
       expect(await t.bot.runJobs()).toMatchObject({ reenrolOverdue: 1 });
       expect(await t.bot.runJobs()).toMatchObject({ reenrolOverdue: 0 });
       await t.fake.waitFor(() => posts('C0SECURITY').length === 1);

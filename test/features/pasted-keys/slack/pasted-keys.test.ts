@@ -5,11 +5,11 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
 import { type AwsProxy, startAwsProxy } from '../../../fakes/aws-proxy.js';
 import { describeWithMoto, motoUrl } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, useTestBot } from '../../../helpers/bot.js';
 import { eventCallback, post } from '../../../helpers/slack-requests.js';
 
 type Json = Record<string, unknown>;
@@ -17,7 +17,6 @@ const CHANNEL = 'C0GENERAL1';
 
 describeWithMoto('AWS keys pasted into Slack, through the real Bolt app, against moto', () => {
   let proxy: AwsProxy;
-  let t: TestBot;
   let owner: Engineer & { keyId: string; secret: string };
   let seq = 0;
 
@@ -26,13 +25,12 @@ describeWithMoto('AWS keys pasted into Slack, through the real Bolt app, against
   });
   afterAll(() => proxy.stop());
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, awsEndpoint: () => proxy.url });
   beforeEach(async () => {
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY' }, { awsEndpoint: proxy.url });
     const who = await t.engineer({ mfa: true, locale: 'ko-KR' });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '', secret: key.AccessKey?.SecretAccessKey ?? '' };
   });
-  afterEach(() => t.stop());
 
   /** Someone posts `text` in a channel the bot is in (or edits a message to say it). */
   async function say(text: string, options: { channel?: string; edit?: boolean; user?: string } = {}) {

@@ -1,11 +1,11 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, useTestBot } from '../../../helpers/bot.js';
 import { submitRotationRequest } from '../../../helpers/rotation-bolt.js';
 import { interaction, post, slashCommand } from '../../../helpers/slack-requests.js';
 
@@ -15,15 +15,12 @@ const HOSTILE = 'rotate it <!channel> *now* <https://evil.example|click> @here';
 type Json = Record<string, unknown>;
 
 describeWithMoto('key rotation through the real Bolt app', () => {
-  let t: TestBot;
   let requester: Engineer & { keyId: string };
   /** Every secret access key this file created, for the leak check at the end of each test. */
   const secrets: string[] = [];
 
+  const t = useTestBot({ trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot();
     t.fake.usergroups.set('S0APPROVERS', ['U0GROUPMEMBER']);
     const who = await t.engineer();
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
@@ -34,7 +31,6 @@ describeWithMoto('key rotation through the real Bolt app', () => {
     // The secret access key never passes through Slack or the logs.
     const everything = JSON.stringify([t.fake.calls, t.fake.responses, t.logs]);
     for (const s of secrets) expect(everything).not.toContain(s);
-    await t.stop();
   });
 
   /** The key the bot stored for the requester, remembered for the leak check. */

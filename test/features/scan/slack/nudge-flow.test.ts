@@ -1,33 +1,27 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ACTION, INPUT } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto } from '../../../helpers/aws.js';
-import { type Engineer, startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { type Engineer, testClock, useTestBot } from '../../../helpers/bot.js';
 
 const trail = mockClient(CloudTrailClient);
 type Json = Record<string, unknown>;
 
 describeWithMoto('scan and nudges through the real Bolt app, with the clock moved forward', () => {
-  let t: TestBot;
   let owner: Engineer & { keyId: string };
   // 100 days from now, at 10:00 UTC: every key created today is past KEY_MAX_AGE_DAYS, and it is working hours.
   const later = new Date(Date.now() + 100 * 86_400_000);
   later.setUTCHours(10, 0, 0, 0);
-  let now = later.getTime();
-  const clock = { now: () => new Date(now) };
+  const clock = testClock(later);
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY', NUDGE_REPEAT_DAYS: '1' }, clock, trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    now = later.getTime();
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', NUDGE_REPEAT_DAYS: '1' }, { clock });
     const who = await t.engineer({ mfa: false });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     owner = { ...who, keyId: key.AccessKey?.AccessKeyId ?? '' };
   });
-  afterEach(() => t.stop());
 
   const nudgesTo = (channel: string) =>
     t.fake
@@ -122,7 +116,7 @@ describeWithMoto('scan and nudges through the real Bolt app, with the clock move
     await clicked.sent;
     await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === clicked.path));
 
-    now += 2 * 86_400_000; // past NUDGE_REPEAT_DAYS (1 here), inside the 7-day snooze
+    clock.advance(2 * 86_400_000); // past NUDGE_REPEAT_DAYS (1 here), inside the 7-day snooze
     const third = await t.bot.scan({ dryRun: false });
     expect(
       third.items

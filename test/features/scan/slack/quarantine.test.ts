@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -10,7 +10,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isAdminLevel } from '../../../../src/kernel/people/privilege.js';
 import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
 import { adminClientsIn, describeWithMoto, unique } from '../../../helpers/aws.js';
-import { startTestBot, type TestBot } from '../../../helpers/bot.js';
+import { testClock, useTestBot } from '../../../helpers/bot.js';
 
 const trail = mockClient(CloudTrailClient);
 const QUARANTINE = 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3';
@@ -21,18 +21,15 @@ const QUARANTINE = 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3';
 const ACCOUNT = '444455556666';
 
 describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
-  let t: TestBot;
   let owner: { slackUserId: string; userName: string };
   let iam: IAMClient;
   // Tomorrow at 03:00 UTC: outside the owner's working hours, when an ordinary nudge would wait.
   const night = new Date(Date.now() + 86_400_000);
   night.setUTCHours(3, 0, 0, 0);
-  const clock = { now: () => night };
+  const clock = testClock(night);
 
+  const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: ACCOUNT }, clock, trail });
   beforeEach(async () => {
-    trail.reset();
-    trail.on(LookupEventsCommand).resolves({ Events: [] });
-    t = await startTestBot({ SECURITY_CHANNEL: 'C0SECURITY', AWS_ACCOUNTS: ACCOUNT }, { clock });
     ({ iam } = await adminClientsIn(ACCOUNT));
     const userName = unique('quarantined');
     const slackUserId = `U0Q${userName
@@ -52,10 +49,7 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
     await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
     owner = { slackUserId, userName };
   });
-  afterEach(async () => {
-    await t.stop();
-    iam.destroy();
-  });
+  afterEach(() => iam.destroy());
 
   const posts = (channel: string) =>
     t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
