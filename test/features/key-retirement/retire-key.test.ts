@@ -8,9 +8,9 @@ import { reactivateRetiredKey } from '../../../src/features/key-retirement/react
 import { ownedKey, retireKey } from '../../../src/features/key-retirement/retire-key.js';
 import type { KeyAdminPort } from '../../../src/kernel/aws-ports.js';
 import type { AccessKey, IamUser } from '../../../src/kernel/domain/types.js';
-import type { FindIamUser } from '../../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../../src/kernel/people/person-reads.js';
 import { createLogger } from '../../../src/logger.js';
+import { alwaysFinds } from '../../fakes/ports.js';
 import { DATABASES } from '../../helpers/databases.js';
 
 const DAY = 86_400_000;
@@ -61,15 +61,7 @@ describe.each(DATABASES)('key retirement on $name', (database) => {
     iam = fakeKeys([
       { accessKeyId: 'AKIAFAKEALICEEXAMPLE', status: 'Active', createDate: new Date(0), lastUsed: undefined },
     ]);
-    const findIamUser: FindIamUser = async () => ({
-      kind: 'found',
-      user: alice,
-      person: undefined,
-      others: [],
-      trust: { kind: 'trusted' },
-      users: [{ user: alice, trust: { kind: 'trusted' } }],
-      claims: [{ user: alice, trust: { kind: 'trusted' } }],
-    });
+    const findIamUser = alwaysFinds(alice);
     deps = {
       retirements: createRetirementStore(db, { now: () => now, wake: () => {} }),
       inRotation: async () => openRotation,

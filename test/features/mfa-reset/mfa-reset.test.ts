@@ -8,9 +8,9 @@ import { planResets } from '../../../src/features/mfa-reset/plan.js';
 import type { MfaResetDeps } from '../../../src/features/mfa-reset/ports.js';
 import { requestReset } from '../../../src/features/mfa-reset/request-reset.js';
 import type { IamUser, MfaDevice } from '../../../src/kernel/domain/types.js';
-import type { FindIamUser } from '../../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../../src/kernel/people/person-reads.js';
 import { createLogger } from '../../../src/logger.js';
+import { alwaysFinds } from '../../fakes/ports.js';
 import { DATABASES } from '../../helpers/databases.js';
 
 const HOUR = 3_600_000;
@@ -37,15 +37,7 @@ describe.each(DATABASES)('MFA device resets on $name', (database) => {
     devices = [{ serialNumber: SERIAL, type: 'virtual', enableDate: new Date(0) }];
     removals = [];
     failNext = undefined;
-    const findIamUser: FindIamUser = async () => ({
-      kind: 'found',
-      user: alice,
-      person: undefined,
-      others: [],
-      trust: { kind: 'trusted' },
-      users: [{ user: alice, trust: { kind: 'trusted' } }],
-      claims: [{ user: alice, trust: { kind: 'trusted' } }],
-    });
+    const findIamUser = alwaysFinds(alice);
     let ids = 0;
     deps = {
       resets: createMfaResetStore(db, { now: () => now, wake: () => {} }),
