@@ -119,6 +119,10 @@ const en = {
   },
   sessionDone: (date: string, region: string) =>
     `You requested temporary credentials on ${date} (${region}).`,
+  sessionDoneLogin: (date: string) =>
+    `You used \`aws login\` on ${date}: the CLI gets temporary credentials, no key.`,
+  sessionLoginRetire:
+    'Your access keys are no longer needed for the CLI. Switch them off (you can switch one back on for a while):',
   sessionTodo:
     'No `GetSessionToken` call by you in the last 30 days. Get temporary credentials with your MFA code:',
   sessionUnknown: "The bot can't read CloudTrail, so it can't tell whether you use temporary credentials.",
@@ -316,6 +320,8 @@ const en = {
       keys_without_mfa: () => 'You use access keys but have no MFA device: set one up.',
       sso_with_active_key: () =>
         'You sign in through IAM Identity Center, but an access key of yours is still active: retire it in step 7 of /aws-mfa.',
+      login_with_active_key: () =>
+        'You use `aws login`, but an access key of yours is still active: the CLI no longer needs it — switch it off in step 6 of /aws-mfa.',
       root_without_mfa: () => 'The root account has no MFA.',
       root_access_keys: () => 'The root account has active access keys.',
       root_used_recently: () => 'The root account was used in the last day.',
@@ -328,6 +334,10 @@ const en = {
       `AWS quarantined IAM user ${user} (an access key of theirs was found exposed). Owner: ${owner}, told now.`,
     quarantineNext:
       'A rotation goes through the usual approvals and is carried out by the bot. Remove the quarantine policy after the review: the bot never does.',
+    quarantineActivity: '*Latest calls made with their keys (CloudTrail):*',
+    quarantineActivityNone: 'CloudTrail shows no call made with their keys in the last 7 days.',
+    quarantineActivityUnknown:
+      "The bot couldn't read CloudTrail, so their keys' latest calls are not shown here.",
     forUser: (user: string) => `IAM user ${user}`,
     summary: (n: number) => `${count(n, 'thing', 'things')} to fix in AWS`,
     more: (n: number, rules: string) => `…and ${n} more (${rules}): open your checklist with /aws-mfa.`,
@@ -357,6 +367,7 @@ const en = {
     stage: {
       iam_keys: 'IAM user with active keys',
       iam_mfa_no_keys: 'IAM user with MFA, no keys',
+      aws_login: 'On `aws login`, no keys needed',
       identity_center: 'On IAM Identity Center',
       iam_other: 'IAM user without MFA or keys',
     },
@@ -642,6 +653,10 @@ const ko: Messages = {
     boundary: (name) => `사용자의 권한 경계(permissions boundary) ${name}`,
   },
   sessionDone: (date, region) => `${date}에 임시 자격 증명을 요청했습니다 (${region}).`,
+  sessionDoneLogin: (date) =>
+    `${date}에 \`aws login\`을 사용했습니다: CLI가 키 없이 임시 자격 증명을 받습니다.`,
+  sessionLoginRetire:
+    'CLI에 액세스 키가 더 이상 필요 없습니다. 키를 비활성화하세요 (잠시 다시 켤 수 있습니다):',
   sessionTodo: '최근 30일 동안 `GetSessionToken` 호출이 없습니다. MFA 코드로 임시 자격 증명을 받으세요:',
   sessionUnknown: '봇이 CloudTrail을 읽을 수 없어 임시 자격 증명 사용 여부를 알 수 없습니다.',
   sessionNeedsMfa: '먼저 MFA 디바이스를 설정하세요 (1단계): 명령에 디바이스 ARN이 필요합니다.',
@@ -827,6 +842,8 @@ const ko: Messages = {
       keys_without_mfa: () => 'Access Key를 사용하지만 MFA 디바이스가 없습니다: 설정하세요.',
       sso_with_active_key: () =>
         'IAM Identity Center로 로그인하지만 Access Key가 아직 활성 상태입니다: /aws-mfa의 7단계에서 폐기하세요.',
+      login_with_active_key: () =>
+        '`aws login`을 사용하지만 Access Key가 아직 활성 상태입니다: CLI에 더 이상 필요 없으니 /aws-mfa의 6단계에서 비활성화하세요.',
       root_without_mfa: () => '루트 계정에 MFA가 없습니다.',
       root_access_keys: () => '루트 계정에 활성 Access Key가 있습니다.',
       root_used_recently: () => '지난 하루 동안 루트 계정이 사용되었습니다.',
@@ -839,6 +856,9 @@ const ko: Messages = {
       `AWS가 IAM 사용자 ${user}을(를) 격리했습니다 (Access Key 노출). 소유자: ${owner}, 방금 알렸습니다.`,
     quarantineNext:
       '키 교체는 평소의 승인을 거쳐 봇이 수행합니다. 검토가 끝나면 격리 정책을 제거하세요: 봇은 제거하지 않습니다.',
+    quarantineActivity: '*이 사용자의 키로 최근에 한 호출 (CloudTrail):*',
+    quarantineActivityNone: '지난 7일 동안 CloudTrail에 이 사용자의 키로 한 호출이 없습니다.',
+    quarantineActivityUnknown: '봇이 CloudTrail을 읽지 못해 키의 최근 호출을 보여 드릴 수 없습니다.',
     forUser: (user) => `IAM 사용자 ${user}`,
     summary: (n) => `AWS에서 고칠 것 ${n}가지`,
     more: (n, rules) => `…외 ${n}건 (${rules}): /aws-mfa로 체크리스트를 여세요.`,
@@ -866,6 +886,7 @@ const ko: Messages = {
     stage: {
       iam_keys: '활성 Access Key가 있는 IAM 사용자',
       iam_mfa_no_keys: 'MFA가 있고 키가 없는 IAM 사용자',
+      aws_login: '`aws login` 사용 중 (키 불필요)',
       identity_center: 'IAM Identity Center 사용 중',
       iam_other: 'MFA도 키도 없는 IAM 사용자',
     },

@@ -46,3 +46,19 @@ export interface KeyAdminPort {
 export interface RootAccessPort {
   features(): Promise<string[]>;
 }
+
+/** A call made with an access key, as CloudTrail records it. */
+export interface KeyUseEvent {
+  readonly eventTime: Date;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly region: string;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** CloudTrail by access key: the rotation's old-key check and the quarantine alert's evidence. */
+export interface KeyTrailPort {
+  /** Recent calls made with one access key, newest first (a few at most). */
+  recentUseOfKey(accessKeyId: string, since: Date, limit: number, accountId?: string): Promise<KeyUseEvent[]>;
+}

@@ -23,6 +23,7 @@ import { postureSummary, renderPostureChart } from '../features/posture/chart.js
 import type { PostureDeps } from '../features/posture/post-posture.js';
 import type { RotationDeps } from '../features/rotation/ports.js';
 import { rotationRenderers } from '../features/rotation/slack/notices.js';
+import { createQuarantineEvidence } from '../features/scan/index.js';
 import type { ScanDeps } from '../features/scan/run-scan.js';
 import { scanRenderers } from '../features/scan/slack/notices.js';
 import type { TrailSignalDeps } from '../features/trail-signals/run-trail-signals.js';
@@ -185,12 +186,13 @@ export function wireFeatures(platform: Platform) {
 
   // A person's temporary-credential use, answered from the last look for ten minutes.
   const sessionUse = cachedBy(
-    (key) => {
+    (key, why) => {
       const [accountId, userName] = key.split('\n') as [string, string];
       return aws.sessionTrail.findSessionTokenUse(
         userName,
         new Date(clock.now().getTime() - SESSION_TOKEN_LOOKBACK_DAYS * DAY_MS),
         accountId || undefined,
+        why,
       );
     },
     { ttlMs: 10 * 60_000, clock },
@@ -211,8 +213,9 @@ export function wireFeatures(platform: Platform) {
     getChecklist: createGetChecklist({
       iam,
       trail: {
-        findSessionTokenUse: (userName, _since, accountId) =>
-          sessionUse.get(`${accountId ?? ''}\n${userName}`),
+        // Re-check reads CloudTrail again: an `aws login` just used must show as used, with its retire button.
+        findSessionTokenUse: (userName, _since, accountId, options) =>
+          sessionUse.get(`${accountId ?? ''}\n${userName}`, options),
       },
       clock,
       logger,
@@ -247,6 +250,8 @@ export function wireFeatures(platform: Platform) {
     nudges: { scans: stores.scans, outbox: stores.outbox, clock, logger, securityChannel },
     settings: { ...thresholds, emailTagKey: config.emailTagKey, securityChannel },
   };
+  // A quarantined user's keys, where they were used lately: for the security channel's alert (scan and signals).
+  const evidence = createQuarantineEvidence({ iam, keyTrail: aws.keyTrail, clock });
   const scan: ScanDeps = {
     reports: aws.reports,
     iam,
@@ -258,6 +263,8 @@ export function wireFeatures(platform: Platform) {
     newId: randomUUID,
     identities: guard,
     posture: stores.posture,
+    loginTrail: aws.loginTrail,
+    evidence,
     ...(ssoFor && identityCenter
       ? { identityCenter: { status: ssoFor, emails: () => identityCenter.listEmails(), concurrency: 5 } }
       : {}),
@@ -287,6 +294,7 @@ export function wireFeatures(platform: Platform) {
     clock,
     logger,
     botArn,
+    evidence,
     config: { emailTagKey: config.emailTagKey, securityChannel, repeatDays: config.scan.repeatDays },
   };
   const posture: PostureDeps = {

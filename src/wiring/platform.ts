@@ -132,6 +132,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     logger,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     kmsKeyId: config.secretsKmsKeyId,
+    // CloudTrail pages shared between people expire by the bot's clock, as every other reuse does.
+    now: () => clock.now().getTime(),
   });
 
   // Slack's Web API for everything outside Bolt's listeners (directory, approval messages); honours SLACK_API_URL.

@@ -145,8 +145,9 @@ describeWithMoto('aws-mfa-bot start', () => {
       AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url,
     }).done;
     await trail.stop();
-    // The CloudTrail signals job ran too: us-east-1 and the region, three look-ups each.
-    expect(trail.calls).toBe(6);
+    // The CloudTrail signals job ran too: us-east-1 and the region, four look-ups each (sign-ins, keys created,
+    // quarantine policies attached, root).
+    expect(trail.calls).toBe(8);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({

@@ -6,13 +6,21 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { OWNER_CONFIRMED_TAG } from '../../src/kernel/domain/identity.js';
+import { VIEW } from '../../src/kernel/slack/action-ids.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, startBot } from '../../src/main.js';
 import { FakeSlackWebApi } from '../fakes/slack-web-api.js';
 import { freePort } from '../setup/moto-server.js';
 import { enableVirtualMfa, motoUrl, useMotoEnvironment } from './aws.js';
 import { recordForLeakScan } from './leaks.js';
-import { interaction, post, SIGNING_SECRET, slashCommand } from './slack-requests.js';
+import {
+  buttonClick,
+  interaction,
+  post,
+  SIGNING_SECRET,
+  slashCommand,
+  viewSubmission,
+} from './slack-requests.js';
 
 export interface TestBot {
   readonly fake: FakeSlackWebApi;
@@ -275,4 +283,27 @@ export function useTestBot(
       return typeof value === 'function' ? value.bind(current) : value;
     },
   });
+}
+
+/** `userId` clicks a button in the modal `viewId` (a step's own button on the checklist). */
+export function clickInModal(
+  t: SlackTarget,
+  userId: string,
+  viewId: string,
+  actionId: string,
+  value?: string,
+) {
+  return post(
+    t.baseUrl,
+    buttonClick(userId, t.fake.issueTriggerId(), { id: viewId, type: 'modal' }, actionId, value),
+  );
+}
+
+/** `userId` confirms switching `keyId` off (the retire modal's submit); resolves once the bot has answered them by DM. */
+export async function confirmRetire(t: SlackTarget, userId: string, keyId: string): Promise<void> {
+  const before = t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === userId).length;
+  await post(t.baseUrl, viewSubmission(userId, t.fake.issueTriggerId(), VIEW.retireConfirm, keyId));
+  await t.fake.waitFor(
+    () => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === userId).length > before,
+  );
 }

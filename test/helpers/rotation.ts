@@ -10,7 +10,7 @@ import { createStores, type Stores } from '../../src/adapters/store/stores.js';
 import type { RotationRequest } from '../../src/features/rotation/domain.js';
 import { type JobReport, runRotationJobs } from '../../src/features/rotation/jobs.js';
 import type { RotationDeps, RotationStore } from '../../src/features/rotation/ports.js';
-import type { KeyUseEvent } from '../../src/features/rotation/ports-aws.js';
+import type { KeyUseEvent } from '../../src/kernel/aws-ports.js';
 import type { IamUser } from '../../src/kernel/domain/types.js';
 import { createDeliverer, type DeliveryReport } from '../../src/kernel/outbox/deliver.js';
 import type { Notice } from '../../src/kernel/outbox/ports.js';

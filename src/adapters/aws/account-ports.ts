@@ -2,8 +2,9 @@ import type { PolicySimulatorPort, TrailPort } from '../../features/checklist/po
 import type { SsoTrailPort } from '../../features/identity-center/ports.js';
 import type { MfaAdminPort } from '../../features/mfa-reset/ports.js';
 import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
-import type { KeyTrailPort, SecretsPort } from '../../features/rotation/ports-aws.js';
-import type { IamPort, KeyAdminPort, RootAccessPort } from '../../kernel/aws-ports.js';
+import type { SecretsPort } from '../../features/rotation/ports-aws.js';
+import type { LoginTrailPort } from '../../features/scan/ports.js';
+import type { IamPort, KeyAdminPort, KeyTrailPort, RootAccessPort } from '../../kernel/aws-ports.js';
 import { everyAccount } from '../../kernel/concurrency.js';
 import type { ReportRow } from '../../kernel/domain/findings.js';
 import type { Logger } from '../../logger.js';
@@ -19,6 +20,7 @@ import { createSecretsAdapter } from './secrets.js';
 import { getCallerIdentity } from './sts.js';
 import {
   createKeyTrailAdapter,
+  createLoginTrailAdapter,
   createSignalsTrailAdapter,
   createSsoTrailAdapter,
   createTrailAdapter,
@@ -39,6 +41,7 @@ export interface AccountPorts {
   readonly keyTrail: KeyTrailPort;
   readonly sessionTrail: TrailPort;
   readonly ssoTrail: ReturnType<typeof createSsoTrailAdapter>;
+  readonly loginTrail: ReturnType<typeof createLoginTrailAdapter>;
   readonly signals: ReturnType<typeof createSignalsTrailAdapter>;
   readonly rootAccess: RootAccessPort;
 }
@@ -104,6 +107,7 @@ export function createAccountPorts(deps: {
         deps.now,
       ),
       ssoTrail: createSsoTrailAdapter({ clients: c.trail, limiter: peopleTrail, maxWaitMs: 5_000 }),
+      loginTrail: createLoginTrailAdapter(jobsTrail),
       signals: createSignalsTrailAdapter(jobsTrail),
       rootAccess: createRootAccessAdapter(c.iam),
     };
@@ -153,8 +157,12 @@ export function createAccountPorts(deps: {
   const ssoTrail: SsoTrailPort = {
     latestSession: async (names, since, a) => (await portsOf(a)).ssoTrail.latestSession(names, since),
   };
+  const loginTrail: LoginTrailPort = {
+    usersSince: async (since, a) => (await portsOf(a)).loginTrail.usersSince(since),
+  };
   const sessionTrail: TrailPort = {
-    findSessionTokenUse: async (u, since, a) => (await portsOf(a)).sessionTrail.findSessionTokenUse(u, since),
+    findSessionTokenUse: async (u, since, a, o) =>
+      (await portsOf(a)).sessionTrail.findSessionTokenUse(u, since, a, o),
   };
   return {
     portsOf,
@@ -167,6 +175,7 @@ export function createAccountPorts(deps: {
     keyTrail,
     sessionTrail,
     ssoTrail,
+    loginTrail,
     reports: { read: async (now: Date, accountId?: string) => (await portsOf(accountId)).reports.read(now) },
     signals: async (accountId?: string) => (await portsOf(accountId)).signals,
     /** Centralised root access, as the bot's own account (the management account or delegated admin) sees it. */

@@ -5,10 +5,11 @@ import {
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
 import { FactError } from '../../errors.js';
+import { LOGIN_EVENT, loginUserOf } from '../../features/checklist/domain/login.js';
 import type { TrailPort } from '../../features/checklist/ports.js';
 import { type SsoSession, ssoSessionOf } from '../../features/identity-center/domain.js';
-import type { KeyTrailPort, KeyUseEvent } from '../../features/rotation/ports-aws.js';
 import type { TrailEvent } from '../../features/trail-signals/domain.js';
+import type { KeyTrailPort, KeyUseEvent } from '../../kernel/aws-ports.js';
 import type { SessionTokenUse } from '../../kernel/domain/types.js';
 import { awsCall } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -56,28 +57,52 @@ function parseRecord(e: Event): TrailEvent['record'] {
   }
 }
 
-/** How long pages of the account's GetSessionToken events serve every person's step 6. */
+/** How long pages of the account's GetSessionToken (and `aws login`) events serve every person's step 6. */
 const SESSION_PAGES_TTL_MS = 60_000;
+/** A Re-check reads the pages again unless they are this fresh (a burst of Re-checks costs one read). */
+const SESSION_PAGES_MIN_REFRESH_MS = 10_000;
 
 type Page = { readonly events: Event[]; readonly next: string | undefined };
 
+/** The two ways to temporary credentials step 6 looks for, and how an event is matched to the user. */
+const SESSION_QUERIES = [
+  {
+    via: 'get_session_token',
+    eventName: 'GetSessionToken',
+    isBy: (e: Event, userName: string) => e.Username === userName,
+  },
+  {
+    via: 'aws_login',
+    eventName: LOGIN_EVENT.name,
+    isBy: (e: Event, userName: string) => loginUserOf(parseRecord(e)) === userName,
+  },
+] as const;
+type SessionQuery = (typeof SESSION_QUERIES)[number];
+
 export function createTrailAdapter(deps: TrailAdapterDeps, now: () => number = Date.now): TrailPort {
   const maxPages = deps.maxPagesPerRegion ?? 4;
-  // The query is the same for everyone (the account's GetSessionToken events): its pages are read once a minute per
-  // region and shared, so a burst of people costs CloudTrail a few requests, not a few per person.
+  // Each query is the same for everyone (the account's GetSessionToken events, its `aws login` events): its pages are
+  // read once a minute per region and shared, so a burst of people costs CloudTrail a few requests, not a few each.
   const cache = new Map<string, { at: number; pages: (Promise<Page> | undefined)[] }>();
 
-  function page(region: string, client: CloudTrailClient, since: Date, index: number): Promise<Page> {
-    let entry = cache.get(region);
+  function page(
+    region: string,
+    client: CloudTrailClient,
+    since: Date,
+    index: number,
+    eventName: string,
+  ): Promise<Page> {
+    const key = `${region}\n${eventName}`;
+    let entry = cache.get(key);
     if (!entry || now() - entry.at > SESSION_PAGES_TTL_MS) {
       entry = { at: now(), pages: [] };
-      cache.set(region, entry);
+      cache.set(key, entry);
     }
     const pages = entry.pages;
     const cached = pages[index];
     if (cached) return cached;
     const loading = (async (): Promise<Page> => {
-      const token = index === 0 ? undefined : (await page(region, client, since, index - 1)).next;
+      const token = index === 0 ? undefined : (await page(region, client, since, index - 1, eventName)).next;
       if (index > 0 && !token) return { events: [], next: undefined };
       if (!(await deps.limiter.take(deps.maxWaitMs))) {
         throw new FactError({ kind: 'throttled', action: 'cloudtrail:LookupEvents', code: 'QueuedTooLong' });
@@ -85,7 +110,7 @@ export function createTrailAdapter(deps: TrailAdapterDeps, now: () => number = D
       const r = await awsCall('cloudtrail:LookupEvents', () =>
         client.send(
           new LookupEventsCommand({
-            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
+            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
             StartTime: since,
             MaxResults: 50,
             NextToken: token,
@@ -102,25 +127,35 @@ export function createTrailAdapter(deps: TrailAdapterDeps, now: () => number = D
     return loading;
   }
 
-  async function latestIn(region: string, client: CloudTrailClient, userName: string, since: Date) {
+  async function latestIn(
+    region: string,
+    client: CloudTrailClient,
+    userName: string,
+    since: Date,
+    query: SessionQuery,
+  ): Promise<SessionTokenUse | undefined> {
     for (let index = 0; index < maxPages; index++) {
-      const { events, next } = await page(region, client, since, index);
+      const { events, next } = await page(region, client, since, index, query.eventName);
       // Events come newest first, so the first match is the latest one in this region.
-      const hit = events.find((e) => e.Username === userName && e.EventTime);
-      if (hit?.EventTime) return { eventTime: hit.EventTime, region };
+      const hit = events.find((e) => e.EventTime && query.isBy(e, userName));
+      if (hit?.EventTime) return { eventTime: hit.EventTime, region, via: query.via };
       if (!next) return undefined;
     }
     return undefined;
   }
 
   return {
-    async findSessionTokenUse(userName, since): Promise<SessionTokenUse | undefined> {
+    async findSessionTokenUse(userName, since, _accountId, options): Promise<SessionTokenUse | undefined> {
+      if (options?.refresh)
+        for (const [key, entry] of cache)
+          if (now() - entry.at > SESSION_PAGES_MIN_REFRESH_MS) cache.delete(key);
       let latest: SessionTokenUse | undefined;
-      // One region after the other: the shared limiter spaces the calls anyway, so running them together gains little.
-      for (const { region, client } of deps.clients) {
-        const found = await latestIn(region, client, userName, since);
-        if (found && (!latest || found.eventTime > latest.eventTime)) latest = found;
-      }
+      // One region and query after the other: the shared limiter spaces the calls anyway.
+      for (const query of SESSION_QUERIES)
+        for (const { region, client } of deps.clients) {
+          const found = await latestIn(region, client, userName, since, query);
+          if (found && (!latest || found.eventTime > latest.eventTime)) latest = found;
+        }
       return latest;
     },
   };
@@ -157,10 +192,11 @@ export function createKeyTrailAdapter(deps: TrailAdapterDeps): KeyTrailPort {
   };
 }
 
-/** The lookups the signals job makes per region: sign-ins, key creation, and anything root did. */
+/** The lookups the signals job makes per region: sign-ins, key creation, quarantine policies, and anything root did. */
 const SIGNAL_LOOKUPS = [
   { AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' },
   { AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' },
+  { AttributeKey: 'EventName', AttributeValue: 'AttachUserPolicy' },
   { AttributeKey: 'Username', AttributeValue: 'root' },
 ] as const;
 
@@ -231,6 +267,33 @@ export function createSsoTrailAdapter(deps: TrailAdapterDeps): {
           }
         }
       return latest;
+    },
+  };
+}
+
+/**
+ * Who used `aws login` in one account since a time: the account's CreateOAuth2Token events by the sign-in service,
+ * read page by page (bounded; newest first) and kept only as IAM user names. One query per region, for the scan.
+ */
+export function createLoginTrailAdapter(deps: TrailAdapterDeps): {
+  usersSince(since: Date): Promise<ReadonlySet<string>>;
+} {
+  const maxPages = deps.maxPagesPerRegion ?? 10;
+  return {
+    async usersSince(since) {
+      const names = new Set<string>();
+      const query = {
+        LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: LOGIN_EVENT.name }],
+        StartTime: since,
+        MaxResults: 50,
+      };
+      for (const { client } of deps.clients)
+        for await (const page of lookupPages(deps, client, query, maxPages))
+          for (const e of page) {
+            const name = loginUserOf(parseRecord(e));
+            if (name) names.add(name);
+          }
+      return names;
     },
   };
 }

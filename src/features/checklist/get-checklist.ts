@@ -24,11 +24,11 @@ export interface GetChecklistDeps {
   readonly confirm?: ConfirmVerdict;
 }
 
-export type GetChecklist = (user: IamUser) => Promise<Checklist>;
+export type GetChecklist = (user: IamUser, options?: { readonly refresh?: boolean }) => Promise<Checklist>;
 
 /** Reads the user's live state from IAM and CloudTrail, all sources at once, and evaluates the guide's steps. */
 export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
-  return async function getChecklist(user) {
+  return async function getChecklist(user, options = {}) {
     const now = deps.clock.now();
     const since = new Date(now.getTime() - SESSION_TOKEN_LOOKBACK_DAYS * DAY_MS);
     const [mfaDevices, accessKeys, policies, sessionTokenUse] = await Promise.all([
@@ -39,7 +39,7 @@ export function createGetChecklist(deps: GetChecklistDeps): GetChecklist {
         deps.logger,
         'session',
         user,
-        () => deps.trail.findSessionTokenUse(user.userName, since, user.accountId),
+        () => deps.trail.findSessionTokenUse(user.userName, since, user.accountId, options),
         {
           deniedIsUnknown: true,
         },

@@ -22,5 +22,7 @@ export interface TrailPort {
     userName: string,
     since: Date,
     accountId?: string,
+    /** `refresh`: read CloudTrail again rather than answer from a recent look (Re-check). */
+    options?: { readonly refresh?: boolean },
   ): Promise<SessionTokenUse | undefined>;
 }

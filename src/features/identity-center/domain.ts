@@ -29,7 +29,7 @@ export interface IdentityCenterSettings {
 }
 
 /** Where a person stands, for the digest and the weekly picture (`iam_other`: no keys, no MFA). */
-export type PostureStage = 'iam_keys' | 'iam_mfa_no_keys' | 'identity_center' | 'iam_other';
+export type PostureStage = 'iam_keys' | 'iam_mfa_no_keys' | 'identity_center' | 'aws_login' | 'iam_other';
 
 /** The SSO session name in `~/.aws/config`: the portal's host name before the first dot (`d-1234567890`). */
 export function ssoSessionName(startUrl: string): string {
@@ -105,10 +105,13 @@ export function ssoSessionOf(
 /** Where a person stands: on Identity Center once they have used it; otherwise by their IAM user's keys and MFA. */
 export function postureStage(input: {
   readonly usedIdentityCenter: boolean;
+  /** Uses `aws login`: temporary credentials from a console sign-in. */
+  readonly usedLogin?: boolean;
   readonly activeKeys: number;
   readonly mfa: boolean;
 }): PostureStage {
   if (input.usedIdentityCenter) return 'identity_center';
+  if (input.usedLogin) return 'aws_login';
   if (input.activeKeys > 0) return 'iam_keys';
   return input.mfa ? 'iam_mfa_no_keys' : 'iam_other';
 }

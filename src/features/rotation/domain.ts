@@ -6,6 +6,7 @@ import {
   isOverdue,
 } from '../../kernel/domain/approval.js';
 import { DAY_MS, HOUR_MS } from '../../kernel/domain/time.js';
+import type { KeyUseEventJson } from '../../kernel/domain/types.js';
 import { type Move, RELEASED, SECURITY_CHANNEL } from '../../kernel/domain/workflow.js';
 
 /**
@@ -209,16 +210,6 @@ export function secretNameFor(prefix: string, accountId: string, userName: strin
 export function secretConsoleUrl(region: string, name: string): string {
   const q = (v: string) => encodeURIComponent(v);
   return `https://${region}.console.aws.amazon.com/secretsmanager/secret?name=${q(name)}&region=${q(region)}`;
-}
-
-/** A CloudTrail event by the old key, as a notice carries it (plain data). */
-export interface KeyUseEventJson {
-  readonly eventTime: string;
-  readonly eventName: string;
-  readonly eventSource: string;
-  readonly region: string;
-  readonly sourceIp: string | undefined;
-  readonly userAgent: string | undefined;
 }
 
 export type RotationNotice =

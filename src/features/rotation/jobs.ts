@@ -1,4 +1,5 @@
 import { FactError } from '../../errors.js';
+import type { KeyUseEvent } from '../../kernel/aws-ports.js';
 import { RELEASED, SYSTEM } from '../../kernel/domain/workflow.js';
 import type { Outgoing } from '../../kernel/outbox/ports.js';
 import { syncStaleMessages } from '../../kernel/workflow/sync.js';
@@ -18,7 +19,6 @@ import {
 import { cleanUpUnheldKeys, deliverKey, executeRotation } from './execute-rotation.js';
 import { claimStep, deactivateOldKey, release } from './old-key-actions.js';
 import type { RotationDeps, RotationStore } from './ports.js';
-import type { KeyUseEvent } from './ports-aws.js';
 
 export interface JobReport {
   expired: number;

@@ -36,17 +36,3 @@ export interface SecretsPort {
     accountId?: string,
   ): Promise<void>;
 }
-
-export interface KeyUseEvent {
-  readonly eventTime: Date;
-  readonly eventName: string;
-  readonly eventSource: string;
-  readonly region: string;
-  readonly sourceIp: string | undefined;
-  readonly userAgent: string | undefined;
-}
-
-export interface KeyTrailPort {
-  /** Recent calls made with one access key, newest first (a few at most). */
-  recentUseOfKey(accessKeyId: string, since: Date, limit: number, accountId?: string): Promise<KeyUseEvent[]>;
-}

@@ -1,4 +1,4 @@
-import type { IamPort, KeyAdminPort } from '../../kernel/aws-ports.js';
+import type { IamPort, KeyAdminPort, KeyTrailPort } from '../../kernel/aws-ports.js';
 import type { Clock } from '../../kernel/domain/types.js';
 import type { FindIamUser } from '../../kernel/people/find-iam-user.js';
 import type { PersonReads } from '../../kernel/people/person-reads.js';
@@ -6,7 +6,7 @@ import type { ApproversPort } from '../../kernel/people/ports.js';
 import type { ApprovalTable } from '../../kernel/workflow/table.js';
 import type { Logger } from '../../logger.js';
 import type { RotationRequest, RotationSettings } from './domain.js';
-import type { ApprovalBoard, KeyTrailPort, SecretsPort } from './ports-aws.js';
+import type { ApprovalBoard, SecretsPort } from './ports-aws.js';
 
 /** Rotation requests: the kernel's approval table, and the open request of a key. */
 export interface RotationStore extends ApprovalTable<RotationRequest> {

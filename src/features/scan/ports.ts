@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../../kernel/domain/findings.js';
+import type { KeyUseEventJson } from '../../kernel/domain/types.js';
 import type { Memo } from '../../kernel/memo.js';
 import type { NudgeRecord } from './domain/nudge-policy.js';
 
@@ -21,6 +22,8 @@ export type QuarantineNotice = {
   readonly kind: 'key_quarantined_alert';
   readonly finding: Finding;
   readonly slackUserId: string;
+  /** CloudTrail's latest events made with the user's active keys; absent when CloudTrail could not be read. */
+  readonly activity?: readonly KeyUseEventJson[];
   readonly requestId?: undefined;
 };
 
@@ -73,4 +76,18 @@ export interface ScanStore extends Memo {
   answer(subject: string, at: number): Promise<boolean>;
   lastScanCounts(): Promise<Record<string, number> | undefined>;
   saveScan(id: string, at: number, counts: Record<string, number>): Promise<void>;
+}
+
+/** Who in an account used `aws login` since a time: IAM user names, from CloudTrail. */
+export interface LoginTrailPort {
+  usersSince(since: Date, accountId?: string): Promise<ReadonlySet<string>>;
+}
+
+/** Where a quarantined user's keys were used lately: the evidence the security channel reviews. */
+export interface QuarantineEvidencePort {
+  /** The latest CloudTrail events made with the user's active keys, newest first, at most `limit`. */
+  recentActivity(
+    user: { readonly userName: string; readonly accountId: string },
+    limit: number,
+  ): Promise<readonly KeyUseEventJson[]>;
 }

@@ -18,8 +18,10 @@ import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import type { Logger } from '../../logger.js';
 import { type GetSsoFor, postureStage } from '../identity-center/index.js';
 import { type PostureStore, postureCounts } from '../posture/index.js';
+import { alertQuarantine } from './alert-quarantine.js';
 import { decideNudge, type NudgeDecision, shouldEscalate } from './domain/nudge-policy.js';
-import type { Digest, ScanStore } from './ports.js';
+import { loginPass } from './login-pass.js';
+import type { Digest, LoginTrailPort, QuarantineEvidencePort, ScanStore } from './ports.js';
 import { queueNudges } from './queue-nudge.js';
 import {
   type ReportPort,
@@ -61,6 +63,10 @@ export interface ScanDeps {
   /** Several accounts: each one's report is read, `concurrency` at a time, and one that fails never stops the rest. */
   readonly accounts?: ScanAccounts;
   readonly rootAccess?: RootAccess;
+  /** Where a quarantined user's keys were used lately, for the security channel's alert. */
+  readonly evidence?: QuarantineEvidencePort;
+  /** CloudTrail's `aws login` use: who no longer needs an access key for the CLI. */
+  readonly loginTrail?: LoginTrailPort;
   readonly config: FindingThresholds & {
     readonly repeatDays: number;
     readonly emailTagKey: string;
@@ -112,15 +118,23 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     ? await Promise.all([deps.iam.listUsers(), deps.directory.index()])
     : [[], undefined];
   const byArn = new Map(users.map((u) => [u.arn, u]));
+  const login = await loginPass(deps, rows, now);
   const sso =
     deps.identityCenter && index
-      ? await identityCenterPass(deps, rows, byArn, index, options.dryRun)
+      ? await identityCenterPass(deps, rows, byArn, index, options.dryRun, login.arns)
       : undefined;
   // A user AWS quarantined (its key was found exposed): the highest severity, to the owner and security at once.
   const quarantined = rows
     .filter((r) => !r.isRoot && isQuarantined(byArn.get(r.arn)?.managedPolicies))
     .map(quarantineFinding);
-  const findings = [...quarantined, ...reported, ...(sso?.findings ?? [])];
+  // On Identity Center and on `aws login` both: the Identity Center finding says it.
+  const onSso = new Set(sso?.findings.map((f) => f.arn));
+  const findings = [
+    ...quarantined,
+    ...reported,
+    ...(sso?.findings ?? []),
+    ...login.findings.filter((f) => !onSso.has(f.arn)),
+  ];
 
   const items: ScanItem[] = [];
   const escalations: Digest['escalations'][number][] = [];
@@ -155,12 +169,11 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     const decision = decideNudge(finding, record, at, deps.config.repeatDays);
     items.push({ finding, slackUserId: mapping.slackUserId, outcome: decision });
     if (decision !== 'send' || options.dryRun) continue;
-    if (finding.ruleId === 'key_quarantined' && deps.config.securityChannel)
-      await deps.outbox.enqueue(
-        {
-          channel: deps.config.securityChannel,
-          notice: { kind: 'key_quarantined_alert', finding, slackUserId: mapping.slackUserId },
-        },
+    if (finding.ruleId === 'key_quarantined')
+      await alertQuarantine(
+        { ...deps, securityChannel: deps.config.securityChannel },
+        finding,
+        mapping.slackUserId,
         at,
       );
     due.set(mapping.slackUserId, [...(due.get(mapping.slackUserId) ?? []), finding]);
@@ -256,6 +269,7 @@ async function identityCenterPass(
   byArn: ReadonlyMap<string, IamUser>,
   index: DirectoryIndex,
   dryRun: boolean,
+  onLogin: ReadonlySet<string>,
 ): Promise<{ stages: Record<string, number>; findings: Finding[] }> {
   const ic = deps.identityCenter as NonNullable<ScanDeps['identityCenter']>;
   const people = new Map<string, ReportRow[]>();
@@ -282,6 +296,7 @@ async function identityCenterPass(
       status.value.session.value !== undefined;
     const stage = postureStage({
       usedIdentityCenter: used,
+      usedLogin: theirs.some((r) => onLogin.has(r.arn)),
       activeKeys: theirs.reduce((n, r) => n + r.keys.filter((k) => k.active).length, 0),
       mfa: theirs.every((r) => r.mfaActive),
     });

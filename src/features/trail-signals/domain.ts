@@ -1,3 +1,5 @@
+import { QUARANTINE_POLICIES } from '../../kernel/domain/findings.js';
+
 /** A CloudTrail management event, reduced to what the signals need. */
 export interface TrailEvent {
   readonly eventId: string;
@@ -12,7 +14,7 @@ export interface TrailEvent {
       readonly ConsoleLogin?: string;
       readonly accessKey?: { readonly accessKeyId?: string };
     } | null;
-    readonly requestParameters?: { readonly userName?: string } | null;
+    readonly requestParameters?: { readonly userName?: string; readonly policyArn?: string } | null;
     readonly sourceIPAddress?: string;
     readonly awsRegion?: string;
     readonly userAgent?: string;
@@ -24,6 +26,13 @@ export interface TrailEvent {
 export type Signal =
   | { readonly kind: 'console_login_without_mfa'; readonly userArn: string; readonly event: TrailEvent }
   | { readonly kind: 'root_activity'; readonly event: TrailEvent; readonly dedupeKey: string }
+  /** AWS attached its compromised-key quarantine policy to an IAM user. */
+  | {
+      readonly kind: 'user_quarantined';
+      readonly userName: string;
+      readonly accountId: string;
+      readonly event: TrailEvent;
+    }
   | {
       readonly kind: 'key_created_outside';
       readonly targetUserArn: string;
@@ -48,13 +57,27 @@ function userArnFrom(actorArn: string, userName: string): string {
   return `arn:${partition}:iam::${account}:user/${userName}`;
 }
 
+/** `arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3` → `AWSCompromisedKeyQuarantineV3`. */
+const policyName = (arn: string | undefined) =>
+  /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn ?? '')?.[1];
+
 /**
- * What an event means for us, if anything: a console sign-in without MFA, anything the root identity did, or an
- * access key created by someone other than the bot. Failed calls are not signals.
+ * What an event means for us, if anything: a console sign-in without MFA, anything the root identity did, an
+ * access key created by someone other than the bot, or AWS's quarantine policy attached to a user. Failed calls are
+ * not signals.
  */
 export function classifyEvent(e: TrailEvent, botArn: string): Signal | undefined {
   const who = e.record.userIdentity ?? {};
   if (e.record.errorCode) return undefined;
+  const target = e.record.requestParameters?.userName;
+  if (
+    e.eventName === 'AttachUserPolicy' &&
+    target &&
+    isQuarantinePolicy(policyName(e.record.requestParameters?.policyArn))
+  ) {
+    const account = e.record.recipientAccountId ?? who.arn?.split(':')[4];
+    if (account) return { kind: 'user_quarantined', userName: target, accountId: account, event: e };
+  }
   if (who.type === 'Root') {
     return { kind: 'root_activity', event: e, dedupeKey: `root:${e.eventTime.toISOString().slice(0, 13)}` };
   }
@@ -75,3 +98,6 @@ export function classifyEvent(e: TrailEvent, botArn: string): Signal | undefined
   }
   return undefined;
 }
+
+const isQuarantinePolicy = (name: string | undefined) =>
+  name !== undefined && QUARANTINE_POLICIES.includes(name);

@@ -31,6 +31,13 @@ export async function planSignals(deps: TrailSignalDeps, now: Date): Promise<Pla
         subject,
         detail: signal.targetUserArn,
       });
+    else if (signal.kind === 'user_quarantined')
+      steps.push({
+        job: 'cloudtrail',
+        action: 'tell owner and security at once: AWS quarantined the user (unless already told)',
+        subject,
+        detail: `${signal.accountId}:${signal.userName}`,
+      });
     else
       steps.push({
         job: 'cloudtrail',

@@ -1,12 +1,18 @@
 import { FactError } from '../../errors.js';
 import type { IamPort } from '../../kernel/aws-ports.js';
-import { type Finding, RULES } from '../../kernel/domain/findings.js';
+import { type Finding, quarantineFindingOf, RULES } from '../../kernel/domain/findings.js';
 import { mapIamUserToSlack } from '../../kernel/domain/identity.js';
-import type { Clock } from '../../kernel/domain/types.js';
+import type { Clock, IamUser } from '../../kernel/domain/types.js';
 import type { OutboxWriter } from '../../kernel/outbox/ports.js';
 import type { SlackDirectoryPort } from '../../kernel/people/ports.js';
 import type { Logger } from '../../logger.js';
-import { decideNudge, queueNudges, type ScanStore } from '../scan/index.js';
+import {
+  alertQuarantine,
+  decideNudge,
+  type QuarantineEvidencePort,
+  queueNudges,
+  type ScanStore,
+} from '../scan/index.js';
 import { classifyEvent, type Signal, type TrailEvent } from './domain.js';
 import type { TrailNotice } from './ports.js';
 
@@ -25,6 +31,8 @@ export interface TrailSignalDeps {
   readonly logger: Logger;
   /** The bot's own principal, so that keys it creates are not reported. */
   readonly botArn: () => Promise<string>;
+  /** Where a quarantined user's keys were used lately, for the security channel's alert. */
+  readonly evidence?: QuarantineEvidencePort;
   readonly config: {
     readonly emailTagKey: string;
     readonly securityChannel: string | undefined;
@@ -121,6 +129,8 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
       if (owner) await deps.outbox.enqueue({ channel: owner, notice }, at);
       if (channel) await deps.outbox.enqueue({ channel, notice }, at);
       report.notified++;
+    } else if (signal.kind === 'user_quarantined') {
+      if (await tellQuarantine(deps, signal, users, ownerOf, at)) report.notified++;
     } else {
       const user = byArn.get(signal.userArn);
       if (!user || (await deps.iam.listMfaDevices(user.userName, user.accountId)).length > 0) continue;
@@ -146,4 +156,34 @@ export async function runTrailSignals(deps: TrailSignalDeps): Promise<TrailSigna
   await deps.scans.setCursor(TRAIL_CURSOR, now.toISOString(), at);
   if (report.notified > 0) deps.logger.info({ report }, 'CloudTrail signals sent');
   return report;
+}
+
+/**
+ * AWS attached its quarantine policy to a user: the same finding the scan would raise (one subject, so whichever
+ * sees it first tells, once), to the owner and the security channel at once. Its key is the user's oldest active one,
+ * as the credential report's first slot is. An unmapped user is left to the scan, which lists it.
+ */
+async function tellQuarantine(
+  deps: TrailSignalDeps,
+  signal: Extract<Signal, { kind: 'user_quarantined' }>,
+  users: readonly IamUser[],
+  ownerOf: (arn: string) => Promise<string | undefined>,
+  at: number,
+): Promise<boolean> {
+  const user = users.find((u) => u.userName === signal.userName && u.accountId === signal.accountId);
+  const owner = user && (await ownerOf(user.arn));
+  if (!user || !owner) return false;
+  const keys = (await deps.iam.listAccessKeys(user.userName, user.accountId))
+    .filter((k) => k.status === 'Active')
+    .sort((a, b) => a.createDate.getTime() - b.createDate.getTime());
+  const first = keys[0];
+  const finding = quarantineFindingOf(
+    { user: user.userName, arn: user.arn },
+    first ? { slot: 1, lastRotated: first.createDate.toISOString() } : undefined,
+  );
+  if (decideNudge(finding, await deps.scans.nudge(finding.subject), at, deps.config.repeatDays) !== 'send')
+    return false;
+  await alertQuarantine({ ...deps, securityChannel: deps.config.securityChannel }, finding, owner, at);
+  await queueNudges(deps, [finding], owner, at);
+  return true;
 }

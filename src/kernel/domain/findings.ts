@@ -31,6 +31,7 @@ export type RuleId =
   | 'console_without_mfa'
   | 'keys_without_mfa'
   | 'sso_with_active_key'
+  | 'login_with_active_key'
   | 'key_quarantined'
   | 'root_without_mfa'
   | 'root_access_keys'
@@ -46,6 +47,8 @@ export const RULES: Readonly<Record<RuleId, { severity: Severity; audience: 'own
   keys_without_mfa: { severity: 'medium', audience: 'owner' },
   /** Uses IAM Identity Center, yet an access key of theirs is still active (the guide's next step, half done). */
   sso_with_active_key: { severity: 'low', audience: 'owner' },
+  /** Uses `aws login` (console sign-in, temporary credentials), yet an access key of theirs is still active. */
+  login_with_active_key: { severity: 'low', audience: 'owner' },
   /** AWS found a key of this user exposed and attached its quarantine policy: an emergency, told at once. */
   key_quarantined: { severity: 'critical', audience: 'owner' },
   root_without_mfa: { severity: 'critical', audience: 'security' },
@@ -191,12 +194,38 @@ export const QUARANTINE_POLICIES: readonly string[] = [
 export const isQuarantined = (managedPolicies: readonly string[] | undefined) =>
   (managedPolicies ?? []).some((p) => QUARANTINE_POLICIES.includes(p));
 
-/** A quarantined user: one finding, about its first active key (the one the rotation button offers to replace). */
+/**
+ * A quarantined user: one finding, about its first active key (the one the rotation button offers to replace). Its
+ * subject is the user's alone, so the scan and the CloudTrail signal (which sees the key differently) are one finding.
+ */
 export function quarantineFinding(row: ReportRow): Finding {
   const k = row.keys.find((key) => key.active) ?? row.keys[0];
-  return finding(row, 'key_quarantined', 'quarantine', {
-    ...(k ? { key: { slot: k.slot, lastRotated: k.lastRotated?.toISOString() } } : {}),
-  });
+  return quarantineFindingOf(
+    row,
+    k ? { slot: k.slot, lastRotated: k.lastRotated?.toISOString() } : undefined,
+  );
+}
+
+export function quarantineFindingOf(
+  user: { readonly user: string; readonly arn: string },
+  key: Finding['key'],
+): Finding {
+  return {
+    ruleId: 'key_quarantined',
+    severity: RULES.key_quarantined.severity,
+    audience: RULES.key_quarantined.audience,
+    user: user.user,
+    arn: user.arn,
+    subject: `quarantine:${user.arn}`,
+    ...(key ? { key } : {}),
+  };
+}
+
+/** An IAM user who uses `aws login` and still has an active key: the key is no longer needed for the CLI. */
+export function loginKeyFinding(row: ReportRow): Finding | undefined {
+  return !row.isRoot && row.keys.some((k) => k.active)
+    ? finding(row, 'login_with_active_key', 'login_keys')
+    : undefined;
 }
 
 /** One finding per IAM user with an active key whose person uses IAM Identity Center. */

@@ -71,9 +71,22 @@ export interface AttachedPolicy {
   readonly document: unknown;
 }
 
+/** The latest temporary credentials the user took: with `get-session-token` (an MFA code) or with `aws login`. */
 export interface SessionTokenUse {
   readonly eventTime: Date;
   readonly region: string;
+  readonly via: 'get_session_token' | 'aws_login';
 }
 
 export type StepStatus = 'done' | 'todo' | 'warn' | 'unknown' | 'failed';
+
+/** A CloudTrail event made with an access key, as a notice carries it (plain data; every field but the time is the
+ * caller's to choose, so it is shown inert). */
+export interface KeyUseEventJson {
+  readonly eventTime: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly region: string;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}

@@ -155,11 +155,11 @@ describeWithMoto('one bot for several AWS accounts (AssumeRole), against moto', 
     expect(JSON.stringify(dms[0]?.args)).toContain(inA.userName);
     expect(JSON.stringify(dms[0]?.args)).toContain(ownPerson.userName);
 
-    // CloudTrail signals read every account: us-east-1 and the region, three look-ups each. (The CloudTrail mock
+    // CloudTrail signals read every account: us-east-1 and the region, four look-ups each. (The CloudTrail mock
     // answers before credentials are resolved, so the denied account's client reads too.)
     const lookups = trail.commandCalls(LookupEventsCommand).length;
     const signals = await t.bot.trailSignals();
-    expect(trail.commandCalls(LookupEventsCommand).length - lookups).toBe(4 * 2 * 3);
+    expect(trail.commandCalls(LookupEventsCommand).length - lookups).toBe(4 * 2 * 4);
     expect(signals.denied).toBe(false);
 
     const digest = t.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0SECURITY');

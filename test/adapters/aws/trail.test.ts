@@ -46,6 +46,39 @@ function sessionTokenEvent(userName: string, time: string, region = 'us-east-1')
   };
 }
 
+/**
+ * An `aws login` as the bot reads it: the sign-in service's CreateOAuth2Token by an IAM user. AWS documents the event
+ * source and the action; the rest of the record follows CloudTrail's usual shape (see LOGIN_EVENT).
+ */
+function loginEvent(userName: string, time: string, identity: Record<string, unknown> = {}) {
+  const record = {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      arn: `arn:aws:iam::123456789012:user/team/${userName}`,
+      accountId: '123456789012',
+      ...identity,
+    },
+    eventTime: time,
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'CreateOAuth2Token',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.10',
+    userAgent: 'aws-cli/2.32.3 md/awscrt#0.27.6 ua/2.1 os/linux#6.1 command/login',
+  };
+  return {
+    EventId: `login-${userName}-${time}`,
+    EventName: 'CreateOAuth2Token',
+    EventTime: new Date(time),
+    EventSource: 'signin.amazonaws.com',
+    CloudTrailEvent: JSON.stringify(record),
+  };
+}
+
+const GST = { LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: 'GetSessionToken' }] };
+const LOGIN = {
+  LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: 'CreateOAuth2Token' }],
+};
 const since = new Date('2026-05-01T00:00:00Z');
 const noWait = { take: async () => true };
 // One mock for the file: aws-sdk-client-mock stubs the client class, not an instance.
@@ -64,16 +97,21 @@ describe('CloudTrail adapter', () => {
     });
 
   it("finds the user's latest GetSessionToken, skipping other users, across pages and regions", async () => {
+    mock.on(LookupEventsCommand, LOGIN).resolves({ Events: [] });
     mock
-      .on(LookupEventsCommand, { NextToken: undefined })
+      .on(LookupEventsCommand, { ...GST, NextToken: undefined })
       .resolvesOnce({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')], NextToken: 'page2' })
       .resolvesOnce({ Events: [sessionTokenEvent('alice', '2026-05-29T09:00:00Z', 'ap-northeast-2')] });
     mock
-      .on(LookupEventsCommand, { NextToken: 'page2' })
+      .on(LookupEventsCommand, { ...GST, NextToken: 'page2' })
       .resolves({ Events: [sessionTokenEvent('alice', '2026-05-20T08:00:00Z')] });
 
     const found = await adapter().findSessionTokenUse('alice', since);
-    expect(found).toEqual({ eventTime: new Date('2026-05-29T09:00:00Z'), region: 'ap-northeast-2' });
+    expect(found).toEqual({
+      eventTime: new Date('2026-05-29T09:00:00Z'),
+      region: 'ap-northeast-2',
+      via: 'get_session_token',
+    });
     const inputs = mock.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
     expect(inputs[0]).toMatchObject({
       LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetSessionToken' }],
@@ -82,14 +120,53 @@ describe('CloudTrail adapter', () => {
     });
   });
 
-  it('returns undefined when the user never called GetSessionToken', async () => {
-    mock.on(LookupEventsCommand).resolves({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')] });
+  it('returns undefined when the user neither called GetSessionToken nor used aws login', async () => {
+    mock
+      .on(LookupEventsCommand, GST)
+      .resolves({ Events: [sessionTokenEvent('bob', '2026-05-30T10:00:00Z')] });
+    mock.on(LookupEventsCommand, LOGIN).resolves({ Events: [loginEvent('bob', '2026-05-30T10:00:00Z')] });
     expect(await adapter().findSessionTokenUse('alice', since)).toBeUndefined();
-    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(2);
+    // Each way, in each region.
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(4);
+  });
+
+  it("finds the user's latest aws login when it is newer than their GetSessionToken; only an IAM user's own", async () => {
+    mock
+      .on(LookupEventsCommand, GST)
+      .resolves({ Events: [sessionTokenEvent('alice', '2026-05-20T08:00:00Z')] });
+    mock.on(LookupEventsCommand, LOGIN).resolves({
+      Events: [
+        // Newest first: one naming alice as a role session (not an IAM user), one by another service, then hers.
+        loginEvent('alice', '2026-05-31T10:00:00Z', {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::123456789012:assumed-role/Dev/alice',
+        }),
+        {
+          ...loginEvent('mallory', '2026-05-30T11:00:00Z'),
+          CloudTrailEvent: '{"eventSource":"iam.amazonaws.com"}',
+        },
+        loginEvent('alice', '2026-05-30T10:00:00Z'),
+      ],
+    });
+    expect(await adapter().findSessionTokenUse('alice', since)).toEqual({
+      eventTime: new Date('2026-05-30T10:00:00Z'),
+      region: 'us-east-1',
+      via: 'aws_login',
+    });
+    // The user's name from the identity's ARN (a path is not part of it), or its userName where the record has one.
+    mock.on(LookupEventsCommand, LOGIN).resolves({
+      Events: [loginEvent('someone', '2026-05-30T10:00:00Z', { userName: 'bob', arn: undefined })],
+    });
+    const bob = await createTrailAdapter({
+      clients: [{ region: 'us-east-1', client: new CloudTrailClient({}) }],
+      limiter: noWait,
+    }).findSessionTokenUse('bob', since);
+    expect(bob?.via).toBe('aws_login');
   });
 
   it('shares the account-wide pages between people for a minute: a burst costs a few requests, not a few each', async () => {
-    mock.on(LookupEventsCommand, { NextToken: undefined }).resolves({
+    mock.on(LookupEventsCommand, LOGIN).resolves({ Events: [] });
+    mock.on(LookupEventsCommand, { ...GST, NextToken: undefined }).resolves({
       Events: [
         sessionTokenEvent('bob', '2026-05-30T10:00:00Z'),
         sessionTokenEvent('alice', '2026-05-29T09:00:00Z'),
@@ -97,7 +174,7 @@ describe('CloudTrail adapter', () => {
       NextToken: 'page2',
     });
     mock
-      .on(LookupEventsCommand, { NextToken: 'page2' })
+      .on(LookupEventsCommand, { ...GST, NextToken: 'page2' })
       .resolves({ Events: [sessionTokenEvent('carol', '2026-05-20T08:00:00Z')] });
     let t = Date.parse('2026-06-01T00:00:00Z');
     const shared = createTrailAdapter(
@@ -116,16 +193,18 @@ describe('CloudTrail adapter', () => {
       '2026-05-20',
       undefined,
     ]);
-    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(2);
+    // Two pages of GetSessionToken and one of `aws login`, for four people.
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(3);
     t += 61_000;
     await shared.findSessionTokenUse('alice', since);
-    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(3);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(5);
   });
 
   it('reads a bounded number of pages per region', async () => {
     mock.on(LookupEventsCommand).resolves({ Events: [], NextToken: 'more' });
     await adapter(3).findSessionTokenUse('alice', since);
-    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(6);
+    // Three pages, two ways, two regions.
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(12);
   });
 
   it('reports AccessDenied as a fault the checklist shows as unknown', async () => {

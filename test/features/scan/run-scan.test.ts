@@ -251,6 +251,61 @@ describe('runScan', () => {
     );
   });
 
+  it('aws login with an active key: one low finding to the owner, deduplicated; none without a key', async () => {
+    const asked: { since: Date; accountId: string | undefined }[] = [];
+    rows.push(row('keyless', { passwordEnabled: true }));
+    const withLogin: ScanDeps = {
+      ...deps,
+      loginTrail: {
+        usersSince: async (since, accountId) => {
+          asked.push({ since, accountId });
+          return new Set(['alice@example.com', 'keyless']);
+        },
+      },
+    };
+    const first = await runScan(withLogin, { dryRun: false });
+    const login = first.items.filter((i) => i.finding.ruleId === 'login_with_active_key');
+    expect(login.map((i) => [i.finding.user, i.finding.severity, i.outcome])).toEqual([
+      ['alice@example.com', 'low', 'send'],
+    ]);
+    // One look-up for the account, over step 6's 30 days.
+    expect(asked).toEqual([{ since: new Date(now - 30 * DAY), accountId: '123456789012' }]);
+    await flush();
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(JSON.stringify(nudgesTo('U0ALICE')[0]?.notice)).toContain('login_with_active_key');
+
+    // The next scan repeats nothing (the usual dedupe).
+    const second = await runScan(withLogin, { dryRun: false });
+    expect(second.items.find((i) => i.finding.ruleId === 'login_with_active_key')?.outcome).toBe(
+      'recently_sent',
+    );
+  });
+
+  it('a CloudTrail that cannot be read leaves aws login out (logged), and the rest of the scan stands', async () => {
+    const lines: string[] = [];
+    const failing: ScanDeps = {
+      ...deps,
+      logger: createLogger(
+        'info',
+        new Writable({
+          write(c, _e, done) {
+            lines.push(String(c));
+            done();
+          },
+        }),
+      ),
+      loginTrail: {
+        usersSince: async () => {
+          throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+        },
+      },
+    };
+    const result = await runScan(failing, { dryRun: true });
+    expect(result.items.some((i) => i.finding.ruleId === 'login_with_active_key')).toBe(false);
+    expect(result.items.some((i) => i.finding.ruleId === 'key_rotation_due')).toBe(true);
+    expect(lines.filter((l) => l.includes('aws login use could not be read'))).toHaveLength(1);
+  });
+
   it("with several accounts and centralised root access, a member account's root credentials are the finding", async () => {
     const MEMBER = '210987654321';
     const rootOf = (accountId: string) =>

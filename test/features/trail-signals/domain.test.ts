@@ -83,6 +83,48 @@ describe('classifyEvent', () => {
       event('CreateAccessKey', { userIdentity: alice, errorCode: 'AccessDenied' }),
       undefined,
     ],
+    [
+      "AWS's quarantine policy attached to a user",
+      event('AttachUserPolicy', {
+        userIdentity: { type: 'AWSService' },
+        requestParameters: {
+          userName: 'bob',
+          policyArn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
+        },
+        recipientAccountId: '123456789012',
+      }),
+      'user_quarantined',
+    ],
+    [
+      'the older quarantine policy (V2), attached by a person',
+      event('AttachUserPolicy', {
+        userIdentity: alice,
+        requestParameters: {
+          userName: 'bob',
+          policyArn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2',
+        },
+      }),
+      'user_quarantined',
+    ],
+    [
+      'another policy attached to a user',
+      event('AttachUserPolicy', {
+        userIdentity: alice,
+        requestParameters: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      }),
+      undefined,
+    ],
+    [
+      "a customer policy that borrows the quarantine policy's name",
+      event('AttachUserPolicy', {
+        userIdentity: alice,
+        requestParameters: {
+          userName: 'bob',
+          policyArn: 'arn:aws:iam::123456789012:policy/AWSCompromisedKeyQuarantineV3',
+        },
+      }),
+      undefined,
+    ],
   ])('%s', (_name, e, kind) => {
     expect(classifyEvent(e, BOT)?.kind).toBe(kind);
   });
@@ -119,5 +161,29 @@ describe('isBot', () => {
     [undefined, BOT, false],
   ])('%s as %s → %s', (caller, bot, expected) => {
     expect(isBot(caller, bot)).toBe(expected);
+  });
+});
+
+describe('the quarantine signal', () => {
+  it("names the user and the account (the event's own, else the caller's)", () => {
+    const quarantine = {
+      userName: 'bob',
+      policyArn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
+    };
+    expect(
+      classifyEvent(
+        event('AttachUserPolicy', {
+          userIdentity: {},
+          requestParameters: quarantine,
+          recipientAccountId: '210987654321',
+        }),
+        BOT,
+      ),
+    ).toMatchObject({ kind: 'user_quarantined', userName: 'bob', accountId: '210987654321' });
+    expect(
+      classifyEvent(event('AttachUserPolicy', { userIdentity: alice, requestParameters: quarantine }), BOT),
+    ).toMatchObject({
+      accountId: '123456789012',
+    });
   });
 });

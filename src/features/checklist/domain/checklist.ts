@@ -78,6 +78,8 @@ export type Step =
       readonly status: StepStatus;
       readonly fault?: FaultReason;
       readonly seen?: SessionTokenUse;
+      /** On `aws login` yet still holding active keys: they are not needed any more (retired once the owner confirms). */
+      readonly retireKeys?: readonly string[];
     };
 
 export type PracticeId = 'rotate' | 'unused' | 'one-key' | 'least-privilege' | 'storage' | 'monitoring';
@@ -197,12 +199,18 @@ const POLICY_STATUS: Readonly<Record<PolicyVerdict['kind'], StepStatus>> = {
   undecided: 'unknown',
 };
 
-function sessionStep(facts: UserFacts, now: Date): Step {
+function sessionStep(facts: UserFacts, keys: readonly KeySummary[], now: Date): Step {
   const c = facts.sessionTokenUse;
   if (c.state !== 'ok') return { id: 'session', status: faultStatus(c), fault: c.reason };
   const seen = c.value;
   if (seen && now.getTime() - seen.eventTime.getTime() <= SESSION_TOKEN_LOOKBACK_DAYS * DAY_MS) {
-    return { id: 'session', status: 'done', seen };
+    const active = keys.filter((k) => k.active).map((k) => k.accessKeyId);
+    return {
+      id: 'session',
+      status: 'done',
+      seen,
+      ...(seen.via === 'aws_login' && active.length > 0 ? { retireKeys: active } : {}),
+    };
   }
   return { id: 'session', status: 'todo' };
 }
@@ -238,7 +246,7 @@ export function evaluateChecklist(facts: UserFacts, now: Date, thresholds: Thres
     keysStep(facts, keys),
     cliStep(facts, keys),
     policyStep(facts),
-    sessionStep(facts, now),
+    sessionStep(facts, keys, now),
   ];
   // get-session-token needs a device that gives codes; a passkey's serial would be refused.
   const device = codeDevice(mfa.devices);

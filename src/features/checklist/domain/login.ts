@@ -39,3 +39,29 @@ export function codeDevice(devices: readonly MfaDevice[]): MfaDevice | undefined
 
 export const passkeyOnly = (devices: readonly MfaDevice[]) =>
   devices.length > 0 && codeDevice(devices) === undefined;
+
+/**
+ * How CloudTrail shows `aws login`: the sign-in service's token call, which is what `SignInLocalDevelopmentAccess`
+ * allows (`signin:CreateOAuth2Token`), with the sign-in service as its event source
+ * (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-signin.html). AWS documents neither the record's
+ * fields for this call nor whether `LookupEvents` fills `Username` for it, so the bot reads only the event source and
+ * name and an IAM user identity in the record; a record without one is not counted as anyone's.
+ */
+export const LOGIN_EVENT = { source: 'signin.amazonaws.com', name: 'CreateOAuth2Token' } as const;
+
+interface LoginRecord {
+  readonly eventSource?: string;
+  readonly eventName?: string;
+  readonly userIdentity?: { readonly type?: string; readonly userName?: string; readonly arn?: string };
+}
+
+/** The IAM user an `aws login` record belongs to (its name), or undefined when it is not one or names no IAM user. */
+export function loginUserOf(record: unknown): string | undefined {
+  const r = (record ?? {}) as LoginRecord;
+  if (r.eventSource !== LOGIN_EVENT.source || r.eventName !== LOGIN_EVENT.name) return undefined;
+  const identity = r.userIdentity;
+  if (identity?.type !== 'IAMUser') return undefined;
+  // `arn:aws:iam::123456789012:user/path/alice` → `alice` (a path is not part of the name).
+  const fromArn = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(identity.arn ?? '')?.[1];
+  return identity.userName ?? fromArn;
+}

@@ -135,8 +135,11 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
     case 'policy':
       return [step.verdict ? policyVerdictText(m, step.verdict) : m.policyTodo];
     case 'session': {
-      if (step.status === 'done' && step.seen)
-        return [m.sessionDone(isoDate(step.seen.eventTime), inert(step.seen.region, 40))];
+      if (step.status === 'done' && step.seen) {
+        const when = isoDate(step.seen.eventTime);
+        if (step.seen.via === 'get_session_token') return [m.sessionDone(when, inert(step.seen.region, 40))];
+        return [m.sessionDoneLogin(when), ...(step.retireKeys ? [m.sessionLoginRetire] : [])];
+      }
       // The keyless way first (AWS's recommended one for IAM users); get-session-token only with a device giving codes.
       const login = [
         m.sessionLogin(c.signInAllowed),
@@ -161,6 +164,14 @@ function stepActions(m: Messages, step: Step) {
         text: { type: 'plain_text' as const, text: clamp(m.lostDevice.button, LIMITS.buttonText) },
       },
     ];
+  if (step.id === 'session')
+    return (step.retireKeys ?? []).slice(0, 2).map((keyId) => ({
+      type: 'button' as const,
+      action_id: `${ACTION.retireOpen}:login:${keyId}`,
+      style: 'danger' as const,
+      text: { type: 'plain_text' as const, text: clamp(`${m.retire.button} ${keyId}`, LIMITS.buttonText) },
+      value: keyId,
+    }));
   if (step.id !== 'keys') return [];
   return step.keys
     .filter((k) => k.active && k.unused)

@@ -37,7 +37,7 @@ async function loadChecklistFacts(
     Promise.all(
       caller.users.map(async (owned) => ({
         owned,
-        checklist: await deps.getChecklist(owned.user),
+        checklist: await deps.getChecklist(owned.user, why.refresh ? { refresh: true } : {}),
         label: await deps.accountLabel(owned.user.accountId),
       })),
     ),

@@ -4,6 +4,7 @@ import { DAY_MS } from '../../../kernel/domain/time.js';
 import type { AccessKey } from '../../../kernel/domain/types.js';
 import { ACTION, INPUT, VIEW } from '../../../kernel/slack/action-ids.js';
 import { decisionStatus, userText } from '../../../kernel/slack/approval-blocks.js';
+import { keyUseLine } from '../../../kernel/slack/key-use.js';
 import {
   button,
   clamp,
@@ -11,13 +12,12 @@ import {
   codeBlock,
   context,
   header,
-  inert,
   isoDate,
   isoMinute,
   LIMITS,
   section,
 } from '../../../kernel/slack/mrkdwn.js';
-import type { KeyUseEventJson, RotationNotice } from '../domain.js';
+import type { RotationNotice } from '../domain.js';
 import { REASON_MAX, type RotationRequest, secretConsoleUrl } from '../domain.js';
 
 const when = isoMinute;
@@ -141,17 +141,6 @@ export function approvalMessage(
   return { text: `${msg.title}: ${r.iamUser} ${r.oldKeyId} — ${msg.state[r.state]}`, blocks };
 }
 
-/** One CloudTrail event by the old key. Every field but the time is the caller's to choose: inert. */
-function eventLine(m: Messages, e: KeyUseEventJson): string {
-  return m.rotation.inUseEvent(
-    inert(e.eventTime.slice(0, 16).replace('T', ' ')),
-    inert(e.eventName, 80),
-    inert(e.eventSource, 80),
-    inert(e.sourceIp, 60),
-    inert(e.userAgent),
-  );
-}
-
 export interface NoticeContext {
   readonly region: string;
   readonly deleteDays: number;
@@ -208,7 +197,7 @@ export function noticeMessage(
     }
     case 'old_key_in_use': {
       const lines = notice.events.length
-        ? notice.events.map((e) => eventLine(m, e)).join('\n')
+        ? notice.events.map((e) => keyUseLine(m, e)).join('\n')
         : R.inUseUnknown;
       const text = R.inUse(oldKey, when(r.deactivateAfter));
       return {
@@ -227,7 +216,7 @@ export function noticeMessage(
           ? R.inUseAlert.postponed(owner, code(r.iamUser), oldKey, when(r.deactivateAfter))
           : R.inUseAlert.deactivated(owner, code(r.iamUser), oldKey);
       const lines = notice.events.length
-        ? notice.events.map((e) => eventLine(m, e)).join('\n')
+        ? notice.events.map((e) => keyUseLine(m, e)).join('\n')
         : R.inUseUnknown;
       return { text, blocks: [section(text), section(lines)] };
     }

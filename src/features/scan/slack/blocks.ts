@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Messages } from '../../../i18n/messages.js';
 import type { Finding } from '../../../kernel/domain/findings.js';
+import type { KeyUseEventJson } from '../../../kernel/domain/types.js';
 import { ACTION } from '../../../kernel/slack/action-ids.js';
+import { keyUseLine } from '../../../kernel/slack/key-use.js';
 import { button, code, context, header, inert, section } from '../../../kernel/slack/mrkdwn.js';
 import type { Digest } from '../ports.js';
 
@@ -49,9 +51,19 @@ export function quarantineAlertMessage(
   m: Messages,
   f: Finding,
   slackUserId: string,
+  activity: readonly KeyUseEventJson[] | undefined,
 ): { text: string; blocks: KnownBlock[] } {
   const text = m.nudge.quarantineAlert(code(f.user), `<@${slackUserId}>`);
-  return { text, blocks: [section(`:rotating_light: ${text}`), context(m.nudge.quarantineNext)] };
+  const evidence =
+    activity === undefined
+      ? m.nudge.quarantineActivityUnknown
+      : activity.length === 0
+        ? m.nudge.quarantineActivityNone
+        : `${m.nudge.quarantineActivity}\n${activity.map((e) => keyUseLine(m, e)).join('\n')}`;
+  return {
+    text,
+    blocks: [section(`:rotating_light: ${text}`), section(evidence), context(m.nudge.quarantineNext)],
+  };
 }
 
 /** A DM about one finding, with buttons that act on it (what earlier versions queued). */
@@ -108,7 +120,7 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
   ];
   if (d.stages) {
-    const order = ['iam_keys', 'iam_mfa_no_keys', 'identity_center', 'iam_other'] as const;
+    const order = ['iam_keys', 'iam_mfa_no_keys', 'aws_login', 'identity_center', 'iam_other'] as const;
     const lines = order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`);
     blocks.push(section(`*${m.digest.stages}*\n${lines.join('\n')}`));
   }

@@ -13,7 +13,7 @@ export const scanRenderers: Renderers = {
   not_my_account: plainly<NotMineNotice>((m, n) => notMineMessage(m, n.reporterSlackId, n.iamUserArn)),
   nudge: plainly<Extract<NudgeNotice, { kind: 'nudge' }>>((m, n) => nudgeMessage(m, n.finding)),
   key_quarantined_alert: plainly<QuarantineNotice>((m, n) =>
-    quarantineAlertMessage(m, n.finding, n.slackUserId),
+    quarantineAlertMessage(m, n.finding, n.slackUserId, n.activity),
   ),
   nudges: plainly<Extract<NudgeNotice, { kind: 'nudges' }>>((m, n) => nudgesMessage(m, n.findings)),
 };

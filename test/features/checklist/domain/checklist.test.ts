@@ -101,12 +101,22 @@ describe('evaluateChecklist', () => {
     ['no GetSessionToken seen', { sessionTokenUse: { state: 'ok', value: undefined } }, { session: 'todo' }],
     [
       'GetSessionToken 30 days ago',
-      { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(30), region: 'us-east-1' } } },
+      {
+        sessionTokenUse: {
+          state: 'ok',
+          value: { eventTime: daysAgo(30), region: 'us-east-1', via: 'get_session_token' },
+        },
+      },
       { session: 'done' },
     ],
     [
       'GetSessionToken 31 days ago',
-      { sessionTokenUse: { state: 'ok', value: { eventTime: daysAgo(31), region: 'us-east-1' } } },
+      {
+        sessionTokenUse: {
+          state: 'ok',
+          value: { eventTime: daysAgo(31), region: 'us-east-1', via: 'get_session_token' },
+        },
+      },
       { session: 'todo' },
     ],
     [
@@ -302,5 +312,40 @@ describe('the way to temporary credentials (passkeys, aws login)', () => {
       THRESHOLDS,
     );
     expect(c.signInAllowed).toBeUndefined();
+  });
+
+  const loggedIn = (daysBack: number) =>
+    ({
+      state: 'ok',
+      value: { eventTime: daysAgo(daysBack), region: 'us-east-1', via: 'aws_login' },
+    }) as const;
+
+  it('aws login seen: step 6 done, and the active keys are offered for retirement', () => {
+    const c = evaluateChecklist(completeFacts({ sessionTokenUse: loggedIn(3) }), NOW, THRESHOLDS);
+    const step = c.steps.find((s) => s.id === 'session');
+    expect(step).toMatchObject({
+      status: 'done',
+      seen: { via: 'aws_login' },
+      retireKeys: [key().accessKeyId],
+    });
+  });
+
+  it('aws login with no active key offers nothing; get-session-token never offers retirement', () => {
+    const noKeys = evaluateChecklist(
+      completeFacts({
+        sessionTokenUse: loggedIn(3),
+        accessKeys: { state: 'ok', value: [key({ status: 'Inactive' })] },
+      }),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(noKeys.steps.find((s) => s.id === 'session')).not.toHaveProperty('retireKeys');
+    const sts = evaluateChecklist(completeFacts(), NOW, THRESHOLDS);
+    expect(sts.steps.find((s) => s.id === 'session')).not.toHaveProperty('retireKeys');
+  });
+
+  it('an aws login older than the look-back is not counted', () => {
+    const c = evaluateChecklist(completeFacts({ sessionTokenUse: loggedIn(31) }), NOW, THRESHOLDS);
+    expect(c.steps.find((s) => s.id === 'session')?.status).toBe('todo');
   });
 });

@@ -22,8 +22,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../../../src/kernel/slack/action-ids.js';
 import { describeWithMoto, motoUrl, unique } from '../../../helpers/aws.js';
-import { type Engineer, openChecklistView, testClock, useTestBot } from '../../../helpers/bot.js';
-import { buttonClick, post, slashCommand, viewSubmission } from '../../../helpers/slack-requests.js';
+import {
+  clickInModal,
+  confirmRetire,
+  type Engineer,
+  openChecklistView,
+  testClock,
+  useTestBot,
+} from '../../../helpers/bot.js';
+import { post, slashCommand } from '../../../helpers/slack-requests.js';
 
 // moto has identitystore and sso-admin; CloudTrail LookupEvents alone is mocked.
 const trail = mockClient(CloudTrailClient);
@@ -175,16 +182,7 @@ describeWithMoto(
       expect(button?.value).toBe(keyId);
 
       // The confirmation modal is pushed, then only the owner's submit switches the key off.
-      await post(
-        t.baseUrl,
-        buttonClick(
-          who.slackUserId,
-          t.fake.issueTriggerId(),
-          { id: viewId, type: 'modal' },
-          button?.action_id ?? '',
-          keyId,
-        ),
-      );
+      await clickInModal(t, who.slackUserId, viewId, button?.action_id ?? '', keyId);
       await t.fake.waitFor(() =>
         t.fake.callsTo('views.update').some((c) => (c.args.view as Json)?.callback_id === VIEW.retireConfirm),
       );
@@ -192,21 +190,9 @@ describeWithMoto(
         (await t.iam.send(new ListAccessKeysCommand({ UserName: who.userName }))).AccessKeyMetadata?.[0]
           ?.Status;
       const stranger = await t.engineer({ mfa: true });
-      await post(
-        t.baseUrl,
-        viewSubmission(stranger.slackUserId, t.fake.issueTriggerId(), VIEW.retireConfirm, keyId),
-      );
-      await t.fake.waitFor(() =>
-        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === stranger.slackUserId),
-      );
+      await confirmRetire(t, stranger.slackUserId, keyId);
       expect(await status()).toBe('Active');
-      await post(
-        t.baseUrl,
-        viewSubmission(who.slackUserId, t.fake.issueTriggerId(), VIEW.retireConfirm, keyId),
-      );
-      await t.fake.waitFor(() =>
-        t.fake.callsTo('chat.postMessage').some((c) => c.args.channel === who.slackUserId),
-      );
+      await confirmRetire(t, who.slackUserId, keyId);
       expect(await status()).toBe('Inactive');
     });
 
@@ -221,10 +207,7 @@ describeWithMoto(
       signedIn.add(ssoName);
       clock.advance(2 * 60_000);
       const before = t.fake.callsTo('views.update').length;
-      await post(
-        t.baseUrl,
-        buttonClick(who.slackUserId, t.fake.issueTriggerId(), { id: viewId, type: 'modal' }, ACTION.recheck),
-      );
+      await clickInModal(t, who.slackUserId, viewId, ACTION.recheck);
       await t.fake.waitFor(() => t.fake.callsTo('views.update').length >= before + 2);
       const after = JSON.stringify((t.fake.view(viewId) as Json | undefined)?.blocks ?? []);
       expect(after).toContain('7. IAM Identity Center* — done');

@@ -1,4 +1,8 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -21,7 +25,7 @@ const QUARANTINE = 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3';
 const ACCOUNT = '444455556666';
 
 describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
-  let owner: { slackUserId: string; userName: string };
+  let owner: { slackUserId: string; userName: string; keyId: string };
   let iam: IAMClient;
   // Tomorrow at 03:00 UTC: outside the owner's working hours, when an ordinary nudge would wait.
   const night = new Date(Date.now() + 86_400_000);
@@ -46,8 +50,8 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
     await iam.send(
       new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'SlackUserId', Value: slackUserId }] }),
     );
-    await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    owner = { slackUserId, userName };
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    owner = { slackUserId, userName, keyId: key.AccessKey?.AccessKeyId as string };
   });
   afterEach(() => iam.destroy());
 
@@ -91,4 +95,73 @@ describeWithMoto('a key AWS quarantined, through the real Bolt app', () => {
     await iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
     expect(await isAdminLevel(port, user)).toBe(true);
   });
+
+  it("CloudTrail's AttachUserPolicy tells at once, before any scan, with the keys' latest calls; the scan repeats nothing", async () => {
+    const attachedAt = new Date(night.getTime() - 10 * 60_000);
+    trail.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
+      const [attribute] = input.LookupAttributes ?? [];
+      if (attribute?.AttributeKey === 'EventName' && attribute.AttributeValue === 'AttachUserPolicy')
+        return {
+          Events: [
+            {
+              EventId: unique('attach'),
+              EventName: 'AttachUserPolicy',
+              EventTime: attachedAt,
+              CloudTrailEvent: JSON.stringify({
+                eventName: 'AttachUserPolicy',
+                eventSource: 'iam.amazonaws.com',
+                eventTime: attachedAt.toISOString(),
+                userIdentity: { type: 'AWSService', invokedBy: 'iam.amazonaws.com' },
+                requestParameters: { userName: owner.userName, policyArn: QUARANTINE },
+                recipientAccountId: ACCOUNT,
+              }),
+            },
+          ],
+        };
+      if (attribute?.AttributeKey === 'AccessKeyId' && attribute.AttributeValue === owner.keyId)
+        return {
+          Events: [
+            {
+              EventId: unique('use'),
+              EventName: 'ListBuckets',
+              EventSource: 's3.amazonaws.com',
+              EventTime: new Date(attachedAt.getTime() - 3_600_000),
+              CloudTrailEvent: JSON.stringify({
+                awsRegion: 'eu-west-1',
+                sourceIPAddress: '198.51.100.7',
+                userAgent: 'curl/8 <!channel>',
+              }),
+            },
+          ],
+        };
+      return { Events: [] };
+    });
+
+    const report = await t.bot.trailSignals();
+    expect(report.notified).toBe(1);
+    const alerts = () =>
+      posts('C0SECURITY').filter((c) => c.ok && JSON.stringify(c.args.blocks).includes(owner.userName));
+    expect(alerts()).toHaveLength(1);
+    const alert = JSON.stringify(alerts()[0]?.args.blocks);
+    expect(alert).toContain('Latest calls made with their keys');
+    expect(alert).toContain('ListBuckets');
+    expect(alert).toContain('198.51.100.7');
+    expect(alert).not.toContain('<!channel>');
+    // The owner, at night, at once: a rotation offered, no snooze.
+    const dm = posts(owner.slackUserId).filter((c) => c.ok);
+    expect(dm).toHaveLength(1);
+    expect(JSON.stringify(dm[0]?.args.blocks)).toContain(ACTION.nudgeRotate);
+
+    // The same finding whichever sees it: neither the job again nor the scan (now that IAM shows it) tells anyone.
+    await iam.send(new AttachUserPolicyCommand({ UserName: owner.userName, PolicyArn: QUARANTINE }));
+    expect((await t.bot.trailSignals()).notified).toBe(0);
+    const scan = await t.bot.scan({ dryRun: false });
+    expect(
+      scan.items.find((i) => i.finding.user === owner.userName && i.finding.ruleId === 'key_quarantined')
+        ?.outcome,
+    ).toBe('recently_sent');
+    expect(alerts()).toHaveLength(1);
+    expect(posts(owner.slackUserId).filter((c) => c.ok)).toHaveLength(1);
+    // Two runs of the signals job: each paces CloudTrail at its budget (about a request a second per account).
+  }, 60_000);
 });
