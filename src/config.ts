@@ -187,7 +187,10 @@ const schema = z.object({
   ),
   EMAIL_MAPPING_TRUST_HOURS: wholeNumber(72, 0, 8760, 'must be a whole number of hours between 0 and 8760'),
   SLACK_TEAM_ID: optional(
-    z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: 'must be a Slack workspace ID such as T0123456789' }),
+    z.string().regex(/^[TE][A-Z0-9]{2,}$/, {
+      error:
+        'must be a Slack workspace ID such as T0123456789, or an Enterprise organisation ID (E…) for an org-wide install',
+    }),
   ),
   SECRETS_KMS_KEY_ID: optional(
     z

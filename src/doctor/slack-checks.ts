@@ -48,13 +48,19 @@ export async function slackChecks(
     ];
   }
   const results: CheckResult[] = [];
-  if (config.slackTeamId && auth.team_id !== config.slackTeamId)
+  const organisation = config.slackTeamId?.startsWith('E') ?? false;
+  const installedIn = organisation ? auth.enterprise_id : auth.team_id;
+  if (config.slackTeamId && installedIn !== config.slackTeamId)
     results.push(
       fail(
         'slack.auth',
         title,
-        `the token belongs to workspace ${auth.team_id}, not SLACK_TEAM_ID ${config.slackTeamId}`,
-        'set SLACK_TEAM_ID to the workspace the app is installed in, or use that workspace’s token',
+        organisation
+          ? `the token belongs to ${auth.enterprise_id ? `organisation ${auth.enterprise_id}` : `workspace ${auth.team_id}, not an organisation`}, not SLACK_TEAM_ID ${config.slackTeamId}`
+          : `the token belongs to workspace ${auth.team_id}, not SLACK_TEAM_ID ${config.slackTeamId}`,
+        organisation
+          ? 'set SLACK_TEAM_ID to the organisation the app is installed across (E…), or to the workspace (T…) for a single-workspace install'
+          : 'set SLACK_TEAM_ID to the workspace the app is installed in, or use that workspace’s token',
       ),
     );
   else results.push(pass('slack.auth', title, `workspace ${auth.team} (${auth.team_id}), bot @${auth.user}`));

@@ -145,6 +145,24 @@ describeWithMoto('aws-mfa-bot doctor', () => {
     expect(sent.filter((a) => !isHarmless(a))).toEqual([]);
   });
 
+  it('SLACK_TEAM_ID naming an organisation: the token must be an org-wide install in it', async () => {
+    const auth = async () =>
+      (await doctor({ SLACK_TEAM_ID: 'E0FAKEORG' })).find((r) => r.id === 'slack.auth');
+    try {
+      // A single-workspace token where an organisation is configured.
+      expect(await auth()).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('not an organisation'),
+      });
+      fake.enterpriseId = 'E0OTHERORG';
+      expect((await auth())?.detail).toContain('organisation E0OTHERORG, not SLACK_TEAM_ID E0FAKEORG');
+      fake.enterpriseId = 'E0FAKEORG';
+      expect((await auth())?.status).toBe('pass');
+    } finally {
+      fake.enterpriseId = undefined;
+    }
+  });
+
   it('the bot not in the approvals channel: that check fails with the fix', async () => {
     fake.notIn.add('C0APPROVALS');
     const results = failures(await doctor());

@@ -76,6 +76,8 @@ export class FakeSlackWebApi {
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly views = new Map<string, Json>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
+  /** Set: the token is an org-wide install's, in this Enterprise organisation (what auth.test then says). */
+  enterpriseId: string | undefined;
   /** Slack's chat.postMessage pace, when enforced: the last post to each channel (real time). */
   private postPaceMs: number | undefined;
   private readonly lastPostTo = new Map<string, number>();
@@ -363,6 +365,7 @@ export class FakeSlackWebApi {
           team_id: 'T0FAKE',
           user_id: 'UBOT0001',
           bot_id: 'BBOT0001',
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId, is_enterprise_install: true } : {}),
         };
       case 'users.list': {
         const limit = Math.min(Number(args.limit ?? 0) || 1000, 1000);

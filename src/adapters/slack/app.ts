@@ -134,15 +134,43 @@ function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
   };
 }
 
-/** SLACK_TEAM_ID set: a payload from any other workspace is acknowledged, logged and otherwise ignored. */
+/**
+ * The Enterprise organisation a payload comes from: slash commands and events carry `enterprise_id`, interactions
+ * `enterprise.id` (and their team's `enterprise_id`), events to an org-wide install their `authorizations`.
+ * https://api.slack.com/enterprise/apps/reference (payloads of organisation-wide apps).
+ */
+function enterpriseOf(body: Record<string, unknown>): string | undefined {
+  const enterprise = body.enterprise as { id?: string } | string | null | undefined;
+  const team = body.team as { enterprise_id?: string } | undefined;
+  const authorization = (body.authorizations as { enterprise_id?: string | null }[] | undefined)?.[0];
+  const id =
+    body.enterprise_id ??
+    (typeof enterprise === 'object' ? enterprise?.id : enterprise) ??
+    team?.enterprise_id ??
+    authorization?.enterprise_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * SLACK_TEAM_ID set: a payload from any other workspace — or, when it names an Enterprise organisation (`E…`, an
+ * org-wide install), from any other organisation — is acknowledged, logged and otherwise ignored.
+ */
 function onlyFromWorkspace(teamId: string, deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
+  const organisation = teamId.startsWith('E');
   return async (args) => {
-    const team = teamOf(args.body as Record<string, unknown>);
-    if (team === teamId) {
+    const body = args.body as Record<string, unknown>;
+    const team = teamOf(body);
+    const enterprise = enterpriseOf(body);
+    if ((organisation ? enterprise : team) === teamId) {
       await args.next();
       return;
     }
-    deps.logger.warn({ team }, 'refused a payload from another workspace');
+    deps.logger.warn(
+      { team, enterprise },
+      organisation
+        ? 'refused a payload from another organisation'
+        : 'refused a payload from another workspace',
+    );
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
   };
 }
