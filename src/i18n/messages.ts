@@ -363,6 +363,8 @@ const en = {
     escalation: (who: string, user: string, rule: string, n: number) =>
       `${who} — ${user}: ${rule} (${n} nudges)`,
     byAccount: 'Findings by account (worst first)',
+    account: 'Account',
+    total: 'Total',
     stages: 'People by where they are',
     stage: {
       iam_keys: 'IAM user with active keys',
@@ -882,6 +884,8 @@ const ko: Messages = {
     escalations: '3번 알림 후에도 응답 없음',
     escalation: (who, user, rule, n) => `${who} — ${user}: ${rule} (알림 ${n}회)`,
     byAccount: '계정별 발견 사항 (많은 순)',
+    account: '계정',
+    total: '합계',
     stages: '사람별 현재 단계',
     stage: {
       iam_keys: '활성 Access Key가 있는 IAM 사용자',

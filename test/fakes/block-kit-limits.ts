@@ -56,6 +56,24 @@ export function checkBlocks(blocks: unknown, maxBlocks: number, errors: string[]
         for (const e of els) checkElement(e, where, errors);
         break;
       }
+      case 'table': {
+        // https://docs.slack.dev/reference/block-kit/blocks/table-block: up to 100 rows of up to 20 cells.
+        const rows = (b.rows as Json[][] | undefined) ?? [];
+        if (rows.length === 0 || rows.length > 100)
+          errors.push(`${where}: 1 to 100 rows, not ${rows.length}`);
+        rows.forEach((row, r) => {
+          if (!Array.isArray(row) || row.length === 0 || row.length > 20)
+            errors.push(`${where}: row ${r} must have 1 to 20 cells`);
+          for (const c of row ?? [])
+            if (!['raw_text', 'raw_number', 'rich_text'].includes(String(c.type)))
+              errors.push(`${where}: row ${r} has a ${String(c.type)} cell`);
+            else if (c.type === 'raw_text' && (typeof c.text !== 'string' || c.text.length === 0))
+              errors.push(`${where}: row ${r} has an empty raw_text cell`);
+        });
+        const settings = (b.column_settings as Json[] | undefined) ?? [];
+        if (settings.length > 20) errors.push(`${where}: more than 20 column_settings`);
+        break;
+      }
       case 'divider':
       case 'input':
       case 'rich_text':
@@ -88,6 +106,9 @@ export function checkView(view: unknown): string[] {
 export function checkMessage(args: Json): string[] {
   const errors: string[] = [];
   if (args.blocks !== undefined) checkBlocks(args.blocks, 50, errors);
+  // The bot sends at most one table a message (a design limit, kept by the fake so that no builder grows past it).
+  if (Array.isArray(args.blocks) && args.blocks.filter((b) => (b as Json).type === 'table').length > 1)
+    errors.push('more than one table block in a message');
   else if (!args.text) errors.push('message needs text or blocks');
   if (typeof args.text === 'string' && args.text.length > 40000) errors.push('text over 40000 characters');
   return errors;

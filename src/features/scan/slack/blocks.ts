@@ -107,6 +107,36 @@ function list(m: Messages, items: readonly string[]): string {
 }
 
 /** The security channel's digest after a scan. Long lists are cut so the message stays inside Slack's limits. */
+/**
+ * Slack's table block: at most 100 rows of at most 20 cells
+ * (https://docs.slack.dev/reference/block-kit/blocks/table-block). The digest sends one table at most.
+ */
+const TABLE_ROWS = 100;
+const TABLE_CELLS = 20;
+const cell = (text: string) => ({ type: 'raw_text' as const, text });
+
+/**
+ * Findings by account as one table people compare rows in: an account per row (worst first), its total, then a
+ * column per rule found anywhere. Undefined where it would pass Slack's limits: the digest then lists them.
+ */
+function accountTable(m: Messages, accounts: NonNullable<Digest['accounts']>): KnownBlock | undefined {
+  const rules = [...new Set(accounts.flatMap((a) => Object.keys(a.counts)))].sort();
+  if (accounts.length + 1 > TABLE_ROWS || rules.length + 2 > TABLE_CELLS) return undefined;
+  return {
+    type: 'table',
+    column_settings: [
+      { is_wrapped: true },
+      ...[m.digest.total, ...rules].map(() => ({ align: 'right' as const })),
+    ],
+    rows: [
+      [m.digest.account, m.digest.total, ...rules].map(cell),
+      ...accounts.map((a) =>
+        [a.label, String(a.total), ...rules.map((r) => String(a.counts[r] ?? 0))].map(cell),
+      ),
+    ],
+  };
+}
+
 export function digestMessage(m: Messages, d: Digest): { text: string; blocks: KnownBlock[] } {
   const rules = Object.keys(d.counts).sort();
   const countLines = rules.map((rule) => {
@@ -124,7 +154,9 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     const lines = order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`);
     blocks.push(section(`*${m.digest.stages}*\n${lines.join('\n')}`));
   }
-  if (d.accounts && d.accounts.length > 1) {
+  const table = d.accounts && d.accounts.length > 1 ? accountTable(m, d.accounts) : undefined;
+  if (d.accounts && table) blocks.push(section(`*${m.digest.byAccount}*`), table);
+  else if (d.accounts && d.accounts.length > 1) {
     const lines = d.accounts.slice(0, LIST_MAX).map(
       (a) =>
         `• ${code(a.label)}: *${a.total}*${

@@ -88,6 +88,61 @@ describe('nudge and digest messages', () => {
     expect(text).not.toContain('<!channel>');
   });
 
+  const digestFor = (accounts: number, rules: readonly string[], locale = 'en') =>
+    digestMessage(messagesFor(locale), {
+      scannedAt: '2026-06-01T10:00:00.000Z',
+      counts: Object.fromEntries(rules.map((r) => [r, accounts])),
+      previous: undefined,
+      accounts: Array.from({ length: accounts }, (_, i) => ({
+        accountId: String(100000000000 + i),
+        label: `${100000000000 + i} (team-${i})`,
+        counts: Object.fromEntries(rules.map((r) => [r, 1])),
+        total: rules.length,
+      })),
+      unreadable: [],
+      root: [],
+      escalations: [],
+      unmapped: [],
+      exempt: [],
+    });
+  const tables = (message: ReturnType<typeof digestMessage>) =>
+    message.blocks.filter((b) => b.type === 'table') as {
+      rows: { type: string; text: string }[][];
+    }[];
+
+  it('compares accounts in one table (an account a row, a rule a column), inside Slack limits, in English and Korean', () => {
+    const message = digestFor(40, ['key_rotation_due', 'key_unused', 'console_without_mfa']);
+    expect(checkMessage(message)).toEqual([]);
+    const [table] = tables(message);
+    expect(table?.rows).toHaveLength(41);
+    expect(table?.rows[0]?.map((c) => c.text)).toEqual([
+      'Account',
+      'Total',
+      'console_without_mfa',
+      'key_rotation_due',
+      'key_unused',
+    ]);
+    expect(table?.rows[1]?.map((c) => c.text)).toEqual(['100000000000 (team-0)', '3', '1', '1', '1']);
+    expect(JSON.stringify(message.blocks)).toContain('Findings by account');
+    const ko = digestFor(2, ['key_unused'], 'ko-KR');
+    expect(checkMessage(ko)).toEqual([]);
+    expect(tables(ko)[0]?.rows[0]?.map((c) => c.text)).toEqual(['계정', '합계', 'key_unused']);
+  });
+
+  it('falls back to the list where a table would pass Slack limits: 150 accounts, or 25 rules', () => {
+    for (const message of [
+      digestFor(150, ['key_unused']),
+      digestFor(
+        3,
+        Array.from({ length: 25 }, (_, i) => `rule_${i}`),
+      ),
+    ]) {
+      expect(tables(message)).toEqual([]);
+      expect(checkMessage(message)).toEqual([]);
+      expect(JSON.stringify(message.blocks)).toContain('Findings by account');
+    }
+  });
+
   it('escapes what CloudTrail reports', () => {
     const message = trailMessage(messagesFor('en'), {
       kind: 'root_activity',
