@@ -17,6 +17,7 @@ import type { Notice } from '../../src/kernel/outbox/ports.js';
 import type { FindIamUser } from '../../src/kernel/people/find-iam-user.js';
 import { createPersonReads } from '../../src/kernel/people/person-reads.js';
 import { createLogger } from '../../src/logger.js';
+import { alwaysFinds } from '../fakes/ports.js';
 
 export const BOT_ARN = 'arn:aws:sts::123456789012:assumed-role/aws-mfa-bot/test';
 
@@ -91,17 +92,7 @@ export function rotationHarness(
 
   const findIamUser: FindIamUser = async (slackUserId) => {
     const user = options.users.get(slackUserId);
-    return user
-      ? {
-          kind: 'found',
-          user,
-          person: undefined,
-          others: [],
-          trust: { kind: 'trusted' },
-          users: [{ user, trust: { kind: 'trusted' } }],
-          claims: [{ user, trust: { kind: 'trusted' } }],
-        }
-      : { kind: 'unmapped', person: undefined };
+    return user ? alwaysFinds(user)(slackUserId) : { kind: 'unmapped', person: undefined };
   };
   const build = (overrides: Partial<RotationDeps> = {}): RotationDeps => ({
     store,
