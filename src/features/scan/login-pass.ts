@@ -1,3 +1,4 @@
+import { mapLimit } from '../../kernel/concurrency.js';
 import { type Finding, loginKeyFinding, type ReportRow } from '../../kernel/domain/findings.js';
 import { DAY_MS } from '../../kernel/domain/time.js';
 import type { Logger } from '../../logger.js';
@@ -5,6 +6,8 @@ import { SESSION_TOKEN_LOOKBACK_DAYS } from '../checklist/index.js';
 import type { LoginTrailPort } from './ports.js';
 
 const accountOf = (arn: string) => arn.split(':')[4] ?? '';
+/** Accounts whose CloudTrail is read at once (each has its own budget of LookupEvents). */
+const LOGIN_CONCURRENCY = 5;
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /**
@@ -24,15 +27,16 @@ export async function loginPass(
   const concerned = rows.filter((r) => !r.isRoot && (r.passwordEnabled || r.keys.some((k) => k.active)));
   const accounts = [...new Set(concerned.map((r) => accountOf(r.arn)))].sort();
   const arns = new Set<string>();
-  for (const accountId of accounts) {
+  // Each account has its own CloudTrail budget: several are read at once.
+  await mapLimit(accounts, LOGIN_CONCURRENCY, async (accountId) => {
     const names = await trail.usersSince(since, accountId).catch((error: unknown) => {
       deps.logger.warn({ err: error, accountId }, 'aws login use could not be read; left out of this scan');
       return undefined;
     });
-    if (!names) continue;
+    if (!names) return;
     for (const row of concerned)
       if (accountOf(row.arn) === accountId && names.has(nameOf(row.arn))) arns.add(row.arn);
-  }
+  });
   const findings = concerned
     .filter((r) => arns.has(r.arn))
     .map(loginKeyFinding)
