@@ -1,4 +1,5 @@
 import type { FaultReason } from '../kernel/domain/types.js';
+import type { SlackTime } from '../kernel/slack/mrkdwn.js';
 
 const englishPlural = new Intl.PluralRules('en');
 /** `1 account`, `2 accounts`: English counts through Intl.PluralRules (Korean needs no plural form). */
@@ -26,10 +27,10 @@ const en = {
   identity: {
     contested: (names: string) =>
       `:no_entry: Several IAM users claim to be you: ${names}. Until an administrator resolves this (removes the wrong tag, or confirms each with the \`aws-mfa-bot:owner-confirmed\` tag), the bot will not act on their keys. The security team has been told.`,
-    recent: (from: string) =>
-      `:hourglass: You were matched to this IAM user by e-mail address only recently. To protect its keys, key actions become available on ${from} UTC — or ask an administrator to set the \`SlackUserId\` tag on the IAM user.`,
+    recent: (from: SlackTime) =>
+      `:hourglass: You were matched to this IAM user by e-mail address only recently. To protect its keys, key actions become available on ${from} — or ask an administrator to set the \`SlackUserId\` tag on the IAM user.`,
   },
-  checkedAt: (when: string) => `Checked live from IAM and CloudTrail at ${when} UTC.`,
+  checkedAt: (when: SlackTime) => `Checked live from IAM and CloudTrail at ${when}.`,
   recheck: 'Re-check',
   showSession: 'Show temporary-credential commands',
   statusLabel: {
@@ -177,8 +178,8 @@ const en = {
       "Your Slack profile has no e-mail address, so the bot can't find your Identity Center user. Add one, or ask your AWS administrators.",
     noUser: (email: string) =>
       `No Identity Center user has your e-mail address ${email} yet. Ask your AWS administrators for one, with access to the accounts you use.`,
-    waiting: (from: string) =>
-      `:hourglass: An Identity Center user has your Slack e-mail address, but the bot matched you to it only recently: to keep someone who changes their e-mail from seeing another person's access, it is shown as yours from ${from} UTC (or once the operator trusts it with \`aws-mfa-bot identities trust\`).`,
+    waiting: (from: SlackTime) =>
+      `:hourglass: An Identity Center user has your Slack e-mail address, but the bot matched you to it only recently: to keep someone who changes their e-mail from seeing another person's access, it is shown as yours from ${from} (or once the operator trusts it with \`aws-mfa-bot identities trust\`).`,
     noAssignments: (user: string) =>
       `You have the Identity Center user ${user}, but no account is assigned to it yet. Ask your AWS administrators for access to the accounts you use.`,
     todo: (user: string, n: number) =>
@@ -241,8 +242,8 @@ const en = {
     notNow: 'This no longer applies to the key.',
     actionFailed: "That didn't work; the operator has been told in the logs. Try again later.",
     deactivatedNow: (id: string) => `The old key ${id} is now inactive.`,
-    reactivatedNow: (id: string, until: string) =>
-      `The old key ${id} is active again until ${until} UTC; then it is deactivated for good. The security channel has been told. Use "deactivate now" when you have switched.`,
+    reactivatedNow: (id: string, until: SlackTime) =>
+      `The old key ${id} is active again until ${until}; then it is deactivated for good. The security channel has been told. Use "deactivate now" when you have switched.`,
     decided: {
       approved: (id: string) =>
         `Your request to rotate ${id} was approved. The new key is being created; you'll get its Secrets Manager link here.`,
@@ -263,24 +264,24 @@ const en = {
       cli: 'Or read it with the AWS CLI:',
       configure:
         'Then put the new key into `aws configure` (or your secret store) and test it with `aws sts get-caller-identity`.',
-      schedule: (oldId: string, deactivate: string, del: number) =>
-        `Your old key ${oldId} will be deactivated on ${deactivate} UTC and deleted ${del} days after that — sooner if you press the button.`,
+      schedule: (oldId: string, deactivate: SlackTime, del: number) =>
+        `Your old key ${oldId} will be deactivated on ${deactivate} and deleted ${del} days after that — sooner if you press the button.`,
     },
-    inUse: (oldId: string, until: string) =>
-      `Your old key ${oldId} was used after the new key was created, so it was *not* deactivated yet. It will be deactivated on ${until} UTC whatever happens — switch everything to the new key before then. Security and the approvers have been told. Recent use:`,
+    inUse: (oldId: string, until: SlackTime) =>
+      `Your old key ${oldId} was used after the new key was created, so it was *not* deactivated yet. It will be deactivated on ${until} whatever happens — switch everything to the new key before then. Security and the approvers have been told. Recent use:`,
     inUseAlert: {
-      postponed: (owner: string, user: string, oldId: string, until: string) =>
-        `:rotating_light: The replaced key ${oldId} of IAM user ${user} (${owner}) was used after its rotation. Its deactivation was put off once, to ${until} UTC, and will not be put off again. If this use is not theirs, deactivate the key now. Recent use:`,
+      postponed: (owner: string, user: string, oldId: string, until: SlackTime) =>
+        `:rotating_light: The replaced key ${oldId} of IAM user ${user} (${owner}) was used after its rotation. Its deactivation was put off once, to ${until}, and will not be put off again. If this use is not theirs, deactivate the key now. Recent use:`,
       deactivated: (owner: string, user: string, oldId: string) =>
         `:rotating_light: The replaced key ${oldId} of IAM user ${user} (${owner}) was still used after its one postponement and has been deactivated anyway. Recent use:`,
     },
-    reactivatedAlert: (owner: string, user: string, oldId: string, until: string) =>
-      `:warning: ${owner} reactivated the replaced key ${oldId} of IAM user ${user}. It will be deactivated again on ${until} UTC.`,
+    reactivatedAlert: (owner: string, user: string, oldId: string, until: SlackTime) =>
+      `:warning: ${owner} reactivated the replaced key ${oldId} of IAM user ${user}. It will be deactivated again on ${until}.`,
     inUseUnknown: 'CloudTrail could not say where.',
     inUseEvent: (time: string, event: string, source: string, ip: string, agent: string) =>
       `• ${time} — ${event} (${source}) from ${ip}, ${agent}`,
-    deactivatedNotice: (oldId: string, del: string) =>
-      `Your old key ${oldId} was deactivated. It will be deleted on ${del} UTC. If something broke, reactivate it:`,
+    deactivatedNotice: (oldId: string, del: SlackTime) =>
+      `Your old key ${oldId} was deactivated. It will be deleted on ${del}. If something broke, reactivate it:`,
     deletedNotice: (oldId: string) => `Your old key ${oldId} was deleted. The rotation is complete.`,
     message: {
       title: 'Access key rotation request',
@@ -306,7 +307,7 @@ const en = {
         expired: 'Expired',
         failed: 'Failed',
       },
-      decidedBy: (who: string, when: string) => `by ${who} at ${when} UTC`,
+      decidedBy: (who: string, when: SlackTime) => `by ${who} at ${when}`,
     },
   },
   nudge: {
@@ -345,7 +346,7 @@ const en = {
     checklist: 'Open checklist',
     snooze: 'Snooze 7 days',
     notMine: 'Not my account',
-    snoozed: (until: string) => `Snoozed until ${until} UTC.`,
+    snoozed: (until: SlackTime) => `Snoozed until ${until}.`,
     reported: 'Thanks — the security team has been told.',
     alreadyReported: 'You already reported this account; the security team has it.',
     tooMany:
@@ -397,28 +398,28 @@ const en = {
     submit: 'Deactivate',
     confirm: (id: string, user: string, lastUse: string) =>
       `Deactivate access key ${id} of IAM user ${user}?\n*Last used:* ${lastUse}`,
-    consequence: (del: string) =>
-      `Anything still using this key stops working at once. You can reactivate it until it is deleted on ${del} UTC. No approval is needed: it only removes access.`,
+    consequence: (del: SlackTime) =>
+      `Anything still using this key stops working at once. You can reactivate it until it is deleted on ${del}. No approval is needed: it only removes access.`,
     otherStays: (id: string) => `Your other key ${id} stays active.`,
-    done: (id: string, user: string, del: string) =>
-      `Your access key ${id} of IAM user ${user} is now inactive. It will be deleted on ${del} UTC. If something broke, reactivate it before then:`,
+    done: (id: string, user: string, del: SlackTime) =>
+      `Your access key ${id} of IAM user ${user} is now inactive. It will be deleted on ${del}. If something broke, reactivate it before then:`,
     reactivate: 'Reactivate',
     switchedOff: (id: string, user: string) =>
       `The key ${id} of IAM user ${user} is now inactive. Its owner has a DM with the deletion date and a Reactivate button.`,
-    doneFinal: (id: string, user: string, del: string) =>
-      `Your access key ${id} of IAM user ${user} is switched off again, for good: it will be deleted on ${del} UTC.`,
-    doneLeaked: (id: string, user: string, del: string) =>
-      `Your access key ${id} of IAM user ${user} was pasted into Slack and is now switched off for good: it will be deleted on ${del} UTC. If you still need a key, request a new one with /aws-mfa rotate (choose this key: it is replaced, not reused).`,
-    reactivated: (id: string, until: string) =>
-      `The key ${id} is active again until ${until} UTC; then it is switched off for good and deleted on schedule. The security team has been told.`,
+    doneFinal: (id: string, user: string, del: SlackTime) =>
+      `Your access key ${id} of IAM user ${user} is switched off again, for good: it will be deleted on ${del}.`,
+    doneLeaked: (id: string, user: string, del: SlackTime) =>
+      `Your access key ${id} of IAM user ${user} was pasted into Slack and is now switched off for good: it will be deleted on ${del}. If you still need a key, request a new one with /aws-mfa rotate (choose this key: it is replaced, not reused).`,
+    reactivated: (id: string, until: SlackTime) =>
+      `The key ${id} is active again until ${until}; then it is switched off for good and deleted on schedule. The security team has been told.`,
     leakedStaysOff: (id: string) =>
       `The key ${id} was pasted into Slack, so it stays off: anyone who saw it could use it. Request a new key with /aws-mfa rotate. Nothing was changed.`,
     onceOnly:
       'This key was already switched back on once: it stays off now. Request a new key with /aws-mfa rotate. Nothing was changed.',
     alertSwitchedOff: (id: string, user: string, actor: string) =>
       `:lock: The pasted key ${id} of IAM user ${user} was switched off by ${actor}.`,
-    alertReactivated: (id: string, user: string, owner: string, until: string) =>
-      `:warning: ${owner} switched their retired key ${id} (IAM user ${user}) back on. It goes off again, for good, at ${until} UTC.`,
+    alertReactivated: (id: string, user: string, owner: string, until: SlackTime) =>
+      `:warning: ${owner} switched their retired key ${id} (IAM user ${user}) back on. It goes off again, for good, at ${until}.`,
     alertReactivatedOutside: (id: string, user: string) =>
       `:warning: The retired key ${id} of IAM user ${user} was switched back on outside the bot (console or API). It is left on and not deleted: check CloudTrail for who did it.`,
     deleted: (id: string) => `Your inactive access key ${id} was deleted, as scheduled.`,
@@ -526,20 +527,20 @@ const en = {
       failed: (serial: string) =>
         `The reset of ${serial} failed; the operator has been told in the logs. Ask in the approvals channel.`,
     },
-    done: (serial: string, user: string, until: string) =>
-      `Your MFA device ${serial} was removed from IAM user ${user}. *Enrol a new one now* (steps 1–2 of /aws-mfa): while you have none, the Deny-unless-MFA policy lets you do nothing but enrol. If no device is enabled by ${until} UTC, the security team will be told.`,
+    done: (serial: string, user: string, until: SlackTime) =>
+      `Your MFA device ${serial} was removed from IAM user ${user}. *Enrol a new one now* (steps 1–2 of /aws-mfa): while you have none, the Deny-unless-MFA policy lets you do nothing but enrol. If no device is enabled by ${until}, the security team will be told.`,
     enrol: (serial: string) =>
       `IAM console → Users → your user → Security credentials → Assign MFA device → Virtual MFA device; name it so its ARN is ${serial}, scan the QR code and enter two consecutive codes.`,
     overdue: (user: string) =>
       `:warning: IAM user ${user} still has no MFA device since the reset. Enrol one now (steps 1–2 of /aws-mfa).`,
-    overdueAlert: (owner: string, user: string, serial: string, since: string) =>
-      `:warning: ${owner}'s MFA device ${serial} (IAM user ${user}) was reset at ${since} UTC and no new device has been enabled since.`,
+    overdueAlert: (owner: string, user: string, serial: string, since: SlackTime) =>
+      `:warning: ${owner}'s MFA device ${serial} (IAM user ${user}) was reset at ${since} and no new device has been enabled since.`,
   },
   trail: {
-    rootActivity: (event: string, time: string, region: string, ip: string) =>
-      `:rotating_light: The *root account* was used: ${event} at ${time} UTC in ${region} from ${ip}.`,
-    keyOutside: (user: string, actor: string, time: string, ip: string) =>
-      `:key: An access key was created for ${user} by ${actor} at ${time} UTC from ${ip}, outside the rotation flow (\`/aws-mfa rotate\`).`,
+    rootActivity: (event: string, time: SlackTime, region: string, ip: string) =>
+      `:rotating_light: The *root account* was used: ${event} at ${time} in ${region} from ${ip}.`,
+    keyOutside: (user: string, actor: string, time: SlackTime, ip: string) =>
+      `:key: An access key was created for ${user} by ${actor} at ${time} from ${ip}, outside the rotation flow (\`/aws-mfa rotate\`).`,
   },
 } as const;
 
@@ -571,9 +572,9 @@ const ko: Messages = {
     contested: (names) =>
       `:no_entry: 여러 IAM 사용자가 당신으로 매핑되어 있습니다: ${names}. 관리자가 해결할 때까지(잘못된 태그 제거, 또는 각 사용자에 \`aws-mfa-bot:owner-confirmed\` 태그로 확인) 이 사용자들의 키에는 아무 작업도 하지 않습니다. 보안 팀에 알렸습니다.`,
     recent: (from) =>
-      `:hourglass: 이 IAM 사용자와 최근에야 e-mail 주소로 연결되었습니다. 키를 보호하기 위해 키 작업은 ${from} UTC부터 가능합니다. 또는 관리자에게 IAM 사용자에 \`SlackUserId\` 태그를 설정해 달라고 요청하세요.`,
+      `:hourglass: 이 IAM 사용자와 최근에야 e-mail 주소로 연결되었습니다. 키를 보호하기 위해 키 작업은 ${from}부터 가능합니다. 또는 관리자에게 IAM 사용자에 \`SlackUserId\` 태그를 설정해 달라고 요청하세요.`,
   },
-  checkedAt: (when) => `${when} UTC에 IAM과 CloudTrail에서 실시간으로 확인했습니다.`,
+  checkedAt: (when) => `${when}에 IAM과 CloudTrail에서 실시간으로 확인했습니다.`,
   recheck: '다시 확인',
   showSession: '임시 자격 증명 명령 보기',
   statusLabel: { done: '완료', todo: '할 일', warn: '확인 필요', unknown: '알 수 없음', failed: '확인 실패' },
@@ -711,7 +712,7 @@ const ko: Messages = {
     noUser: (email) =>
       `이메일 주소 ${email}을(를) 가진 Identity Center 사용자가 아직 없습니다. 사용하는 계정에 대한 접근 권한과 함께 AWS 관리자에게 요청하세요.`,
     waiting: (from) =>
-      `:hourglass: Slack e-mail 주소가 같은 Identity Center 사용자가 있지만, 봇이 최근에야 연결했습니다. e-mail을 바꾼 사람이 다른 사람의 접근 권한을 보지 못하도록 ${from} UTC부터(또는 운영자가 \`aws-mfa-bot identities trust\`로 신뢰하면) 본인 것으로 보여 드립니다.`,
+      `:hourglass: Slack e-mail 주소가 같은 Identity Center 사용자가 있지만, 봇이 최근에야 연결했습니다. e-mail을 바꾼 사람이 다른 사람의 접근 권한을 보지 못하도록 ${from}부터(또는 운영자가 \`aws-mfa-bot identities trust\`로 신뢰하면) 본인 것으로 보여 드립니다.`,
     noAssignments: (user) =>
       `Identity Center 사용자 ${user}이(가) 있지만 아직 할당된 계정이 없습니다. 사용하는 계정에 대한 접근을 AWS 관리자에게 요청하세요.`,
     todo: (user, n) =>
@@ -771,7 +772,7 @@ const ko: Messages = {
     actionFailed: '처리하지 못했습니다. 운영자가 로그에서 확인할 수 있습니다. 잠시 후 다시 시도하세요.',
     deactivatedNow: (id) => `이전 키 ${id}가 비활성화되었습니다.`,
     reactivatedNow: (id, until) =>
-      `이전 키 ${id}가 ${until} UTC까지 다시 활성화되었습니다. 그 뒤에는 완전히 비활성화됩니다. 보안 채널에 알렸습니다. 전환을 마치면 "지금 비활성화"를 누르세요.`,
+      `이전 키 ${id}가 ${until}까지 다시 활성화되었습니다. 그 뒤에는 완전히 비활성화됩니다. 보안 채널에 알렸습니다. 전환을 마치면 "지금 비활성화"를 누르세요.`,
     decided: {
       approved: (id) =>
         `${id} 교체 요청이 승인되었습니다. 새 키를 만드는 중이며 Secrets Manager 링크를 여기로 보내 드립니다.`,
@@ -790,22 +791,22 @@ const ko: Messages = {
       configure:
         '그다음 새 키를 `aws configure`(또는 비밀 저장소)에 넣고 `aws sts get-caller-identity`로 확인하세요.',
       schedule: (oldId, deactivate, del) =>
-        `이전 키 ${oldId}는 ${deactivate} UTC에 비활성화되고 그로부터 ${del}일 뒤 삭제됩니다. 버튼을 누르면 더 빨리 처리됩니다.`,
+        `이전 키 ${oldId}는 ${deactivate}에 비활성화되고 그로부터 ${del}일 뒤 삭제됩니다. 버튼을 누르면 더 빨리 처리됩니다.`,
     },
     inUse: (oldId, until) =>
-      `새 키를 만든 뒤에도 이전 키 ${oldId}가 사용되어 아직 비활성화하지 *않았습니다*. ${until} UTC에는 무조건 비활성화되니 그 전에 모두 새 키로 바꾸세요. 보안 담당과 승인자에게 알렸습니다. 최근 사용:`,
+      `새 키를 만든 뒤에도 이전 키 ${oldId}가 사용되어 아직 비활성화하지 *않았습니다*. ${until}에는 무조건 비활성화되니 그 전에 모두 새 키로 바꾸세요. 보안 담당과 승인자에게 알렸습니다. 최근 사용:`,
     inUseAlert: {
       postponed: (owner, user, oldId, until) =>
-        `:rotating_light: IAM 사용자 ${user}(${owner})의 교체된 키 ${oldId}가 교체 후에도 사용되었습니다. 비활성화를 ${until} UTC로 한 번 미뤘으며 다시 미루지 않습니다. 본인의 사용이 아니라면 지금 비활성화하세요. 최근 사용:`,
+        `:rotating_light: IAM 사용자 ${user}(${owner})의 교체된 키 ${oldId}가 교체 후에도 사용되었습니다. 비활성화를 ${until}로 한 번 미뤘으며 다시 미루지 않습니다. 본인의 사용이 아니라면 지금 비활성화하세요. 최근 사용:`,
       deactivated: (owner, user, oldId) =>
         `:rotating_light: IAM 사용자 ${user}(${owner})의 교체된 키 ${oldId}가 한 번의 유예 뒤에도 사용되어 그대로 비활성화했습니다. 최근 사용:`,
     },
     reactivatedAlert: (owner, user, oldId, until) =>
-      `:warning: ${owner}님이 IAM 사용자 ${user}의 교체된 키 ${oldId}를 다시 활성화했습니다. ${until} UTC에 다시 비활성화됩니다.`,
+      `:warning: ${owner}님이 IAM 사용자 ${user}의 교체된 키 ${oldId}를 다시 활성화했습니다. ${until}에 다시 비활성화됩니다.`,
     inUseUnknown: 'CloudTrail에서 사용 위치를 확인할 수 없습니다.',
     inUseEvent: (time, event, source, ip, agent) => `• ${time} — ${event} (${source}) ${ip}, ${agent}`,
     deactivatedNotice: (oldId, del) =>
-      `이전 키 ${oldId}를 비활성화했습니다. ${del} UTC에 삭제됩니다. 문제가 생겼다면 다시 활성화하세요:`,
+      `이전 키 ${oldId}를 비활성화했습니다. ${del}에 삭제됩니다. 문제가 생겼다면 다시 활성화하세요:`,
     deletedNotice: (oldId) => `이전 키 ${oldId}를 삭제했습니다. 교체가 끝났습니다.`,
     message: {
       title: 'Access Key 교체 요청',
@@ -831,7 +832,7 @@ const ko: Messages = {
         expired: '만료됨',
         failed: '실패',
       },
-      decidedBy: (who, when) => `${who}, ${when} UTC`,
+      decidedBy: (who, when) => `${who}, ${when}`,
     },
   },
   nudge: {
@@ -868,7 +869,7 @@ const ko: Messages = {
     checklist: '체크리스트 열기',
     snooze: '7일 미루기',
     notMine: '내 계정이 아님',
-    snoozed: (until) => `${until} UTC까지 미뤘습니다.`,
+    snoozed: (until) => `${until}까지 미뤘습니다.`,
     reported: '보안팀에 알렸습니다. 감사합니다.',
     alreadyReported: '이미 신고한 계정입니다. 보안 팀이 확인하고 있습니다.',
     tooMany: '짧은 시간에 여러 번 신고했습니다. 한 시간 뒤에 다시 시도하거나 보안 팀에 직접 연락하세요.',
@@ -919,19 +920,19 @@ const ko: Messages = {
     confirm: (id, user, lastUse) =>
       `IAM 사용자 ${user}의 Access Key ${id}를 비활성화할까요?\n*마지막 사용:* ${lastUse}`,
     consequence: (del) =>
-      `이 키를 쓰는 것은 즉시 동작을 멈춥니다. ${del} UTC에 삭제되기 전까지는 다시 활성화할 수 있습니다. 접근을 없애기만 하므로 승인이 필요 없습니다.`,
+      `이 키를 쓰는 것은 즉시 동작을 멈춥니다. ${del}에 삭제되기 전까지는 다시 활성화할 수 있습니다. 접근을 없애기만 하므로 승인이 필요 없습니다.`,
     otherStays: (id) => `다른 키 ${id}는 그대로 활성 상태입니다.`,
     done: (id, user, del) =>
-      `IAM 사용자 ${user}의 Access Key ${id}가 비활성화되었습니다. ${del} UTC에 삭제됩니다. 문제가 생기면 그 전에 다시 활성화하세요:`,
+      `IAM 사용자 ${user}의 Access Key ${id}가 비활성화되었습니다. ${del}에 삭제됩니다. 문제가 생기면 그 전에 다시 활성화하세요:`,
     reactivate: '다시 활성화',
     switchedOff: (id, user) =>
       `IAM 사용자 ${user}의 키 ${id}가 비활성화되었습니다. 소유자에게 삭제 날짜와 다시 활성화 버튼이 담긴 DM을 보냈습니다.`,
     doneFinal: (id, user, del) =>
-      `IAM 사용자 ${user}의 Access Key ${id}가 다시, 영구히 비활성화되었습니다. ${del} UTC에 삭제됩니다.`,
+      `IAM 사용자 ${user}의 Access Key ${id}가 다시, 영구히 비활성화되었습니다. ${del}에 삭제됩니다.`,
     doneLeaked: (id, user, del) =>
-      `IAM 사용자 ${user}의 Access Key ${id}가 Slack에 붙여 넣어져 영구히 비활성화되었습니다. ${del} UTC에 삭제됩니다. 키가 계속 필요하면 /aws-mfa rotate로 새 키를 요청하세요(이 키를 고르면 다시 쓰지 않고 교체합니다).`,
+      `IAM 사용자 ${user}의 Access Key ${id}가 Slack에 붙여 넣어져 영구히 비활성화되었습니다. ${del}에 삭제됩니다. 키가 계속 필요하면 /aws-mfa rotate로 새 키를 요청하세요(이 키를 고르면 다시 쓰지 않고 교체합니다).`,
     reactivated: (id, until) =>
-      `키 ${id}가 ${until} UTC까지 다시 활성화되었습니다. 그 뒤에는 영구히 비활성화되고 일정대로 삭제됩니다. 보안 팀에 알렸습니다.`,
+      `키 ${id}가 ${until}까지 다시 활성화되었습니다. 그 뒤에는 영구히 비활성화되고 일정대로 삭제됩니다. 보안 팀에 알렸습니다.`,
     leakedStaysOff: (id) =>
       `키 ${id}는 Slack에 붙여 넣어졌기 때문에 비활성 상태로 둡니다. 본 사람은 누구나 쓸 수 있습니다. /aws-mfa rotate로 새 키를 요청하세요. 아무것도 바뀌지 않았습니다.`,
     onceOnly:
@@ -939,7 +940,7 @@ const ko: Messages = {
     alertSwitchedOff: (id, user, actor) =>
       `:lock: IAM 사용자 ${user}의 붙여 넣어진 키 ${id}를 ${actor}님이 비활성화했습니다.`,
     alertReactivated: (id, user, owner, until) =>
-      `:warning: ${owner}님이 폐기한 키 ${id}(IAM 사용자 ${user})를 다시 활성화했습니다. ${until} UTC에 영구히 다시 비활성화됩니다.`,
+      `:warning: ${owner}님이 폐기한 키 ${id}(IAM 사용자 ${user})를 다시 활성화했습니다. ${until}에 영구히 다시 비활성화됩니다.`,
     alertReactivatedOutside: (id, user) =>
       `:warning: IAM 사용자 ${user}의 폐기된 키 ${id}가 봇 밖에서(콘솔이나 API) 다시 활성화되었습니다. 켜진 채로 두고 삭제하지 않습니다. 누가 했는지 CloudTrail을 확인하세요.`,
     deleted: (id) => `비활성 Access Key ${id}가 예정대로 삭제되었습니다.`,
@@ -1045,19 +1046,19 @@ const ko: Messages = {
         `${serial} 재설정에 실패했습니다. 운영자에게 로그로 알렸습니다. 승인 채널에 문의하세요.`,
     },
     done: (serial, user, until) =>
-      `IAM 사용자 ${user}에서 MFA 디바이스 ${serial}를 제거했습니다. *지금 새 디바이스를 등록하세요*(/aws-mfa 1–2단계). 디바이스가 없는 동안 Deny-unless-MFA 정책은 등록 말고는 아무것도 허용하지 않습니다. ${until} UTC까지 활성화된 디바이스가 없으면 보안 팀에 알립니다.`,
+      `IAM 사용자 ${user}에서 MFA 디바이스 ${serial}를 제거했습니다. *지금 새 디바이스를 등록하세요*(/aws-mfa 1–2단계). 디바이스가 없는 동안 Deny-unless-MFA 정책은 등록 말고는 아무것도 허용하지 않습니다. ${until}까지 활성화된 디바이스가 없으면 보안 팀에 알립니다.`,
     enrol: (serial) =>
       `IAM 콘솔 → 사용자 → 내 사용자 → 보안 자격 증명 → MFA 디바이스 할당 → 가상 MFA 디바이스. ARN이 ${serial}가 되도록 이름을 정하고, QR 코드를 스캔한 뒤 연속된 코드 두 개를 입력하세요.`,
     overdue: (user) =>
       `:warning: IAM 사용자 ${user}에 재설정 이후 아직 MFA 디바이스가 없습니다. 지금 등록하세요(/aws-mfa 1–2단계).`,
     overdueAlert: (owner, user, serial, since) =>
-      `:warning: ${owner}의 MFA 디바이스 ${serial}(IAM 사용자 ${user})가 ${since} UTC에 재설정된 뒤 새 디바이스가 활성화되지 않았습니다.`,
+      `:warning: ${owner}의 MFA 디바이스 ${serial}(IAM 사용자 ${user})가 ${since}에 재설정된 뒤 새 디바이스가 활성화되지 않았습니다.`,
   },
   trail: {
     rootActivity: (event, time, region, ip) =>
-      `:rotating_light: *루트 계정*이 사용되었습니다: ${event}, ${time} UTC, ${region}, ${ip}.`,
+      `:rotating_light: *루트 계정*이 사용되었습니다: ${event}, ${time}, ${region}, ${ip}.`,
     keyOutside: (user, actor, time, ip) =>
-      `:key: ${user}의 Access Key가 교체 절차(\`/aws-mfa rotate\`) 밖에서 만들어졌습니다: ${actor}, ${time} UTC, ${ip}.`,
+      `:key: ${user}의 Access Key가 교체 절차(\`/aws-mfa rotate\`) 밖에서 만들어졌습니다: ${actor}, ${time}, ${ip}.`,
   },
 };
 

@@ -4,13 +4,13 @@ import { type Messages, messagesFor } from '../../i18n/messages.js';
 import { DENY_REASON_MAX } from '../domain/approval.js';
 import type { SlackDirectoryPort } from '../people/ports.js';
 import { INPUT, VIEW } from './action-ids.js';
-import { clamp, isoMinute, LIMITS } from './mrkdwn.js';
+import { clamp, LIMITS, slackMinute } from './mrkdwn.js';
 
 /** The parts of an approval message and of its deny modal that rotations and MFA resets share. */
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const plain = (text: string) => ({ type: 'plain_text' as const, text: clamp(text, LIMITS.sectionText) });
-const when = isoMinute;
+const when = slackMinute;
 
 /** The text a person wrote, shown as plain text: it cannot ping, link or format, whatever it contains. */
 export function userText(text: string): KnownBlock {

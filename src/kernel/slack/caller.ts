@@ -3,7 +3,7 @@ import type { MappingTrust } from '../domain/identity.js';
 import type { IamUser } from '../domain/types.js';
 import type { FindIamUser, OwnedUser } from '../people/find-iam-user.js';
 import type { SlackDirectoryPort } from '../people/ports.js';
-import { code, isoMinute } from './mrkdwn.js';
+import { code, slackMinute } from './mrkdwn.js';
 
 /** What resolving a caller needs: who they are in AWS, and where to send someone the bot cannot place. */
 export interface CallerDeps {
@@ -29,7 +29,7 @@ export type Caller =
 /** Why key actions are refused for this mapping, in the person's words; undefined when they are not. */
 export function distrustText(m: Messages, trust: MappingTrust): string | undefined {
   if (trust.kind === 'contested') return m.identity.contested(trust.claimants.map((n) => code(n)).join(', '));
-  if (trust.kind === 'recent') return m.identity.recent(isoMinute(trust.trustedFrom));
+  if (trust.kind === 'recent') return m.identity.recent(slackMinute(trust.trustedFrom));
   return undefined;
 }
 

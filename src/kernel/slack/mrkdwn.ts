@@ -65,6 +65,30 @@ export function header(text: string): KnownBlock {
 
 export const divider: KnownBlock = { type: 'divider' };
 
+/**
+ * A time as Slack shows it to each reader, in their own time zone: a date token with the UTC text as its fallback
+ * (for clients and notifications that cannot render it). Only mrkdwn renders tokens: plain text keeps `isoMinute`.
+ * https://docs.slack.dev/messaging/formatting-message-text#date-formatting
+ */
+export type SlackTime = string & { readonly __slackTime: true };
+
+const token = (ms: number, format: string, fallback: string) =>
+  `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>` as SlackTime;
+
+/** A moment to the minute: `2026-06-01 18:00` in the reader's zone; `2026-06-01 09:00 UTC` where tokens don't render. */
+export function slackMinute(at: number | Date | undefined): SlackTime {
+  if (at === undefined) return '—' as SlackTime;
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return token(ms, '{date_num} {time}', `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+}
+
+/** A day: `2026-06-01` in the reader's zone (the same text as the fallback). */
+export function slackDate(at: Date | number | undefined): SlackTime {
+  if (at === undefined) return '—' as SlackTime;
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return token(ms, '{date_num}', new Date(ms).toISOString().slice(0, 10));
+}
+
 /** `2026-06-01 09:00` (UTC), or a dash. */
 export const isoMinute = (ms: number | undefined) =>
   ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');

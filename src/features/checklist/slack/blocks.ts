@@ -12,9 +12,10 @@ import {
   escapeMrkdwn,
   header,
   inert,
-  isoDate,
   LIMITS,
   section,
+  slackDate,
+  slackMinute,
 } from '../../../kernel/slack/mrkdwn.js';
 import type { Checklist, KeySummary, Step } from '../domain/checklist.js';
 import {
@@ -87,7 +88,7 @@ const escapeOptional = (text: string | undefined) => (text === undefined ? undef
 function keyLine(m: Messages, k: KeySummary): string {
   const used = k.lastUsed
     ? m.keyLastUsed(
-        isoDate(k.lastUsed.date),
+        slackDate(k.lastUsed.date),
         escapeOptional(k.lastUsed.serviceName),
         escapeOptional(k.lastUsed.region),
       )
@@ -106,7 +107,7 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
         ? [
             m.mfaDone(
               step.devices
-                .map((d) => m.mfaDevice(code(d.serialNumber), m.deviceType[d.type], isoDate(d.enableDate)))
+                .map((d) => m.mfaDevice(code(d.serialNumber), m.deviceType[d.type], slackDate(d.enableDate)))
                 .join(', '),
             ),
           ]
@@ -127,7 +128,7 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
       return step.status === 'done' && step.lastUsed?.lastUsed
         ? [
             m.cliDone(
-              isoDate(step.lastUsed.lastUsed.date),
+              slackDate(step.lastUsed.lastUsed.date),
               escapeOptional(step.lastUsed.lastUsed.serviceName),
             ),
           ]
@@ -136,7 +137,7 @@ function stepBody(m: Messages, c: Checklist, step: Step, keyMaxAgeDays: number):
       return [step.verdict ? policyVerdictText(m, step.verdict) : m.policyTodo];
     case 'session': {
       if (step.status === 'done' && step.seen) {
-        const when = isoDate(step.seen.eventTime);
+        const when = slackDate(step.seen.eventTime);
         if (step.seen.via === 'get_session_token') return [m.sessionDone(when, inert(step.seen.region, 40))];
         return [m.sessionDoneLogin(when), ...(step.retireKeys ? [m.sessionLoginRetire] : [])];
       }
@@ -262,7 +263,7 @@ export function checklistBlocks(
         },
       ],
     },
-    context(m.checkedAt(options.checkedAt.toISOString().slice(0, 16).replace('T', ' '))),
+    context(m.checkedAt(slackMinute(options.checkedAt))),
   );
   return blocks;
 }

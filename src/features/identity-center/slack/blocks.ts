@@ -9,10 +9,10 @@ import {
   codeBlock,
   context,
   inert,
-  isoDate,
-  isoMinute,
   LIMITS,
   section,
+  slackDate,
+  slackMinute,
 } from '../../../kernel/slack/mrkdwn.js';
 import { distinctAssignments, type IdentityCenterSettings, ssoConfig, ssoLoginCommands } from '../domain.js';
 import type { SsoStatus } from '../get-sso-status.js';
@@ -57,7 +57,7 @@ export function ssoBlocks(
   }
   const { user, session } = s.value;
   if (!user && s.value.waitingUntil !== undefined) {
-    blocks.push(section(m.sso.waiting(isoMinute(s.value.waitingUntil))));
+    blocks.push(section(m.sso.waiting(slackMinute(s.value.waitingUntil))));
     return blocks;
   }
   if (!user) {
@@ -67,7 +67,9 @@ export function ssoBlocks(
   const assignments = distinctAssignments(user.assignments);
   const used = session.state === 'ok' ? session.value : undefined;
   if (used)
-    blocks.push(section(m.sso.done(isoDate(used.eventTime), inert(used.roleName, 80), code(used.accountId))));
+    blocks.push(
+      section(m.sso.done(slackDate(used.eventTime), inert(used.roleName, 80), code(used.accountId))),
+    );
   else if (session.state !== 'ok') blocks.push(context(m.sso.unknownUse));
   if (assignments.length === 0) {
     blocks.push(section(m.sso.noAssignments(inert(user.userName, 80))));

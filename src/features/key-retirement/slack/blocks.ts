@@ -7,10 +7,10 @@ import {
   clamp,
   code,
   inert,
-  isoDate,
-  isoMinute,
   LIMITS,
   section,
+  slackDate,
+  slackMinute,
 } from '../../../kernel/slack/mrkdwn.js';
 import { type KeyRetirement, reactivationRefusal } from '../domain.js';
 import type { KeyNotice } from '../ports.js';
@@ -19,7 +19,7 @@ import type { KeyNotice } from '../ports.js';
 export function lastUseText(m: Messages, key: AccessKey): string {
   const u = key.lastUsed;
   if (!u) return m.keyNeverUsed;
-  return m.keyLastUsed(isoDate(u.date), u.serviceName, u.region);
+  return m.keyLastUsed(slackDate(u.date), u.serviceName, u.region);
 }
 
 /** The key a "deactivate" button most likely means: never used first, then the one idle longest. */
@@ -48,7 +48,7 @@ export function retireModal(
     close: { type: 'plain_text', text: m.rotation.cancel },
     blocks: [
       section(m.retire.confirm(code(key.accessKeyId), code(userName), lastUseText(m, key))),
-      section(m.retire.consequence(isoMinute(deleteOn))),
+      section(m.retire.consequence(slackMinute(deleteOn))),
       ...(otherActive ? [section(m.retire.otherStays(code(otherActive.accessKeyId)))] : []),
     ],
   };
@@ -56,7 +56,7 @@ export function retireModal(
 
 /** The owner's DM once a key is switched off: when it goes, and — unless it leaked or was back on once — the way back. */
 export function retiredMessage(m: Messages, r: KeyRetirement): { text: string; blocks: KnownBlock[] } {
-  const del = isoMinute(r.deleteAfter);
+  const del = slackMinute(r.deleteAfter);
   const refusal = reactivationRefusal({ ...r, state: 'deactivated' });
   const text =
     refusal === 'leaked'
@@ -93,7 +93,7 @@ export function retiredAlertMessage(
       ? m.retire.alertSwitchedOff(id, user, `<@${r.actor}>`)
       : notice.outside
         ? m.retire.alertReactivatedOutside(id, user)
-        : m.retire.alertReactivated(id, user, `<@${r.ownerSlackId}>`, isoMinute(r.reactivatedUntil));
+        : m.retire.alertReactivated(id, user, `<@${r.ownerSlackId}>`, slackMinute(r.reactivatedUntil));
   return { text, blocks: [section(text)] };
 }
 

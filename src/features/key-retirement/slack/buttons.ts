@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { messagesFor } from '../../../i18n/messages.js';
-import { code, isoMinute } from '../../../kernel/slack/mrkdwn.js';
+import { code, slackMinute } from '../../../kernel/slack/mrkdwn.js';
 import { reactivateRetiredKey } from '../reactivate-key.js';
 import { openRetireModal } from './retire-modal.js';
 
@@ -32,7 +32,7 @@ export function createRetireReactivateButton(deps: SlackDeps) {
     const { outcome: result, until } = await reactivateRetiredKey(deps.retire, body.user.id, keyId);
     const text =
       result === 'done'
-        ? m.retire.reactivated(code(keyId), isoMinute(until))
+        ? m.retire.reactivated(code(keyId), slackMinute(until))
         : result === 'not_owner'
           ? m.retire.refused.not_owner
           : result === 'failed'

@@ -10,9 +10,10 @@ import {
   context,
   header,
   isoDate,
-  isoMinute,
   LIMITS,
   section,
+  slackDate,
+  slackMinute,
 } from '../../../kernel/slack/mrkdwn.js';
 import { expectedVirtualMfaArn } from '../../checklist/index.js';
 import { LOST_DEVICE_WHAT, type MfaReset, NOTE_MAX } from '../domain.js';
@@ -119,9 +120,7 @@ export function resetApprovalMessage(
         { type: 'mrkdwn', text: `*${rot.account}*\n${code(accountLabel)}` },
         {
           type: 'mrkdwn',
-          text: `*${msg.device}*\n${code(r.serialNumber)} (${m.deviceType[r.deviceType]}, ${isoDate(
-            r.deviceEnabledAt === undefined ? undefined : new Date(r.deviceEnabledAt),
-          )})`,
+          text: `*${msg.device}*\n${code(r.serialNumber)} (${m.deviceType[r.deviceType]}, ${slackDate(r.deviceEnabledAt)})`,
         },
         { type: 'mrkdwn', text: `*${msg.what}*\n${m.lostDevice.what[r.what]}` },
       ],
@@ -169,7 +168,7 @@ export function resetNoticeMessage(
       break;
     case 'mfa_reset_done': {
       const user = { userName: r.iamUser, arn: r.iamUserArn, accountId: r.accountId, tags: {} };
-      text = m.lostDevice.done(serial, code(r.iamUser), isoMinute(r.reenrolDue));
+      text = m.lostDevice.done(serial, code(r.iamUser), slackMinute(r.reenrolDue));
       extra.push(section(m.lostDevice.enrol(code(expectedVirtualMfaArn(user)))));
       break;
     }
@@ -181,7 +180,7 @@ export function resetNoticeMessage(
         `<@${r.requesterSlackId}>`,
         code(r.iamUser),
         serial,
-        isoMinute(r.removedAt),
+        slackMinute(r.removedAt),
       );
       break;
   }

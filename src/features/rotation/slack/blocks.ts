@@ -13,14 +13,15 @@ import {
   context,
   header,
   isoDate,
-  isoMinute,
   LIMITS,
   section,
+  slackDate,
+  slackMinute,
 } from '../../../kernel/slack/mrkdwn.js';
 import type { RotationNotice } from '../domain.js';
 import { REASON_MAX, type RotationRequest, secretConsoleUrl } from '../domain.js';
 
-const when = isoMinute;
+const when = slackMinute;
 
 /** What the request modal carries between open and submit: the keys offered, nothing secret. */
 export interface RequestModalMetadata {
@@ -106,7 +107,7 @@ export function approvalMessage(
   const msg = m.rotation.message;
   const age = Math.floor((r.createdAt - r.oldKeyCreatedAt) / DAY_MS);
   const lastUsed = r.oldKeyLastUsedAt
-    ? `${isoDate(new Date(r.oldKeyLastUsedAt))}${r.oldKeyLastService ? ` (${code(r.oldKeyLastService)})` : ''}`
+    ? `${slackDate(r.oldKeyLastUsedAt)}${r.oldKeyLastService ? ` (${code(r.oldKeyLastService)})` : ''}`
     : m.keyNeverUsed;
   const blocks: KnownBlock[] = [
     header(msg.title),

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { SlackDeps } from '../../../adapters/slack/deps.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { denyModal } from '../../../kernel/slack/approval-blocks.js';
-import { code, isoMinute } from '../../../kernel/slack/mrkdwn.js';
+import { code, slackMinute } from '../../../kernel/slack/mrkdwn.js';
 import { approveRotation, denialRefusal } from '../decide-rotation.js';
 import type { DecisionRefusal } from '../domain.js';
 import { deactivateOldKeyNow, type OwnerActionResult, reactivateOldKey } from '../old-key-actions.js';
@@ -85,7 +85,7 @@ export function createReactivateOldButton(deps: SlackDeps) {
     const { outcome, request } = await reactivateOldKey(deps.rotation, action.value ?? '', body.user.id);
     const text = m.rotation.reactivatedNow(
       code(request?.oldKeyId ?? ''),
-      isoMinute(request?.deactivateAfter),
+      slackMinute(request?.deactivateAfter),
     );
     await respond(ephemeral(ownerText(m, outcome, text)));
   };

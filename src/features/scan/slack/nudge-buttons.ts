@@ -5,7 +5,7 @@ import { openChecklistModal } from '../../../adapters/slack/listeners/aws-mfa-co
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import { HOUR_MS } from '../../../kernel/domain/time.js';
 import { createPerPersonLimit } from '../../../kernel/per-person-limit.js';
-import { context } from '../../../kernel/slack/mrkdwn.js';
+import { context, slackMinute } from '../../../kernel/slack/mrkdwn.js';
 import { openRetireModal } from '../../key-retirement/slack/index.js';
 import { openRotationModal } from '../../rotation/slack/index.js';
 import { answerNudge, reportNotMine, snoozeNudge } from '../answer-nudge.js';
@@ -108,8 +108,7 @@ export function createNudgeButtons(deps: SlackDeps) {
       if (!answer) return;
       const m = messagesFor(deps.directory.peek(args.body.user.id)?.locale);
       const until = await snoozeNudge(deps.nudges, answer.value.subject);
-      const when = until === undefined ? '' : new Date(until).toISOString().slice(0, 16).replace('T', ' ');
-      await args.respond(ephemeral(until !== undefined ? m.nudge.snoozed(when) : m.nudge.gone));
+      await args.respond(ephemeral(until !== undefined ? m.nudge.snoozed(slackMinute(until)) : m.nudge.gone));
     },
 
     async notMine(args: Args): Promise<void> {
