@@ -32,7 +32,7 @@ describe("times in each reader's time zone", () => {
     const m = messagesFor(locale);
     it(`messages that show a time carry a date token (${locale}), inside Slack limits`, () => {
       const retired: KeyRetirement = {
-        id: 'AKIAFAKEEXAMPLE00001',
+        id: 'FAKE-KEY-ID-1',
         state: 'deactivated',
         iamUser: 'alice',
         iamUserArn: 'arn:aws:iam::123456789012:user/alice',
