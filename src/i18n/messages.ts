@@ -536,6 +536,67 @@ const en = {
     overdueAlert: (owner: string, user: string, serial: string, since: SlackTime) =>
       `:warning: ${owner}'s MFA device ${serial} (IAM user ${user}) was reset at ${since} and no new device has been enabled since.`,
   },
+  rootDeletion: {
+    button: 'Delete root credentials',
+    requested: (account: string) =>
+      `Deleting the root credentials of ${account} is posted for approval: two other approvers must agree. Nothing has changed yet.`,
+    refused: {
+      not_approver: 'Only approvers may ask for root credentials to be deleted. Nothing was changed.',
+      not_member:
+        "That account is not one of the member accounts the bot looks after (AWS_ACCOUNTS, not the bot's own). Nothing was changed.",
+      sessions_off:
+        'Root sessions are not enabled in the organization: enable *Privileged root actions in member accounts* (RootSessions) in IAM → Root access management first. Nothing was changed.',
+      open_request: 'A deletion of these root credentials is already waiting for approval.',
+      self: 'You asked for this deletion: two other approvers decide it. Nothing was changed.',
+      not_approver_decide: "You're not allowed to decide this deletion. Nothing was changed.",
+      closed: 'This deletion was already decided.',
+      expired:
+        'This request expired before it was decided: nothing was changed. Ask again from the next digest.',
+      already_approved: 'You already approved this deletion; it needs another approver.',
+      not_found: 'This request no longer exists.',
+    },
+    recorded: (n: number, of: number) =>
+      `Approval recorded (${n} of ${of}). Nothing changes until ${of} approve.`,
+    failedToAsk: (reason: string) => `Could not ask for the deletion: ${reason}. Nothing was changed.`,
+    message: {
+      title: 'Delete member account root credentials',
+      what: 'What happens',
+      whatText:
+        "The bot opens a root session in the account (`sts:AssumeRoot` with IAMDeleteRootUserCredentials, at most 5 minutes) and deletes root's console password, access keys, signing certificates and MFA devices. Root can sign in again only through the management account's password recovery.",
+      state: {
+        requested: 'Waiting for approval',
+        approved: 'Approved — deleting',
+        deleted: 'Deleted',
+        denied: 'Denied',
+        expired: 'Expired',
+        failed: 'Failed',
+      },
+      removed: 'Removed',
+      approve: 'Approve deletion',
+    },
+    denyTitle: 'Deny root deletion',
+    decided: {
+      approved: (account: string) =>
+        `The deletion of ${account}'s root credentials was approved; deleting now.`,
+      denied: (account: string, by: string) =>
+        `The deletion of ${account}'s root credentials was denied by ${by}:`,
+      expired: (account: string) =>
+        `The deletion of ${account}'s root credentials expired before enough approvers decided.`,
+      failed: (account: string) =>
+        `Deleting ${account}'s root credentials failed: see the approval message and the bot's logs.`,
+    },
+    done: (account: string, what: string, approvers: string) =>
+      `:white_check_mark: The root credentials of ${account} were deleted (approved by ${approvers}): ${what}.`,
+    failedAlert: (account: string, why: string) =>
+      `:x: Deleting the root credentials of ${account} failed: ${why}. Nothing more will be tried; ask again from the next digest.`,
+    removed: {
+      password: 'the console password',
+      keys: (n: number) => count(n, 'access key', 'access keys'),
+      certs: (n: number) => count(n, 'signing certificate', 'signing certificates'),
+      devices: (n: number) => count(n, 'MFA device', 'MFA devices'),
+      none: 'none were left',
+    },
+  },
   trail: {
     rootActivity: (event: string, time: SlackTime, region: string, ip: string) =>
       `:rotating_light: The *root account* was used: ${event} at ${time} in ${region} from ${ip}.`,
@@ -1053,6 +1114,64 @@ const ko: Messages = {
       `:warning: IAM 사용자 ${user}에 재설정 이후 아직 MFA 디바이스가 없습니다. 지금 등록하세요(/aws-mfa 1–2단계).`,
     overdueAlert: (owner, user, serial, since) =>
       `:warning: ${owner}의 MFA 디바이스 ${serial}(IAM 사용자 ${user})가 ${since}에 재설정된 뒤 새 디바이스가 활성화되지 않았습니다.`,
+  },
+  rootDeletion: {
+    button: '루트 자격 증명 삭제',
+    requested: (account) =>
+      `${account}의 루트 자격 증명 삭제를 승인 요청으로 올렸습니다. 다른 승인자 두 명이 동의해야 합니다. 아직 아무것도 바뀌지 않았습니다.`,
+    refused: {
+      not_approver: '루트 자격 증명 삭제는 승인자만 요청할 수 있습니다. 아무것도 바뀌지 않았습니다.',
+      not_member:
+        '봇이 관리하는 멤버 계정(AWS_ACCOUNTS 중 봇 자신의 계정이 아닌 계정)이 아닙니다. 아무것도 바뀌지 않았습니다.',
+      sessions_off:
+        '조직에서 루트 세션이 켜져 있지 않습니다. 먼저 IAM → 루트 액세스 관리에서 *멤버 계정의 권한 있는 루트 작업*(RootSessions)을 켜세요. 아무것도 바뀌지 않았습니다.',
+      open_request: '이 루트 자격 증명의 삭제가 이미 승인을 기다리고 있습니다.',
+      self: '이 삭제를 요청하셨으므로 다른 승인자 두 명이 결정합니다. 아무것도 바뀌지 않았습니다.',
+      not_approver_decide: '이 삭제를 결정할 권한이 없습니다. 아무것도 바뀌지 않았습니다.',
+      closed: '이미 결정된 삭제입니다.',
+      expired:
+        '결정되기 전에 만료된 요청입니다. 아무것도 바뀌지 않았습니다. 다음 다이제스트에서 다시 요청하세요.',
+      already_approved: '이미 승인하셨습니다. 다른 승인자가 필요합니다.',
+      not_found: '더 이상 없는 요청입니다.',
+    },
+    recorded: (n, of) =>
+      `승인이 기록되었습니다(${n}/${of}). ${of}명이 승인할 때까지 아무것도 바뀌지 않습니다.`,
+    failedToAsk: (reason) => `삭제를 요청하지 못했습니다: ${reason}. 아무것도 바뀌지 않았습니다.`,
+    message: {
+      title: '멤버 계정 루트 자격 증명 삭제',
+      what: '하는 일',
+      whatText:
+        '봇이 그 계정에서 루트 세션을 엽니다(`sts:AssumeRoot`, IAMDeleteRootUserCredentials, 최대 5분). 루트의 콘솔 암호, Access Key, 서명 인증서, MFA 디바이스를 삭제합니다. 이후 루트는 관리 계정의 암호 복구로만 다시 로그인할 수 있습니다.',
+      state: {
+        requested: '승인 대기',
+        approved: '승인됨 — 삭제 중',
+        deleted: '삭제됨',
+        denied: '거부됨',
+        expired: '만료됨',
+        failed: '실패',
+      },
+      removed: '삭제한 것',
+      approve: '삭제 승인',
+    },
+    denyTitle: '루트 삭제 거부',
+    decided: {
+      approved: (account) => `${account}의 루트 자격 증명 삭제가 승인되었습니다. 지금 삭제합니다.`,
+      denied: (account, by) => `${account}의 루트 자격 증명 삭제가 ${by}에 의해 거부되었습니다:`,
+      expired: (account) => `${account}의 루트 자격 증명 삭제 요청이 충분한 승인 없이 만료되었습니다.`,
+      failed: (account) =>
+        `${account}의 루트 자격 증명 삭제에 실패했습니다. 승인 메시지와 봇 로그를 확인하세요.`,
+    },
+    done: (account, what, approvers) =>
+      `:white_check_mark: ${account}의 루트 자격 증명을 삭제했습니다(승인: ${approvers}): ${what}.`,
+    failedAlert: (account, why) =>
+      `:x: ${account}의 루트 자격 증명 삭제에 실패했습니다: ${why}. 더 시도하지 않습니다. 다음 다이제스트에서 다시 요청하세요.`,
+    removed: {
+      password: '콘솔 암호',
+      keys: (n) => `Access Key ${n}개`,
+      certs: (n) => `서명 인증서 ${n}개`,
+      devices: (n) => `MFA 디바이스 ${n}개`,
+      none: '남은 것이 없었습니다',
+    },
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

@@ -1,5 +1,6 @@
 import { planRetirements } from '../features/key-retirement/plan.js';
 import { planResets } from '../features/mfa-reset/plan.js';
+import { planRootDeletions } from '../features/root-credentials/jobs.js';
 import { planRotations } from '../features/rotation/plan.js';
 import { planSignals } from '../features/trail-signals/plan.js';
 import { planOutbox } from '../kernel/outbox/plan.js';
@@ -15,7 +16,7 @@ export type { PlannedStep } from '../kernel/plan.js';
  */
 export async function planJobs(
   platform: Pick<Platform, 'stores' | 'clock'>,
-  features: Pick<Features, 'rotation' | 'retire' | 'mfaReset' | 'signals'>,
+  features: Pick<Features, 'rotation' | 'retire' | 'mfaReset' | 'rootDeletion' | 'signals'>,
 ): Promise<PlannedStep[]> {
   const now = platform.clock.now();
   const at = now.getTime();
@@ -23,6 +24,7 @@ export async function planJobs(
     ...(await planRotations(features.rotation, at)),
     ...(await planRetirements(features.retire, at)),
     ...(await planResets(features.mfaReset, at)),
+    ...(features.rootDeletion ? await planRootDeletions(features.rootDeletion, at) : []),
     ...(await planSignals(features.signals, now)),
     ...(await planOutbox(platform.stores.outbox, at)),
   ];

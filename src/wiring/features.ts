@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { createIdentityCenterAdapter } from '../adapters/aws/identity-center.js';
 import { instrumentClient } from '../adapters/aws/instrument.js';
-import { createApprovalBoard, createApprovers, createResetBoard } from '../adapters/slack/boards.js';
+import { createRootSessionAdapter } from '../adapters/aws/root-credentials.js';
+import {
+  createApprovalBoard,
+  createApprovers,
+  createResetBoard,
+  createRootDeletionBoard,
+} from '../adapters/slack/boards.js';
 import { createConversation } from '../adapters/slack/conversation.js';
 import type { SlackDeps } from '../adapters/slack/deps.js';
 import { createMessenger } from '../adapters/slack/messenger.js';
@@ -21,6 +28,8 @@ import { resetRenderers } from '../features/mfa-reset/slack/notices.js';
 import { pastedRenderers } from '../features/pasted-keys/slack/notices.js';
 import { postureSummary, renderPostureChart } from '../features/posture/chart.js';
 import type { PostureDeps } from '../features/posture/post-posture.js';
+import type { RootDeletionDeps } from '../features/root-credentials/ports.js';
+import { rootDeletionRenderers } from '../features/root-credentials/slack/notices.js';
 import type { RotationDeps } from '../features/rotation/ports.js';
 import { rotationRenderers } from '../features/rotation/slack/notices.js';
 import { createQuarantineEvidence } from '../features/scan/index.js';
@@ -68,6 +77,7 @@ export function wireFeatures(platform: Platform) {
         }),
         retirementRenderers({ retirements: stores.retirements }),
         resetRenderers({ resets: stores.resets }),
+        rootDeletionRenderers({ deletions: stores.rootDeletions, accountLabel: label }),
         pastedRenderers,
         scanRenderers,
         trailRenderers,
@@ -137,6 +147,39 @@ export function wireFeatures(platform: Platform) {
       securityChannel,
     },
   };
+  // Deleting member accounts' root credentials: only with several accounts (the bot's own root is out of reach).
+  const rootDeletion: RootDeletionDeps | undefined =
+    config.accounts.mode === 'own'
+      ? undefined
+      : {
+          deletions: stores.rootDeletions,
+          rootSessions: createRootSessionAdapter({
+            sts: platform.sts,
+            // The root session's client: made for one deletion and destroyed after it.
+            iamFor: (credentials) => {
+              const client = new IAMClient({ region, credentials });
+              instrumentClient(client, 'iam', platform.metrics.awsCall);
+              return client;
+            },
+          }),
+          rootAccess: aws.rootAccess,
+          memberAccounts: async () => {
+            const own = (await accounts.own()).accountId;
+            return (await accounts.list()).filter((id) => id !== own);
+          },
+          board: createRootDeletionBoard(slackClient, label),
+          approvers,
+          clock,
+          logger,
+          newId: randomUUID,
+          holder,
+          config: {
+            privilegedApprovals: config.rotation.privilegedApprovals,
+            requestTtlHours: config.rotation.requestTtlHours,
+            approvalChannel: config.rotation.approvalChannel,
+            securityChannel,
+          },
+        };
   const retire: RetireDeps = {
     retirements: stores.retirements,
     inRotation: async (keyId) => (await stores.rotations.openRequestForKey(keyId)) !== undefined,
@@ -233,6 +276,7 @@ export function wireFeatures(platform: Platform) {
     deactivatePasted: { retire, approvers, reports: stores.pasted },
     keyLookup: aws.lookup,
     mfaReset,
+    ...(rootDeletion ? { rootDeletion } : {}),
     accountLabel: label,
     pasted: {
       lookup: aws.lookup,
@@ -316,7 +360,7 @@ export function wireFeatures(platform: Platform) {
     trustHours: config.emailMappingTrustHours,
     securityChannel,
   };
-  return { deliverer, rotation, mfaReset, retire, slack, scan, signals, posture, identities };
+  return { deliverer, rotation, mfaReset, rootDeletion, retire, slack, scan, signals, posture, identities };
 }
 
 export type Features = ReturnType<typeof wireFeatures>;

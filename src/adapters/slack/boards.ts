@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { ResetBoard } from '../../features/mfa-reset/ports.js';
 import { resetApprovalMessage } from '../../features/mfa-reset/slack/blocks.js';
+import type { RootDeletionBoard } from '../../features/root-credentials/ports.js';
+import { rootDeletionApprovalMessage } from '../../features/root-credentials/slack/blocks.js';
 import type { ApprovalBoard } from '../../features/rotation/ports-aws.js';
 import { approvalMessage } from '../../features/rotation/slack/blocks.js';
 import { messagesFor } from '../../i18n/messages.js';
@@ -59,6 +61,10 @@ export const createApprovalBoard = (client: WebClient, label: AccountLabel = byI
 /** The reset's approval message: posted once, then updated (in English, like rotations). */
 export const createResetBoard = (client: WebClient, label: AccountLabel = byId): ResetBoard =>
   createBoard(client, label, resetApprovalMessage);
+
+/** A root-credentials deletion's approval message: posted once, then updated (in English). */
+export const createRootDeletionBoard = (client: WebClient, label: AccountLabel = byId): RootDeletionBoard =>
+  createBoard(client, label, rootDeletionApprovalMessage);
 
 /**
  * APPROVERS may name user groups (S…): their members come from `usergroups.users.list`, cached for five minutes so

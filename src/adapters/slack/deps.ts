@@ -9,6 +9,7 @@ import type { MfaResetDeps } from '../../features/mfa-reset/ports.js';
 import type { DeactivatePastedDeps } from '../../features/pasted-keys/deactivate-pasted-key.js';
 import type { PastedKeyDeps } from '../../features/pasted-keys/handle-message.js';
 import type { KeyLookupPort } from '../../features/pasted-keys/ports.js';
+import type { RootDeletionDeps } from '../../features/root-credentials/ports.js';
 import type { RotationDeps } from '../../features/rotation/ports.js';
 import type { NudgeAnswerDeps } from '../../features/scan/answer-nudge.js';
 import type { KeyAdminPort } from '../../kernel/aws-ports.js';
@@ -46,6 +47,8 @@ export interface SlackDeps {
   readonly deactivatePasted: DeactivatePastedDeps;
   /** Approved resets of lost or broken MFA devices. */
   readonly mfaReset: MfaResetDeps;
+  /** Deleting member accounts' root credentials (with several accounts only: a member account is needed). */
+  readonly rootDeletion?: RootDeletionDeps;
   /** `123456789012 (prod)`: an account as people read it, with its alias. */
   readonly accountLabel: (accountId: string) => Promise<string>;
   /** IAM Identity Center (step 7, `/aws-mfa sso`); absent when IDENTITY_CENTER_START_URL is unset. */

@@ -258,6 +258,46 @@ const MIGRATIONS: readonly { id: number; statements: readonly string[] }[] = [
       'CREATE TABLE run_claims (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_at BIGINT NOT NULL)',
     ],
   },
+  {
+    id: 11,
+    statements: [
+      // Deleting a member account's root credentials (sts:AssumeRoot): asked by one approver, approved by two others.
+      `CREATE TABLE root_deletions (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        requester_slack_id TEXT NOT NULL,
+        iam_user TEXT NOT NULL,
+        iam_user_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        required_approvals INTEGER NOT NULL,
+        privileged INTEGER NOT NULL,
+        approval_channel TEXT NOT NULL,
+        approval_ts TEXT,
+        message_synced INTEGER NOT NULL DEFAULT 0,
+        decided_by TEXT,
+        decided_at BIGINT,
+        deny_reason TEXT,
+        failure TEXT,
+        removed TEXT,
+        deleted_at BIGINT,
+        lease_until BIGINT,
+        lease_holder TEXT,
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      // One open deletion per member account: a second request while one waits is refused by the database itself.
+      `CREATE UNIQUE INDEX root_deletions_one_open_per_account ON root_deletions (account_id)
+        WHERE state IN ('requested', 'approved')`,
+      'CREATE INDEX root_deletions_by_state ON root_deletions (state)',
+      `CREATE TABLE root_deletion_approvals (
+        deletion_id TEXT NOT NULL REFERENCES root_deletions (id),
+        approver_slack_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (deletion_id, approver_slack_id)
+      )`,
+    ],
+  },
 ];
 
 /** Any number will do, as long as it is this app's own: the lock migrations take on PostgreSQL. */

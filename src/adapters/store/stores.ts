@@ -6,6 +6,7 @@ import { createOutboxStore } from './outbox-store.js';
 import { createPastedKeyStore, createRateStore } from './pasted-store.js';
 import { createPostureStore } from './posture-store.js';
 import { createRetirementStore } from './retirement-store.js';
+import { createRootDeletionStore } from './root-deletion-store.js';
 import { createRotationStore } from './rotation-store.js';
 import { createRunClaims } from './run-claims.js';
 import { createScanStore } from './scan-store.js';
@@ -18,6 +19,7 @@ export function createStores(db: Db, deps: { now(): number; wake(): void }) {
   const stores = {
     rotations: createRotationStore(db, deps),
     resets: createMfaResetStore(db, deps),
+    rootDeletions: createRootDeletionStore(db, deps),
     retirements: createRetirementStore(db, deps),
     outbox: createOutboxStore(db, deps),
     scans: createScanStore(db),
@@ -32,7 +34,13 @@ export function createStores(db: Db, deps: { now(): number; wake(): void }) {
     ...stores,
     /** Gives back every lease and outbox claim `holder` has, so another replica carries on at once. */
     async release(holder: string): Promise<void> {
-      for (const table of [stores.rotations, stores.resets, stores.retirements, stores.outbox])
+      for (const table of [
+        stores.rotations,
+        stores.resets,
+        stores.rootDeletions,
+        stores.retirements,
+        stores.outbox,
+      ])
         await table.release(holder);
     },
   };

@@ -20,6 +20,9 @@ export const ACTION = {
   lostDeviceOpen: 'checklist_lost_device',
   resetApprove: 'mfa_reset_approve',
   resetDeny: 'mfa_reset_deny',
+  rootDeleteRequest: 'root_delete_request',
+  rootDeleteApprove: 'root_delete_approve',
+  rootDeleteDeny: 'root_delete_deny',
 } as const;
 
 export const VIEW = {
@@ -31,6 +34,7 @@ export const VIEW = {
   lostDevice: 'mfa_lost_device',
   resetConfirm: 'mfa_reset_confirm',
   resetDeny: 'mfa_reset_deny_reason',
+  rootDeleteDeny: 'root_delete_deny_reason',
 } as const;
 
 /** Block and action IDs of the rotation modals' inputs. */

@@ -15,6 +15,11 @@ import {
   createPastedRotateButton,
 } from '../../../features/pasted-keys/slack/buttons.js';
 import {
+  createRootDeleteApproveButton,
+  createRootDeleteDenyButton,
+  createRootDeleteRequestButton,
+} from '../../../features/root-credentials/slack/listeners.js';
+import {
   createApproveButton,
   createDeactivateOldButton,
   createDenyButton,
@@ -51,4 +56,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION.lostDeviceOpen, createLostDeviceButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.resetApprove, createResetApproveButton(deps));
   app.action<BlockAction<ButtonAction>>(ACTION.resetDeny, createResetDenyButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.rootDeleteRequest, createRootDeleteRequestButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.rootDeleteApprove, createRootDeleteApproveButton(deps));
+  app.action<BlockAction<ButtonAction>>(ACTION.rootDeleteDeny, createRootDeleteDenyButton(deps));
 }

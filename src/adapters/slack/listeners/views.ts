@@ -5,6 +5,7 @@ import {
   createResetConfirmSubmit,
   createResetDenySubmit,
 } from '../../../features/mfa-reset/slack/listeners.js';
+import { createRootDeleteDenySubmit } from '../../../features/root-credentials/slack/listeners.js';
 import { createRotationDenySubmit } from '../../../features/rotation/slack/deny-submit.js';
 import { createRotationRequestSubmit } from '../../../features/rotation/slack/request-submit.js';
 import { VIEW } from '../../../kernel/slack/action-ids.js';
@@ -17,4 +18,5 @@ export function register(app: App, deps: SlackDeps): void {
   app.view(VIEW.lostDevice, createLostDeviceSubmit(deps));
   app.view(VIEW.resetConfirm, createResetConfirmSubmit(deps));
   app.view(VIEW.resetDeny, createResetDenySubmit(deps));
+  app.view(VIEW.rootDeleteDeny, createRootDeleteDenySubmit(deps));
 }

@@ -100,6 +100,9 @@ export function nudgesMessage(
 }
 
 const LIST_MAX = 30;
+/** Member accounts shown with their own "Delete root credentials" button; the rest are listed (Slack's 50 blocks). */
+const ROOT_BUTTONS = 10;
+const accountOf = (f: Finding) => f.arn.split(':')[4] ?? '';
 
 function list(m: Messages, items: readonly string[]): string {
   const shown = items.slice(0, LIST_MAX).join(', ');
@@ -174,10 +177,22 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     const lines = d.unreadable.slice(0, LIST_MAX).map((u) => `• ${code(u.label)} — ${inert(u.reason, 200)}`);
     blocks.push(section(`:warning: *${m.digest.unreadable(d.unreadable.length)}*\n${lines.join('\n')}`));
   }
-  if (d.root.length)
-    blocks.push(
-      section(`*${m.digest.root}*\n${d.root.map((f) => `:rotating_light: ${ruleText(m, f)}`).join('\n')}`),
-    );
+  if (d.root.length) {
+    // Member accounts' root credentials, each with the button that asks for their deletion (two approvals).
+    const central = d.root.filter((f) => f.ruleId === 'root_credentials_present');
+    const others = d.root.filter((f) => f.ruleId !== 'root_credentials_present');
+    const lines = [
+      ...others.map((f) => `:rotating_light: ${ruleText(m, f)}`),
+      ...central.slice(ROOT_BUTTONS).map((f) => `:rotating_light: ${code(accountOf(f))} — ${ruleText(m, f)}`),
+    ];
+    blocks.push(section(`*${m.digest.root}*${lines.length ? `\n${lines.join('\n')}` : ''}`));
+    for (const f of central.slice(0, ROOT_BUTTONS))
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `:rotating_light: ${code(accountOf(f))} — ${ruleText(m, f)}` },
+        accessory: button(m.rootDeletion.button, ACTION.rootDeleteRequest, accountOf(f), 'danger'),
+      });
+  }
   if (d.escalations.length) {
     const lines = d.escalations.map((e) =>
       m.digest.escalation(`<@${e.slackUserId}>`, code(e.finding.user), code(e.finding.ruleId), e.nudges),

@@ -68,6 +68,47 @@ describe('nudge and digest messages', () => {
     ]);
   });
 
+  it('member accounts with root credentials: a Delete button each, up to 10, the rest listed, inside Slack limits', () => {
+    const roots = Array.from({ length: 14 }, (_, i) => {
+      const account = String(200000000000 + i);
+      return {
+        ...finding('root_credentials_present', '<root_account>'),
+        arn: `arn:aws:iam::${account}:root`,
+      };
+    });
+    for (const locale of ['en', 'ko-KR']) {
+      const message = digestMessage(messagesFor(locale), {
+        scannedAt: '2026-06-01T10:00:00.000Z',
+        counts: { root_credentials_present: 14 },
+        previous: undefined,
+        root: roots,
+        escalations: [],
+        unmapped: [],
+        exempt: [],
+      });
+      expect(checkMessage(message)).toEqual([]);
+      const buttons = message.blocks.flatMap((b) => {
+        const accessory = (b as { accessory?: { action_id: string; value: string } }).accessory;
+        return accessory ? [accessory] : [];
+      });
+      expect(buttons.map((a) => a.action_id)).toEqual(Array(10).fill(ACTION.rootDeleteRequest));
+      expect(buttons.map((a) => a.value)).toEqual(roots.slice(0, 10).map((f) => f.arn.split(':')[4]));
+      // The other four are named, without a button.
+      for (const f of roots.slice(10)) expect(JSON.stringify(message.blocks)).toContain(f.arn.split(':')[4]);
+    }
+    // The bot's own root (old rules) gets no button.
+    const own = digestMessage(messagesFor('en'), {
+      scannedAt: '2026-06-01T10:00:00.000Z',
+      counts: { root_without_mfa: 1 },
+      previous: undefined,
+      root: [finding('root_without_mfa', '<root_account>')],
+      escalations: [],
+      unmapped: [],
+      exempt: [],
+    });
+    expect(JSON.stringify(own.blocks)).not.toContain(ACTION.rootDeleteRequest);
+  });
+
   it('keeps a digest of 5,000 unmapped and exempt users inside Slack limits', () => {
     const many = Array.from({ length: 5000 }, (_, i) => `user-${i}@example.com`);
     const message = digestMessage(messagesFor('en'), {
