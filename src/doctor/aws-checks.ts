@@ -256,24 +256,29 @@ async function rootAccessCheck(iam: Parameters<typeof createRootAccessAdapter>[0
   const title = 'centralised root access (iam:ListOrganizationsFeatures)';
   try {
     const features = await createRootAccessAdapter(iam).features();
-    return features.includes('RootCredentialsManagement')
-      ? pass(
-          'aws.root_access',
-          title,
-          `enabled: ${features.join(', ')}; member accounts' root should have no credentials`,
-        )
+    const enabled = `enabled: ${features.join(', ')}`;
+    if (!features.includes('RootCredentialsManagement'))
+      return warn(
+        'aws.root_access',
+        title,
+        features.length ? `${enabled} (not RootCredentialsManagement)` : 'not enabled',
+        "member accounts' root is judged by MFA and keys; with RootCredentialsManagement on, the scan reports any root credentials left instead",
+      );
+    // The digest's "Delete root credentials" needs a root session, which AWS refuses without RootSessions.
+    return features.includes('RootSessions')
+      ? pass('aws.root_access', title, `${enabled}; member accounts' root should have no credentials`)
       : warn(
           'aws.root_access',
           title,
-          features.length ? `enabled: ${features.join(', ')} (not RootCredentialsManagement)` : 'not enabled',
-          "member accounts' root is judged by MFA and keys; with RootCredentialsManagement on, the scan reports any root credentials left instead",
+          `${enabled} (not RootSessions)`,
+          'enable "Privileged root actions in member accounts" (RootSessions) in IAM → Root access management, so that deleting root credentials from the digest can work',
         );
   } catch (error) {
     return warn(
       'aws.root_access',
       title,
       describeError(error),
-      'allow iam:ListOrganizationsFeatures (docs/iam-policy.json) so the scan can tell',
+      'allow iam:ListOrganizationsFeatures (docs/iam-policy-management.json) so the scan can tell',
     );
   }
 }

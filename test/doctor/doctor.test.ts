@@ -7,6 +7,7 @@ import {
   CreateUserCommand,
   DeleteUserCommand,
   IAMClient,
+  ListOrganizationsFeaturesCommand,
   SimulatePrincipalPolicyCommand,
   type SimulatePrincipalPolicyCommandInput,
 } from '@aws-sdk/client-iam';
@@ -247,6 +248,30 @@ describeWithMoto('aws-mfa-bot doctor', () => {
         fix: expect.stringContaining('iam:ListOrganizationsFeatures'),
       }),
     ]);
+  });
+
+  it('centralised root access: on with root sessions passes; without RootSessions warns that deletion cannot work', async () => {
+    const features = (EnabledFeatures: ('RootCredentialsManagement' | 'RootSessions')[]) =>
+      iamMock
+        .on(ListOrganizationsFeaturesCommand)
+        .resolves({ OrganizationId: 'o-abcdefghij', EnabledFeatures });
+    features(['RootCredentialsManagement', 'RootSessions']);
+    const on = await doctor({ AWS_ACCOUNTS: '222222222222' });
+    expect(on.find((r) => r.id === 'aws.root_access')).toMatchObject({ status: 'pass' });
+    features(['RootCredentialsManagement']);
+    const half = await doctor({ AWS_ACCOUNTS: '222222222222' });
+    expect(half.find((r) => r.id === 'aws.root_access')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('not RootSessions'),
+      fix: expect.stringContaining('RootSessions'),
+    });
+    // As moto answers it (it has no such action), for the tests that follow.
+    iamMock.on(ListOrganizationsFeaturesCommand).rejects(
+      Object.assign(new Error('not implemented'), {
+        name: 'InvalidAction',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
   });
 
   it('with IAM Identity Center configured, its instance is checked', async () => {
