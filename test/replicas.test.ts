@@ -261,6 +261,15 @@ interface Replica {
         .callsTo('chat.postMessage')
         .find((c) => c.args.channel === 'C0APPROVALS' && String(c.args.text).includes(serial));
     await fake.waitFor(() => message() !== undefined, 15_000);
+    // The requester's "sent to the approvers" DM goes straight from the submit (not through the outbox), after the
+    // approval message: wait for it too, or it may be the next DM a test holds (and, never queued, never sent again).
+    await fake.waitFor(
+      () =>
+        fake
+          .callsTo('chat.postMessage')
+          .some((c) => c.args.channel === slackUserId && String(c.args.text).includes(serial)),
+      15_000,
+    );
     return String(
       (JSON.stringify(message()?.args.blocks).match(/"action_id":"mfa_reset_approve","value":"([^"]+)"/) ??
         [])[1],
