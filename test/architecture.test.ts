@@ -123,3 +123,15 @@ describe('one kernel, feature folders', () => {
       expect(builders.test(readFileSync(file, 'utf8')), file).toBe(false);
   });
 });
+
+describe('memory', () => {
+  it('the charting libraries (~90 MiB) load only when a picture is drawn: chart.ts alone imports them, dynamically', () => {
+    const heavy = (i: string) =>
+      ['echarts', '@resvg/resvg-js', '@expo-google-fonts/inter'].some(
+        (h) => i === h || i.startsWith(`${h}/`),
+      ) || /(^|\/)chart\.js$/.test(i);
+    for (const file of all.filter((f) => f !== 'src/features/posture/chart.ts'))
+      expect(imports(file).filter(heavy), file).toEqual([]);
+    expect(readFileSync('src/features/posture/summary.ts', 'utf8')).toContain("await import('./chart.js')");
+  });
+});

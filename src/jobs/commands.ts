@@ -1,9 +1,9 @@
 import { createPostureStore } from '../adapters/store/posture-store.js';
 import type { Config } from '../config.js';
-import { postureSummary, renderPostureChart } from '../features/posture/chart.js';
 import type { PostureSnapshot } from '../features/posture/domain.js';
 import type { PostureStore } from '../features/posture/ports.js';
 import { buildPostureChart } from '../features/posture/post-posture.js';
+import { drawPosture } from '../features/posture/summary.js';
 import { runScan, type ScanResult } from '../features/scan/run-scan.js';
 import { runTrailSignals } from '../features/trail-signals/run-trail-signals.js';
 import type { Clock } from '../kernel/domain/types.js';
@@ -157,13 +157,11 @@ export async function reportOnce(
         posture: store,
         clock: last ? { now: () => new Date(last) } : (options.clock ?? systemClock),
         logger: createLogger('error'),
-        render: (points) => ({
-          png: renderPostureChart(points, {
+        render: (points) =>
+          drawPosture(points, {
             keyMaxAgeDays: config.keyMaxAgeDays,
             title: `AWS MFA and access keys: the last ${options.weeks} weeks`,
           }),
-          ...postureSummary(points, config.keyMaxAgeDays),
-        }),
       },
       options.weeks,
     );

@@ -26,8 +26,8 @@ import { retirementRenderers } from '../features/key-retirement/slack/notices.js
 import type { MfaResetDeps } from '../features/mfa-reset/ports.js';
 import { resetRenderers } from '../features/mfa-reset/slack/notices.js';
 import { pastedRenderers } from '../features/pasted-keys/slack/notices.js';
-import { postureSummary, renderPostureChart } from '../features/posture/chart.js';
 import type { PostureDeps } from '../features/posture/post-posture.js';
+import { drawPosture } from '../features/posture/summary.js';
 import type { RootDeletionDeps } from '../features/root-credentials/ports.js';
 import { rootDeletionRenderers } from '../features/root-credentials/slack/notices.js';
 import type { RotationDeps } from '../features/rotation/ports.js';
@@ -345,10 +345,7 @@ export function wireFeatures(platform: Platform) {
     posture: stores.posture,
     clock,
     logger,
-    render: (points) => ({
-      png: renderPostureChart(points, { keyMaxAgeDays: config.keyMaxAgeDays, title: POSTURE_TITLE }),
-      ...postureSummary(points, config.keyMaxAgeDays),
-    }),
+    render: (points) => drawPosture(points, { keyMaxAgeDays: config.keyMaxAgeDays, title: POSTURE_TITLE }),
   };
   /** Who is who, for the operator (`aws-mfa-bot identities`). */
   const identities: IdentitiesDeps & { readonly securityChannel: string | undefined } = {

@@ -18,6 +18,11 @@ export interface AwsProxy {
   /** How many times each action reached AWS so far (a copy). */
   snapshot(): Map<string, number>;
   /**
+   * Requests by the access key that signed them (a copy): one credential set per account when each member account's
+   * role is assumed once, so these are the calls per account.
+   */
+  byAccessKey(): Map<string, number>;
+  /**
    * Refuses every `action` request whose body matches `pattern`, as AWS does: 403 AccessDenied (an SCP, a trust
    * policy that does not name the bot). It never reaches moto.
    */
@@ -39,6 +44,7 @@ export interface AwsProxy {
 export async function startAwsProxy(target: string): Promise<AwsProxy> {
   const to = new URL(target);
   const counts = new Map<string, number>();
+  const keys = new Map<string, number>();
   const holds = new Map<string, () => void>();
   const denials: { action: string; pattern: RegExp }[] = [];
   const patches: { action: string; pattern: RegExp; rewrite: (answer: string) => string }[] = [];
@@ -61,6 +67,8 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         return; // never answered, never forwarded: the process waits until it is killed
       }
       counts.set(action, (counts.get(action) ?? 0) + 1);
+      const key = /Credential=([^/,\s]+)/.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'unsigned';
+      keys.set(key, (keys.get(key) ?? 0) + 1);
       const patch = patches.find((p) => p.action === action && p.pattern.test(decodeURIComponent(text)));
       forward(req, res, body, to, (upstream) => {
         if (!patch) return false;
@@ -84,6 +92,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
     count: (action) => counts.get(action) ?? 0,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     snapshot: () => new Map(counts),
+    byAccessKey: () => new Map(keys),
     deny: (action, pattern) => {
       denials.push({ action, pattern });
     },

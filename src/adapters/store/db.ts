@@ -60,14 +60,29 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
   return sqliteDb(db);
 }
 
+/** Prepared statements kept per SQL text: the store's statements are a fixed set, a few dozen. */
+const STATEMENTS_KEPT = 256;
+
 function sqliteDb(db: BetterSqlite3.Database): Db {
   const exclusive = serial();
+  // Each statement holds native memory V8 does not see, so statements prepared per call and left to the garbage
+  // collector grew a scan's memory by ~100 KiB a DM sent. Prepared once, reused (oldest dropped past the bound).
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (sql: string): BetterSqlite3.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
 
   const direct: Db = {
     dialect: 'sqlite',
     all: async <T>(sql: string, params: readonly unknown[] = []) =>
-      db.prepare(sql).all(...sqliteParams(params)) as T[],
-    run: async (sql, params = []) => db.prepare(sql).run(...sqliteParams(params)).changes,
+      prepared(sql).all(...sqliteParams(params)) as T[],
+    run: async (sql, params = []) => prepared(sql).run(...sqliteParams(params)).changes,
     transaction: (fn) => fn(direct),
     close: async () => {
       db.close();

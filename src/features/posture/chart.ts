@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-import { change, type SeriesKey, type WeekPoint } from './domain.js';
+import type { WeekPoint } from './domain.js';
+import { PANELS, postureSummary } from './summary.js';
 
 const require = createRequire(import.meta.url);
 /** The font is shipped in an npm package: no system fonts are needed (a slim container has none). */
@@ -11,42 +12,12 @@ const FONT_BOLD = require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_60
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 760;
 
-const PANELS: readonly { key: SeriesKey; title: (maxAge: number) => string; color: string; max?: number }[] =
-  [
-    { key: 'mfaCoverage', title: () => 'IAM users with MFA (%)', color: '#2e7d32', max: 100 },
-    { key: 'keysOverMax', title: (d) => `Active keys older than ${d} days`, color: '#c62828' },
-    { key: 'unusedKeys', title: () => 'Unused active keys', color: '#ef6c00' },
-    { key: 'peopleOnIdentityCenter', title: () => 'People on IAM Identity Center', color: '#1565c0' },
-  ];
-
 const label = (d: Date) => d.toISOString().slice(5, 10);
 
-/** One sentence for the channel and the picture's alt text: where each series started and where it is now. */
-export function postureSummary(
-  points: readonly WeekPoint[],
-  keyMaxAgeDays: number,
-): { summary: string; alt: string } {
-  const parts: string[] = [];
-  const alt: string[] = [];
-  for (const p of PANELS) {
-    const c = change(points, p.key);
-    if (!c) continue;
-    const unit = p.key === 'mfaCoverage' ? '%' : '';
-    const delta = Math.round((c.to - c.from) * 10) / 10;
-    const deltaUnit = p.key === 'mfaCoverage' ? ' pts' : '';
-    parts.push(`${p.title(keyMaxAgeDays)}: ${c.to}${unit} (${delta >= 0 ? '+' : ''}${delta}${deltaUnit})`);
-    alt.push(`${p.title(keyMaxAgeDays).toLowerCase()} from ${c.from}${unit} to ${c.to}${unit}`);
-  }
-  const weeks = points.length;
-  return {
-    summary: parts.length
-      ? `Last ${weeks} weeks — ${parts.join(' · ')}`
-      : `No scans in the last ${weeks} weeks.`,
-    alt: `Four line charts over the last ${weeks} weeks${alt.length ? `: ${alt.join('; ')}` : ', without data'}.`,
-  };
-}
-
 /**
+ * Loaded only when a picture is drawn (`drawPostureChart`): ECharts, resvg and the fonts cost about 90 MiB of memory, which a
+ * scan or a reply to a click should not carry.
+ *
  * The weekly picture as a PNG: four small line charts (MFA coverage, old keys, unused keys, people on Identity
  * Center), one point per week. Drawn with Apache ECharts' server-side SVG renderer and rasterised by resvg: both from
  * npm, with no download at install or run time and no native build to maintain (resvg ships prebuilt binaries).

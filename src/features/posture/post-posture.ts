@@ -33,7 +33,7 @@ export interface PostureDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Draws the picture (the report module: a charting library). */
-  readonly render: (points: readonly WeekPoint[]) => { png: Buffer; summary: string; alt: string };
+  readonly render: (points: readonly WeekPoint[]) => Promise<{ png: Buffer; summary: string; alt: string }>;
 }
 
 /** The last `weeks` weeks of the organisation's snapshots, drawn. */
@@ -41,7 +41,7 @@ export async function buildPostureChart(deps: PostureDeps, weeks = POSTURE_WEEKS
   const now = deps.clock.now();
   const snapshots = await deps.posture.since(now.getTime() - (weeks + 1) * WEEK_MS);
   const points = weeklySeries(snapshots, weeks, now);
-  return { points, ...deps.render(points) };
+  return { points, ...(await deps.render(points)) };
 }
 
 /**
