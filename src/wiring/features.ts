@@ -39,7 +39,7 @@ import type { TrailSignalDeps } from '../features/trail-signals/run-trail-signal
 import { trailRenderers } from '../features/trail-signals/slack/notices.js';
 import { cachedBy } from '../kernel/cached.js';
 import { DAY_MS } from '../kernel/domain/time.js';
-import { createDeliverer } from '../kernel/outbox/deliver.js';
+import { createDeliverer, slackPace } from '../kernel/outbox/deliver.js';
 import { createFindIamUser } from '../kernel/people/find-iam-user.js';
 import type { IdentitiesDeps } from '../kernel/people/identities.js';
 import { createIdentityGuard } from '../kernel/people/identity-guard.js';
@@ -87,6 +87,8 @@ export function wireFeatures(platform: Platform) {
     clock,
     logger,
     holder,
+    // One message a second per conversation, as Slack documents for chat.postMessage.
+    pace: slackPace,
   });
   platform.onQueued(deliverer.wake);
 

@@ -78,6 +78,9 @@ export class FakeSlackWebApi {
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   /** Set: the token is an org-wide install's, in this Enterprise organisation (what auth.test then says). */
   enterpriseId: string | undefined;
+  /** Slack's chat.postMessage pace, when enforced: the last post to each channel (real time). */
+  private postPaceMs: number | undefined;
+  private readonly lastPostTo = new Map<string, number>();
   private readonly delays = new Map<string, number>();
   /** Channel → until when chat.postMessage to it answers HTTP 500. */
   private readonly brokenChannels = new Map<string, number>();
@@ -171,6 +174,14 @@ export class FakeSlackWebApi {
     return id;
   }
 
+  /**
+   * Enforces Slack's documented pace for chat.postMessage: a post to a channel within `ms` of the last one to it
+   * answers HTTP 429 with `Retry-After: 1`, as Slack does past one message a second per conversation.
+   */
+  enforcePostPace(ms = 1_000): void {
+    this.postPaceMs = ms;
+  }
+
   /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfter`. */
   rateLimit(method: string, times = 1, retryAfter = 1): void {
     this.rateLimits.set(method, { remaining: times, retryAfter });
@@ -261,6 +272,18 @@ export class FakeSlackWebApi {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
       return;
+    }
+
+    if (method === 'chat.postMessage' && this.postPaceMs !== undefined) {
+      const channel = String(args.channel ?? '');
+      const last = this.lastPostTo.get(channel);
+      if (last !== undefined && Date.now() - last < this.postPaceMs) {
+        this.record(method, args, { ok: false, error: 'ratelimited' });
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      this.lastPostTo.set(channel, Date.now());
     }
 
     const limit = this.rateLimits.get(method);

@@ -18,6 +18,26 @@ function rateLimitedFor(error: unknown): number | undefined {
   return Math.max(1, e.retryAfter ?? 30) * 1000;
 }
 
+/**
+ * Slack's pace for `chat.postMessage`: about one message a second per conversation (short bursts tolerated), so a
+ * second message to the same channel waits out the rest of that second — by real time, as Slack counts it.
+ * https://docs.slack.dev/reference/methods/chat.postMessage (Rate limits).
+ */
+export const PER_CONVERSATION_MS = 1_000;
+
+export interface Pace {
+  readonly perConversationMs: number;
+  /** Real time (Slack's clock, not the bot's). */
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export const slackPace: Pace = {
+  perConversationMs: PER_CONVERSATION_MS,
+  now: Date.now,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export interface DeliveryReport {
   dmsSent: number;
   dmsFailed: number;
@@ -29,7 +49,7 @@ export interface DeliveryReport {
  * and other replicas may deliver too: rows are claimed, and a claim of a dead boot of this instance is taken over.
  * A message Slack refuses goes back to the outbox with a growing delay and never holds up the others — except Slack's
  * rate limit (HTTP 429 after the client's own waits): its Retry-After pauses the whole queue, the rest of the batch
- * given back untried.
+ * given back untried. Messages go one at a time, and a conversation gets at most one a second (`pace`).
  */
 export function createDeliverer(deps: {
   readonly outbox: OutboxStore;
@@ -39,8 +59,36 @@ export function createDeliverer(deps: {
   readonly logger: Logger;
   /** `<instance>#<boot>`: who holds the claims this process takes. */
   readonly holder: string;
+  /** Slack's per-conversation pace; unset: as fast as sends return (tests of what is sent, not when). */
+  readonly pace?: Pace;
 }) {
   let running: Promise<void> | undefined;
+  /** When each conversation was last posted to (real time); only the last second's are kept. */
+  const lastPost = new Map<string, number>();
+  const waitFor = (channel: string) =>
+    deps.pace ? (lastPost.get(channel) ?? -Infinity) + deps.pace.perConversationMs - deps.pace.now() : 0;
+  /**
+   * The next message to send: the first whose conversation may be posted to now — so a conversation waiting out its
+   * second holds up no other, and each conversation's messages keep their order — after sleeping if none may.
+   */
+  async function nextOf(pending: OutboxMessage[]): Promise<OutboxMessage | undefined> {
+    if (pending.length === 0) return undefined;
+    // Paused by Slack: the rest are only given back, nothing to pace.
+    if (deps.clock.now().getTime() < pausedUntil) return pending.shift();
+    let index = pending.findIndex((m) => waitFor(m.channel) <= 0);
+    if (index < 0 && deps.pace) {
+      await deps.pace.sleep(Math.min(...pending.map((m) => waitFor(m.channel))));
+      index = pending.findIndex((m) => waitFor(m.channel) <= 0);
+    }
+    return pending.splice(Math.max(index, 0), 1)[0];
+  }
+  /** Slack answered a post to `channel` (or refused it): its second starts now, when Slack has counted it. */
+  function posted(channel: string): void {
+    if (!deps.pace) return;
+    const now = deps.pace.now();
+    for (const [c, at] of lastPost) if (now - at >= deps.pace.perConversationMs) lastPost.delete(c);
+    lastPost.set(channel, now);
+  }
   let again = false;
   /** Slack's Retry-After pauses the whole queue, not one message: nothing is sent before this. */
   let pausedUntil = 0;
@@ -52,14 +100,15 @@ export function createDeliverer(deps: {
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const due = await deps.outbox.claimDue(now, OUTBOX_BATCH, OUTBOX_CLAIM_MS, deps.holder);
       if (due.length === 0) return;
-      for (const m of due) {
+      const pending = [...due];
+      for (let m = await nextOf(pending); m; m = await nextOf(pending)) {
         if (deps.clock.now().getTime() < pausedUntil) {
           // The rest of the batch waits with the queue: given back, due again when the pause ends.
           await deps.outbox.markFailed(m.id, 'ratelimited', pausedUntil, { attempt: false });
           continue;
         }
         try {
-          await deps.send(m);
+          await deps.send(m).finally(() => posted(m.channel));
           await deps.outbox.markSent(m.id, deps.clock.now().getTime());
           totals.dmsSent++;
         } catch (error) {

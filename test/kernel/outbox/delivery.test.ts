@@ -1,4 +1,8 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect, it } from 'vitest';
@@ -37,3 +41,40 @@ describeWithMoto('queued DMs when Slack keeps refusing one of them', () => {
     expect(to(stuck.slackUserId).some((c) => c.ok)).toBe(true);
   });
 });
+
+describeWithMoto(
+  "Slack's pace: one message a second per conversation, with the fake Web API enforcing it",
+  () => {
+    const t = useTestBot({ env: { SECURITY_CHANNEL: 'C0SECURITY' }, trail });
+
+    it('three alerts to the security channel at once are spaced out, and none is refused', async () => {
+      const who = await t.engineer({ mfa: true });
+      const at = new Date(Date.now() - 5 * 60_000);
+      trail.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
+        const [attribute] = input.LookupAttributes ?? [];
+        if (attribute?.AttributeValue !== 'CreateAccessKey') return { Events: [] };
+        return {
+          Events: [1, 2, 3].map((n) => ({
+            EventId: `created-${who.userName}-${n}`,
+            EventName: 'CreateAccessKey',
+            EventTime: at,
+            CloudTrailEvent: JSON.stringify({
+              eventName: 'CreateAccessKey',
+              userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/someone-else' },
+              requestParameters: { userName: who.userName },
+              sourceIPAddress: '203.0.113.5',
+            }),
+          })),
+        };
+      });
+      t.fake.enforcePostPace(1_000);
+
+      const report = await t.bot.trailSignals();
+      expect(report.notified).toBe(3);
+      const posts = t.fake.callsTo('chat.postMessage');
+      const security = posts.filter((c) => c.args.channel === 'C0SECURITY');
+      expect(security.map((c) => c.ok)).toEqual([true, true, true]);
+      expect(posts.filter((c) => !c.ok)).toEqual([]);
+    }, 30_000);
+  },
+);
