@@ -95,9 +95,11 @@ export function createDeliverer(deps: {
   const totals: DeliveryReport = { dmsSent: 0, dmsFailed: 0 };
 
   async function deliverDue(): Promise<void> {
-    const now = deps.clock.now().getTime();
-    if (now < pausedUntil) return;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      // Each batch is claimed as of now: a run paced over minutes must not claim its later batches with a claim that
+      // has already run out (another replica would take and send them too).
+      const now = deps.clock.now().getTime();
+      if (now < pausedUntil) return;
       const due = await deps.outbox.claimDue(now, OUTBOX_BATCH, OUTBOX_CLAIM_MS, deps.holder);
       if (due.length === 0) return;
       const pending = [...due];
@@ -119,7 +121,7 @@ export function createDeliverer(deps: {
           await deps.outbox.markFailed(
             m.id,
             code,
-            wait !== undefined ? pausedUntil : now + backoffMs(m.attempts + 1),
+            wait !== undefined ? pausedUntil : deps.clock.now().getTime() + backoffMs(m.attempts + 1),
           );
           deps.logger.warn(
             { outboxId: m.id, kind: m.notice.kind, requestId: m.notice.requestId, code, retryAfterMs: wait },

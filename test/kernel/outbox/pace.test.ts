@@ -52,4 +52,34 @@ describe("the deliverer keeps Slack's pace", () => {
     expect(slept.length).toBe(2);
     for (const ms of slept) expect(ms).toBeLessThanOrEqual(1_000);
   });
+
+  it('a run paced over minutes claims each batch as of its own time, so no claim has run out before it is sent', async () => {
+    const db = openSqlite(':memory:');
+    await migrate(db);
+    const store = createOutboxStore(db, { wake: () => {} });
+    let now = Date.parse('2026-06-01T10:00:00Z');
+    const claims: number[] = [];
+    const outbox = {
+      ...store,
+      claimDue: (at: number, limit: number, claimMs: number, holder: string) => {
+        claims.push(at);
+        return store.claimDue(at, limit, claimMs, holder);
+      },
+    };
+    const deliverer = createDeliverer({
+      outbox,
+      // Each message to the one channel takes Slack's second, and the bot's clock goes with it.
+      send: async () => {
+        now += 1_000;
+      },
+      clock: { now: () => new Date(now) },
+      logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+      holder: 'test#boot',
+    });
+    for (let i = 0; i < 120; i++)
+      await store.enqueue({ channel: 'C0SECURITY', notice: { kind: 'digest' } as never }, now);
+    expect((await deliverer.flush()).dmsSent).toBe(120);
+    // Three batches (50, 50, 20) and the empty look: each claimed when it was taken, 50 s apart.
+    expect(claims.slice(0, 3).map((at) => (at - (claims[0] as number)) / 1000)).toEqual([0, 50, 100]);
+  });
 });
