@@ -19,7 +19,9 @@ LABEL org.opencontainers.image.title="aws-mfa-bot" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="https://github.com/your-org/aws-mfa-bot" \
       org.opencontainers.image.base.name="docker.io/library/node:26-trixie-slim"
-ENV NODE_ENV=production
+# Fewer malloc arenas: the bot is I/O-bound, and glibc's per-thread arenas kept ~40 MiB of freed memory in a
+# 5,000-user scan (bench/process). Node sizes its heap from the container's memory limit by itself.
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

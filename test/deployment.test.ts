@@ -87,6 +87,7 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM \$\{NODE_IMAGE\}/gm)).toHaveLength(2);
     expect(dockerfile).not.toMatch(/:latest/);
     expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production MALLOC_ARENA_MAX=2$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK .*--start-period=\d+s/);
     for (const label of ['title', 'description', 'licenses', 'source'])
       expect(dockerfile).toContain(`org.opencontainers.image.${label}=`);
