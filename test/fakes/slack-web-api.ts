@@ -26,6 +26,8 @@ export interface FakeMember {
   locale?: string;
   tz?: string;
   profile: { email?: string; real_name?: string };
+  /** With `enterpriseId`: the workspaces of the organisation this member is in (unset: every one). */
+  teams?: string[];
 }
 
 /** Slack's documented lifetime of a trigger_id. */
@@ -78,9 +80,14 @@ export class FakeSlackWebApi {
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   /** Set: the token is an org-wide install's, in this Enterprise organisation (what auth.test then says). */
   enterpriseId: string | undefined;
+  /** With `enterpriseId`: the organisation's workspaces the app is installed in (auth.teams.list). */
+  workspaces: { id: string; name: string }[] = [{ id: 'T0FAKE', name: 'Fake' }];
   /** Slack's chat.postMessage pace, when enforced: the last post to each channel (real time). */
   private postPaceMs: number | undefined;
   private readonly lastPostTo = new Map<string, number>();
+  /** A workspace-wide budget of posts a minute, when enforced, and when each accepted post of the last minute came. */
+  private workspacePostsPerMinute: number | undefined;
+  private readonly recentPosts: number[] = [];
   private readonly delays = new Map<string, number>();
   /** Channel → until when chat.postMessage to it answers HTTP 500. */
   private readonly brokenChannels = new Map<string, number>();
@@ -180,6 +187,15 @@ export class FakeSlackWebApi {
    */
   enforcePostPace(ms = 1_000): void {
     this.postPaceMs = ms;
+  }
+
+  /**
+   * A workspace-wide limit on chat.postMessage besides the per-conversation one: Slack keeps one but does not publish
+   * its size, so a benchmark sets it. Past `perMinute` accepted posts in the last minute, a post answers HTTP 429 with
+   * the seconds until the oldest leaves the window.
+   */
+  enforceWorkspacePosts(perMinute: number): void {
+    this.workspacePostsPerMinute = perMinute;
   }
 
   /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfter`. */
@@ -286,6 +302,20 @@ export class FakeSlackWebApi {
       this.lastPostTo.set(channel, Date.now());
     }
 
+    if (method === 'chat.postMessage' && this.workspacePostsPerMinute !== undefined) {
+      const now = Date.now();
+      while (this.recentPosts.length && now - (this.recentPosts[0] as number) >= 60_000)
+        this.recentPosts.shift();
+      if (this.recentPosts.length >= this.workspacePostsPerMinute) {
+        const retryAfter = Math.max(1, Math.ceil((60_000 - (now - (this.recentPosts[0] as number))) / 1000));
+        this.record(method, args, { ok: false, error: 'ratelimited' });
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      this.recentPosts.push(now);
+    }
+
     const limit = this.rateLimits.get(method);
     if (limit && limit.remaining > 0) {
       limit.remaining -= 1;
@@ -367,12 +397,21 @@ export class FakeSlackWebApi {
           bot_id: 'BBOT0001',
           ...(this.enterpriseId ? { enterprise_id: this.enterpriseId, is_enterprise_install: true } : {}),
         };
+      case 'auth.teams.list': {
+        if (!this.enterpriseId) return { ok: true, teams: [{ id: 'T0FAKE', name: 'Fake' }] };
+        return { ok: true, teams: this.workspaces, response_metadata: { next_cursor: '' } };
+      }
       case 'users.list': {
+        // An org-wide install's token must name the workspace: "team_id … required if org token is used".
+        if (this.enterpriseId && !args.team_id) return { ok: false, error: 'missing_argument' };
+        const members = this.enterpriseId
+          ? this.members.filter((m) => !m.teams || m.teams.includes(String(args.team_id)))
+          : this.members;
         const limit = Math.min(Number(args.limit ?? 0) || 1000, 1000);
         const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString() : 0);
-        const page = this.members.slice(start, start + limit);
+        const page = members.slice(start, start + limit);
         const next =
-          start + limit < this.members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+          start + limit < members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
       }
       case 'files.getUploadURLExternal': {

@@ -41,6 +41,20 @@ function snapshot(people: SlackPerson[]): Snapshot {
 }
 
 /**
+ * The workspaces whose people the directory lists: the token's own (undefined: `users.list` as it is), or, for an
+ * org-wide install in an Enterprise organisation, every workspace the app is installed in (`auth.teams.list`) —
+ * `users.list` needs a `team_id` with an org token.
+ */
+async function workspaces(client: WebClient): Promise<(string | undefined)[]> {
+  const me = await client.auth.test();
+  if (!me.is_enterprise_install) return [undefined];
+  const teams: string[] = [];
+  for await (const page of client.paginate('auth.teams.list', { limit: 1000 }))
+    for (const t of (page as { teams?: { id?: string }[] }).teams ?? []) if (t.id) teams.push(t.id);
+  return teams;
+}
+
+/**
  * The workspace directory from `users.list` in pages of 1000 (Tier 2, one call per thousand people) instead of a
  * Tier 3 `users.lookupByEmail` per person. Needs `users:read` and `users:read.email`.
  */
@@ -51,15 +65,21 @@ export function createSlackDirectory(
   const extra = new Map<string, SlackPerson>();
   const directory = cached(
     async () => {
-      const people: SlackPerson[] = [];
-      for await (const page of client.paginate('users.list', { limit: 1000, include_locale: true })) {
-        for (const m of (page as { members?: SlackMember[] }).members ?? []) {
-          const p = toPerson(m);
-          if (p) people.push(p);
+      // Someone in several of the organisation's workspaces is listed in each: kept once.
+      const people = new Map<string, SlackPerson>();
+      for (const team of await workspaces(client))
+        for await (const page of client.paginate('users.list', {
+          limit: 1000,
+          include_locale: true,
+          ...(team ? { team_id: team } : {}),
+        })) {
+          for (const m of (page as { members?: SlackMember[] }).members ?? []) {
+            const p = toPerson(m);
+            if (p && !people.has(p.id)) people.set(p.id, p);
+          }
         }
-      }
       extra.clear();
-      return snapshot(people);
+      return snapshot([...people.values()]);
     },
     { ttlMs: options.ttlMs ?? 15 * 60_000, minRefreshMs: 60_000, clock: options.clock },
   );
