@@ -152,12 +152,23 @@ export function digestMessage(m: Messages, d: Digest): { text: string; blocks: K
     context(d.scannedAt.slice(0, 16).replace('T', ' ')),
     section(`*${m.digest.counts}*\n${countLines.length ? countLines.join('\n') : m.digest.none}`),
   ];
+  const table = d.accounts && d.accounts.length > 1 ? accountTable(m, d.accounts) : undefined;
   if (d.stages) {
     const order = ['iam_keys', 'iam_mfa_no_keys', 'aws_login', 'identity_center', 'iam_other'] as const;
-    const lines = order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`);
-    blocks.push(section(`*${m.digest.stages}*\n${lines.join('\n')}`));
+    // A table people compare rows in — unless the accounts have the message's one table (then the list it was).
+    if (table)
+      blocks.push(
+        section(
+          `*${m.digest.stages}*\n${order.map((k) => `• ${m.digest.stage[k]}: *${d.stages?.[k] ?? 0}*`).join('\n')}`,
+        ),
+      );
+    else
+      blocks.push(section(`*${m.digest.stages}*`), {
+        type: 'table',
+        column_settings: [{ is_wrapped: true }, { align: 'right' }],
+        rows: order.map((k) => [cell(m.digest.stage[k].replace(/`/g, '')), cell(String(d.stages?.[k] ?? 0))]),
+      });
   }
-  const table = d.accounts && d.accounts.length > 1 ? accountTable(m, d.accounts) : undefined;
   if (d.accounts && table) blocks.push(section(`*${m.digest.byAccount}*`), table);
   else if (d.accounts && d.accounts.length > 1) {
     const lines = d.accounts.slice(0, LIST_MAX).map(

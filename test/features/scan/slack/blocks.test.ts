@@ -109,6 +109,37 @@ describe('nudge and digest messages', () => {
     expect(JSON.stringify(own.blocks)).not.toContain(ACTION.rootDeleteRequest);
   });
 
+  it('"where people are" is a table, unless the accounts have the message its one table', () => {
+    const stages = { iam_keys: 12, iam_mfa_no_keys: 3, aws_login: 4, identity_center: 30, iam_other: 1 };
+    const base = {
+      scannedAt: '2026-06-01T10:00:00.000Z',
+      counts: { key_rotation_due: 12 },
+      previous: undefined,
+      root: [],
+      escalations: [],
+      unmapped: [],
+      exempt: [],
+      stages,
+    };
+    for (const locale of ['en', 'ko-KR']) {
+      const one = digestMessage(messagesFor(locale), base);
+      expect(checkMessage(one)).toEqual([]);
+      const table = one.blocks.find((b) => b.type === 'table') as unknown as { rows: { text: string }[][] };
+      expect(table.rows.map((r) => r[1]?.text)).toEqual(['12', '3', '4', '30', '1']);
+      expect(JSON.stringify(table)).not.toContain('`');
+    }
+    const accounts = [1, 2].map((i) => ({
+      accountId: `${i}`.repeat(12),
+      label: `${i}`.repeat(12),
+      counts: { key_rotation_due: 6 },
+      total: 6,
+    }));
+    const many = digestMessage(messagesFor('en'), { ...base, accounts });
+    expect(checkMessage(many)).toEqual([]);
+    expect(many.blocks.filter((b) => b.type === 'table')).toHaveLength(1);
+    expect(JSON.stringify(many.blocks)).toContain('On IAM Identity Center: *30*');
+  });
+
   it('keeps a digest of 5,000 unmapped and exempt users inside Slack limits', () => {
     const many = Array.from({ length: 5000 }, (_, i) => `user-${i}@example.com`);
     const message = digestMessage(messagesFor('en'), {
