@@ -79,7 +79,9 @@ describeWithMoto(`a scan of ${USERS}+ IAM users`, () => {
       [],
     );
     // And one auth.test per directory load: an org-wide install's directory is listed per workspace.
-    expect(fake.calls.filter((c) => !['users.list', 'users.info', 'auth.test'].includes(c.method))).toEqual([]);
+    expect(fake.calls.filter((c) => !['users.list', 'users.info', 'auth.test'].includes(c.method))).toEqual(
+      [],
+    );
     expect(fake.callsTo('auth.test')).toHaveLength(1);
     await db.close();
   }, 120_000);
