@@ -41,6 +41,8 @@ describe('manifest.yml', () => {
       'message.channels',
       'message.groups',
       'message.im',
+      // Workflow Builder custom steps (app.function).
+      'function_executed',
     ]);
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
       [
@@ -90,6 +92,26 @@ describe('manifest.http.yml (HTTP mode)', () => {
       manifest.settings.event_subscriptions.bot_events,
     );
     expect(http.features.app_home).toEqual(manifest.features.app_home);
+  });
+
+  it('declares the Workflow Builder steps the app registers, in both manifests, on an org-ready app', async () => {
+    const { WORKFLOW_STEPS } = await import('../src/adapters/slack/listeners/workflow-steps.js');
+    const both = [manifest, http] as unknown as {
+      settings: { org_deploy_enabled: boolean; function_runtime: string };
+      functions: Record<string, { input_parameters: object; output_parameters: Record<string, unknown> }>;
+    }[];
+    for (const m of both) {
+      expect(Object.keys(m.functions).sort()).toEqual([...WORKFLOW_STEPS].sort());
+      expect(m.settings.org_deploy_enabled).toBe(true);
+      expect(m.settings.function_runtime).toBe('remote');
+    }
+    expect(both[0]?.functions).toEqual(both[1]?.functions);
+    // check_mfa_status answers every output it declares (the domain's outputs, field for field).
+    const { mfaStatus } = await import('../src/features/checklist/domain/status.js');
+    const outputs = mfaStatus([]);
+    expect(Object.keys(both[0]?.functions.check_mfa_status?.output_parameters ?? {}).sort()).toEqual(
+      Object.keys(outputs).sort(),
+    );
   });
 
   it('lists every subcommand in the usage hint', () => {

@@ -597,6 +597,27 @@ const en = {
       none: 'none were left',
     },
   },
+  workflowSteps: {
+    unmapped: (who: string) =>
+      `No AWS IAM user is mapped to ${who}: tag their IAM user with SlackUserId (or their e-mail address), then run the workflow again.`,
+    lookupFailed: (reason: string) =>
+      `Could not look up the person's AWS IAM user: ${reason}. Nothing was changed.`,
+    couldNotCheck: (reason: string) =>
+      `Could not check the person's AWS IAM user: ${reason}. Run the workflow again later.`,
+    untrusted: (why: string) => `${why} Nothing was changed.`,
+    noActiveKey: 'The person has no active access key to rotate. Nothing was changed.',
+    openRotation: 'A rotation of that key is already waiting for approval. Nothing was changed.',
+    reasonTooLong: 'The reason is longer than 500 characters. Nothing was changed.',
+    defaultReason: 'Asked for from a Workflow Builder step',
+    noDevice: 'The person has no MFA device to reset. Nothing was changed.',
+    severalDevices: (n: number) =>
+      `The person has ${n} MFA devices: choose the one to reset with /aws-mfa lost-device. Nothing was changed.`,
+    openReset: 'A reset of that device is already waiting for approval. Nothing was changed.',
+    what: '"What happened" must be lost, broken or replaced. Nothing was changed.',
+    noteRequired: 'A note for the approvers is required. Nothing was changed.',
+    noteTooLong: 'The note is longer than 500 characters. Nothing was changed.',
+    failed: (reason: string) => `AWS refused: ${reason}. Nothing was changed.`,
+  },
   trail: {
     rootActivity: (event: string, time: SlackTime, region: string, ip: string) =>
       `:rotating_light: The *root account* was used: ${event} at ${time} in ${region} from ${ip}.`,
@@ -1172,6 +1193,26 @@ const ko: Messages = {
       devices: (n) => `MFA 디바이스 ${n}개`,
       none: '남은 것이 없었습니다',
     },
+  },
+  workflowSteps: {
+    unmapped: (who) =>
+      `${who}에게 연결된 AWS IAM 사용자가 없습니다. IAM 사용자에 SlackUserId(또는 이메일 주소) 태그를 달고 워크플로를 다시 실행하세요.`,
+    lookupFailed: (reason) => `AWS IAM 사용자를 조회하지 못했습니다: ${reason}. 아무것도 바뀌지 않았습니다.`,
+    couldNotCheck: (reason) =>
+      `AWS IAM 사용자를 확인하지 못했습니다: ${reason}. 나중에 워크플로를 다시 실행하세요.`,
+    untrusted: (why) => `${why} 아무것도 바뀌지 않았습니다.`,
+    noActiveKey: '교체할 활성 Access Key가 없습니다. 아무것도 바뀌지 않았습니다.',
+    openRotation: '그 키의 교체가 이미 승인을 기다리고 있습니다. 아무것도 바뀌지 않았습니다.',
+    reasonTooLong: '사유가 500자를 넘습니다. 아무것도 바뀌지 않았습니다.',
+    defaultReason: 'Workflow Builder 단계에서 요청',
+    noDevice: '재설정할 MFA 디바이스가 없습니다. 아무것도 바뀌지 않았습니다.',
+    severalDevices: (n) =>
+      `MFA 디바이스가 ${n}개 있습니다. /aws-mfa lost-device에서 재설정할 디바이스를 고르세요. 아무것도 바뀌지 않았습니다.`,
+    openReset: '그 디바이스의 재설정이 이미 승인을 기다리고 있습니다. 아무것도 바뀌지 않았습니다.',
+    what: '"무슨 일"은 lost, broken, replaced 중 하나여야 합니다. 아무것도 바뀌지 않았습니다.',
+    noteRequired: '승인자를 위한 메모가 필요합니다. 아무것도 바뀌지 않았습니다.',
+    noteTooLong: '메모가 500자를 넘습니다. 아무것도 바뀌지 않았습니다.',
+    failed: (reason) => `AWS가 거부했습니다: ${reason}. 아무것도 바뀌지 않았습니다.`,
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

@@ -93,6 +93,12 @@ export async function openForLooking(databaseUrl: string): Promise<{ db: Db; non
       );
 }
 
+/** How the deliverer's Web API client retries and times out (the benchmarks use the same). */
+export const DELIVERY_CLIENT = {
+  retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 },
+  timeout: 15_000,
+} as const;
+
 /**
  * What every command runs on: configuration turned into a logger, a clock, the database and its stores, the AWS
  * ports of every account, Slack clients and metrics. No feature is wired here (see features.ts).
@@ -146,8 +152,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   const deliveryClient = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: toSlackLogger(logger),
-    retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 },
-    timeout: 15_000,
+    ...DELIVERY_CLIENT,
   });
   const closers: (() => void)[] = [];
 

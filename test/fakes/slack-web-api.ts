@@ -89,6 +89,10 @@ export class FakeSlackWebApi {
   private workspacePostsPerMinute: number | undefined;
   private readonly recentPosts: number[] = [];
   private readonly delays = new Map<string, number>();
+  private readonly functionExecutions = new Map<
+    string,
+    { token: string; completed: { outputs?: Json; error?: string } | undefined }
+  >();
   /** Channel → until when chat.postMessage to it answers HTTP 500. */
   private readonly brokenChannels = new Map<string, number>();
   private appToken: string | undefined;
@@ -196,6 +200,39 @@ export class FakeSlackWebApi {
    */
   enforceWorkspacePosts(perMinute: number): void {
     this.workspacePostsPerMinute = perMinute;
+  }
+
+  /**
+   * A workflow step starting: its execution ID and the short-lived token Slack gives the app for it (`xwfp-…`), which
+   * `functions.completeSuccess` / `completeError` must carry. Each execution may be completed once.
+   */
+  issueFunctionExecution(): { executionId: string; token: string } {
+    const executionId = `Fx${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    const token = `xwfp-fake-${randomUUID()}`;
+    this.functionExecutions.set(executionId, { token, completed: undefined });
+    return { executionId, token };
+  }
+
+  /** How a step execution ended: its outputs, or the error sentence shown in Workflow Builder. */
+  functionResult(executionId: string): { outputs?: Json; error?: string } | undefined {
+    return this.functionExecutions.get(executionId)?.completed;
+  }
+
+  private completeFunction(method: string, auth: string, args: Json): Json {
+    const id = String(args.function_execution_id ?? '');
+    const execution = this.functionExecutions.get(id);
+    if (!execution) return { ok: false, error: 'function_execution_not_found' };
+    if (auth !== `Bearer ${execution.token}`) return { ok: false, error: 'invalid_auth' };
+    if (execution.completed) return { ok: false, error: 'already_completed' };
+    if (method === 'functions.completeSuccess') {
+      const outputs = typeof args.outputs === 'string' ? JSON.parse(args.outputs) : args.outputs;
+      if (!outputs || typeof outputs !== 'object') return { ok: false, error: 'invalid_arguments' };
+      execution.completed = { outputs: outputs as Json };
+    } else {
+      if (typeof args.error !== 'string' || !args.error) return { ok: false, error: 'invalid_arguments' };
+      execution.completed = { error: args.error };
+    }
+    return { ok: true };
   }
 
   /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfter`. */
@@ -331,6 +368,8 @@ export class FakeSlackWebApi {
         this.appToken && auth === `Bearer ${this.appToken}`
           ? { ok: true, url: `${this.baseUrl.replace(/^http/, 'ws')}/socket` }
           : { ok: false, error: 'invalid_auth' };
+    } else if (method === 'functions.completeSuccess' || method === 'functions.completeError') {
+      result = this.completeFunction(method, auth, args);
     } else {
       result =
         auth === `Bearer ${this.botToken}` ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };

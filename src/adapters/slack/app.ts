@@ -18,6 +18,7 @@ import { register as registerActions } from './listeners/actions.js';
 import { register as registerCommands } from './listeners/commands.js';
 import { register as registerEvents } from './listeners/events.js';
 import { register as registerViews } from './listeners/views.js';
+import { register as registerWorkflowSteps } from './listeners/workflow-steps.js';
 import type { SlackIdentity } from './token-check.js';
 
 /** What /readyz reports: Slack auth done, the database answering, and (Socket Mode) the connection up. */
@@ -261,6 +262,7 @@ export function createSlackApp(
   registerActions(app, deps);
   registerEvents(app, deps);
   registerViews(app, deps);
+  registerWorkflowSteps(app, deps);
 
   return {
     app,

@@ -1,0 +1,170 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect, it } from 'vitest';
+import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
+import { describeWithMoto, unique } from '../../../helpers/aws.js';
+import { openChecklistView, useTestBot } from '../../../helpers/bot.js';
+import { eventCallback, post } from '../../../helpers/slack-requests.js';
+
+const trail = mockClient(CloudTrailClient);
+
+describeWithMoto('Workflow Builder steps (function_executed), through the real Bolt app', () => {
+  const t = useTestBot({ trail });
+
+  /** Slack runs the step `callbackId` with `inputs`: a signed event; resolves with how the step ended. */
+  async function run(callbackId: string, inputs: Record<string, unknown>) {
+    const { executionId, token } = t.fake.issueFunctionExecution();
+    const sent = await post(
+      t.baseUrl,
+      eventCallback({
+        type: 'function_executed',
+        function: {
+          id: `Fn${callbackId.length}`,
+          callback_id: callbackId,
+          title: callbackId,
+          type: 'app',
+          app_id: 'A0FAKE',
+          input_parameters: [],
+          output_parameters: [],
+          date_created: 0,
+          date_updated: 0,
+          date_deleted: 0,
+        },
+        inputs,
+        function_execution_id: executionId,
+        workflow_execution_id: 'Wx0001',
+        event_ts: '1.0001',
+        bot_access_token: token,
+      }),
+    );
+    expect(sent.status).toBe(200);
+    await t.fake.waitFor(() => t.fake.functionResult(executionId) !== undefined, 15_000);
+    return t.fake.functionResult(executionId) as { outputs?: Record<string, unknown>; error?: string };
+  }
+  const runner = (id: string) => ({ id, secret: 'user-context-secret' });
+  async function withKey() {
+    const who = await t.engineer({ mfa: true });
+    const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
+    return { ...who, keyId: key.AccessKey?.AccessKeyId as string };
+  }
+
+  it('check_mfa_status: the checklist as outputs a workflow can branch on', async () => {
+    const who = await withKey();
+    const bare = await t.engineer();
+    const done = await run('check_mfa_status', { user_id: who.slackUserId });
+    expect(done.error).toBeUndefined();
+    expect(done.outputs).toMatchObject({
+      mfa_enabled: true,
+      active_keys: 1,
+      oldest_key_age_days: 0,
+      mfa_done: true,
+      keys_done: true,
+    });
+    expect(typeof done.outputs?.all_steps_done).toBe('boolean');
+    expect((await run('check_mfa_status', { user_id: bare.slackUserId })).outputs).toMatchObject({
+      mfa_enabled: false,
+      active_keys: 0,
+      mfa_done: false,
+      all_steps_done: false,
+    });
+  });
+
+  it('an unknown person: the step fails with a sentence, as /aws-mfa tells them which tag to set', async () => {
+    const stranger = await t.engineer({ mapped: false });
+    const step = await run('check_mfa_status', { user_id: stranger.slackUserId });
+    expect(step.error).toBe(
+      `No AWS IAM user is mapped to @${stranger.slackUserId}: tag their IAM user with SlackUserId (or their e-mail address), then run the workflow again.`,
+    );
+    expect(step.error).not.toMatch(/[<>*`]/);
+    const rotate = await run('request_key_rotation', { user: runner(stranger.slackUserId) });
+    expect(rotate.error).toMatch(/^No AWS IAM user is mapped to/);
+    // /aws-mfa refuses the same person, naming the same tag.
+    const { view } = await openChecklistView(t, stranger);
+    expect(JSON.stringify(view.blocks)).toContain('SlackUserId');
+  });
+
+  it('request_key_rotation: the same request and approval path as /aws-mfa rotate; the requester cannot approve it', async () => {
+    const who = await withKey();
+    const none = await t.engineer({ mfa: true });
+    const step = await run('request_key_rotation', { user: runner(who.slackUserId), reason: 'quarterly' });
+    expect(step.outputs).toEqual({ request_id: expect.any(String), state: 'requested' });
+    const id = String(step.outputs?.request_id);
+    const approval = () =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id));
+    await t.fake.waitFor(() => approval() !== undefined);
+    expect(JSON.stringify(approval()?.args.blocks)).toContain(who.keyId);
+    // Self-approval is refused as for any request.
+    const click = t.clickMessageButton(who.slackUserId, 'C0APPROVALS', ACTION.approve, id);
+    await click.sent;
+    await t.fake.waitFor(() => t.fake.responses.some((r) => r.path === click.path));
+    expect(JSON.stringify(t.fake.responses.find((r) => r.path === click.path)?.body)).toContain('your own');
+    // A second request for the same key is refused, as the modal refuses it.
+    expect((await run('request_key_rotation', { user: runner(who.slackUserId) })).error).toContain(
+      'already waiting for approval',
+    );
+    // Without a key there is nothing to rotate.
+    expect((await run('request_key_rotation', { user: runner(none.slackUserId) })).error).toContain(
+      'no active access key',
+    );
+  });
+
+  it('an untrusted mapping (an e-mail match not yet trusted) may not ask for a rotation, through the step either', async () => {
+    const userName = unique('by-email');
+    const slackUserId = `U0M${userName
+      .slice(-8)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')}`;
+    t.fake.members.push({ id: slackUserId, name: userName, profile: { email: `${userName}@example.com` } });
+    await t.iam.send(
+      new CreateUserCommand({
+        UserName: userName,
+        Tags: [{ Key: 'email', Value: `${userName}@example.com` }],
+      }),
+    );
+    await t.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const step = await run('request_key_rotation', { user: runner(slackUserId) });
+    expect(step.error).toContain('Nothing was changed');
+    expect(step.outputs).toBeUndefined();
+    expect(
+      t.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === 'C0APPROVALS' && String(c.args.text).includes(userName)),
+    ).toEqual([]);
+  });
+
+  it('report_lost_mfa_device: the same reset and approval path as /aws-mfa lost-device; bad input changes nothing', async () => {
+    // Every IAM user first: the bot reads the user list once (people created after it are not seen at once).
+    const who = await t.engineer({ mfa: true });
+    const none = await t.engineer();
+    expect(
+      (await run('report_lost_mfa_device', { user: runner(who.slackUserId), what: 'stolen', note: 'x' }))
+        .error,
+    ).toContain('lost, broken or replaced');
+    expect(
+      (await run('report_lost_mfa_device', { user: runner(who.slackUserId), what: 'lost', note: ' ' })).error,
+    ).toContain('note for the approvers is required');
+    const step = await run('report_lost_mfa_device', {
+      user: runner(who.slackUserId),
+      what: 'lost',
+      note: 'phone fell in the river',
+    });
+    expect(step.outputs).toEqual({ reset_id: expect.any(String), state: 'requested' });
+    const id = String(step.outputs?.reset_id);
+    await t.fake.waitFor(() =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .some((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id)),
+    );
+    expect(
+      (await run('report_lost_mfa_device', { user: runner(who.slackUserId), what: 'lost', note: 'again' }))
+        .error,
+    ).toContain('already waiting for approval');
+    expect(
+      (await run('report_lost_mfa_device', { user: runner(none.slackUserId), what: 'lost', note: 'n' }))
+        .error,
+    ).toContain('no MFA device');
+  });
+});
