@@ -2,8 +2,8 @@ import type { ApprovalRow } from '../../kernel/domain/approval.js';
 import {
   type ApprovalRefusal,
   checkApprover,
-  DENY_REASON_MAX,
   type DecisionEvent,
+  decisionMove,
 } from '../../kernel/domain/approval.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import type { MfaDeviceType } from '../../kernel/domain/types.js';
@@ -131,21 +131,9 @@ export function decide(r: MfaReset, e: MfaResetEvent, s: MfaResetSettings): MfaR
   const decided = (state: MfaResetState) => toRequester({ kind: 'mfa_reset_decided', resetId, state });
   switch (e.kind) {
     case 'approved':
-      return {
-        from: ['requested'],
-        to: 'approved',
-        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at },
-        notices: decided('approved'),
-      };
     case 'denied':
-      return {
-        from: ['requested'],
-        to: 'denied',
-        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, DENY_REASON_MAX) },
-        notices: decided('denied'),
-      };
     case 'expired':
-      return { from: ['requested'], to: 'expired', patch: {}, notices: decided('expired') };
+      return decisionMove(e, decided);
     case 'failed':
       return {
         from: ['approved'],

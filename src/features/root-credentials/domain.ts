@@ -1,5 +1,5 @@
 import type { ApprovalRow, DecisionEvent } from '../../kernel/domain/approval.js';
-import { DENY_REASON_MAX } from '../../kernel/domain/approval.js';
+import { decisionMove } from '../../kernel/domain/approval.js';
 import { HOUR_MS } from '../../kernel/domain/time.js';
 import { type Move, RELEASED, SECURITY_CHANNEL } from '../../kernel/domain/workflow.js';
 
@@ -101,21 +101,9 @@ export function decide(r: RootDeletion, e: RootDeletionEvent): RootDeletionMove 
   ];
   switch (e.kind) {
     case 'approved':
-      return {
-        from: ['requested'],
-        to: 'approved',
-        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at },
-        notices: decided('approved'),
-      };
     case 'denied':
-      return {
-        from: ['requested'],
-        to: 'denied',
-        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, DENY_REASON_MAX) },
-        notices: decided('denied'),
-      };
     case 'expired':
-      return { from: ['requested'], to: 'expired', patch: {}, notices: decided('expired') };
+      return decisionMove(e, decided);
     case 'failed':
       return {
         from: ['approved'],

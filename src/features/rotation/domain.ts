@@ -1,8 +1,8 @@
 import type { ApprovalRow } from '../../kernel/domain/approval.js';
 import {
   type ApprovalRefusal,
-  DENY_REASON_MAX,
   type DecisionEvent,
+  decisionMove,
   isOverdue,
 } from '../../kernel/domain/approval.js';
 import { DAY_MS, HOUR_MS } from '../../kernel/domain/time.js';
@@ -282,21 +282,9 @@ export function decide(r: RotationRequest, e: RotationEvent, s: RotationSettings
   const toOwner = (notice: RotationNotice) => [{ to: r.requesterSlackId, notice }];
   switch (e.kind) {
     case 'approved':
-      return {
-        from: ['requested'],
-        to: 'approved',
-        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at },
-        notices: decided('approved', e.approvers),
-      };
     case 'denied':
-      return {
-        from: ['requested'],
-        to: 'denied',
-        patch: { decidedBy: e.by, decidedAt: e.at, denyReason: e.reason.trim().slice(0, DENY_REASON_MAX) },
-        notices: decided('denied', [e.by]),
-      };
     case 'expired':
-      return { from: ['requested'], to: 'expired', patch: {}, notices: decided('expired', []) };
+      return decisionMove(e, decided);
     case 'failed':
       return {
         from: ['approved', 'key_created'],

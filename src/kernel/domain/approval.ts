@@ -1,4 +1,4 @@
-import type { MessageRow } from './workflow.js';
+import type { MessageRow, Move, Patch } from './workflow.js';
 
 /**
  * The rules every approved workflow (key rotations, MFA resets) shares: who may decide a request, and until when.
@@ -68,4 +68,37 @@ export function checkApprover(
   if (!facts.isApprover) return 'not_approver';
   if (facts.approvedBy.includes(deciderSlackId)) return 'already_approved';
   return undefined;
+}
+
+/**
+ * The move every approved workflow makes for the decisions they share, from `requested`: approved (by whom, when),
+ * denied (by whom, the reason kept to DENY_REASON_MAX, when) or expired. `notices` says whom the workflow tells.
+ */
+export function decisionMove<R extends ApprovalRow, N>(
+  e: DecisionEvent,
+  notices: (state: 'approved' | 'denied' | 'expired', deciders: readonly string[]) => Move<R, N>['notices'],
+): Move<R, N> {
+  const from = ['requested'] as R['state'][];
+  switch (e.kind) {
+    case 'approved':
+      return {
+        from,
+        to: 'approved' as R['state'],
+        patch: { decidedBy: e.approvers.join(','), decidedAt: e.at } as Patch<R>,
+        notices: notices('approved', e.approvers),
+      };
+    case 'denied':
+      return {
+        from,
+        to: 'denied' as R['state'],
+        patch: {
+          decidedBy: e.by,
+          decidedAt: e.at,
+          denyReason: e.reason.trim().slice(0, DENY_REASON_MAX),
+        } as Patch<R>,
+        notices: notices('denied', [e.by]),
+      };
+    case 'expired':
+      return { from, to: 'expired' as R['state'], patch: {} as Patch<R>, notices: notices('expired', []) };
+  }
 }
