@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { WebClient } from '@slack/web-api';
 import { expect, it } from 'vitest';
 import { createAccountPorts } from '../src/adapters/aws/account-ports.js';
@@ -22,35 +21,12 @@ import { createLogger } from '../src/logger.js';
 import { startAwsProxy } from '../test/fakes/aws-proxy.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { SCAN_TEST_CONFIG } from '../test/helpers/scan.js';
-import { peakRss, pool, startMoto, writeTable } from './moto.js';
+import { adminIn, OWN_ACCOUNT, peakRss, pool, startMoto, writeTable } from './moto.js';
 
 const SHAPES = (process.env.BENCH_ACCOUNTS ?? '20x250,5x1000')
   .split(',')
   .map((s) => s.split('x').map(Number) as [number, number]);
-const OWN = '123456789012';
-
-/** An IAM client acting in `accountId` (moto switches account after AssumeRole). */
-async function adminIn(url: string, accountId: string): Promise<IAMClient> {
-  const base = {
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  };
-  if (accountId === OWN) return new IAMClient(base);
-  const sts = new STSClient(base);
-  const r = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seed`, RoleSessionName: 'seed' }),
-  );
-  sts.destroy();
-  return new IAMClient({
-    ...base,
-    credentials: {
-      accessKeyId: r.Credentials?.AccessKeyId ?? '',
-      secretAccessKey: r.Credentials?.SecretAccessKey ?? '',
-      sessionToken: r.Credentials?.SessionToken ?? '',
-    },
-  });
-}
+const OWN = OWN_ACCOUNT;
 
 it('accounts benchmark', async () => {
   const rows: string[] = [];

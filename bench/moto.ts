@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { findMotoServer, freePort } from '../test/setup/moto-server.js';
 
 /** A moto_server of its own for one benchmark size. */
@@ -55,4 +57,30 @@ export function writeTable(header: string, rows: readonly string[], file: string
   const table = [header, `|${'---|'.repeat(columns)}`, ...rows].join('\n');
   if (full) writeFileSync(file, `${table}\n`);
   process.stdout.write(`\n${table}\n`);
+}
+
+/** The account moto answers for without AssumeRole: the bot's own in the benchmarks. */
+export const OWN_ACCOUNT = '123456789012';
+
+/** An IAM client acting in `accountId` (moto switches account after AssumeRole). */
+export async function adminIn(url: string, accountId: string): Promise<IAMClient> {
+  const base = {
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  };
+  if (accountId === OWN_ACCOUNT) return new IAMClient(base);
+  const sts = new STSClient(base);
+  const r = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seed`, RoleSessionName: 'seed' }),
+  );
+  sts.destroy();
+  return new IAMClient({
+    ...base,
+    credentials: {
+      accessKeyId: r.Credentials?.AccessKeyId ?? '',
+      secretAccessKey: r.Credentials?.SecretAccessKey ?? '',
+      sessionToken: r.Credentials?.SessionToken ?? '',
+    },
+  });
 }
