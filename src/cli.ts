@@ -12,7 +12,7 @@ import { runDoctor } from './doctor/run-doctor.js';
 import { ConfigError, operatorSentence, StartupError } from './errors.js';
 import type { PostureCounts } from './features/posture/domain.js';
 import { identitiesOnce, planJobsOnce, reportOnce, runJobsOnce, scanOnce } from './jobs/commands.js';
-import { createLogger, redactText } from './logger.js';
+import { createLogger, redactText, stderrLog } from './logger.js';
 import { type RunningBot, startBot } from './main.js';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -83,10 +83,14 @@ function report(failure: Failure, json: boolean): void {
   process.exitCode = failure.exit;
 }
 
+/** A one-shot command's logger: with `--json` its lines go to stderr, and stdout is the answer alone. */
+const commandLogger = (level: string, v: Values) =>
+  createLogger(level, v.json === true ? stderrLog() : undefined);
+
 async function scan(v: Values): Promise<void> {
   const config = await configOrFail();
   const dryRun = v['dry-run'] === true;
-  const claimed = await scanOnce(config, { logger: createLogger(config.logLevel), dryRun });
+  const claimed = await scanOnce(config, { logger: commandLogger(config.logLevel, v), dryRun });
   if (!claimed.ran) {
     busy('scan', claimed.holder, v.json === true);
     return;
@@ -105,7 +109,7 @@ async function scan(v: Values): Promise<void> {
 
 async function jobs(v: Values): Promise<void> {
   const config = await configOrFail();
-  const logger = createLogger(config.logLevel);
+  const logger = commandLogger(config.logLevel, v);
   if (v['dry-run'] === true) {
     const plan = await planJobsOnce(config, { logger });
     printPlan(plan.steps, v.json === true, plan.noDatabase);
@@ -193,7 +197,7 @@ async function identities(v: Values, positionals: readonly string[]): Promise<vo
     throw new Failure('usage', COMMANDS.identities?.usage ?? '', 2);
   const config = await configOrFail();
   const result = await identitiesOnce(config, {
-    logger: createLogger(config.logLevel),
+    logger: commandLogger(config.logLevel, v),
     ...(trust
       ? {
           trust: v.all === true ? { all: true as const } : { arns },

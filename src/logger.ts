@@ -43,6 +43,12 @@ function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Where a one-shot command logs when its stdout is the answer (`--json`): stderr, so that stdout is the JSON alone
+ * and can be piped to a parser.
+ */
+export const stderrLog = (): DestinationStream => pino.destination({ dest: 2, sync: true });
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
