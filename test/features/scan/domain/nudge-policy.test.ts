@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   decideNudge,
   type NudgeRecord,
@@ -101,5 +101,20 @@ describe('nextWorkingTime', () => {
     ],
   ])('%s', (_name, now, zone, expected) => {
     expect(nextWorkingTime(now, zone)).toBe(expected);
+  });
+
+  it('makes one formatter per time zone, not one per person (each holds native memory V8 does not see)', () => {
+    const made = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 500; i++) {
+        nextWorkingTime(NOW + i * 60_000, 'Pacific/Chatham');
+        nextWorkingTime(NOW + i * 60_000, 'America/St_Johns');
+        nextWorkingTime(NOW, 'Mars/Olympus');
+      }
+      // Two zones made once each (if not made before in this file); the unknown zone is tried each time.
+      expect(made.mock.calls.filter(([, o]) => o?.timeZone !== 'Mars/Olympus').length).toBeLessThanOrEqual(2);
+    } finally {
+      made.mockRestore();
+    }
   });
 });
