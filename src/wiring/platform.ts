@@ -6,6 +6,7 @@ import { createAccountPorts } from '../adapters/aws/account-ports.js';
 import { createAccounts } from '../adapters/aws/accounts.js';
 import { instrumentClient } from '../adapters/aws/instrument.js';
 import { createSlackDirectory } from '../adapters/slack/directory.js';
+import { timedFetch } from '../adapters/slack/timed-fetch.js';
 import { type Db, openDatabase } from '../adapters/store/db.js';
 import { inspectDatabase, migrate } from '../adapters/store/migrations.js';
 import { createStores, type Stores } from '../adapters/store/stores.js';
@@ -93,10 +94,16 @@ export async function openForLooking(databaseUrl: string): Promise<{ db: Db; non
       );
 }
 
-/** How the deliverer's Web API client retries and times out (the benchmarks use the same). */
+/** How long one Web API call of the deliverer may take (headers and body) before it counts as failed. */
+export const DELIVERY_CALL_MS = 15_000;
+
+/**
+ * How the deliverer's Web API client retries and times out (the benchmarks use the same): the time limit is
+ * `timedFetch`'s, released with each answer, not the client's `timeout` (which holds every call for its full term).
+ */
 export const DELIVERY_CLIENT = {
   retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 },
-  timeout: 15_000,
+  fetch: timedFetch(DELIVERY_CALL_MS),
 } as const;
 
 /**
