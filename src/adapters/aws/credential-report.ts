@@ -25,31 +25,37 @@ const text = (value: string | undefined) => (value && !NO_VALUE.has(value.toLowe
  * in any case, `N/A`, `no_information`, `not_supported`, and the `<root_account>` row.
  */
 export function parseCredentialReport(csv: string): ReportRow[] {
-  const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
-    string,
-    string
-  >[];
-  return records.map((r) => {
-    const keys: ReportKey[] = ([1, 2] as const).map((slot) => ({
-      slot,
-      active: bool(r[`access_key_${slot}_active`]),
-      lastRotated: date(r[`access_key_${slot}_last_rotated`]),
-      lastUsed: date(r[`access_key_${slot}_last_used_date`]),
-      lastUsedService: text(r[`access_key_${slot}_last_used_service`]),
-    }));
-    const isRoot = r.user === '<root_account>';
-    return {
-      user: r.user ?? '',
-      arn: r.arn ?? '',
-      isRoot,
-      createdAt: date(r.user_creation_time),
-      // The root row says not_supported for password_enabled: root always has a password.
-      passwordEnabled: isRoot ? true : bool(r.password_enabled),
-      passwordLastUsed: date(r.password_last_used),
-      mfaActive: bool(r.mfa_active),
-      keys,
-    };
-  });
+  // Each record becomes its row as it is read: the parser's own record objects (one per user, every column a
+  // string) are not all held at once beside the rows.
+  return parse(csv, {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+    on_record: (r: Record<string, string>) => toRow(r),
+  }) as ReportRow[];
+}
+
+function toRow(r: Record<string, string>): ReportRow {
+  const keys: ReportKey[] = ([1, 2] as const).map((slot) => ({
+    slot,
+    active: bool(r[`access_key_${slot}_active`]),
+    lastRotated: date(r[`access_key_${slot}_last_rotated`]),
+    lastUsed: date(r[`access_key_${slot}_last_used_date`]),
+    lastUsedService: text(r[`access_key_${slot}_last_used_service`]),
+  }));
+  const isRoot = r.user === '<root_account>';
+  return {
+    user: r.user ?? '',
+    arn: r.arn ?? '',
+    isRoot,
+    createdAt: date(r.user_creation_time),
+    // The root row says not_supported for password_enabled: root always has a password.
+    passwordEnabled: isRoot ? true : bool(r.password_enabled),
+    passwordLastUsed: date(r.password_last_used),
+    mfaActive: bool(r.mfa_active),
+    keys,
+  };
 }
 
 export interface CredentialReport {

@@ -16,6 +16,7 @@ import {
   paginateListUserPolicies,
   type RoleDetail,
   SimulatePrincipalPolicyCommand,
+  type UserDetail,
 } from '@aws-sdk/client-iam';
 import { mfaDeviceType } from '../../features/checklist/domain/checklist.js';
 import type { PolicySimulatorPort, SimulatedDecision } from '../../features/checklist/ports.js';
@@ -51,6 +52,19 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
   const out: T[] = [];
   for await (const page of pages) out.push(...(pick(page) ?? []));
   return out;
+}
+
+/** What the bot keeps of a user in the authorization details: name, ARN, tags and the managed policies' names. */
+function toIamUser(u: UserDetail): IamUser {
+  // The same listing names the managed policies on the user: AWS's quarantine policy is attached there.
+  const managed = (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyName ?? '').filter(Boolean);
+  return {
+    userName: u.UserName ?? '',
+    arn: u.Arn ?? '',
+    accountId: accountOf(u.Arn ?? ''),
+    tags: Object.fromEntries((u.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    ...(managed.length ? { managedPolicies: managed } : {}),
+  };
 }
 
 export function createIamAdapter(client: IAMClient): IamPort {
@@ -116,24 +130,14 @@ export function createIamAdapter(client: IAMClient): IamPort {
 
   return {
     async listUsers(): Promise<IamUser[]> {
-      // One paginated call returns every user with its tags; ListUsers would need a ListUserTags call per user.
-      const details = await awsCall('iam:GetAccountAuthorizationDetails', () =>
+      // One paginated call returns every user with its tags; ListUsers would need a ListUserTags call per user. Each
+      // page is cut down to what the bot keeps as it arrives, so only one page of AWS's listing is held at a time.
+      return awsCall('iam:GetAccountAuthorizationDetails', () =>
         collect(
           paginateGetAccountAuthorizationDetails({ client, pageSize: 1000 }, { Filter: ['User'] }),
-          (p) => p.UserDetailList,
+          (p) => p.UserDetailList?.map(toIamUser),
         ),
       );
-      return details.map((u) => {
-        // The same listing names the managed policies on the user: AWS's quarantine policy is attached there.
-        const managed = (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyName ?? '').filter(Boolean);
-        return {
-          userName: u.UserName ?? '',
-          arn: u.Arn ?? '',
-          accountId: accountOf(u.Arn ?? ''),
-          tags: Object.fromEntries((u.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-          ...(managed.length ? { managedPolicies: managed } : {}),
-        };
-      });
     },
 
     async listRoles(): Promise<RolePolicies[]> {
