@@ -3,6 +3,9 @@
 // memory and array buffers (sampled every 50 ms) as JSON, in MiB.
 const { writeFileSync } = require('node:fs');
 
+// BENCH_TRACE_GC: V8 prints each collection (heap before → after), which NODE_OPTIONS may not ask for.
+if (process.env.BENCH_TRACE_GC) require('node:v8').setFlagsFromString('--trace-gc');
+
 const peaks = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
 if (process.env.BENCH_MEMORY_FILE) {
   const sample = () => {
@@ -12,7 +15,20 @@ if (process.env.BENCH_MEMORY_FILE) {
   setInterval(sample, 50).unref();
 }
 
+// BENCH_TIMELINE_FILE: every 100 ms, `ms rss heapUsed` (MiB), to see which phase of the scan the peak belongs to.
+const timeline = [];
+if (process.env.BENCH_TIMELINE_FILE) {
+  const t0 = Date.now();
+  timeline.push(`start ${t0}`);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    timeline.push(`${Date.now() - t0} ${Math.round(m.rss / 1048576)} ${Math.round(m.heapUsed / 1048576)}`);
+  }, 100).unref();
+}
+
 process.on('exit', () => {
+  if (process.env.BENCH_TIMELINE_FILE)
+    writeFileSync(process.env.BENCH_TIMELINE_FILE, `${timeline.join('\n')}\n`);
   if (process.env.BENCH_RSS_FILE)
     writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS));
   if (process.env.BENCH_MEMORY_FILE)

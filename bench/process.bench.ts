@@ -134,6 +134,8 @@ it('scan as its own process', async () => {
           `--require ${resolve('bench/max-rss.cjs')} ${process.env.BENCH_NODE_OPTIONS ?? ''}`.trim(),
         BENCH_RSS_FILE: rssFile,
         BENCH_MEMORY_FILE: join(dir, 'memory'),
+        ...(process.env.BENCH_TIMELINE_FILE ? { BENCH_TIMELINE_FILE: process.env.BENCH_TIMELINE_FILE } : {}),
+        ...(process.env.BENCH_TRACE_GC ? { BENCH_TRACE_GC: '1' } : {}),
         ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
       };
       const started = performance.now();
