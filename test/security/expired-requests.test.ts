@@ -15,9 +15,7 @@ describeWithMoto('attack: approving a request past REQUEST_TTL_HOURS that no job
   let owner: Engineer;
   const clock = testClock('now');
 
-  beforeEach(async () => {
-    // One approval would do: the only thing standing between the request and AWS is its expiry.
-  });
+  // One approval would do: the only thing standing between the request and AWS is its expiry.
   const t = useTestBot({ env: { REQUEST_TTL_HOURS: '1', MFA_RESET_APPROVALS: '1' }, clock, trail });
   beforeEach(async () => {
     owner = await t.engineer({ mfa: true });
