@@ -40,9 +40,16 @@ describe('timedFetch: a time limit on each Web API call, let go with its answer'
         ),
     );
     const call = timedFetch(15_000, never as unknown as typeof fetch)('https://slack.test/api/auth.test');
+    let settled = false;
+    call.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const failed = expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
     await vi.advanceTimersByTimeAsync(14_999);
     expect(never).toHaveBeenCalledTimes(1);
+    // Still waiting one millisecond before the limit: the limit is the one given, not sooner.
+    expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     await failed;
     expect(vi.getTimerCount()).toBe(0);
