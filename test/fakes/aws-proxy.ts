@@ -29,9 +29,9 @@ export interface AwsProxy {
   deny(action: string, pattern: RegExp): void;
   /**
    * Rewrites moto's answer to every `action` request whose body matches `pattern`: for what moto does not model
-   * (a user's permissions boundary in GetUser).
+   * (a user's permissions boundary in GetUser, AWS's pages). `rewrite` is given the request's body too.
    */
-  patch(action: string, pattern: RegExp, rewrite: (answer: string) => string): void;
+  patch(action: string, pattern: RegExp, rewrite: (answer: string, request: string) => string): void;
   /** Holds the next request for `action` (it never reaches AWS) and resolves when one arrives. */
   holdNext(action: string): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +47,11 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
   const keys = new Map<string, number>();
   const holds = new Map<string, () => void>();
   const denials: { action: string; pattern: RegExp }[] = [];
-  const patches: { action: string; pattern: RegExp; rewrite: (answer: string) => string }[] = [];
+  const patches: {
+    action: string;
+    pattern: RegExp;
+    rewrite: (answer: string, request: string) => string;
+  }[] = [];
   const server: Server = createServer(
     withBody((req, res, body) => {
       const text = body.toString('utf8');
@@ -75,7 +79,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         const chunks: Buffer[] = [];
         upstream.on('data', (c: Buffer) => chunks.push(c));
         upstream.on('end', () => {
-          const answer = Buffer.from(patch.rewrite(Buffer.concat(chunks).toString('utf8')));
+          const answer = Buffer.from(patch.rewrite(Buffer.concat(chunks).toString('utf8'), text));
           res.writeHead(upstream.statusCode ?? 502, {
             ...upstream.headers,
             'content-length': String(answer.length),

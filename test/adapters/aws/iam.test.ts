@@ -19,9 +19,12 @@ import { classifyAwsError } from '../../../src/adapters/aws/errors.js';
 import { createIamAdapter, parsePolicyDocument } from '../../../src/adapters/aws/iam.js';
 import { FactError } from '../../../src/errors.js';
 import { evaluateMfaPolicies, GUIDE_POLICY } from '../../../src/features/checklist/domain/mfa-policy.js';
+import { pageUserDetails } from '../../fakes/aws-pages.js';
+import { startAwsProxy } from '../../fakes/aws-proxy.js';
 import {
   describeWithMoto,
   enableVirtualMfa,
+  motoUrl,
   recordActions,
   unique,
   useMotoEnvironment,
@@ -61,6 +64,38 @@ describeWithMoto('IAM adapter against moto_server', () => {
       accountId: '123456789012',
       tags: { SlackUserId: 'U0TAGGED' },
     });
+  });
+
+  it("follows AWS's pages of the authorization details to the last, each user whole with its tags", async () => {
+    // moto answers in one page; the proxy pages as AWS may (two users a page, fewer than the 1,000 asked for).
+    const proxy = await startAwsProxy(motoUrl);
+    proxy.patch('GetAccountAuthorizationDetails', /./, pageUserDetails({ atMost: 2 }));
+    const paged = new IAMClient({ endpoint: proxy.url });
+    try {
+      const names = Array.from({ length: 5 }, () => unique('paged'));
+      for (const [i, name] of names.entries())
+        await admin.send(
+          new CreateUserCommand({
+            UserName: name,
+            Tags: [
+              { Key: 'SlackUserId', Value: `U0PAGED${i}` },
+              { Key: 'team', Value: 'platform' },
+            ],
+          }),
+        );
+      const users = await createIamAdapter(paged).listUsers();
+      const everyone = await createIamAdapter(client).listUsers();
+      expect(users).toEqual(everyone);
+      for (const [i, name] of names.entries())
+        expect(users.find((u) => u.userName === name)?.tags).toEqual({
+          SlackUserId: `U0PAGED${i}`,
+          team: 'platform',
+        });
+      expect(proxy.count('GetAccountAuthorizationDetails')).toBe(Math.ceil(everyone.length / 2));
+    } finally {
+      paged.destroy();
+      await proxy.stop();
+    }
   });
 
   it('sees no MFA device, then the virtual device once it is enabled', async () => {
