@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
@@ -9,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  contentAsCdata,
   fetchAccountSummary,
   fetchCredentialReport,
   parseCredentialReport,
@@ -92,6 +95,54 @@ describe('fetchCredentialReport', () => {
     expect(report.rows).toHaveLength(4);
     expect(mock.calls()).toHaveLength(1);
     mock.restore();
+  });
+});
+
+describe('the report content given to the SDK as CDATA', () => {
+  const answer = (content: string) =>
+    `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult><Content>${content}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-06-01T09:00:00Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCredentialReportResponse>`;
+
+  it('wraps the base64 content, and nothing else', () => {
+    const b64 = Buffer.from(csv).toString('base64');
+    expect(contentAsCdata(answer(b64))).toBe(answer(`<![CDATA[${b64}]]>`));
+    // Not base64 (an entity, markup): left for the SDK to read as it always does.
+    expect(contentAsCdata(answer('QUJD&amp;'))).toBe(answer('QUJD&amp;'));
+    const error =
+      '<ErrorResponse><Error><Code>ReportNotPresent</Code><Message>x</Message></Error></ErrorResponse>';
+    expect(contentAsCdata(error)).toBe(error);
+  });
+
+  it('reads a report that arrives in many small pieces, row for row as the CSV says', async () => {
+    const body = Buffer.from(answer(Buffer.from(csv).toString('base64')));
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', async () => {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        for (let i = 0; i < body.length; i += 512) {
+          res.write(body.subarray(i, i + 512));
+          await new Promise((r) => setImmediate(r));
+        }
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new IAMClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
+    });
+    try {
+      const report = await fetchCredentialReport(client, {
+        now: new Date('2026-06-01T12:00:00Z'),
+        maxAgeMs: 4 * 3_600_000,
+        sleep: async () => {},
+      });
+      expect(report.generatedAt).toEqual(new Date('2026-06-01T09:00:00Z'));
+      expect(report.rows).toEqual(parseCredentialReport(csv));
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });
 
