@@ -78,10 +78,23 @@ const isCode = (error: unknown, ...codes: string[]) =>
  * The SDK's XML parser (@aws-sdk/xml-builder) builds every text node a character at a time, and the report's content
  * is one text node of base64, about 260 characters per IAM user: at 5,000 users some 40 MiB of garbage at once, the
  * scan's largest burst of memory and the only one that grows with the organisation. The same text given as CDATA is
- * read as one slice. Base64 holds neither `]]>` nor entities, so the value read is the same.
+ * read as one slice. Base64 holds neither `]]>` nor entities, so the value read is the same; anything else is left.
  */
-export function contentAsCdata(xml: string): string {
-  return xml.replace(/<Content>([A-Za-z0-9+/=\s]*)<\/Content>/, '<Content><![CDATA[$1]]></Content>');
+export function contentAsCdata(xml: Buffer): Buffer {
+  const open = xml.indexOf('<Content>');
+  const start = open + '<Content>'.length;
+  const close = open < 0 ? -1 : xml.indexOf('</Content>', start);
+  const inside = (at: number) => at >= 0 && at < close;
+  // Only plain text: no markup or CDATA already, no entities for the SDK to decode.
+  if (close < 0 || xml.indexOf('<', start) !== close || inside(xml.indexOf('&', start))) return xml;
+  if (inside(xml.indexOf(']]>', start))) return xml;
+  return Buffer.concat([
+    xml.subarray(0, start),
+    Buffer.from('<![CDATA['),
+    xml.subarray(start, close),
+    Buffer.from(']]>'),
+    xml.subarray(close),
+  ]);
 }
 
 function reportCommand(): GetCredentialReportCommand {
@@ -94,7 +107,7 @@ function reportCommand(): GetCredentialReportCommand {
       if (response.statusCode === 200 && isAsyncIterable(response.body)) {
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-        response.body = Buffer.from(contentAsCdata(Buffer.concat(chunks).toString('utf8')));
+        response.body = contentAsCdata(Buffer.concat(chunks));
       }
       return result;
     },
@@ -102,6 +115,10 @@ function reportCommand(): GetCredentialReportCommand {
   );
   return command;
 }
+
+/** The content as text, read where it lies (a report is about 200 bytes a user: no copy). */
+const utf8 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
 const isAsyncIterable = (body: unknown): body is AsyncIterable<unknown> =>
   typeof (body as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === 'function';
@@ -116,7 +133,7 @@ export async function fetchCredentialReport(
     const existing = await get();
     const at = existing.GeneratedTime;
     if (at && options.now.getTime() - at.getTime() < options.maxAgeMs && existing.Content) {
-      return { generatedAt: at, rows: parseCredentialReport(Buffer.from(existing.Content).toString('utf8')) };
+      return { generatedAt: at, rows: parseCredentialReport(utf8(existing.Content)) };
     }
   } catch (error) {
     if (
@@ -141,7 +158,7 @@ export async function fetchCredentialReport(
         if (report.Content) {
           return {
             generatedAt: report.GeneratedTime ?? options.now,
-            rows: parseCredentialReport(Buffer.from(report.Content).toString('utf8')),
+            rows: parseCredentialReport(utf8(report.Content)),
           };
         }
       } catch (error) {

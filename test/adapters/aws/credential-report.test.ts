@@ -104,12 +104,14 @@ describe('the report content given to the SDK as CDATA', () => {
 
   it('wraps the base64 content, and nothing else', () => {
     const b64 = Buffer.from(csv).toString('base64');
-    expect(contentAsCdata(answer(b64))).toBe(answer(`<![CDATA[${b64}]]>`));
-    // Not base64 (an entity, markup): left for the SDK to read as it always does.
-    expect(contentAsCdata(answer('QUJD&amp;'))).toBe(answer('QUJD&amp;'));
+    const wrapped = (xml: string) => contentAsCdata(Buffer.from(xml)).toString('utf8');
+    expect(wrapped(answer(b64))).toBe(answer(`<![CDATA[${b64}]]>`));
+    // Not plain base64 (an entity, markup, CDATA already): left for the SDK to read as it always does.
+    for (const content of ['QUJD&amp;', 'QU<b>JD</b>', '<![CDATA[QUJD]]>', 'QUJD]]>'])
+      expect(wrapped(answer(content))).toBe(answer(content));
     const error =
       '<ErrorResponse><Error><Code>ReportNotPresent</Code><Message>x</Message></Error></ErrorResponse>';
-    expect(contentAsCdata(error)).toBe(error);
+    expect(wrapped(error)).toBe(error);
   });
 
   it('reads a report that arrives in many small pieces, row for row as the CSV says', async () => {
