@@ -3,6 +3,8 @@
  * moto_server behind a counting proxy and the fake Slack Web API — for A accounts × U users (each user an access key
  * and no MFA: `keys_without_mfa`, one DM each; a SlackUserId tag; each person in working hours, so every DM goes now).
  * The clock is the real one: assumed-role credentials expire by it (under faketime every call would assume again).
+ * The proxy pages the users' authorization details as AWS does (at most 1,000 a page; moto answers all in one page);
+ * BENCH_AWS_PAGES=off gives moto's single page.
  * Reports wall time, peak RSS (the kernel's), AWS calls per account (by the credentials that signed them), AssumeRole
  * calls, Slack calls and DMs sent. Run on demand after `npm run build`:
  * `npm run bench -- process`. Shapes come from BENCH_PROCESS (default `1x1000,1x5000,20x2500`); a full run writes
@@ -16,6 +18,7 @@ import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { expect, it } from 'vitest';
 import { openSqlite } from '../src/adapters/store/db.js';
 import { migrate } from '../src/adapters/store/migrations.js';
+import { pageUserDetails } from '../test/fakes/aws-pages.js';
 import { startAwsProxy } from '../test/fakes/aws-proxy.js';
 import { FakeSlackWebApi } from '../test/fakes/slack-web-api.js';
 import { adminIn, OWN_ACCOUNT, pool, startMoto, writeTable } from './moto.js';
@@ -87,6 +90,8 @@ it('scan as its own process', async () => {
   for (const [accountCount, usersPerAccount] of SHAPES) {
     const moto = await startMoto();
     const proxy = await startAwsProxy(moto.url);
+    if (process.env.BENCH_AWS_PAGES !== 'off')
+      proxy.patch('GetAccountAuthorizationDetails', /./, pageUserDetails());
     const fake = new FakeSlackWebApi();
     await fake.start();
     try {
