@@ -3,10 +3,11 @@ import type { AccessKey, AttachedPolicy, IamUser, MfaDevice } from './domain/typ
 
 export interface IamPort {
   /**
-   * Every IAM user with its tags, in as few calls as IAM allows: of every account the bot looks after (each user
-   * carries its `accountId`). An account that cannot be read is logged and left out.
+   * Every IAM user with its tags, in as few calls as IAM allows: of one account when `accountId` is given (an error
+   * when it cannot be read), else of every account the bot looks after (each user carries its `accountId`; an account
+   * that cannot be read is logged and left out).
    */
-  listUsers(): Promise<IamUser[]>;
+  listUsers(accountId?: string): Promise<IamUser[]>;
   /** `accountId`, in every method of the AWS ports: the account the user or key is in (unset: the bot's own). */
   listMfaDevices(userName: string, accountId?: string): Promise<MfaDevice[]>;
   /** Access keys with their last use. */

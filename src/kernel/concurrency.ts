@@ -45,9 +45,11 @@ export interface AccountFailure {
 /**
  * `read` in every account, a few at a time: what could be read, and the accounts that could not (each logged once,
  * with its account). Every account failing is no answer at all, so that throws the first error — unless `allMayFail`
- * (the scan, which reports each unreadable account instead).
+ * (the scan, which reports each unreadable account instead). With `use`, each account's reading is handed to it as
+ * soon as it is read and only what `use` returns is kept (the reading itself is released); what `use` throws is no
+ * unreadable account but an error, and fails the whole.
  */
-export async function everyAccount<R>(
+export async function everyAccount<R, U = R>(
   ids: readonly string[],
   options: {
     readonly concurrency: number;
@@ -57,17 +59,20 @@ export async function everyAccount<R>(
     readonly allMayFail?: boolean;
   },
   read: (accountId: string) => Promise<R>,
-): Promise<{ values: R[]; failures: AccountFailure[] }> {
-  const values: R[] = [];
+  use: (value: R, accountId: string) => Promise<U> = async (value) => value as unknown as U,
+): Promise<{ values: U[]; failures: AccountFailure[] }> {
+  const values: U[] = [];
   const failures: AccountFailure[] = [];
   const results = await mapLimit(ids, options.concurrency, async (accountId) => {
+    let value: R;
     try {
-      return { ok: true as const, value: await read(accountId) };
+      value = await read(accountId);
     } catch (error) {
       options.logger.warn({ err: error, accountId }, `could not read ${options.what} of an account`);
       failures.push({ accountId, error });
       return { ok: false as const };
     }
+    return { ok: true as const, value: await use(value, accountId) };
   });
   for (const r of results) if (r.ok) values.push(r.value);
   if (!options.allMayFail && ids.length > 0 && failures.length === ids.length) throw failures[0]?.error;

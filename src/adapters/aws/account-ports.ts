@@ -49,8 +49,8 @@ export interface AccountPorts {
 /**
  * The AWS ports every service uses, routed by account: each call goes to the adapter of the account named by its
  * `accountId` (unset: the bot's own). Adapters are made per account on first use, with that account's clients.
- * `listUsers` reads every account the bot looks after, `concurrency` at a time; an account that cannot be read is
- * logged and left out, unless none can be read.
+ * `listUsers` without an account reads every account the bot looks after, `concurrency` at a time; an account that
+ * cannot be read is logged and left out, unless none can be read.
  */
 export function createAccountPorts(deps: {
   readonly accounts: Accounts;
@@ -114,7 +114,8 @@ export function createAccountPorts(deps: {
   }
 
   const iam: IamPort = {
-    async listUsers() {
+    async listUsers(accountId) {
+      if (accountId !== undefined) return (await portsOf(accountId)).iam.listUsers();
       const { values } = await everyAccount(
         await deps.accounts.list(),
         { concurrency: deps.concurrency, logger: deps.logger, what: 'the IAM users' },

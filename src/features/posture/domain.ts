@@ -60,6 +60,25 @@ export function postureCounts(
   };
 }
 
+/**
+ * The counts of several accounts as one, people and findings aside: those are counted across accounts by the caller
+ * (a person with IAM users in two accounts is one person).
+ */
+export function sumPostureCounts(parts: readonly PostureCounts[]): Omit<PostureCounts, 'findings'> {
+  const sum = (count: (c: PostureCounts) => number) => parts.reduce((n, c) => n + count(c), 0);
+  return {
+    iamUsers: sum((c) => c.iamUsers),
+    iamUsersWithMfa: sum((c) => c.iamUsersWithMfa),
+    activeKeys: sum((c) => c.activeKeys),
+    keysByAge: {
+      under30: sum((c) => c.keysByAge.under30),
+      toMax: sum((c) => c.keysByAge.toMax),
+      overMax: sum((c) => c.keysByAge.overMax),
+    },
+    unusedKeys: sum((c) => c.unusedKeys),
+  };
+}
+
 /** One week of the picture: the last snapshot of that week; a week without a scan has no values. */
 export interface WeekPoint {
   /** Monday 00:00 UTC. */

@@ -1,3 +1,3 @@
 /** The weekly posture: what the scan records for it. */
-export { postureCounts } from './domain.js';
+export { postureCounts, sumPostureCounts } from './domain.js';
 export type { PostureStore } from './ports.js';

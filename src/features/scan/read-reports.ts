@@ -75,16 +75,22 @@ function rootFromSummary(
 }
 
 /**
- * Every account's report rows (with root from the summary where the report has none). One account that cannot be read
- * is reported, not fatal; with no `accounts` (the bot's own only) a failure fails the scan, as it always has.
+ * Each account's report rows (with root from the summary where the report has none), handed to `use` as soon as they
+ * are read, `concurrency` accounts at a time: only what `use` returns is kept, so no more than those accounts' rows
+ * are held at once. One account that cannot be read is reported, not fatal; with no `accounts` (the bot's own only) a
+ * failure fails the scan, as it always has. What `use` throws fails the scan.
  */
-export async function readReports(
+export async function eachAccountReport<R>(
   deps: ReportReading,
   now: Date,
-): Promise<{ rows: ReportRow[]; unreadable: UnreadableAccount[] }> {
+  use: (rows: ReportRow[], accountId: string | undefined) => Promise<R>,
+): Promise<{ values: R[]; unreadable: UnreadableAccount[] }> {
   if (!deps.accounts) {
     const report = await deps.reports.read(now);
-    return { rows: [...report.rows, ...rootFromSummary(report.rows, report, undefined)], unreadable: [] };
+    return {
+      values: [await use([...report.rows, ...rootFromSummary(report.rows, report, undefined)], undefined)],
+      unreadable: [],
+    };
   }
   const accounts = deps.accounts;
   const { values, failures } = await everyAccount(
@@ -99,6 +105,7 @@ export async function readReports(
       const report = await deps.reports.read(now, accountId);
       return [...report.rows, ...rootFromSummary(report.rows, report, accountId)];
     },
+    use,
   );
   const unreadable = await Promise.all(
     failures.map(async ({ accountId, error }) => ({
@@ -110,7 +117,7 @@ export async function readReports(
           : 'unexpected error',
     })),
   );
-  return { rows: values.flat(), unreadable };
+  return { values, unreadable };
 }
 
 /** Member accounts under centralised root access, if the organization has it; a failed look is logged, not fatal. */

@@ -4,13 +4,14 @@ import {
   type Claim,
   conflictingClaims,
   emailTrust,
+  type Mapping,
   type MappingRule,
   type MappingTrust,
   mappingTrust,
   steerable,
 } from '../domain/identity.js';
 import { HOUR_MS } from '../domain/time.js';
-import type { Clock } from '../domain/types.js';
+import type { Clock, IamUser } from '../domain/types.js';
 import type { Memo } from '../memo.js';
 import type { OutboxWriter } from '../outbox/ports.js';
 import type { IdentityNotice, IdentityStore, MappingChange } from './ports.js';
@@ -26,6 +27,12 @@ export interface IdentityGuardDeps {
   readonly securityChannel: string | undefined;
 }
 
+/** A mapping seen in bulk: which IAM user (its name and account are enough) maps to whom, and by what rule. */
+export interface SeenClaim {
+  readonly user: Pick<IamUser, 'arn' | 'userName' | 'accountId'>;
+  readonly mapping: Mapping;
+}
+
 export interface IdentityGuard {
   /** How far each of a person's claims may be trusted; remembers the mappings and tells security of trouble. */
   assess(slackUserId: string, claims: readonly Claim[]): Promise<MappingTrust[]>;
@@ -33,7 +40,7 @@ export interface IdentityGuard {
    * Remembers mappings seen in bulk (the scan), telling security of any IAM user with keys that changed person or is
    * matched by e-mail for the first time (those in one message). `withKeys`: the ARNs known to hold active keys.
    */
-  watch(claims: readonly Claim[], options?: { readonly withKeys?: ReadonlySet<string> }): Promise<void>;
+  watch(claims: readonly SeenClaim[], options?: { readonly withKeys?: ReadonlySet<string> }): Promise<void>;
   /**
    * How far the IAM Identity Center user found by a person's Slack e-mail may be shown as theirs: by the same trust as
    * e-mail mappings of IAM users (a changed Slack e-mail waits; the change is told to security).
@@ -57,7 +64,7 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
   const trustMs = deps.trustHours * HOUR_MS;
 
   /** Whether the IAM user holds keys (unknown counts as yes: security looks rather than misses it). */
-  async function hasKeys(claims: readonly Claim[], arn: string, withKeys?: ReadonlySet<string>) {
+  async function hasKeys(claims: readonly SeenClaim[], arn: string, withKeys?: ReadonlySet<string>) {
     if (withKeys) return withKeys.has(arn);
     const claim = claims.find((c) => c.user.arn === arn);
     const keys = claim
@@ -67,7 +74,11 @@ export function createIdentityGuard(deps: IdentityGuardDeps): IdentityGuard {
   }
 
   /** Records the claims; tells security of the changes and first e-mail sightings that put keys in new hands. */
-  async function observe(claims: readonly Claim[], now: number, bulk?: { withKeys?: ReadonlySet<string> }) {
+  async function observe(
+    claims: readonly SeenClaim[],
+    now: number,
+    bulk?: { withKeys?: ReadonlySet<string> },
+  ) {
     const { records, changed, first } = await deps.identities.observe(
       claims.map((c) => ({
         iamUserArn: c.user.arn,

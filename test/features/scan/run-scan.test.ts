@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../src/adapters/store/db.js';
 import { migrate } from '../../../src/adapters/store/migrations.js';
 import { createScanStore } from '../../../src/adapters/store/scan-store.js';
+import type { PostureSnapshot } from '../../../src/features/posture/domain.js';
 import type { ScanStore } from '../../../src/features/scan/ports.js';
 import { runScan, type ScanDeps } from '../../../src/features/scan/run-scan.js';
 import type { ReportKey, ReportRow } from '../../../src/kernel/domain/findings.js';
@@ -358,5 +359,142 @@ describe('runScan', () => {
         `${MEMBER}:root_access_keys`,
         `${MEMBER}:root_without_mfa`,
       ]);
+  });
+  describe('several accounts, each evaluated as its report is read', () => {
+    const MEMBER = '210987654321';
+    const inMember = (u: string): IamUser => ({
+      ...iamUser(u),
+      arn: `arn:aws:iam::${MEMBER}:user/${u}`,
+      accountId: MEMBER,
+    });
+    const memberRow = (u: string, o: Partial<ReportRow> = {}) =>
+      row(u, { arn: `arn:aws:iam::${MEMBER}:user/${u}`, ...o });
+    const several = (
+      over: Partial<ScanDeps> & { memberRows?: ReportRow[] } = {},
+    ): { deps: ScanDeps; events: string[] } => {
+      const events: string[] = [];
+      const own = ['123456789012', MEMBER];
+      return {
+        events,
+        deps: {
+          ...deps,
+          reports: {
+            read: async (_now: Date, accountId?: string) => {
+              events.push(`report:${accountId}`);
+              return {
+                rows:
+                  accountId === MEMBER
+                    ? (over.memberRows ?? [memberRow('bob', { keys: [key(120, now)] })])
+                    : rows,
+                rootMfaEnabled: true,
+                rootAccessKeysPresent: false,
+              };
+            },
+          },
+          iam: {
+            ...deps.iam,
+            listUsers: async (accountId?: string) => {
+              events.push(`users:${accountId}`);
+              if (accountId === MEMBER) return [inMember('bob'), inMember('carol')];
+              return deps.iam.listUsers();
+            },
+          },
+          accounts: { list: async () => own, label: async (id) => id, concurrency: 1 },
+          ...over,
+        },
+      };
+    };
+
+    it("looks each account's owners up right after its report, before the next account is read", async () => {
+      const { deps: two, events } = several();
+      const result = await runScan(two, { dryRun: true });
+      expect(events).toEqual([
+        `report:123456789012`,
+        `users:123456789012`,
+        `report:${MEMBER}`,
+        `users:${MEMBER}`,
+      ]);
+      // bob is in the member account and maps to nobody; alice's finding in the bot's own account is hers.
+      expect(result.digest.unmapped).toEqual(['bob', 'orphan']);
+      expect(result.items.find((i) => i.finding.user === 'alice@example.com')?.slackUserId).toBe('U0ALICE');
+      expect(result.digest.accounts?.map((a) => [a.accountId, a.total])).toEqual([
+        ['123456789012', 4],
+        [MEMBER, 1],
+      ]);
+    });
+
+    it('one account whose IAM users cannot be listed: logged once, its owners unknown, the rest stands', async () => {
+      const lines: string[] = [];
+      const { deps: two } = several({
+        logger: createLogger(
+          'info',
+          new Writable({
+            write(c, _e, done) {
+              lines.push(String(c));
+              done();
+            },
+          }),
+        ),
+      });
+      const broken: ScanDeps = {
+        ...two,
+        iam: {
+          ...two.iam,
+          listUsers: async (accountId?: string) => {
+            if (accountId === MEMBER) throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+            return two.iam.listUsers(accountId);
+          },
+        },
+      };
+      const result = await runScan(broken, { dryRun: false });
+      expect(result.items.find((i) => i.finding.user === 'bob')?.outcome).toBe('unmapped');
+      expect(result.items.find((i) => i.finding.user === 'alice@example.com')?.outcome).toBe('send');
+      expect(lines.filter((l) => l.includes('could not read the IAM users of an account'))).toHaveLength(1);
+      expect(lines.find((l) => l.includes('could not read the IAM users'))).toContain(MEMBER);
+    });
+
+    it('an account with nothing to tell still counts its people in the weekly picture once another looked owners up', async () => {
+      const snapshots: PostureSnapshot[] = [];
+      const people2 = [
+        ...people,
+        { ...(people[0] as SlackPerson), id: 'U0CAROL', email: 'carol@example.com' },
+      ];
+      const { deps: two, events } = several({
+        // carol has MFA and no key: nothing about her is a finding, so her account needs no owners of its own.
+        memberRows: [memberRow('carol')],
+        posture: { record: async (_id, snapshot) => void snapshots.push(snapshot), since: async () => [] },
+        directory: {
+          ...deps.directory,
+          index: async () => ({ byEmail: (e) => people2.find((p) => p.email === e) }),
+        },
+      });
+      const carol = { ...inMember('carol'), tags: { SlackUserId: 'U0CAROL' } };
+      const withCarol: ScanDeps = {
+        ...two,
+        iam: {
+          ...two.iam,
+          listUsers: async (accountId?: string) =>
+            accountId === MEMBER
+              ? (events.push(`users:${accountId}`), [carol])
+              : two.iam.listUsers(accountId),
+        },
+      };
+      await runScan(withCarol, { dryRun: false });
+      const member = snapshots.find((s) => s.accountId === MEMBER)?.counts;
+      expect(member).toMatchObject({
+        peopleMapped: 1,
+        iamUsers: 1,
+        iamUsersWithMfa: 1,
+        activeKeys: 0,
+        findings: {},
+      });
+      const org = snapshots.find((s) => s.accountId === '')?.counts;
+      expect(org).toMatchObject({ iamUsers: 5, activeKeys: 3 });
+      expect(org?.peopleMapped).toBe(
+        (snapshots.find((s) => s.accountId === '123456789012')?.counts.peopleMapped ?? 0) + 1,
+      );
+      // The member account's users were listed after the rest, only to count its people.
+      expect(events.filter((e) => e === `users:${MEMBER}`)).toHaveLength(1);
+    });
   });
 });
