@@ -18,7 +18,9 @@ export function timedFetch(ms: number, base: typeof fetch = fetch): FetchFunctio
       ms,
     );
     const onAbort = () => controller.abort(init?.signal?.reason);
-    init?.signal?.addEventListener('abort', onAbort, { once: true });
+    // A caller that gave up before the call: no request at all (an abort event will not come again).
+    if (init?.signal?.aborted) onAbort();
+    else init?.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await base(url, { ...init, signal: controller.signal });
       const body = await response.arrayBuffer();

@@ -70,6 +70,20 @@ describe('timedFetch: a time limit on each Web API call, let go with its answer'
     await expect(call).rejects.toThrow('stopping');
   });
 
+  it('a caller who gave up before the call gets its own reason at once, not the time limit', async () => {
+    const never = vi.fn(
+      (_url: string | URL | Request, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          if (init?.signal?.aborted) reject(init.signal.reason);
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    );
+    const call = timedFetch(15_000, never as unknown as typeof fetch)('https://slack.test/api/auth.test', {
+      signal: AbortSignal.abort(new Error('stopped before')),
+    });
+    await expect(call).rejects.toThrow('stopped before');
+  });
+
   it('a status without a body (204) is handed on without one', async () => {
     const response = await timedFetch(
       1_000,
