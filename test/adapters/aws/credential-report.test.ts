@@ -8,6 +8,7 @@ import {
   GetCredentialReportCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { parseXML } from '@aws-sdk/xml-builder';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -106,6 +107,8 @@ describe('the report content given to the SDK as CDATA', () => {
     const b64 = Buffer.from(csv).toString('base64');
     const wrapped = (xml: string) => contentAsCdata(Buffer.from(xml)).toString('utf8');
     expect(wrapped(answer(b64))).toBe(answer(`<![CDATA[${b64}]]>`));
+    // The SDK's own parser reads the wrapped answer exactly as the one AWS sent.
+    expect(parseXML(wrapped(answer(b64)))).toEqual(parseXML(answer(b64)));
     // Not plain base64 (an entity, markup, CDATA already): left for the SDK to read as it always does.
     for (const content of ['QUJD&amp;', 'QU<b>JD</b>', '<![CDATA[QUJD]]>', 'QUJD]]>'])
       expect(wrapped(answer(content))).toBe(answer(content));

@@ -98,6 +98,19 @@ describeWithMoto('IAM adapter against moto_server', () => {
     }
   });
 
+  it('reads tag values exactly as IAM holds them: other scripts, spaces, every symbol IAM allows', async () => {
+    const name = unique('tags');
+    const values = { team: '플랫폼 팀 / on-call', note: ' a+b=c @x.y:z_1 - ', SlackUserId: 'U0TAGS' };
+    await admin.send(
+      new CreateUserCommand({
+        UserName: name,
+        Tags: Object.entries(values).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    const users = await createIamAdapter(client).listUsers();
+    expect(users.find((u) => u.userName === name)?.tags).toEqual(values);
+  });
+
   it('sees no MFA device, then the virtual device once it is enabled', async () => {
     const name = unique('mfa');
     await admin.send(new CreateUserCommand({ UserName: name }));
