@@ -17,6 +17,17 @@ export function createConcurrencyLimit(limit: number) {
   };
 }
 
+/**
+ * For a long loop whose awaits are all answered at once (SQLite is synchronous): every `every` steps, one turn of the
+ * event loop, so Slack's 3-second acknowledgements and timers are not starved while a large scan queues its nudges.
+ */
+export function breather(every = 100): () => Promise<void> {
+  let steps = 0;
+  return async () => {
+    if (++steps % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}
+
 /** `task` over every item, at most `limit` at once; the results in the items' order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

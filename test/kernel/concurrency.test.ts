@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyAccount } from '../../src/kernel/concurrency.js';
+import { breather, everyAccount } from '../../src/kernel/concurrency.js';
 
 describe('everyAccount', () => {
   const logger = () => {
@@ -48,5 +48,23 @@ describe('everyAccount', () => {
       ),
     ).rejects.toThrow('the database is gone');
     expect(log.warnings).toEqual([]);
+  });
+});
+
+describe('breather', () => {
+  it('gives the event loop one turn every `every` steps, and none between', async () => {
+    const breathe = breather(100);
+    const turns: number[] = [];
+    let step = 0;
+    let running = true;
+    const tick = () => {
+      turns.push(step);
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    for (step = 1; step <= 250; step++) await breathe();
+    running = false;
+    // One turn let the first tick run at step 100, the next at step 200; nothing else yielded.
+    expect(turns).toEqual([100, 200]);
   });
 });

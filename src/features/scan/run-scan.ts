@@ -1,5 +1,5 @@
 import type { IamPort } from '../../kernel/aws-ports.js';
-import { mapLimit } from '../../kernel/concurrency.js';
+import { breather, mapLimit } from '../../kernel/concurrency.js';
 import {
   evaluateReport,
   type Finding,
@@ -212,9 +212,16 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     ...(sso?.findings ?? []),
     ...accounts.flatMap((a) => a.login).filter((o) => !onSso.has(o.finding.arn)),
   ];
-  for (const owned of late) await classify(deps, tally, owned, index, at, options.dryRun);
+  const breathe = breather();
+  for (const owned of late) {
+    await classify(deps, tally, owned, index, at, options.dryRun);
+    await breathe();
+  }
   // One message per person per scan, listing all their due findings.
-  for (const [slackUserId, theirs] of tally.due) await queueNudges(deps, theirs, slackUserId, at);
+  for (const [slackUserId, theirs] of tally.due) {
+    await queueNudges(deps, theirs, slackUserId, at);
+    await breathe();
+  }
 
   const { items, escalations, unmapped, exempt, nudgesQueued } = tally;
   const counts = findingCounts(items);
@@ -292,8 +299,11 @@ async function scanAccount(
     .map(quarantineFinding);
 
   const tally = newTally();
-  for (const finding of [...quarantined, ...reported])
+  const breathe = breather();
+  for (const finding of [...quarantined, ...reported]) {
     await classify(deps, tally, { finding, user: byArn.get(finding.arn) }, index, at, ctx.dryRun);
+    await breathe();
+  }
   const people = new Map<string, PersonKeys>();
   const peopleMapped = index ? new Set<string>() : undefined;
   for (const row of rows) {
