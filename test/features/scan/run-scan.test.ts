@@ -44,6 +44,21 @@ const iamUser = (u: string, tags: Record<string, string> = {}): IamUser => ({
   tags,
 });
 
+/** A logger at `info` whose lines the test reads. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(c, _e, done) {
+        lines.push(String(c));
+        done();
+      },
+    }),
+  );
+  return { lines, logger };
+}
+
 describe('runScan', () => {
   let now: number;
   let rows: ReportRow[];
@@ -283,18 +298,10 @@ describe('runScan', () => {
   });
 
   it('a CloudTrail that cannot be read leaves aws login out (logged), and the rest of the scan stands', async () => {
-    const lines: string[] = [];
+    const { lines, logger } = recordingLogger();
     const failing: ScanDeps = {
       ...deps,
-      logger: createLogger(
-        'info',
-        new Writable({
-          write(c, _e, done) {
-            lines.push(String(c));
-            done();
-          },
-        }),
-      ),
+      logger,
       loginTrail: {
         usersSince: async () => {
           throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
@@ -440,18 +447,8 @@ describe('runScan', () => {
     });
 
     it('one account whose IAM users cannot be listed: logged once, its owners unknown, the rest stands', async () => {
-      const lines: string[] = [];
-      const { deps: two } = several({
-        logger: createLogger(
-          'info',
-          new Writable({
-            write(c, _e, done) {
-              lines.push(String(c));
-              done();
-            },
-          }),
-        ),
-      });
+      const { lines, logger } = recordingLogger();
+      const { deps: two } = several({ logger });
       const broken: ScanDeps = {
         ...two,
         iam: {
