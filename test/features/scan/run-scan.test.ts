@@ -486,10 +486,11 @@ describe('runScan', () => {
         ...two,
         iam: {
           ...two.iam,
-          listUsers: async (accountId?: string) =>
-            accountId === MEMBER
-              ? (events.push(`users:${accountId}`), [carol])
-              : two.iam.listUsers(accountId),
+          listUsers: async (accountId?: string) => {
+            if (accountId !== MEMBER) return two.iam.listUsers(accountId);
+            events.push(`users:${accountId}`);
+            return [carol];
+          },
         },
       };
       await runScan(withCarol, { dryRun: false });
