@@ -617,6 +617,8 @@ const en = {
     noteRequired: 'A note for the approvers is required. Nothing was changed.',
     noteTooLong: 'The note is longer than 500 characters. Nothing was changed.',
     failed: (reason: string) => `AWS refused: ${reason}. Nothing was changed.`,
+    notRunner:
+      'This step acts only for the person who runs the workflow: set its person to "Person who used this workflow". Nothing was changed.',
   },
   trail: {
     rootActivity: (event: string, time: SlackTime, region: string, ip: string) =>
@@ -1213,6 +1215,8 @@ const ko: Messages = {
     noteRequired: '승인자를 위한 메모가 필요합니다. 아무것도 바뀌지 않았습니다.',
     noteTooLong: '메모가 500자를 넘습니다. 아무것도 바뀌지 않았습니다.',
     failed: (reason) => `AWS가 거부했습니다: ${reason}. 아무것도 바뀌지 않았습니다.`,
+    notRunner:
+      '이 단계는 워크플로를 실행한 사람만을 위해 동작합니다. 사람 입력을 "Person who used this workflow"로 두세요. 아무것도 바뀌지 않았습니다.',
   },
   trail: {
     rootActivity: (event, time, region, ip) =>

@@ -23,11 +23,18 @@ const plain = (text: string) =>
     .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1')
     .replace(/[*`]/g, '');
 
-/** The person a step acts for: a `slack#/types/user_context` input (who runs the workflow) or a user ID. */
+/** The person `check_mfa_status` reads about: a `slack#/types/user_id` input (any person; it only reads). */
 function personOf(input: unknown): string {
-  if (typeof input === 'string') return input;
-  const id = (input as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? id : '';
+  return typeof input === 'string' ? input : '';
+}
+
+/**
+ * The person an acting step acts for: only a `slack#/types/user_context` input, which Slack fills with whoever runs
+ * the workflow. A user ID would let a workflow's builder ask for a rotation or a reset in someone else's name.
+ */
+function runnerOf(input: unknown): string | undefined {
+  const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 const untrusted = (trust: MappingTrust) =>
@@ -61,7 +68,11 @@ function checkMfaStatus(deps: SlackDeps) {
  */
 function requestKeyRotation(deps: SlackDeps) {
   return async ({ inputs, complete, fail }: StepArgs): Promise<void> => {
-    const slackUserId = personOf(inputs.user);
+    const slackUserId = runnerOf(inputs.user);
+    if (!slackUserId) {
+      await fail({ error: m.workflowSteps.notRunner });
+      return;
+    }
     const reason = String(inputs.reason ?? '').trim() || m.workflowSteps.defaultReason;
     if (reason.length > REASON_MAX) {
       await fail({ error: m.workflowSteps.reasonTooLong });
@@ -111,7 +122,11 @@ function requestKeyRotation(deps: SlackDeps) {
  */
 function reportLostDevice(deps: SlackDeps) {
   return async ({ inputs, complete, fail }: StepArgs): Promise<void> => {
-    const slackUserId = personOf(inputs.user);
+    const slackUserId = runnerOf(inputs.user);
+    if (!slackUserId) {
+      await fail({ error: m.workflowSteps.notRunner });
+      return;
+    }
     const what = String(inputs.what ?? '')
       .trim()
       .toLowerCase();

@@ -111,6 +111,23 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
     );
   });
 
+  it("acting steps act only for whoever runs the workflow: another person's user ID changes nothing", async () => {
+    const who = await withKey();
+    const before = t.fake.callsTo('chat.postMessage').length;
+    for (const user of [who.slackUserId, { id: '' }, undefined]) {
+      const rotate = await run('request_key_rotation', { user, reason: 'in their name' });
+      expect(rotate.error).toContain('only for the person who runs the workflow');
+      expect(rotate.outputs).toBeUndefined();
+      const reset = await run('report_lost_mfa_device', { user, what: 'lost', note: 'in their name' });
+      expect(reset.error).toContain('only for the person who runs the workflow');
+    }
+    expect(t.fake.callsTo('chat.postMessage').length).toBe(before);
+    // The same person as the one running the workflow is accepted.
+    expect((await run('request_key_rotation', { user: runner(who.slackUserId) })).outputs?.state).toBe(
+      'requested',
+    );
+  });
+
   it('an untrusted mapping (an e-mail match not yet trusted) may not ask for a rotation, through the step either', async () => {
     const userName = unique('by-email');
     const slackUserId = `U0M${userName
