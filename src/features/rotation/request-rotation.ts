@@ -11,7 +11,7 @@ export type RequestRotationResult =
   | {
       readonly kind: 'invalid';
       readonly field: 'key' | 'reason';
-      readonly problem: ReasonProblem | 'key_not_yours' | 'key_inactive' | 'open_request';
+      readonly problem: ReasonProblem | 'key_not_yours' | 'key_inactive' | 'no_active_key' | 'open_request';
     }
   | { readonly kind: 'unmapped' }
   /** The mapping may not act on keys (contested, or by e-mail too recently): nothing was filed. */
@@ -20,11 +20,12 @@ export type RequestRotationResult =
 
 /**
  * A person asks to replace one of their active keys. Nothing changes in AWS until approvers say yes: this records
- * the request and posts it for approval. The database refuses a second open request for the same key.
+ * the request and posts it for approval. The database refuses a second open request for the same key. Without
+ * `accessKeyId` (a Workflow Builder step, which offers no choice) it is the oldest active key they hold.
  */
 export async function requestRotation(
   deps: RotationDeps,
-  input: { slackUserId: string; accessKeyId: string; reason: string },
+  input: { slackUserId: string; accessKeyId?: string; reason: string },
 ): Promise<RequestRotationResult> {
   const problem = checkReason(input.reason);
   if (problem) return { kind: 'invalid', field: 'reason', problem };
@@ -34,8 +35,18 @@ export async function requestRotation(
     const { found, held: keys } = await deps.reads.keys(input.slackUserId, { refresh: true });
     if (found.kind === 'unmapped') return { kind: 'unmapped' };
     if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
-    const held = keys.find((h) => h.key.accessKeyId === input.accessKeyId);
-    if (!held) return { kind: 'invalid', field: 'key', problem: 'key_not_yours' };
+    const held =
+      input.accessKeyId === undefined
+        ? keys
+            .filter((h) => h.key.status === 'Active')
+            .sort((a, b) => a.key.createDate.getTime() - b.key.createDate.getTime())[0]
+        : keys.find((h) => h.key.accessKeyId === input.accessKeyId);
+    if (!held)
+      return {
+        kind: 'invalid',
+        field: 'key',
+        problem: input.accessKeyId === undefined ? 'no_active_key' : 'key_not_yours',
+      };
     user = held.owner.user;
     const trust = held.owner.trust;
     if (trust.kind !== 'trusted') {

@@ -3,7 +3,6 @@ import { FactError } from '../../../errors.js';
 import { mfaStatus } from '../../../features/checklist/domain/status.js';
 import { LOST_DEVICE_WHAT, type LostDeviceWhat, NOTE_MAX } from '../../../features/mfa-reset/domain.js';
 import { requestReset } from '../../../features/mfa-reset/request-reset.js';
-import { REASON_MAX } from '../../../features/rotation/domain.js';
 import { requestRotation } from '../../../features/rotation/request-rotation.js';
 import { type Messages, messagesFor } from '../../../i18n/messages.js';
 import type { MappingTrust } from '../../../kernel/domain/identity.js';
@@ -74,27 +73,8 @@ function requestKeyRotation(deps: SlackDeps) {
       return;
     }
     const reason = String(inputs.reason ?? '').trim() || m.workflowSteps.defaultReason;
-    if (reason.length > REASON_MAX) {
-      await fail({ error: m.workflowSteps.reasonTooLong });
-      return;
-    }
-    const { found, held } = await deps.rotation.reads.keys(slackUserId, { refresh: true });
-    if (found.kind !== 'found') {
-      await fail({ error: refusedPerson(slackUserId, found) });
-      return;
-    }
-    const oldest = held
-      .filter((h) => h.key.status === 'Active')
-      .sort((a, b) => a.key.createDate.getTime() - b.key.createDate.getTime())[0];
-    if (!oldest) {
-      await fail({ error: m.workflowSteps.noActiveKey });
-      return;
-    }
-    const result = await requestRotation(deps.rotation, {
-      slackUserId,
-      accessKeyId: oldest.key.accessKeyId,
-      reason,
-    });
+    // Their oldest active key, chosen by the request itself (one read of their keys).
+    const result = await requestRotation(deps.rotation, { slackUserId, reason });
     if (result.kind === 'created') {
       await complete({ outputs: { request_id: result.requestId, state: 'requested' } });
       return;

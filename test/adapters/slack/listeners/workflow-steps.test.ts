@@ -111,6 +111,22 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
     );
   });
 
+  it('request_key_rotation with two active keys asks for the older one', async () => {
+    const who = await withKey();
+    await new Promise((r) => setTimeout(r, 1_100)); // IAM's CreateDate is to the second
+    const newer = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
+    const step = await run('request_key_rotation', { user: runner(who.slackUserId) });
+    const id = String(step.outputs?.request_id);
+    const approval = () =>
+      t.fake
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id));
+    await t.fake.waitFor(() => approval() !== undefined);
+    const blocks = JSON.stringify(approval()?.args.blocks);
+    expect(blocks).toContain(who.keyId);
+    expect(blocks).not.toContain(String(newer.AccessKey?.AccessKeyId));
+  });
+
   it("acting steps act only for whoever runs the workflow: another person's user ID changes nothing", async () => {
     const who = await withKey();
     const before = t.fake.callsTo('chat.postMessage').length;
