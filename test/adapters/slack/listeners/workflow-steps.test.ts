@@ -43,6 +43,11 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
     return t.fake.functionResult(executionId) as { outputs?: Record<string, unknown>; error?: string };
   }
   const runner = (id: string) => ({ id, secret: 'user-context-secret' });
+  /** The approval message posted for request `id`. */
+  const approvalOf = (id: string) =>
+    t.fake
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id));
   async function withKey() {
     const who = await t.engineer({ mfa: true });
     const key = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
@@ -90,11 +95,8 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
     const step = await run('request_key_rotation', { user: runner(who.slackUserId), reason: 'quarterly' });
     expect(step.outputs).toEqual({ request_id: expect.any(String), state: 'requested' });
     const id = String(step.outputs?.request_id);
-    const approval = () =>
-      t.fake
-        .callsTo('chat.postMessage')
-        .find((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id));
-    await t.fake.waitFor(() => approval() !== undefined);
+    await t.fake.waitFor(() => approvalOf(id) !== undefined);
+    const approval = () => approvalOf(id);
     expect(JSON.stringify(approval()?.args.blocks)).toContain(who.keyId);
     // Self-approval is refused as for any request.
     const click = t.clickMessageButton(who.slackUserId, 'C0APPROVALS', ACTION.approve, id);
@@ -117,11 +119,8 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
     const newer = await t.iam.send(new CreateAccessKeyCommand({ UserName: who.userName }));
     const step = await run('request_key_rotation', { user: runner(who.slackUserId) });
     const id = String(step.outputs?.request_id);
-    const approval = () =>
-      t.fake
-        .callsTo('chat.postMessage')
-        .find((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args.blocks).includes(id));
-    await t.fake.waitFor(() => approval() !== undefined);
+    await t.fake.waitFor(() => approvalOf(id) !== undefined);
+    const approval = () => approvalOf(id);
     const blocks = JSON.stringify(approval()?.args.blocks);
     expect(blocks).toContain(who.keyId);
     expect(blocks).not.toContain(String(newer.AccessKey?.AccessKeyId));
