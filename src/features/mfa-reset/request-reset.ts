@@ -1,4 +1,5 @@
 import { FactError } from '../../errors.js';
+import type { MappingTrust } from '../../kernel/domain/identity.js';
 import type { FaultReason, MfaDevice } from '../../kernel/domain/types.js';
 import type { OwnedUser } from '../../kernel/people/find-iam-user.js';
 import { isAdminLevel } from '../../kernel/people/privilege.js';
@@ -16,18 +17,25 @@ import type { MfaResetDeps } from './ports.js';
 
 export type RequestResetResult =
   | { readonly kind: 'created'; readonly resetId: string }
-  | { readonly kind: 'invalid'; readonly problem: NoteProblem | 'device_not_yours' | 'open_request' }
+  | {
+      readonly kind: 'invalid';
+      readonly problem: NoteProblem | 'device_not_yours' | 'no_device' | 'several_devices' | 'open_request';
+      /** With `several_devices`: how many the person holds (they choose one with the command). */
+      readonly devices?: number;
+    }
   | { readonly kind: 'unmapped' }
-  | { readonly kind: 'untrusted' }
+  | { readonly kind: 'untrusted'; readonly trust: Exclude<MappingTrust, { kind: 'trusted' }> }
   | { readonly kind: 'failed'; readonly reason: FaultReason };
 
 /**
  * A person says one of their devices is lost, broken or replaced. Nothing changes in AWS until approvers, each having
- * verified the person outside Slack, say yes: this records the request and posts it for approval.
+ * verified the person outside Slack, say yes: this records the request and posts it for approval. Without
+ * `serialNumber` (a Workflow Builder step, which offers no choice) it is their one device; with several they choose
+ * with the command.
  */
 export async function requestReset(
   deps: MfaResetDeps,
-  input: { slackUserId: string; serialNumber: string; what: LostDeviceWhat; note: string },
+  input: { slackUserId: string; serialNumber?: string; what: LostDeviceWhat; note: string },
 ): Promise<RequestResetResult> {
   const problem = checkNote(input.note);
   if (problem) return { kind: 'invalid', problem };
@@ -38,13 +46,23 @@ export async function requestReset(
     if (found.kind === 'failed') return { kind: 'failed', reason: found.reason };
     let owner: OwnedUser | undefined;
     let device: MfaDevice | undefined;
-    for (const candidate of listed) {
-      device = candidate.devices.find((d) => d.serialNumber === input.serialNumber);
-      if (device) {
-        owner = candidate.owner;
-        break;
+    if (input.serialNumber === undefined) {
+      const trusted = listed.filter((c) => c.owner.trust.kind === 'trusted' && c.devices.length > 0);
+      const count = trusted.reduce((n, c) => n + c.devices.length, 0);
+      if (count > 1) return { kind: 'invalid', problem: 'several_devices', devices: count };
+      // None behind a mapping that may act: one behind a mapping that may not is refused as such, below.
+      const candidate = trusted[0] ?? listed.find((c) => c.devices.length > 0);
+      if (!candidate) return { kind: 'invalid', problem: 'no_device' };
+      owner = candidate.owner;
+      device = candidate.devices[0];
+    } else
+      for (const candidate of listed) {
+        device = candidate.devices.find((d) => d.serialNumber === input.serialNumber);
+        if (device) {
+          owner = candidate.owner;
+          break;
+        }
       }
-    }
     if (!owner || !device) return { kind: 'invalid', problem: 'device_not_yours' };
     const user = owner.user;
     if (owner.trust.kind !== 'trusted') {
@@ -52,7 +70,7 @@ export async function requestReset(
         { slackUserId: input.slackUserId, iamUser: user.userName, trust: owner.trust.kind },
         'MFA reset request refused: the mapping may not act on devices',
       );
-      return { kind: 'untrusted' };
+      return { kind: 'untrusted', trust: owner.trust };
     }
     const privileged = await isAdminLevel(deps.iam, user);
     const now = deps.clock.now().getTime();

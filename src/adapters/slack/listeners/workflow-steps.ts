@@ -119,29 +119,8 @@ function reportLostDevice(deps: SlackDeps) {
       await fail({ error: note ? m.workflowSteps.noteTooLong : m.workflowSteps.noteRequired });
       return;
     }
-    const { found, devices } = await deps.mfaReset.reads.devices(slackUserId, { refresh: true });
-    if (found.kind !== 'found') {
-      await fail({ error: refusedPerson(slackUserId, found) });
-      return;
-    }
-    const trusted = devices.filter((d) => d.owner.trust.kind === 'trusted').flatMap((d) => d.devices);
-    if (trusted.length === 0 && devices.some((d) => d.owner.trust.kind !== 'trusted' && d.devices.length)) {
-      const owner = devices.find((d) => d.owner.trust.kind !== 'trusted')?.owner;
-      await fail({ error: owner ? untrusted(owner.trust) : m.workflowSteps.noDevice });
-      return;
-    }
-    if (trusted.length !== 1) {
-      await fail({
-        error: trusted.length ? m.workflowSteps.severalDevices(trusted.length) : m.workflowSteps.noDevice,
-      });
-      return;
-    }
-    const result = await requestReset(deps.mfaReset, {
-      slackUserId,
-      serialNumber: trusted[0]?.serialNumber ?? '',
-      what: what as LostDeviceWhat,
-      note,
-    });
+    // Their one device, chosen by the request itself (one read of their devices).
+    const result = await requestReset(deps.mfaReset, { slackUserId, what: what as LostDeviceWhat, note });
     if (result.kind === 'created') {
       await complete({ outputs: { reset_id: result.resetId, state: 'requested' } });
       return;
@@ -149,7 +128,7 @@ function reportLostDevice(deps: SlackDeps) {
     await fail({
       error:
         result.kind === 'untrusted'
-          ? plain(m.workflowSteps.untrusted(m.retire.refused.untrusted))
+          ? untrusted(result.trust)
           : result.kind === 'failed'
             ? m.workflowSteps.failed(m.fault(result.reason))
             : result.kind === 'unmapped'
@@ -158,7 +137,9 @@ function reportLostDevice(deps: SlackDeps) {
                 ? m.workflowSteps.openReset
                 : result.problem === 'note_too_long'
                   ? m.workflowSteps.noteTooLong
-                  : m.workflowSteps.noDevice,
+                  : result.problem === 'several_devices'
+                    ? m.workflowSteps.severalDevices(result.devices ?? 2)
+                    : m.workflowSteps.noDevice,
     });
   };
 }

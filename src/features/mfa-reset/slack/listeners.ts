@@ -114,7 +114,12 @@ export function createLostDeviceSubmit(deps: SlackDeps) {
       result.kind === 'created'
         ? m.lostDevice.submitted(code(serial))
         : result.kind === 'invalid'
-          ? failed(m.lostDevice.errors[result.problem])
+          ? // The modal names its device: only a workflow step, naming none, meets no_device or several_devices.
+            failed(
+              result.problem in m.lostDevice.errors
+                ? m.lostDevice.errors[result.problem as keyof typeof m.lostDevice.errors]
+                : m.lostDevice.errors.device_not_yours,
+            )
           : result.kind === 'failed'
             ? failed(m.fault(result.reason))
             : result.kind === 'untrusted'

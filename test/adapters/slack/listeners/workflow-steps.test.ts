@@ -1,5 +1,10 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect, it } from 'vitest';
 import { ACTION } from '../../../../src/kernel/slack/action-ids.js';
@@ -198,5 +203,30 @@ describeWithMoto('Workflow Builder steps (function_executed), through the real B
       (await run('report_lost_mfa_device', { user: runner(none.slackUserId), what: 'lost', note: 'n' }))
         .error,
     ).toContain('no MFA device');
+  });
+
+  it('report_lost_mfa_device with two MFA devices asks the person to choose with the command, and files nothing', async () => {
+    const who = await t.engineer({ mfa: true });
+    const second = await t.iam.send(
+      new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${who.userName}-spare` }),
+    );
+    await t.iam.send(
+      new EnableMFADeviceCommand({
+        UserName: who.userName,
+        SerialNumber: second.VirtualMFADevice?.SerialNumber,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
+    );
+    const before = t.fake.callsTo('chat.postMessage').length;
+    const step = await run('report_lost_mfa_device', {
+      user: runner(who.slackUserId),
+      what: 'lost',
+      note: 'n',
+    });
+    expect(step.error).toBe(
+      'The person has 2 MFA devices: choose the one to reset with /aws-mfa lost-device. Nothing was changed.',
+    );
+    expect(t.fake.callsTo('chat.postMessage').length).toBe(before);
   });
 });
