@@ -200,7 +200,8 @@ export async function runScan(deps: ScanDeps, options: { dryRun: boolean }): Pro
     scanAccount(deps, ctx, rows, accountId),
   );
   const index = directory ? await directory : undefined;
-  if (index) await countLatePeople(deps, accounts, index);
+  // Only the weekly picture uses these counts: a dry run, or a scan without it, lists no one more.
+  if (index && deps.posture && !options.dryRun) await countLatePeople(deps, accounts, index);
 
   const tally = newTally();
   for (const account of accounts) mergeInto(tally, account.tally);

@@ -509,6 +509,10 @@ describe('runScan', () => {
       );
       // The member account's users were listed after the rest, only to count its people.
       expect(events.filter((e) => e === `users:${MEMBER}`)).toHaveLength(1);
+      // A dry run records no picture, so it lists no one only to count them.
+      events.length = 0;
+      await runScan(withCarol, { dryRun: true });
+      expect(events.filter((e) => e === `users:${MEMBER}`)).toEqual([]);
     });
   });
 });
