@@ -86,7 +86,13 @@ export function createDeliverer(deps: {
   function posted(channel: string): void {
     if (!deps.pace) return;
     const now = deps.pace.now();
-    for (const [c, at] of lastPost) if (now - at >= deps.pace.perConversationMs) lastPost.delete(c);
+    // Oldest first (a post moves its conversation to the end): only the second's expired front is visited, not every
+    // conversation of the last second on every post.
+    for (const [c, at] of lastPost) {
+      if (now - at < deps.pace.perConversationMs) break;
+      lastPost.delete(c);
+    }
+    lastPost.delete(channel);
     lastPost.set(channel, now);
   }
   let again = false;
