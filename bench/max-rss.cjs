@@ -15,14 +15,17 @@ if (process.env.BENCH_MEMORY_FILE) {
   setInterval(sample, 50).unref();
 }
 
-// BENCH_TIMELINE_FILE: every 100 ms, `ms rss heapUsed` (MiB), to see which phase of the scan the peak belongs to.
+// BENCH_TIMELINE_FILE: every 100 ms, `ms rss heapTotal heapUsed external arrayBuffers` (MiB), to see which phase of the scan the peak belongs to.
 const timeline = [];
 if (process.env.BENCH_TIMELINE_FILE) {
   const t0 = Date.now();
   timeline.push(`start ${t0}`);
   setInterval(() => {
     const m = process.memoryUsage();
-    timeline.push(`${Date.now() - t0} ${Math.round(m.rss / 1048576)} ${Math.round(m.heapUsed / 1048576)}`);
+    const mib = (n) => Math.round(n / 1048576);
+    timeline.push(
+      `${Date.now() - t0} ${mib(m.rss)} ${mib(m.heapTotal)} ${mib(m.heapUsed)} ${mib(m.external)} ${mib(m.arrayBuffers)}`,
+    );
   }, 100).unref();
 }
 
