@@ -44,12 +44,21 @@ function sqliteParams(params: readonly unknown[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
+/**
+ * SQLite's page cache, per connection. better-sqlite3 builds SQLite with 16 MB, a cache that fills as the file grows
+ * and is native memory V8 neither sees nor counts against its heap: a long-running bot's tables (outbox, audit,
+ * history) would hold up to 16 MiB in every replica. SQLite's own default, 2 MB, bounds it; the bot's reads are by
+ * index and the kernel's file cache serves the rest.
+ */
+export const PAGE_CACHE_KIB = 2000;
+
 export function openSqlite(path: string, options: { readOnly?: boolean } = {}): Db {
   const Database = loadSqliteDriver();
   if (options.readOnly) {
     // Looking only: the file must exist, and nothing can be written to it, by mistake or otherwise.
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     return sqliteDb(db);
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -57,6 +66,7 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   return sqliteDb(db);
 }
 

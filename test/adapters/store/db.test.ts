@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../src/adapters/store/db.js';
+import { openSqlite, PAGE_CACHE_KIB } from '../../../src/adapters/store/db.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as { prototype: { prepare(sql: string): unknown } };
@@ -28,5 +31,24 @@ describe('the SQLite store', () => {
     expect(prepared.filter((sql) => sql.startsWith('INSERT'))).toHaveLength(1);
     expect(prepared.filter((sql) => sql.startsWith('SELECT COUNT(*) AS n FROM t WHERE'))).toHaveLength(1);
     await db.close();
+  });
+
+  it('bounds its page cache at 2 MB, the SQLite default, not the 16 MB better-sqlite3 builds in (native memory growing with the file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-bot-db-'));
+    try {
+      const db = openSqlite(join(dir, 'bot.db'));
+      expect(await db.all<{ cache_size: number }>('PRAGMA cache_size')).toEqual([
+        { cache_size: -PAGE_CACHE_KIB },
+      ]);
+      expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2000);
+      await db.close();
+      const reader = openSqlite(join(dir, 'bot.db'), { readOnly: true });
+      expect(await reader.all<{ cache_size: number }>('PRAGMA cache_size')).toEqual([
+        { cache_size: -PAGE_CACHE_KIB },
+      ]);
+      await reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
