@@ -91,6 +91,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 export function toSlackLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack' });
   const write = (level: 'debug' | 'info' | 'warn' | 'error', msg: unknown[]) => {
+    // The Web API client logs every request's body and answer at debug: nothing is built for a level that is off.
+    if (!child.isLevelEnabled(level)) return;
     const err = msg.find((m) => m instanceof Error);
     const text = msg
       .filter((m) => !(m instanceof Error))

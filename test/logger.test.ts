@@ -42,6 +42,25 @@ describe('logger', () => {
     expect((line.err as { message: string }).message).toBe('boom');
   });
 
+  it('builds nothing for a level that is off (the Web API client logs each request at debug)', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    let serialised = 0;
+    const body = { toJSON: () => ++serialised && { channel: 'U1' } };
+    const slack = toSlackLogger(createLogger('info', sink));
+    slack.debug('http request body:', body);
+    expect(serialised).toBe(0);
+    expect(lines).toEqual([]);
+    slack.info('http request body:', body);
+    expect(serialised).toBe(1);
+    expect(lines).toHaveLength(1);
+  });
+
   it("keeps an error's name, code, message, stack and cause, redacted", () => {
     const { lines, logger } = capture();
     const cause = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
