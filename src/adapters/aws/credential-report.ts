@@ -74,27 +74,39 @@ export interface ReportOptions {
 const isCode = (error: unknown, ...codes: string[]) =>
   codes.includes((error as { reason?: { code?: string } }).reason?.code ?? '');
 
+const OPEN_CDATA = Buffer.from('<![CDATA[');
+const CLOSE_CDATA = Buffer.from(']]>');
+
 /**
  * The SDK's XML parser (@aws-sdk/xml-builder) builds every text node a character at a time, and the report's content
  * is one text node of base64, about 260 characters per IAM user: at 5,000 users some 40 MiB of garbage at once, the
  * scan's largest burst of memory and the only one that grows with the organisation. The same text given as CDATA is
  * read as one slice. Base64 holds neither `]]>` nor entities, so the value read is the same; anything else is left.
+ * The answer's pieces are copied once, into a buffer with room for the markers, and wrapped there.
  */
-export function contentAsCdata(xml: Buffer): Buffer {
+export function contentAsCdata(chunks: readonly Uint8Array[]): Buffer {
+  const length = chunks.reduce((n, c) => n + c.byteLength, 0);
+  // One copy of the answer, with room for the markers: wrapped in place, not copied again (zeroed: an answer left
+  // unwrapped is a view of it, and nothing of this process's memory may ride along).
+  const out = Buffer.alloc(length + OPEN_CDATA.length + CLOSE_CDATA.length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  const xml = out.subarray(0, length);
   const open = xml.indexOf('<Content>');
   const start = open + '<Content>'.length;
   const close = open < 0 ? -1 : xml.indexOf('</Content>', start);
-  const inside = (at: number) => at >= 0 && at < close;
+  const inside = (i: number) => i >= 0 && i < close;
   // Only plain text: no markup or CDATA already, no entities for the SDK to decode.
   if (close < 0 || xml.indexOf('<', start) !== close || inside(xml.indexOf('&', start))) return xml;
   if (inside(xml.indexOf(']]>', start))) return xml;
-  return Buffer.concat([
-    xml.subarray(0, start),
-    Buffer.from('<![CDATA['),
-    xml.subarray(start, close),
-    Buffer.from(']]>'),
-    xml.subarray(close),
-  ]);
+  out.copyWithin(close + OPEN_CDATA.length + CLOSE_CDATA.length, close, length);
+  out.copyWithin(start + OPEN_CDATA.length, start, close);
+  OPEN_CDATA.copy(out, start);
+  CLOSE_CDATA.copy(out, close + OPEN_CDATA.length);
+  return out;
 }
 
 function reportCommand(): GetCredentialReportCommand {
@@ -105,9 +117,9 @@ function reportCommand(): GetCredentialReportCommand {
       const result = await next(args);
       const response = result.response as { statusCode?: number; body?: unknown };
       if (response.statusCode === 200 && isAsyncIterable(response.body)) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-        response.body = contentAsCdata(Buffer.concat(chunks));
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of response.body) chunks.push(chunk as Uint8Array);
+        response.body = contentAsCdata(chunks);
       }
       return result;
     },

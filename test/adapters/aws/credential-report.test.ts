@@ -105,7 +105,15 @@ describe('the report content given to the SDK as CDATA', () => {
 
   it('wraps the base64 content, and nothing else', () => {
     const b64 = Buffer.from(csv).toString('base64');
-    const wrapped = (xml: string) => contentAsCdata(Buffer.from(xml)).toString('utf8');
+    const wrapped = (xml: string) => contentAsCdata([Buffer.from(xml)]).toString('utf8');
+    // Cut anywhere, even inside the markers AWS's answer has: the same answer.
+    const cut = (xml: string, size: number) =>
+      contentAsCdata(
+        Array.from({ length: Math.ceil(xml.length / size) }, (_, i) =>
+          Buffer.from(xml.slice(i * size, (i + 1) * size)),
+        ),
+      ).toString('utf8');
+    for (const size of [1, 7, 64]) expect(cut(answer(b64), size)).toBe(answer(`<![CDATA[${b64}]]>`));
     expect(wrapped(answer(b64))).toBe(answer(`<![CDATA[${b64}]]>`));
     // The SDK's own parser reads the wrapped answer exactly as the one AWS sent.
     expect(parseXML(wrapped(answer(b64)))).toEqual(parseXML(answer(b64)));
